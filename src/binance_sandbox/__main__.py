@@ -1,0 +1,3 @@
+from binance_sandbox.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The admin API under /sandbox/v1/: accounts, keys, transfers, prices, clock, snapshots."""

@@ -1,0 +1,136 @@
+"""What the admin API and the first-start seeding do, as calls that submit commands.
+
+Each operation validates user input, submits one command through the sequencer (the single
+writer) and turns a `Rejected` event into an `AdminRejected` exception carrying Binance-style
+code and message.
+"""
+
+from typing import Literal
+
+from binance_sandbox.admin.keygen import AsymmetricType, generate_pair, normalise_public_key
+from binance_sandbox.core.accounts import Account, KeyType
+from binance_sandbox.core.commands import (
+    Command,
+    CreateAccount,
+    CreateApiKey,
+    Deposit,
+    SetIndexPrices,
+    Withdraw,
+)
+from binance_sandbox.core.events import ApiKeyCreated, Event, Rejected
+from binance_sandbox.core.fixed import AMOUNT_DECIMALS, FixedPointError, parse_scaled
+from binance_sandbox.sequencer.sequencer import Applied, Sequencer
+
+
+class AdminRejected(Exception):
+    def __init__(self, code: int, msg: str, status: int = 400) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+        self.status = status
+
+
+def bad_request(msg: str) -> AdminRejected:
+    return AdminRejected(-1102, msg)
+
+
+class CreatedKey:
+    """A new key as shown once: the HMAC secret, or a generated private key."""
+
+    def __init__(self, event: ApiKeyCreated, private_key: str = "") -> None:
+        self.event = event
+        self.private_key = private_key
+
+
+class AdminOperations:
+    def __init__(self, sequencer: Sequencer) -> None:
+        self._sequencer = sequencer
+
+    def account(self, ref: str | int) -> Account:
+        """An account by id or by name."""
+        state = self._sequencer.exchange.state
+        account = state.account(int(ref)) if str(ref).isdigit() else None
+        if account is None:
+            account = next((a for a in state.accounts if a.name == str(ref)), None)
+        if account is None:
+            raise AdminRejected(-9001, f"Account {ref} does not exist.", status=404)
+        return account
+
+    async def create_account(self, name: str) -> Account:
+        await self._submit(CreateAccount(name=name))
+        return self.account(name.strip())
+
+    async def create_key(
+        self,
+        account_id: int,
+        key_type: Literal["hmac", "rsa", "ed25519"],
+        public_key: str = "",
+        read_only: bool = False,
+        label: str = "",
+    ) -> CreatedKey:
+        core_type: KeyType = "HMAC"
+        private_key = ""
+        if key_type != "hmac":
+            asymmetric: AsymmetricType = "RSA" if key_type == "rsa" else "ED25519"
+            core_type = asymmetric
+            if public_key.strip():
+                public_key = _checked_public_key(asymmetric, public_key)
+            else:
+                private_key, public_key = generate_pair(asymmetric)
+        command = CreateApiKey(
+            account_id=account_id,
+            key_type=core_type,
+            public_key=public_key,
+            can_trade=not read_only,
+            read_only=read_only,
+            label=label,
+        )
+        event = (await self._submit(command)).events[0]
+        assert isinstance(event, ApiKeyCreated)
+        return CreatedKey(event, private_key)
+
+    async def transfer(
+        self, account_id: int, asset: str, amount: str, client_tran_id: str, *, deposit: bool
+    ) -> Applied:
+        scaled = parse_amount(amount)
+        kind = Deposit if deposit else Withdraw
+        command = kind(
+            account_id=account_id,
+            asset=asset.upper(),
+            amount=scaled,
+            client_tran_id=client_tran_id,
+        )
+        return await self._submit(command)
+
+    async def set_prices(self, prices: dict[str, str]) -> Applied:
+        scaled = {symbol.upper(): parse_amount(price) for symbol, price in prices.items()}
+        return await self._submit(SetIndexPrices(prices=scaled, source="admin"))
+
+    async def _submit(self, command: Command) -> Applied:
+        applied = await self._sequencer.submit(command)
+        raise_rejection(applied.events)
+        return applied
+
+
+def parse_amount(text: str) -> int:
+    try:
+        value = parse_scaled(str(text), AMOUNT_DECIMALS)
+    except FixedPointError as exc:
+        raise bad_request(f"{text!r} is not a decimal with at most 8 decimals") from exc
+    if value <= 0:
+        raise bad_request(f"{text!r} must be positive")
+    return value
+
+
+def raise_rejection(events: list[Event]) -> None:
+    for event in events:
+        if isinstance(event, Rejected):
+            status = 404 if event.code == -9001 else 400
+            raise AdminRejected(event.code, event.msg, status)
+
+
+def _checked_public_key(key_type: AsymmetricType, pem: str) -> str:
+    try:
+        return normalise_public_key(key_type, pem)
+    except ValueError as exc:
+        raise bad_request(str(exc)) from exc

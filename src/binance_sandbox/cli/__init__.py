@@ -1,0 +1,1 @@
+"""The `binance-sandbox` command line."""

@@ -1,0 +1,95 @@
+"""The `binance-sandbox` command: serve the exchange, show configuration, manage a running one."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from binance_sandbox.cli import manage
+from binance_sandbox.cli.admin_client import CliError
+from binance_sandbox.cli.serve import run_server
+from binance_sandbox.config.loader import ConfigError, find_config_file, load_config
+from binance_sandbox.config.model import SandboxConfig
+from binance_sandbox.config.render import to_toml
+
+app = typer.Typer(
+    help="A self-hostable exchange that speaks Binance's USDⓈ-M futures API.\n\n"
+    "Start it with `binance-sandbox serve`, point any Binance client at the printed URL, and "
+    "manage it (accounts, keys, deposits, prices, clock) with the other commands.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+manage.register(app)
+console = Console()
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="TOML file (default: $BINANCE_SANDBOX_CONFIG or ./binance-sandbox.toml if present).",
+    ),
+]
+
+
+@app.command()
+def serve(
+    config: ConfigOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on [127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (0: any free port) [8080].")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Journal, snapshots and admin token [./.sandbox].")
+    ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(help="Accelerated clock: 60 = an hour of exchange time a minute."),
+    ] = None,
+    manual_clock: Annotated[
+        bool, typer.Option("--manual-clock", help="Time moves only when advanced.")
+    ] = False,
+    clock_start: Annotated[
+        str | None, typer.Option(help="First exchange time of a fresh exchange (ISO or epoch ms).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of keys and price paths [1].")] = None,
+) -> None:
+    """Run the exchange (seeds instruments and a demo account on first start)."""
+    mode = "manual" if manual_clock else ("accelerated" if speed not in (None, 1.0) else None)
+    flags = {
+        "server.host": host,
+        "server.port": port,
+        "server.data_dir": str(data_dir) if data_dir else None,
+        "clock.speed": speed,
+        "clock.mode": mode,
+        "clock.start": clock_start,
+        "exchange.seed": seed,
+    }
+    effective = _load(config, flags)
+    file = find_config_file(config, os.environ)
+    run_server(effective, file.parent if file else Path.cwd(), console)
+
+
+@config_app.command("show")
+def config_show(config: ConfigOption = None) -> None:
+    """Print the effective configuration (defaults, file, environment) as TOML."""
+    print(to_toml(_load(config, {})), end="")
+
+
+def _load(config: Path | None, flags: Mapping[str, object]) -> SandboxConfig:
+    try:
+        return load_config(config, flags=flags)
+    except ConfigError as exc:
+        console.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def main() -> None:
+    try:
+        app()
+    except CliError as exc:
+        console.print(f"[red]Error:[/red] {exc}", highlight=False)
+        raise SystemExit(1) from exc

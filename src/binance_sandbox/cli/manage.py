@@ -1,0 +1,226 @@
+"""Management commands: they call the running server's admin API (the single writer)."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from binance_sandbox.cli.admin_client import AdminClient, CliError
+
+console = Console()
+
+DataDirOption = Annotated[
+    Path, typer.Option("--data-dir", help="The server's data directory [./.sandbox].")
+]
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="Server URL (default: from the data directory).")
+]
+TokenOption = Annotated[
+    str | None, typer.Option("--token", help="Admin token (default: from the data directory).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the raw JSON answer.")]
+
+accounts_app = typer.Typer(help="Create and inspect accounts.", no_args_is_help=True)
+keys_app = typer.Typer(help="Create API keys (HMAC, RSA, Ed25519).", no_args_is_help=True)
+price_app = typer.Typer(help="Show or set index prices.", no_args_is_help=True)
+clock_app = typer.Typer(
+    help="Show, pause, resume, speed up or advance the clock.", no_args_is_help=True
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(accounts_app, name="accounts")
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(price_app, name="price")
+    app.add_typer(clock_app, name="clock")
+    app.command()(deposit)
+    app.command()(withdraw)
+    app.command()(snapshot)
+
+
+def _client(data_dir: Path, url: str | None, token: str | None) -> AdminClient:
+    return AdminClient.locate(data_dir, url, token)
+
+
+def _show(payload: Any) -> None:
+    console.print_json(data=payload)
+
+
+@accounts_app.command("create")
+def accounts_create(
+    name: str,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Create an account (empty; deposit into it and give it keys next)."""
+    _show(_client(data_dir, url, token).post("/accounts", {"name": name}))
+
+
+@accounts_app.command("list")
+def accounts_list(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List accounts with their balances and number of keys."""
+    accounts = _client(data_dir, url, token).get("/accounts")
+    if json:
+        _show(accounts)
+        return
+    table = Table("id", "name", "balances", "keys")
+    for account in accounts:
+        balances = ", ".join(f"{v} {a}" for a, v in account["balances"].items())
+        table.add_row(
+            str(account["accountId"]), account["name"], balances, str(len(account["apiKeys"]))
+        )
+    console.print(table)
+
+
+@accounts_app.command("show")
+def accounts_show(
+    account: Annotated[str, typer.Argument(help="Account id or name.")],
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Show one account: balances and API keys."""
+    _show(_client(data_dir, url, token).get(f"/accounts/{account}"))
+
+
+@keys_app.command("create")
+def keys_create(
+    account: Annotated[str, typer.Argument(help="Account id or name.")],
+    key_type: Annotated[str, typer.Option("--type", help="hmac, rsa or ed25519.")] = "hmac",
+    public_key: Annotated[
+        Path | None, typer.Option(help="PEM public key to upload (rsa/ed25519); else generated.")
+    ] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="No trading.")] = False,
+    label: Annotated[str, typer.Option(help="A name for the key.")] = "",
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Create an API key; its secret (or generated private key) is shown only now."""
+    if key_type.lower() not in ("hmac", "rsa", "ed25519"):
+        raise CliError("--type must be hmac, rsa or ed25519")
+    body: dict[str, Any] = {"type": key_type.lower(), "readOnly": read_only, "label": label}
+    if public_key is not None:
+        body["publicKey"] = public_key.read_text()
+    _show(_client(data_dir, url, token).post(f"/accounts/{account}/keys", body))
+
+
+def deposit(
+    account: Annotated[str, typer.Argument(help="Account id or name.")],
+    asset: str,
+    amount: str,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Credit an account's wallet, e.g. `deposit demo USDT 5000`."""
+    body = {"asset": asset, "amount": amount}
+    _show(_client(data_dir, url, token).post(f"/accounts/{account}/deposits", body))
+
+
+def withdraw(
+    account: Annotated[str, typer.Argument(help="Account id or name.")],
+    asset: str,
+    amount: str,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Debit an account's wallet (refused if the balance is short)."""
+    body = {"asset": asset, "amount": amount}
+    _show(_client(data_dir, url, token).post(f"/accounts/{account}/withdrawals", body))
+
+
+def snapshot(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Snapshot the exchange state now (and compact the journal behind it)."""
+    _show(_client(data_dir, url, token).post("/snapshots"))
+
+
+@price_app.command("set")
+def price_set(
+    symbol: str,
+    price: str,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Set a symbol's index price now (a gbm path continues from it)."""
+    _show(_client(data_dir, url, token).put(f"/prices/{symbol.upper()}", {"price": price}))
+
+
+@price_app.command("show")
+def price_show(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Show every symbol's index price and when it last changed."""
+    _show(_client(data_dir, url, token).get("/prices"))
+
+
+@clock_app.command("show")
+def clock_show(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Show the clock's mode, speed and exchange time."""
+    _show(_client(data_dir, url, token).get("/clock"))
+
+
+@clock_app.command("pause")
+def clock_pause(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Stop exchange time (timers stop firing)."""
+    _show(_client(data_dir, url, token).post("/clock/pause"))
+
+
+@clock_app.command("resume")
+def clock_resume(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Let exchange time run again at the current speed."""
+    _show(_client(data_dir, url, token).post("/clock/resume"))
+
+
+@clock_app.command("speed")
+def clock_speed(
+    speed: float,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Set how many exchange seconds pass per real second."""
+    _show(_client(data_dir, url, token).post("/clock/speed", {"speed": speed}))
+
+
+@clock_app.command("advance")
+def clock_advance(
+    by: Annotated[str | None, typer.Option(help="A duration: 500ms, 90s, 15m, 1h30m, 2d.")] = None,
+    to: Annotated[str | None, typer.Option(help="A time: ISO-8601 or epoch ms.")] = None,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Move exchange time forward; every timer due on the way fires, in order."""
+    if (by is None) == (to is None):
+        raise CliError("give exactly one of --by and --to")
+    body = {"by": by} if by is not None else {"to": to}
+    _show(_client(data_dir, url, token).post("/clock/advance", body))

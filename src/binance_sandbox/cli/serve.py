@@ -1,0 +1,69 @@
+"""`binance-sandbox serve`: recover or seed the exchange, listen, print the banner.
+
+uvicorn handles SIGINT and SIGTERM by finishing in-flight requests and running the lifespan
+shutdown, which lets the sequencer commit the last batch and snapshot before the process ends.
+"""
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+
+import uvicorn
+from rich.console import Console
+
+from binance_sandbox.config.model import SandboxConfig
+from binance_sandbox.server.app import create_app
+from binance_sandbox.server.banner import print_banner
+from binance_sandbox.server.datadir import ServerInfo
+from binance_sandbox.server.runtime import Runtime
+
+
+def run_server(config: SandboxConfig, config_dir: Path, console: Console) -> None:
+    logging.basicConfig(level=config.server.log_level.upper(), format="%(levelname)s %(message)s")
+    console.print(f"Recovering the exchange from {config.server.data_dir} …")
+    runtime = Runtime.open(config, config_dir)
+    state = runtime.exchange.state
+    console.print(f"Recovered up to command {state.last_seq}.")
+    token = runtime.data_dir.admin_token()
+    server: uvicorn.Server | None = None
+
+    def on_started() -> None:
+        asyncio.get_running_loop().create_task(_announce())
+
+    async def _announce() -> None:
+        assert server is not None
+        while not server.started:
+            if server.should_exit:
+                return
+            await asyncio.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        base_url = f"http://{_display_host(config.server.host)}:{port}"
+        runtime.data_dir.write_server_info(ServerInfo(url=base_url, pid=os.getpid()))
+        print_banner(
+            console,
+            base_url,
+            token,
+            runtime.exchange.state,
+            list(config.accounts),
+            runtime.created_keys,
+        )
+
+    app = create_app(runtime, token, on_started)
+    uv_config = uvicorn.Config(
+        app,
+        host=config.server.host,
+        port=config.server.port,
+        log_level=config.server.log_level,
+        lifespan="on",
+        access_log=False,
+    )
+    server = uvicorn.Server(uv_config)
+    try:
+        server.run()
+    finally:
+        runtime.data_dir.clear_server_info()
+
+
+def _display_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host

@@ -1,0 +1,41 @@
+"""Accounts, their wallet balances, API keys and the ledger of transfers in and out.
+
+Balances are integers at `AMOUNT_DECIMALS`. A balance never goes below zero through a transfer:
+a withdrawal larger than the balance is refused, not clipped.
+"""
+
+from typing import Literal
+
+import msgspec
+
+KeyType = Literal["HMAC", "RSA", "ED25519"]
+
+
+class ApiKey(msgspec.Struct, kw_only=True):
+    api_key: str
+    key_type: KeyType
+    secret: str  # HMAC: the shared secret; RSA / ED25519: the public key (PEM)
+    can_trade: bool  # futures trading enabled
+    read_only: bool
+    label: str
+    created: int  # exchange time, ms
+
+
+class Transfer(msgspec.Struct, frozen=True, kw_only=True):
+    tran_id: int  # the sequence number of the command that made it
+    asset: str
+    amount: int  # signed: deposits positive, withdrawals negative
+    time: int
+    client_tran_id: str
+
+
+class Account(msgspec.Struct, kw_only=True):
+    account_id: int
+    name: str
+    created: int
+    balances: dict[str, int] = msgspec.field(default_factory=dict)
+    api_keys: list[str] = msgspec.field(default_factory=list)
+    transfers: list[Transfer] = msgspec.field(default_factory=list)
+
+    def balance(self, asset: str) -> int:
+        return self.balances.get(asset, 0)

@@ -1,0 +1,79 @@
+"""Commands: every state change of the exchange, as data.
+
+A command is stamped by the sequencer with a sequence number and an exchange time and then
+journaled before it is applied; replaying the journal re-applies the same commands. A command
+therefore carries everything its effect depends on, and nothing the core could derive itself
+(ids and HMAC secrets derive from the seed and the sequence number).
+"""
+
+from typing import Literal
+
+import msgspec
+
+from binance_sandbox.core.accounts import KeyType
+from binance_sandbox.core.instruments import Instrument
+
+ClockMode = Literal["real", "accelerated", "manual"]
+
+
+class Genesis(msgspec.Struct, tag="genesis", frozen=True, kw_only=True):
+    """The first command of every journal: what the exchange lists and trades."""
+
+    seed: int
+    assets: tuple[str, ...]
+    instruments: tuple[Instrument, ...]
+
+
+class CreateAccount(msgspec.Struct, tag="create_account", frozen=True, kw_only=True):
+    name: str
+
+
+class CreateApiKey(msgspec.Struct, tag="create_api_key", frozen=True, kw_only=True):
+    """An HMAC key's key and secret derive from the seed; RSA / ED25519 carry the public key."""
+
+    account_id: int
+    key_type: KeyType
+    public_key: str = ""
+    can_trade: bool = True
+    read_only: bool = False
+    label: str = ""
+
+
+class Deposit(msgspec.Struct, tag="deposit", frozen=True, kw_only=True):
+    account_id: int
+    asset: str
+    amount: int  # at AMOUNT_DECIMALS
+    client_tran_id: str = ""
+
+
+class Withdraw(msgspec.Struct, tag="withdraw", frozen=True, kw_only=True):
+    account_id: int
+    asset: str
+    amount: int  # at AMOUNT_DECIMALS
+    client_tran_id: str = ""
+
+
+class SetIndexPrices(msgspec.Struct, tag="set_index_prices", frozen=True, kw_only=True):
+    """A price-source timer tick, or a price set by hand (`source="admin"`)."""
+
+    prices: dict[str, int]  # symbol -> index price at AMOUNT_DECIMALS
+    source: str
+
+
+class SetClock(msgspec.Struct, tag="set_clock", frozen=True, kw_only=True):
+    """A change of the exchange clock's mode or speed, or a manual advance (stamped at its end)."""
+
+    mode: ClockMode
+    speed_milli: int  # speed x 1000: 1000 is real time, 60000 is an hour per real minute
+    paused: bool
+
+
+Command = Genesis | CreateAccount | CreateApiKey | Deposit | Withdraw | SetIndexPrices | SetClock
+
+
+class Stamped(msgspec.Struct, frozen=True, array_like=True):
+    """A command as journaled: its place in the total order and its exchange time (ms)."""
+
+    seq: int
+    ts: int
+    command: Command

@@ -1,0 +1,89 @@
+"""`Exchange.apply`: the single entry point that changes exchange state.
+
+Invariants: sequence numbers are consecutive from 1; exchange time never goes backwards; the
+first command is `Genesis`. Breaking one of these is a bug in the shell, so it raises; business
+refusals come back as `Rejected` events.
+"""
+
+from binance_sandbox.core import rejects, wallets
+from binance_sandbox.core.commands import (
+    Command,
+    CreateAccount,
+    CreateApiKey,
+    Deposit,
+    Genesis,
+    SetClock,
+    SetIndexPrices,
+    Stamped,
+    Withdraw,
+)
+from binance_sandbox.core.events import ClockChanged, Event, ExchangeCreated, IndexPricesChanged
+from binance_sandbox.core.state import ClockState, ExchangeState
+
+
+class SequenceError(RuntimeError):
+    """The shell fed a command out of order or back in time."""
+
+
+class Exchange:
+    def __init__(self, state: ExchangeState | None = None) -> None:
+        self.state = state if state is not None else ExchangeState()
+
+    def apply(self, stamped: Stamped) -> list[Event]:
+        state = self.state
+        if stamped.seq != state.last_seq + 1:
+            raise SequenceError(f"expected seq {state.last_seq + 1}, got {stamped.seq}")
+        if stamped.ts < state.last_ts:
+            raise SequenceError(f"time went back: {stamped.ts} < {state.last_ts}")
+        state.last_seq = stamped.seq
+        state.last_ts = stamped.ts
+        command = stamped.command
+        if not state.created and not isinstance(command, Genesis):
+            return [rejects.not_created()]
+        return _dispatch(state, stamped.seq, stamped.ts, command)
+
+
+def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list[Event]:
+    match command:
+        case Genesis():
+            return _genesis(state, command)
+        case SetIndexPrices():
+            return _set_index_prices(state, ts, command)
+        case SetClock():
+            return _set_clock(state, ts, command)
+        case CreateAccount():
+            return wallets.create_account(state, ts, command)
+        case CreateApiKey():
+            return wallets.create_api_key(state, seq, ts, command)
+        case Deposit():
+            return wallets.deposit(state, seq, ts, command)
+        case Withdraw():
+            return wallets.withdraw(state, seq, ts, command)
+
+
+def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:
+    if state.created:
+        return [rejects.already_created()]
+    state.created = True
+    state.seed = cmd.seed
+    state.assets = cmd.assets
+    state.instruments = {instrument.symbol: instrument for instrument in cmd.instruments}
+    return [ExchangeCreated(symbols=tuple(state.instruments))]
+
+
+def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> list[Event]:
+    for symbol, price in cmd.prices.items():
+        if symbol not in state.instruments:
+            return [rejects.BAD_SYMBOL]
+        if price <= 0:
+            return [rejects.malformed("price")]
+    state.index_prices.update(cmd.prices)
+    state.index_price_times.update(dict.fromkeys(cmd.prices, ts))
+    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts)]
+
+
+def _set_clock(state: ExchangeState, ts: int, cmd: SetClock) -> list[Event]:
+    if cmd.speed_milli <= 0:
+        return [rejects.malformed("speed")]
+    state.clock = ClockState(mode=cmd.mode, speed_milli=cmd.speed_milli, paused=cmd.paused)
+    return [ClockChanged(mode=cmd.mode, speed_milli=cmd.speed_milli, paused=cmd.paused, time=ts)]

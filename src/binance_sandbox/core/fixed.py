@@ -1,0 +1,45 @@
+"""Fixed-point numbers: integers at a known decimal scale, never floats.
+
+Balances, derived prices (index, mark, entry, liquidation) and PnL use `AMOUNT_DECIMALS` (8,
+as Binance prints them). Order prices and quantities use each instrument's own tick and step
+grid, i.e. the number of decimals of its tickSize / stepSize.
+"""
+
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+AMOUNT_DECIMALS = 8
+AMOUNT_SCALE = 10**AMOUNT_DECIMALS
+
+
+class FixedPointError(ValueError):
+    """A decimal string that is not a plain number, or finer than the scale allows."""
+
+
+def parse_scaled(text: str, decimals: int, *, exact: bool = True) -> int:
+    """'12.34' at 4 decimals -> 123400. With `exact`, refuses digits beyond the scale."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation as exc:
+        raise FixedPointError(f"not a decimal number: {text!r}") from exc
+    if not value.is_finite():
+        raise FixedPointError(f"not a finite number: {text!r}")
+    scaled = value.scaleb(decimals)
+    whole = scaled.to_integral_value(rounding=ROUND_DOWN)
+    if exact and whole != scaled:
+        raise FixedPointError(f"{text!r} has more than {decimals} decimals")
+    return int(whole)
+
+
+def format_scaled(value: int, decimals: int) -> str:
+    """123400 at 4 decimals -> '12.3400' (Binance prints trailing zeros to the scale)."""
+    if decimals == 0:
+        return str(value)
+    sign = "-" if value < 0 else ""
+    digits = str(abs(value)).rjust(decimals + 1, "0")
+    return f"{sign}{digits[:-decimals]}.{digits[-decimals:]}"
+
+
+def decimals_of(text: str) -> int:
+    """Fewest decimals that represent a grid step exactly: '0.010' -> 2, '1' -> 0, '10' -> 0."""
+    exponent = Decimal(text).normalize().as_tuple().exponent
+    return max(0, -int(exponent)) if isinstance(exponent, int) else 0

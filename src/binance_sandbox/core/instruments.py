@@ -1,0 +1,78 @@
+"""Instrument definitions: the contract parameters and filters Binance publishes in exchangeInfo.
+
+Decimal parameters are kept as Binance's exact strings (so exchangeInfo renders them verbatim);
+the grid helpers turn them into the fixed scales the matching code computes with.
+"""
+
+import msgspec
+
+from binance_sandbox.core.fixed import decimals_of, parse_scaled
+
+
+class Instrument(msgspec.Struct, frozen=True, kw_only=True):
+    symbol: str
+    pair: str
+    contract_type: str  # PERPETUAL | CURRENT_QUARTER | NEXT_QUARTER
+    delivery_date: int  # ms; 4133404800000 for perpetuals
+    onboard_date: int
+    base_asset: str
+    quote_asset: str
+    margin_asset: str
+    price_precision: int
+    quantity_precision: int
+    base_asset_precision: int = 8
+    quote_precision: int = 8
+    underlying_type: str = "COIN"
+    underlying_sub_type: tuple[str, ...] = ()
+    trigger_protect: str = "0.0500"
+    liquidation_fee: str = "0.012500"
+    market_take_bound: str = "0.05"
+    max_move_order_limit: int = 10000
+    required_margin_percent: str = "5.0000"
+    maint_margin_percent: str = "2.5000"
+    # PRICE_FILTER
+    tick_size: str
+    min_price: str
+    max_price: str
+    # LOT_SIZE and MARKET_LOT_SIZE
+    step_size: str
+    min_qty: str
+    max_qty: str
+    market_max_qty: str
+    market_min_qty: str = ""  # empty: same as min_qty
+    max_num_orders: int = 200
+    max_num_algo_orders: int = 0  # 0: the filter is not published (BTCUSDT since 2026)
+    min_notional: str
+    percent_price_up: str = "1.0500"
+    percent_price_down: str = "0.9500"
+    percent_price_decimal: int = 4
+    position_control_side: str = "NONE"  # POSITION_RISK_CONTROL; empty: not published
+    order_types: tuple[str, ...] = (
+        "LIMIT",
+        "MARKET",
+        "STOP",
+        "STOP_MARKET",
+        "TAKE_PROFIT",
+        "TAKE_PROFIT_MARKET",
+        "TRAILING_STOP_MARKET",
+    )
+    time_in_force: tuple[str, ...] = ("GTC", "IOC", "FOK", "GTX", "GTD")
+    permission_sets: tuple[str, ...] = ("GRID", "COPY", "DCA", "PSB")
+
+    @property
+    def price_decimals(self) -> int:
+        """Scale of order prices: the decimals of the tick size."""
+        return decimals_of(self.tick_size)
+
+    @property
+    def qty_decimals(self) -> int:
+        """Scale of order quantities: the decimals of the step size."""
+        return decimals_of(self.step_size)
+
+    @property
+    def tick(self) -> int:
+        return parse_scaled(self.tick_size, self.price_decimals)
+
+    @property
+    def step(self) -> int:
+        return parse_scaled(self.step_size, self.qty_decimals)

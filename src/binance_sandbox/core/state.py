@@ -1,0 +1,37 @@
+"""The whole state of the exchange: one tree of structs, snapshotted and hashed as a unit."""
+
+import msgspec
+
+from binance_sandbox.core.accounts import Account, ApiKey
+from binance_sandbox.core.commands import ClockMode
+from binance_sandbox.core.instruments import Instrument
+
+
+class ClockState(msgspec.Struct, kw_only=True):
+    mode: ClockMode = "real"
+    speed_milli: int = 1000
+    paused: bool = False
+
+
+class ApiKeyRecord(msgspec.Struct, kw_only=True):
+    account_id: int
+    key: ApiKey
+
+
+class ExchangeState(msgspec.Struct, kw_only=True):
+    seed: int = 0
+    created: bool = False
+    last_seq: int = 0
+    last_ts: int = 0
+    assets: tuple[str, ...] = ()
+    instruments: dict[str, Instrument] = msgspec.field(default_factory=dict)
+    accounts: list[Account] = msgspec.field(default_factory=list)  # account_id = index + 1
+    api_keys: dict[str, ApiKeyRecord] = msgspec.field(default_factory=dict)
+    index_prices: dict[str, int] = msgspec.field(default_factory=dict)
+    index_price_times: dict[str, int] = msgspec.field(default_factory=dict)  # last change
+    clock: ClockState = msgspec.field(default_factory=ClockState)
+
+    def account(self, account_id: int) -> Account | None:
+        if 1 <= account_id <= len(self.accounts):
+            return self.accounts[account_id - 1]
+        return None

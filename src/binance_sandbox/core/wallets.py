@@ -1,0 +1,113 @@
+"""Accounts, API keys and transfers in and out of wallets."""
+
+from binance_sandbox.core import rejects
+from binance_sandbox.core.accounts import Account, ApiKey, Transfer
+from binance_sandbox.core.commands import CreateAccount, CreateApiKey, Deposit, Withdraw
+from binance_sandbox.core.events import (
+    AccountCreated,
+    ApiKeyCreated,
+    BalanceChanged,
+    Event,
+    Rejected,
+)
+from binance_sandbox.core.key_derivation import derive_token
+from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
+
+
+def create_account(state: ExchangeState, ts: int, cmd: CreateAccount) -> list[Event]:
+    name = cmd.name.strip()
+    if not name:
+        return [rejects.malformed("name")]
+    if any(account.name == name for account in state.accounts):
+        return [rejects.duplicate_account(name)]
+    account_id = len(state.accounts) + 1
+    state.accounts.append(Account(account_id=account_id, name=name, created=ts))
+    return [AccountCreated(account_id=account_id, name=name)]
+
+
+def create_api_key(state: ExchangeState, seq: int, ts: int, cmd: CreateApiKey) -> list[Event]:
+    account = state.account(cmd.account_id)
+    if account is None:
+        return [rejects.unknown_account(cmd.account_id)]
+    if cmd.key_type == "HMAC":
+        secret = derive_token(state.seed, seq, "secret")
+    elif cmd.public_key.strip():
+        secret = cmd.public_key.strip()
+    else:
+        return [rejects.malformed("publicKey")]
+    api_key = derive_token(state.seed, seq, "api-key")
+    key = ApiKey(
+        api_key=api_key,
+        key_type=cmd.key_type,
+        secret=secret,
+        can_trade=cmd.can_trade and not cmd.read_only,
+        read_only=cmd.read_only,
+        label=cmd.label,
+        created=ts,
+    )
+    state.api_keys[api_key] = ApiKeyRecord(account_id=account.account_id, key=key)
+    account.api_keys.append(api_key)
+    return [
+        ApiKeyCreated(
+            account_id=account.account_id,
+            api_key=api_key,
+            key_type=cmd.key_type,
+            secret=secret if cmd.key_type == "HMAC" else "",
+            can_trade=key.can_trade,
+            read_only=key.read_only,
+        )
+    ]
+
+
+def deposit(state: ExchangeState, seq: int, ts: int, cmd: Deposit) -> list[Event]:
+    return _transfer(state, seq, ts, cmd.account_id, cmd.asset, cmd.amount, cmd.client_tran_id)
+
+
+def withdraw(state: ExchangeState, seq: int, ts: int, cmd: Withdraw) -> list[Event]:
+    return _transfer(state, seq, ts, cmd.account_id, cmd.asset, -cmd.amount, cmd.client_tran_id)
+
+
+def _transfer(
+    state: ExchangeState,
+    seq: int,
+    ts: int,
+    account_id: int,
+    asset: str,
+    delta: int,
+    client_tran_id: str,
+) -> list[Event]:
+    refusal = _refuse_transfer(state, account_id, asset, delta)
+    if refusal is not None:
+        return [refusal]
+    account = state.accounts[account_id - 1]
+    balance = account.balance(asset) + delta
+    account.balances[asset] = balance
+    account.transfers.append(
+        Transfer(tran_id=seq, asset=asset, amount=delta, time=ts, client_tran_id=client_tran_id)
+    )
+    reason = "DEPOSIT" if delta > 0 else "WITHDRAW"
+    return [
+        BalanceChanged(
+            account_id=account_id,
+            asset=asset,
+            delta=delta,
+            balance=balance,
+            reason=reason,
+            tran_id=seq,
+        )
+    ]
+
+
+def _refuse_transfer(
+    state: ExchangeState, account_id: int, asset: str, delta: int
+) -> Rejected | None:
+    account = state.account(account_id)
+    if account is None:
+        return rejects.unknown_account(account_id)
+    if asset not in state.assets:
+        return rejects.unknown_asset(asset)
+    if delta == 0:
+        return rejects.malformed("amount")
+    if account.balance(asset) + delta < 0:
+        return rejects.BALANCE_NOT_SUFFICIENT
+    return None

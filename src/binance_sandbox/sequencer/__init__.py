@@ -1,0 +1,1 @@
+"""The single writer: stamps, journals, applies and publishes every command."""

@@ -1,0 +1,189 @@
+"""The sequencer: the only writer of exchange state.
+
+One asyncio task drains a queue of submitted commands in batches. For each batch it stamps
+consecutive sequence numbers and exchange times, appends the batch to the journal in one
+commit (on the journal thread; new submissions queue up meanwhile, which is what makes the
+next batch a group commit), then applies each command to the core, resolves the submitters'
+futures and publishes the results. Journal first, apply second: nothing is visible or answered
+before it is durable, and replay applies exactly what was journaled.
+
+Exchange time on a stamp never goes backwards; a timer command asks for its due time (`at`)
+and gets max(due, last stamp).
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+import msgspec
+
+from binance_sandbox.core.commands import Command, Stamped
+from binance_sandbox.core.events import Event
+from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.core.state_hash import encode_state, state_hash
+from binance_sandbox.journal.sqlite_journal import Snapshot, SqliteJournal
+from binance_sandbox.sequencer.snapshots import SnapshotPolicy
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Applied(msgspec.Struct, frozen=True):
+    seq: int
+    ts: int
+    events: list[Event]
+
+
+class SequencerClosed(RuntimeError):
+    """The sequencer is shutting down and takes no more commands."""
+
+
+class JournalFailure(RuntimeError):
+    """The journal could not commit a batch; its commands were neither applied nor kept."""
+
+
+class _Pending(msgspec.Struct):
+    command: Command
+    at: int | None
+    future: asyncio.Future[Applied]
+
+
+Listener = Callable[[Stamped, Applied], None]
+
+
+class Sequencer:
+    def __init__(
+        self,
+        exchange: Exchange,
+        journal: SqliteJournal,
+        now_ms: Callable[[], int],
+        *,
+        max_batch: int,
+        snapshots: SnapshotPolicy,
+        keep_snapshots: int,
+        compact: bool,
+    ) -> None:
+        self.exchange = exchange
+        self._journal = journal
+        self._now_ms = now_ms
+        self._max_batch = max(1, max_batch)
+        self._snapshots = snapshots
+        self._keep_snapshots = keep_snapshots
+        self._compact = compact
+        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._listeners: list[Listener] = []
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.batches = 0
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="sequencer")
+
+    async def submit(self, command: Command, at: int | None = None) -> Applied:
+        """Sequences one command; returns once it is durable and applied."""
+        if self._closing:
+            raise SequencerClosed("the exchange is shutting down")
+        future: asyncio.Future[Applied] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Pending(command, at, future))
+        return await future
+
+    async def submit_many(self, items: Sequence[tuple[int | None, Command]]) -> list[Applied]:
+        if self._closing:
+            raise SequencerClosed("the exchange is shutting down")
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[Applied]] = []
+        for at, command in items:
+            future: asyncio.Future[Applied] = loop.create_future()
+            self._queue.put_nowait(_Pending(command, at, future))
+            futures.append(future)
+        return list(await asyncio.gather(*futures))
+
+    async def close(self) -> None:
+        """Stops taking commands, finishes every queued one, snapshots, closes the journal."""
+        self._closing = True
+        self._queue.put_nowait(None)
+        if self._task is not None:
+            await self._task
+        await self.snapshot()
+        self._executor.shutdown(wait=True)
+        self._journal.close()
+
+    async def snapshot(self) -> Snapshot:
+        """Captures the state now (on the event loop, where alone it changes) and stores it."""
+        state = self.exchange.state
+        snapshot = Snapshot(state.last_seq, state.last_ts, state_hash(state), encode_state(state))
+        self._snapshots.taken()
+        await self._run_in_journal_thread(
+            self._journal.save_snapshot, snapshot, self._keep_snapshots, self._compact
+        )
+        return snapshot
+
+    async def _run(self) -> None:
+        while True:
+            batch, stop = await self._next_batch()
+            if batch:
+                await self._process(batch)
+            if stop:
+                return
+
+    async def _next_batch(self) -> tuple[list[_Pending], bool]:
+        first = await self._queue.get()
+        if first is None:
+            return [], True
+        batch = [first]
+        while len(batch) < self._max_batch and not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is None:
+                return batch, True
+            batch.append(item)
+        return batch, False
+
+    async def _process(self, batch: list[_Pending]) -> None:
+        stamped = self._stamp(batch)
+        try:
+            await self._run_in_journal_thread(self._journal.append, stamped)
+        except Exception as exc:
+            log.exception("journal commit failed; %d commands refused", len(batch))
+            for pending in batch:
+                if not pending.future.done():
+                    pending.future.set_exception(JournalFailure(str(exc)))
+            return
+        self.batches += 1
+        for item, pending in zip(stamped, batch, strict=True):
+            self._apply_one(item, pending)
+        self._snapshots.note_applied(len(batch))
+        if self._snapshots.due():
+            await self.snapshot()
+
+    def _stamp(self, batch: list[_Pending]) -> list[Stamped]:
+        state = self.exchange.state
+        seq, last_ts = state.last_seq, state.last_ts
+        now = self._now_ms()
+        stamped = []
+        for pending in batch:
+            seq += 1
+            last_ts = max(last_ts, pending.at if pending.at is not None else now)
+            stamped.append(Stamped(seq, last_ts, pending.command))
+        return stamped
+
+    def _apply_one(self, item: Stamped, pending: _Pending) -> None:
+        try:
+            applied = Applied(item.seq, item.ts, self.exchange.apply(item))
+        except Exception as exc:  # a bug in the core: say so loudly, keep the exchange up
+            log.exception("the core failed on command %d: %r", item.seq, item.command)
+            if not pending.future.done():
+                pending.future.set_exception(exc)
+            return
+        if not pending.future.done():
+            pending.future.set_result(applied)
+        for listener in self._listeners:
+            listener(item, applied)
+
+    async def _run_in_journal_thread(self, fn: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)

@@ -1,0 +1,72 @@
+"""What `serve` prints once it listens: where, with which keys, and how to connect."""
+
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from binance_sandbox.admin.operations import CreatedKey
+from binance_sandbox.core.state import ExchangeState
+
+_CCXT = """import ccxt
+ex = ccxt.binanceusdm({{"apiKey": "{key}", "secret": "{secret}"}})
+for name, url in list(ex.urls["api"].items()):
+    if isinstance(url, str) and "binance" in url:
+        path = url.split(".com", 1)[1] if ".com" in url else ""
+        ex.urls["api"][name] = "{base}" + path
+print(ex.fetch_balance()["USDT"])"""
+
+_PYTHON_BINANCE = """from binance.client import Client
+client = Client("{key}", "{secret}", ping=False)
+client.FUTURES_URL = "{base}/fapi"
+client.FUTURES_DATA_URL = "{base}/futures/data"
+client.API_URL = "{base}/api"
+print(client.futures_account_balance())"""
+
+
+# Snippets are printed as they are: no markup, no highlighting, no wrapping, so they paste.
+_VERBATIM: dict[str, Any] = {"markup": False, "highlight": False, "soft_wrap": True}
+
+
+def print_banner(
+    console: Console,
+    base_url: str,
+    token: str,
+    state: ExchangeState,
+    seeded_names: list[str],
+    created: list[CreatedKey],
+) -> None:
+    table = Table(show_header=False, box=None)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    table.add_row("REST base URL", base_url)
+    table.add_row("WebSocket base", base_url.replace("http", "ws", 1) + "/ws")
+    table.add_row("Admin API", f"{base_url}/sandbox/v1  (Authorization: Bearer {token})")
+    table.add_row("Exchange time", f"{state.last_ts} ms, {state.clock.mode} clock")
+    key, secret = _first_hmac_key(state, seeded_names)
+    if key:
+        table.add_row("Demo API key", key)
+        table.add_row("Demo secret", secret)
+    console.print(Panel(table, title="binance-sandbox is running", expand=False), crop=False)
+    for created_key in created:
+        if created_key.private_key:
+            console.print(f"Private key of {created_key.event.api_key} (shown only now):")
+            console.print(created_key.private_key, **_VERBATIM)
+    if key:
+        console.print("[bold]ccxt[/bold]")
+        console.print(_CCXT.format(key=key, secret=secret, base=base_url), **_VERBATIM)
+        console.print("[bold]python-binance[/bold]")
+        console.print(_PYTHON_BINANCE.format(key=key, secret=secret, base=base_url), **_VERBATIM)
+    console.print("Stop with Ctrl-C (or SIGTERM); the state stays in the data directory.")
+
+
+def _first_hmac_key(state: ExchangeState, names: list[str]) -> tuple[str, str]:
+    for account in state.accounts:
+        if account.name not in names:
+            continue
+        for api_key in account.api_keys:
+            key = state.api_keys[api_key].key
+            if key.key_type == "HMAC":
+                return key.api_key, key.secret
+    return "", ""

@@ -1,0 +1,112 @@
+"""The running exchange: recovery, the sequencer, the clock, timers and admin operations.
+
+Start-up is recovery (newest snapshot + journal tail), then seeding if the journal was empty.
+Shutdown stops the timers, lets the sequencer commit and apply everything queued, snapshots
+and closes the journal.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from pathlib import Path
+
+from binance_sandbox.admin.operations import AdminOperations, CreatedKey
+from binance_sandbox.config.model import SandboxConfig
+from binance_sandbox.config.times import parse_instant_ms
+from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.journal.recovery import recover
+from binance_sandbox.journal.sqlite_journal import SqliteJournal
+from binance_sandbox.sequencer.sequencer import Sequencer
+from binance_sandbox.sequencer.snapshots import SnapshotPolicy
+from binance_sandbox.server.datadir import DataDir
+from binance_sandbox.server.seeding import seed_exchange
+from binance_sandbox.simulators.clock import ExchangeClock
+from binance_sandbox.simulators.clock_control import ClockControl
+from binance_sandbox.simulators.prices import build_price_sources
+from binance_sandbox.simulators.timers import PriceTicker, TimerScheduler
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    """Everything that lives as long as the server process. Build with `Runtime.open`."""
+
+    def __init__(
+        self,
+        config: SandboxConfig,
+        data_dir: DataDir,
+        sequencer: Sequencer,
+        clock: ExchangeClock,
+        ticker: PriceTicker,
+    ) -> None:
+        self.config = config
+        self.data_dir = data_dir
+        self.sequencer = sequencer
+        self.clock = clock
+        self.ticker = ticker
+        self.scheduler = TimerScheduler(sequencer, clock, [ticker])
+        self.clock_control = ClockControl(clock, self.scheduler, sequencer)
+        self.operations = AdminOperations(sequencer)
+        self.created_keys: list[CreatedKey] = []
+        self._timers: asyncio.Task[None] | None = None
+
+    @classmethod
+    def open(cls, config: SandboxConfig, config_dir: Path) -> "Runtime":
+        """Recovers the exchange from the data directory (no event loop needed)."""
+        data_dir = DataDir(Path(config.server.data_dir))
+        data_dir.ensure()
+        journal = SqliteJournal(data_dir.journal_path, config.journal.synchronous)
+        exchange = recover(journal)
+        clock = _make_clock(config, exchange)
+        policy = SnapshotPolicy(
+            config.journal.snapshot_every_commands, config.journal.snapshot_every_seconds
+        )
+        sequencer = Sequencer(
+            exchange,
+            journal,
+            clock.now_ms,
+            max_batch=config.journal.max_batch,
+            snapshots=policy,
+            keep_snapshots=config.journal.keep_snapshots,
+            compact=config.journal.compact,
+        )
+        sources = build_price_sources(
+            config.prices, config.exchange.seed, config.instruments, config_dir
+        )
+        ticker = PriceTicker(sources, config.prices.interval_ms)
+        return cls(config, data_dir, sequencer, clock, ticker)
+
+    @property
+    def exchange(self) -> Exchange:
+        return self.sequencer.exchange
+
+    async def start(self) -> None:
+        self.sequencer.start()
+        if not self.exchange.state.created:
+            self.created_keys = await seed_exchange(
+                self.config, self.sequencer, self.clock, self.ticker, self.operations
+            )
+        self.scheduler.fired_until = self.clock.now_ms()
+        self._timers = asyncio.get_running_loop().create_task(self.scheduler.run(), name="timers")
+
+    async def stop(self) -> None:
+        if self._timers is not None:
+            self._timers.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._timers
+        await self.sequencer.close()
+        log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
+
+
+def _make_clock(config: SandboxConfig, exchange: Exchange) -> ExchangeClock:
+    """A fresh exchange starts at `clock.start` (or now); a recovered one never goes back."""
+    wall_ms = int(time.time() * 1000)
+    mode = config.clock.mode
+    if exchange.state.created:
+        start = exchange.state.last_ts if mode != "real" else wall_ms
+    else:
+        start = parse_instant_ms(config.clock.start) if config.clock.start else wall_ms
+    clock = ExchangeClock(mode, config.clock.speed, start)
+    clock.advance_to(exchange.state.last_ts)
+    return clock

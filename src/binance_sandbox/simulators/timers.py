@@ -1,0 +1,113 @@
+"""Timers: commands that fire at exchange times, such as index price updates.
+
+A timer fires on a grid of exchange time; the scheduler submits each firing stamped at its
+due time, so the journal shows exactly when it fired and replay needs no scheduler at all.
+Under a running clock the scheduler sleeps until the next due time (and catches up, in order,
+if it woke late); under a standing clock nothing fires until the clock is advanced, and then
+every firing in between is submitted in time order before the advance itself.
+
+Invariant: `fired_until` only grows; a due time fires at most once.
+"""
+
+import asyncio
+import contextlib
+from typing import Protocol
+
+from binance_sandbox.core.commands import Command, SetIndexPrices
+from binance_sandbox.core.state import ExchangeState
+from binance_sandbox.sequencer.sequencer import Sequencer
+from binance_sandbox.simulators.clock import ExchangeClock
+from binance_sandbox.simulators.prices import PriceSource
+
+_CHUNK = 2000  # firings per submission while catching up a long advance
+
+
+class Timer(Protocol):
+    def next_due(self, after_ms: int) -> int:
+        """The first due time strictly after `after_ms`."""
+
+    def begin(self, state: ExchangeState) -> None:
+        """Called before a run of firings with the state as the core holds it now."""
+
+    def fire(self, due_ms: int) -> Command | None:
+        """The command for this firing, or None when there is nothing to change."""
+
+
+class PriceTicker:
+    """Index prices of every symbol every `interval_ms`, on a grid aligned to the epoch."""
+
+    def __init__(self, sources: dict[str, PriceSource], interval_ms: int) -> None:
+        if interval_ms <= 0:
+            raise ValueError("prices.interval_ms must be positive")
+        self._sources = sources
+        self._interval = interval_ms
+        self._last: dict[str, tuple[int, int]] = {}
+
+    def next_due(self, after_ms: int) -> int:
+        return (after_ms // self._interval + 1) * self._interval
+
+    def begin(self, state: ExchangeState) -> None:
+        self._last = {
+            symbol: (price, state.index_price_times[symbol])
+            for symbol, price in state.index_prices.items()
+        }
+
+    def fire(self, due_ms: int) -> Command | None:
+        prices = {}
+        for symbol, source in self._sources.items():
+            previous, previous_ts = self._last.get(symbol, (None, None))
+            price = source.next_price(due_ms, previous, previous_ts)
+            if price is not None:
+                prices[symbol] = price
+                self._last[symbol] = (price, due_ms)
+        return SetIndexPrices(prices=prices, source="timer") if prices else None
+
+
+class TimerScheduler:
+    def __init__(self, sequencer: Sequencer, clock: ExchangeClock, timers: list[Timer]) -> None:
+        self._sequencer = sequencer
+        self._clock = clock
+        self._timers = timers
+        self.fired_until = clock.now_ms()
+        self.lock = asyncio.Lock()
+        self._changed = asyncio.Event()
+
+    def wake(self) -> None:
+        """The clock changed: recompute how long to sleep."""
+        self._changed.set()
+
+    async def run(self) -> None:
+        while self._timers:
+            self._changed.clear()
+            wait = self._clock.seconds_until(self._next_due())
+            if wait is None or wait > 0:
+                await self._sleep(wait)
+                continue
+            async with self.lock:
+                await self.fire_until(self._clock.now_ms())
+
+    async def fire_until(self, target_ms: int) -> None:
+        """Submits every firing due up to `target_ms`, in time order. Hold `lock`."""
+        for timer in self._timers:
+            timer.begin(self._sequencer.exchange.state)
+        batch: list[tuple[int | None, Command]] = []
+        cursor = self.fired_until
+        while (due := self._next_due(cursor)) <= target_ms:
+            for timer in self._timers:
+                if timer.next_due(cursor) == due and (command := timer.fire(due)) is not None:
+                    batch.append((due, command))
+            cursor = due
+            if len(batch) >= _CHUNK:
+                await self._sequencer.submit_many(batch)
+                batch = []
+        if batch:
+            await self._sequencer.submit_many(batch)
+        self.fired_until = max(self.fired_until, target_ms)
+
+    def _next_due(self, after_ms: int | None = None) -> int:
+        after = self.fired_until if after_ms is None else after_ms
+        return min(timer.next_due(after) for timer in self._timers)
+
+    async def _sleep(self, seconds: float | None) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout=seconds)
