@@ -4,6 +4,7 @@ Errors are `{"code", "msg"}` like Binance's: 400 for a refused request, 404 for 
 account, 401 for a missing token.
 """
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -72,7 +73,13 @@ def _field(body: dict[str, Any], name: str, default: Any = None) -> Any:
 
 async def health(request: Request, ctx: AdminContext) -> dict[str, Any]:
     state = ctx.sequencer.exchange.state
-    return {"status": "ok", "seq": state.last_seq, "clock": ctx.clock_control.show()}
+    return {
+        "status": "ok",
+        "seq": state.last_seq,
+        "exchangeTime": ctx.clock_control.clock.now_ms(),
+        "wallTime": int(time.time() * 1000),  # what clients stamp; the clock never bends it
+        "clock": ctx.clock_control.show(),
+    }
 
 
 async def list_accounts(request: Request, ctx: AdminContext) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ shutdown, which lets the sequencer commit the last batch and snapshot before the
 import asyncio
 import logging
 import os
+import signal
 from pathlib import Path
 
 import uvicorn
@@ -59,6 +60,10 @@ def run_server(config: SandboxConfig, config_dir: Path, console: Console) -> Non
         access_log=False,
     )
     server = uvicorn.Server(uv_config)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal with the
+    # handler it found; a no-op one makes a clean stop exit 0 instead of dying by the signal.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: None)
     try:
         server.run()
     finally:

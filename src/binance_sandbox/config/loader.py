@@ -29,7 +29,7 @@ class ConfigError(ValueError):
 
 
 def default_tree() -> Tree:
-    text = resources.files("binance_sandbox.config").joinpath("default.toml").read_text()
+    text = resources.files("binance_sandbox.config").joinpath("default.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
@@ -61,9 +61,11 @@ def load_config(
 
 def read_toml(path: Path) -> Tree:
     try:
-        return tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"config file {path} does not exist") from exc
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
 
@@ -78,7 +80,12 @@ def env_tree(environ: Mapping[str, str], known: Tree) -> Tree:
         section = next((s for s in known if rest.startswith(s + "_")), None)
         if section is None:
             raise ConfigError(f"{name}: no configuration section matches (known: {list(known)})")
-        merge(tree, {section: {rest[len(section) + 1 :]: _parse_env_value(raw)}})
+        key = rest[len(section) + 1 :]
+        current = known[section].get(key) if isinstance(known[section], dict) else None
+        # A key that holds a string keeps the raw text: clock.start=1767225600000 or
+        # 2026-01-01T00:00:00Z would otherwise turn into a TOML integer or datetime.
+        value = raw if isinstance(current, str) else _parse_env_value(raw)
+        merge(tree, {section: {key: value}})
     return tree
 
 

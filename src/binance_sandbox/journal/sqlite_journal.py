@@ -87,16 +87,19 @@ class SqliteJournal:
         return int(row[0]) if row[0] is not None else 0
 
     def save_snapshot(self, snapshot: Snapshot, keep: int, compact: bool) -> None:
-        """Stores a snapshot; drops snapshots beyond the newest `keep` and, with `compact`,
-        the journal rows the oldest kept snapshot covers, all in one transaction."""
+        """Stores a snapshot and drops snapshots beyond the newest `keep` (at least 2). With
+        `compact`, also drops the journal rows the oldest kept snapshot covers, so the newest
+        snapshot's predecessor plus the journal behind it remain a way back. One transaction."""
         with self._transaction():
             self._db.execute(
                 "INSERT OR REPLACE INTO snapshots (seq, ts, state_hash, body) VALUES (?, ?, ?, ?)",
                 (snapshot.seq, snapshot.ts, snapshot.state_hash, snapshot.body),
             )
             kept = self._db.execute(
-                "SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?", (max(keep, 1),)
+                "SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?", (max(keep, 2),)
             ).fetchall()
+            if len(kept) < 2:
+                return
             oldest_kept = kept[-1][0]
             self._db.execute("DELETE FROM snapshots WHERE seq < ?", (oldest_kept,))
             if compact:

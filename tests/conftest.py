@@ -1,0 +1,24 @@
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import SandboxServer
+
+ServerFactory = Callable[..., SandboxServer]
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[ServerFactory]:
+    """Makes (not starts) servers in this test's tmp dir; kills any left running."""
+    made: list[SandboxServer] = []
+
+    def factory(name: str = "data", config: str = "", *args: str) -> SandboxServer:
+        server = SandboxServer(tmp_path / name, config, *args)
+        made.append(server)
+        return server
+
+    yield factory
+    for server in made:
+        if server.proc is not None and server.proc.poll() is None:
+            server.kill()

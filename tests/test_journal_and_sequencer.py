@@ -1,0 +1,137 @@
+"""The journal and the sequencer: group commit, journal-before-apply, snapshots, compaction."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from binance_sandbox.core.commands import CreateAccount, Deposit, Genesis, Stamped
+from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.core.state_hash import state_hash
+from binance_sandbox.journal.recovery import recover
+from binance_sandbox.journal.sqlite_journal import SqliteJournal
+from binance_sandbox.sequencer.sequencer import JournalFailure, Sequencer
+from binance_sandbox.sequencer.snapshots import SnapshotPolicy
+
+GENESIS = Genesis(seed=1, assets=("USDT",), instruments=())
+
+
+def make_sequencer(
+    path: Path, *, max_batch: int = 4096, every_commands: int = 0, now: int = 1_000
+) -> Sequencer:
+    journal = SqliteJournal(path)
+    return Sequencer(
+        recover(journal),
+        journal,
+        lambda: now,
+        max_batch=max_batch,
+        snapshots=SnapshotPolicy(every_commands, 0),
+        keep_snapshots=2,
+        compact=True,
+    )
+
+
+async def seeded(sequencer: Sequencer) -> None:
+    sequencer.start()
+    await sequencer.submit(GENESIS)
+    await sequencer.submit(CreateAccount(name="a"))
+
+
+def deposit(n: int) -> Deposit:
+    return Deposit(account_id=1, asset="USDT", amount=n + 1, client_tran_id=str(n))
+
+
+async def test_concurrent_submissions_share_commits(tmp_path: Path) -> None:
+    sequencer = make_sequencer(tmp_path / "j.db")
+    await seeded(sequencer)
+    before = sequencer.batches
+    applied = await asyncio.gather(*(sequencer.submit(deposit(n)) for n in range(500)))
+    assert sorted(a.seq for a in applied) == list(range(3, 503))
+    assert sequencer.batches - before < 50  # 500 commands, far fewer fsyncs
+    await sequencer.close()
+
+
+async def test_per_command_commit_when_batches_are_one(tmp_path: Path) -> None:
+    sequencer = make_sequencer(tmp_path / "j.db", max_batch=1)
+    await seeded(sequencer)
+    before = sequencer.batches
+    await asyncio.gather(*(sequencer.submit(deposit(n)) for n in range(20)))
+    assert sequencer.batches - before == 20
+    await sequencer.close()
+
+
+async def test_nothing_is_applied_or_answered_when_the_journal_fails(tmp_path: Path) -> None:
+    sequencer = make_sequencer(tmp_path / "j.db")
+    await seeded(sequencer)
+    hash_before = state_hash(sequencer.exchange.state)
+
+    def broken_append(batch: object) -> None:
+        raise OSError("disk full")
+
+    journal = sequencer._journal
+    working_append = journal.append
+    journal.append = broken_append  # type: ignore[method-assign]
+    with pytest.raises(JournalFailure):
+        await sequencer.submit(deposit(1))
+    assert state_hash(sequencer.exchange.state) == hash_before
+    journal.append = working_append  # type: ignore[method-assign]
+    applied = await sequencer.submit(deposit(2))
+    assert applied.seq == 3  # the failed command's number was not used
+    await sequencer.close()
+
+
+async def test_stamps_never_go_back_and_timers_keep_their_due_time(tmp_path: Path) -> None:
+    sequencer = make_sequencer(tmp_path / "j.db", now=5_000)
+    await seeded(sequencer)
+    late = await sequencer.submit(deposit(1), at=9_000)
+    early = await sequencer.submit(deposit(2), at=2_000)
+    assert (late.ts, early.ts) == (9_000, 9_000)
+    await sequencer.close()
+
+
+async def test_close_drains_the_queue_and_snapshots(tmp_path: Path) -> None:
+    sequencer = make_sequencer(tmp_path / "j.db")
+    await seeded(sequencer)
+    pending = [asyncio.ensure_future(sequencer.submit(deposit(n))) for n in range(100)]
+    await asyncio.sleep(0)
+    await sequencer.close()
+    assert all(p.done() and not p.exception() for p in pending)
+    journal = SqliteJournal(tmp_path / "j.db")
+    snapshot = journal.latest_snapshot()
+    assert snapshot is not None
+    assert snapshot.seq == 102
+    assert state_hash(recover(journal).state) == snapshot.state_hash
+
+
+def test_compaction_keeps_the_predecessor_snapshot_and_its_tail(tmp_path: Path) -> None:
+    journal = SqliteJournal(tmp_path / "j.db")
+    exchange = Exchange()
+
+    def write(seq: int) -> None:
+        command = GENESIS if seq == 1 else CreateAccount(name=f"a{seq}")
+        stamped = Stamped(seq, seq, command)
+        journal.append([stamped])
+        exchange.apply(stamped)
+
+    def snap() -> None:
+        from binance_sandbox.core.state_hash import encode_state
+        from binance_sandbox.journal.sqlite_journal import Snapshot
+
+        state = exchange.state
+        snapshot = Snapshot(state.last_seq, state.last_ts, state_hash(state), encode_state(state))
+        journal.save_snapshot(snapshot, keep=2, compact=True)
+
+    for seq in range(1, 11):
+        write(seq)
+    snap()  # at 10: the only snapshot, nothing compacted
+    assert journal.first_seq() == 1
+    for seq in range(11, 21):
+        write(seq)
+    snap()  # at 20: rows up to the predecessor (10) go
+    assert journal.first_seq() == 11
+    for seq in range(21, 31):
+        write(seq)
+    snap()  # at 30: the snapshot at 10 and rows up to 20 go
+    assert journal.first_seq() == 21
+    assert journal.last_seq() == 30
+    assert state_hash(recover(journal).state) == state_hash(exchange.state)
