@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from binance_sandbox.core.fixed import (
     AMOUNT_DECIMALS,
+    MAX_DIGITS,
     FixedPointError,
     decimals_of,
     format_scaled,
@@ -13,9 +14,18 @@ from binance_sandbox.core.fixed import (
 )
 
 
-@given(st.integers(), st.integers(min_value=0, max_value=12))
+@given(
+    st.integers(min_value=-(10**MAX_DIGITS) + 1, max_value=10**MAX_DIGITS - 1),
+    st.integers(min_value=0, max_value=12),
+)
 def test_round_trip(value: int, decimals: int) -> None:
     assert parse_scaled(format_scaled(value, decimals), decimals) == value
+
+
+@pytest.mark.parametrize("text", ["1e40", "1" * 41, "1e999999999", "-1e45"])
+def test_numbers_beyond_the_supported_range_are_refused(text: str) -> None:
+    with pytest.raises(FixedPointError):
+        parse_scaled(text, 8)
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,15 @@ as Binance prints them). Order prices and quantities use each instrument's own t
 grid, i.e. the number of decimals of its tickSize / stepSize.
 """
 
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Context, Decimal, InvalidOperation
 
 AMOUNT_DECIMALS = 8
 AMOUNT_SCALE = 10**AMOUNT_DECIMALS
+MAX_DIGITS = 40  # no price, quantity or balance needs more; bounds the work hostile input causes
+
+# Exact arithmetic for every number within MAX_DIGITS at any scale we use (the default context
+# keeps 28 significant digits and would round silently).
+_EXACT = Context(prec=MAX_DIGITS + 40, rounding=ROUND_DOWN)
 
 
 class FixedPointError(ValueError):
@@ -23,8 +28,12 @@ def parse_scaled(text: str, decimals: int, *, exact: bool = True) -> int:
         raise FixedPointError(f"not a decimal number: {text!r}") from exc
     if not value.is_finite():
         raise FixedPointError(f"not a finite number: {text!r}")
-    scaled = value.scaleb(decimals)
-    whole = scaled.to_integral_value(rounding=ROUND_DOWN)
+    if value and value.adjusted() >= MAX_DIGITS:
+        raise FixedPointError(f"{text!r} is out of range")
+    if len(value.as_tuple().digits) > MAX_DIGITS + decimals:
+        raise FixedPointError(f"{text!r} has too many digits")
+    scaled = value.scaleb(decimals, context=_EXACT)
+    whole = scaled.to_integral_value(rounding=ROUND_DOWN, context=_EXACT)
     if exact and whole != scaled:
         raise FixedPointError(f"{text!r} has more than {decimals} decimals")
     return int(whole)

@@ -49,7 +49,10 @@ class DataDir:
         return token
 
     def write_server_info(self, info: ServerInfo) -> None:
-        self.info_path.write_bytes(msgspec.json.encode(info))
+        # Atomic: a reader sees the old file, no file, or the whole new one.
+        partial = self.info_path.with_suffix(".json.partial")
+        partial.write_bytes(msgspec.json.encode(info))
+        partial.replace(self.info_path)
 
     def read_server_info(self) -> ServerInfo | None:
         try:
