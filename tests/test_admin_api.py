@@ -57,6 +57,10 @@ def test_hmac_rsa_and_ed25519_keys(server: SandboxServer) -> None:
     assert hmac_key["readOnly"] is True
     assert hmac_key["enableFutures"] is False
 
+    no_futures = server.call("POST", "/accounts/demo/keys", {"enableFutures": False})
+    assert no_futures["readOnly"] is False
+    assert no_futures["enableFutures"] is False
+
     generated = server.call("POST", "/accounts/demo/keys", {"type": "rsa"})
     private = serialization.load_pem_private_key(generated["privateKey"].encode(), None)
     assert isinstance(private, rsa.RSAPrivateKey)
@@ -69,7 +73,7 @@ def test_hmac_rsa_and_ed25519_keys(server: SandboxServer) -> None:
     uploaded = server.call("POST", "/accounts/demo/keys", {"type": "ed25519", "publicKey": pem})
     assert "privateKey" not in uploaded
     types = [k["type"] for k in server.call("GET", "/accounts/demo")["apiKeys"]]
-    assert types == ["HMAC", "HMAC", "RSA", "ED25519"]
+    assert types == ["HMAC", "HMAC", "HMAC", "RSA", "ED25519"]
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,7 @@ class AdminOperations:
         key_type: Literal["hmac", "rsa", "ed25519"],
         public_key: str = "",
         read_only: bool = False,
+        enable_futures: bool = True,
         label: str = "",
     ) -> CreatedKey:
         core_type: KeyType = "HMAC"
@@ -81,7 +82,7 @@ class AdminOperations:
             account_id=account_id,
             key_type=core_type,
             public_key=public_key,
-            can_trade=not read_only,
+            can_trade=enable_futures and not read_only,
             read_only=read_only,
             label=label,
         )

@@ -109,6 +109,7 @@ async def create_key(request: Request, ctx: AdminContext) -> dict[str, Any]:
         key_type,  # type: ignore[arg-type]  # checked just above
         public_key=str(body.get("publicKey", "")),
         read_only=bool(body.get("readOnly", False)),
+        enable_futures=bool(body.get("enableFutures", True)),
         label=str(body.get("label", "")),
     )
     return views.created_key_view(created)

@@ -98,7 +98,10 @@ def keys_create(
     public_key: Annotated[
         Path | None, typer.Option(help="PEM public key to upload (rsa/ed25519); else generated.")
     ] = None,
-    read_only: Annotated[bool, typer.Option("--read-only", help="No trading.")] = False,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Reads only.")] = False,
+    futures: Annotated[
+        bool, typer.Option("--futures/--no-futures", help="Futures trading enabled.")
+    ] = True,
     label: Annotated[str, typer.Option(help="A name for the key.")] = "",
     data_dir: DataDirOption = Path(".sandbox"),
     url: UrlOption = None,
@@ -107,7 +110,12 @@ def keys_create(
     """Create an API key; its secret (or generated private key) is shown only now."""
     if key_type.lower() not in ("hmac", "rsa", "ed25519"):
         raise CliError("--type must be hmac, rsa or ed25519")
-    body: dict[str, Any] = {"type": key_type.lower(), "readOnly": read_only, "label": label}
+    body: dict[str, Any] = {
+        "type": key_type.lower(),
+        "readOnly": read_only,
+        "enableFutures": futures,
+        "label": label,
+    }
     if public_key is not None:
         body["publicKey"] = public_key.read_text()
     _show(_client(data_dir, url, token).post(f"/accounts/{account}/keys", body))

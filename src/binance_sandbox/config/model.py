@@ -67,6 +67,7 @@ class AccountKeyConfig(_Section):
     type: Literal["hmac", "rsa", "ed25519"] = "hmac"
     public_key: str = ""  # RSA / Ed25519: PEM of the public key
     read_only: bool = False
+    enable_futures: bool = True
     label: str = ""
 
 

@@ -50,6 +50,7 @@ async def _seed_accounts(config: SandboxConfig, operations: AdminOperations) -> 
                     key.type,
                     public_key=key.public_key,
                     read_only=key.read_only,
+                    enable_futures=key.enable_futures,
                     label=key.label,
                 )
             )
