@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from binance_sandbox.cli import manage
 from binance_sandbox.cli.admin_client import CliError
@@ -14,6 +15,8 @@ from binance_sandbox.cli.serve import run_server
 from binance_sandbox.config.loader import ConfigError, find_config_file, load_config
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.config.render import to_toml
+from binance_sandbox.gateway.coverage import coverage
+from binance_sandbox.gateway.table import endpoint_table
 
 app = typer.Typer(
     help="A self-hostable exchange that speaks Binance's USDⓈ-M futures API.\n\n"
@@ -56,6 +59,12 @@ def serve(
         str | None, typer.Option(help="First exchange time of a fresh exchange (ISO or epoch ms).")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of keys and price paths [1].")] = None,
+    debug_signatures: Annotated[
+        bool,
+        typer.Option(
+            "--debug-signatures", help="Log the exact string each signature is checked against."
+        ),
+    ] = False,
 ) -> None:
     """Run the exchange (seeds instruments and a demo account on first start)."""
     mode = "manual" if manual_clock else ("accelerated" if speed not in (None, 1.0) else None)
@@ -70,7 +79,23 @@ def serve(
     }
     effective = _load(config, flags)
     file = find_config_file(config, os.environ)
-    run_server(effective, file.parent if file else Path.cwd(), console)
+    run_server(effective, file.parent if file else Path.cwd(), console, debug_signatures)
+
+
+@app.command()
+def endpoints(
+    missing: Annotated[bool, typer.Option("--missing", help="List only what is missing.")] = False,
+) -> None:
+    """Which of Binance's documented USDⓈ-M endpoints are implemented (n / 95)."""
+    rows = coverage(endpoint_table())
+    table = Table("", "method", "path", "group", "security")
+    for doc, done in rows:
+        if done and missing:
+            continue
+        table.add_row("✓" if done else "·", doc.method, doc.path, doc.group, doc.security)
+    console.print(table)
+    done_count = sum(done for _, done in rows)
+    console.print(f"Implemented {done_count} / {len(rows)} documented USDⓈ-M endpoints.")
 
 
 @config_app.command("show")

@@ -20,7 +20,9 @@ from binance_sandbox.server.datadir import ServerInfo
 from binance_sandbox.server.runtime import Runtime
 
 
-def run_server(config: SandboxConfig, config_dir: Path, console: Console) -> None:
+def run_server(
+    config: SandboxConfig, config_dir: Path, console: Console, debug_signatures: bool = False
+) -> None:
     logging.basicConfig(level=config.server.log_level.upper(), format="%(levelname)s %(message)s")
     console.print(f"Recovering the exchange from {config.server.data_dir} …")
     runtime = Runtime.open(config, config_dir)
@@ -50,7 +52,7 @@ def run_server(config: SandboxConfig, config_dir: Path, console: Console) -> Non
             runtime.created_keys,
         )
 
-    app = create_app(runtime, token, on_started)
+    app = create_app(runtime, token, on_started, debug_signatures)
     uv_config = uvicorn.Config(
         app,
         host=config.server.host,

@@ -51,6 +51,9 @@ class _Pending(msgspec.Struct):
 
 
 Listener = Callable[[Stamped, Applied], None]
+# Called on the event loop after each batch is applied; the function it returns, if any, runs
+# on the journal thread (projections persist there, in order with the journal).
+FlushSource = Callable[[], Callable[[], None] | None]
 
 
 class Sequencer:
@@ -75,12 +78,16 @@ class Sequencer:
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
         self._listeners: list[Listener] = []
+        self._flush_sources: list[FlushSource] = []
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self.batches = 0
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def add_flush_source(self, source: FlushSource) -> None:
+        self._flush_sources.append(source)
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="sequencer")
@@ -157,6 +164,9 @@ class Sequencer:
         self.batches += 1
         for item, pending in zip(stamped, batch, strict=True):
             self._apply_one(item, pending)
+        for source in self._flush_sources:
+            if (write := source()) is not None:
+                await self._run_in_journal_thread(write)
         self._snapshots.note_applied(len(batch))
         if self._snapshots.due():
             await self.snapshot()

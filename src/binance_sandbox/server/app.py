@@ -1,29 +1,67 @@
-"""The ASGI application: the admin API under /sandbox/v1 (the Binance gateway joins it later)."""
+"""The ASGI application: the Binance gateway, `/openapi.json`, and the admin API under
+`/sandbox/v1` (its own token), in one app served on one port."""
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from binance_sandbox.admin.auth import AdminTokenGuard
 from binance_sandbox.admin.routes import admin_routes
+from binance_sandbox.gateway.app import Gateway
+from binance_sandbox.gateway.openapi import openapi_document
+from binance_sandbox.gateway.rate_limits import RateLimiter
+from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.server.runtime import Runtime
 
+_STARLETTE_PREFIXES = ("/sandbox/", "/openapi.json")
 
-def create_app(runtime: Runtime, token: str, on_started: Callable[[], None]) -> Starlette:
+
+def create_app(
+    runtime: Runtime, token: str, on_started: Callable[[], None], debug_signatures: bool = False
+) -> ASGIApp:
+    endpoints = endpoint_table()
+    limits = runtime.config.limits
+    limiter = (
+        RateLimiter(
+            limits.request_weight_per_minute, limits.orders_per_10s, limits.orders_per_minute
+        )
+        if limits.enabled
+        else None
+    )
+    gateway = Gateway(endpoints, runtime, limiter, debug_signatures)
+    openapi = orjson.dumps(openapi_document(endpoints))
+
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await runtime.start()
-        app.state.context = runtime
         on_started()
         try:
             yield
         finally:
             await runtime.stop()
 
+    async def openapi_json(_request: Request) -> Response:
+        return Response(openapi, media_type="application/json")
+
     admin = Starlette(routes=admin_routes(), middleware=[Middleware(AdminTokenGuard, token=token)])
-    app = Starlette(routes=[Mount("/sandbox/v1", app=admin)], lifespan=lifespan)
     admin.state.context = runtime
+    shell = Starlette(
+        routes=[Route("/openapi.json", openapi_json), Mount("/sandbox/v1", app=admin)],
+        lifespan=lifespan,
+    )
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # The gateway is the hot path: it gets HTTP requests without Starlette's routing.
+        if scope["type"] == "http" and not scope["path"].startswith(_STARLETTE_PREFIXES):
+            await gateway(scope, receive, send)
+        else:
+            await shell(scope, receive, send)
+
     return app

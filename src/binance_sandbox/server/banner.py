@@ -45,10 +45,10 @@ def print_banner(
     table.add_row("Admin API", f"{base_url}/sandbox/v1  (Authorization: Bearer {token})")
     table.add_row("Exchange time", f"{state.last_ts} ms, {state.clock.mode} clock")
     key, secret = _first_hmac_key(state, seeded_names)
-    if key:
-        table.add_row("Demo API key", key)
-        table.add_row("Demo secret", secret)
     console.print(Panel(table, title="binance-sandbox is running", expand=False), crop=False)
+    if key:  # plain lines, so the 64-character values copy (and grep) whole
+        console.print(f"Demo API key: {key}", **_VERBATIM)
+        console.print(f"Demo secret:  {secret}", **_VERBATIM)
     for created_key in created:
         if created_key.private_key:
             console.print(f"Private key of {created_key.event.api_key} (shown only now):")

@@ -17,6 +17,7 @@ from binance_sandbox.config.times import parse_instant_ms
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
+from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 from binance_sandbox.server.datadir import DataDir
@@ -39,8 +40,10 @@ class Runtime:
         sequencer: Sequencer,
         clock: ExchangeClock,
         ticker: PriceTicker,
+        klines: KlineStore,
     ) -> None:
         self.config = config
+        self.klines = klines
         self.data_dir = data_dir
         self.sequencer = sequencer
         self.clock = clock
@@ -57,7 +60,10 @@ class Runtime:
         data_dir = DataDir(Path(config.server.data_dir))
         data_dir.ensure()
         journal = SqliteJournal(data_dir.journal_path, config.journal.synchronous)
-        exchange = recover(journal)
+        klines = KlineStore(data_dir.journal_path)
+        exchange = recover(journal, on_applied=klines.on_applied)
+        if (catch_up := klines.take_flush()) is not None:
+            catch_up()
         clock = _make_clock(config, exchange)
         policy = SnapshotPolicy(
             config.journal.snapshot_every_commands, config.journal.snapshot_every_seconds
@@ -75,7 +81,9 @@ class Runtime:
             config.prices, config.exchange.seed, config.instruments, config_dir
         )
         ticker = PriceTicker(sources, config.prices.interval_ms)
-        return cls(config, data_dir, sequencer, clock, ticker)
+        sequencer.subscribe(lambda stamped, applied: klines.on_applied(stamped, applied.events))
+        sequencer.add_flush_source(klines.take_flush)
+        return cls(config, data_dir, sequencer, clock, ticker, klines)
 
     @property
     def exchange(self) -> Exchange:
@@ -96,6 +104,7 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._timers
         await self.sequencer.close()
+        self.klines.close()
         log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
 
 

@@ -1,0 +1,58 @@
+"""What a handler gets: its validated parameters, the caller's key, and the exchange's services."""
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from binance_sandbox.config.model import SandboxConfig
+from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
+from binance_sandbox.gateway import errors
+from binance_sandbox.projections.klines import KlineStore
+from binance_sandbox.sequencer.sequencer import Sequencer
+from binance_sandbox.simulators.clock import ExchangeClock
+
+
+class Services(Protocol):
+    """The parts of the running server the gateway uses (the runtime provides them)."""
+
+    config: SandboxConfig
+    sequencer: Sequencer
+    clock: ExchangeClock
+    klines: KlineStore
+
+    @property
+    def exchange(self) -> Exchange: ...
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    params: dict[str, Any]
+    key: ApiKeyRecord | None
+    services: Services
+    wall_ms: int
+
+    @property
+    def state(self) -> ExchangeState:
+        return self.services.exchange.state
+
+    def now_ms(self) -> int:
+        """Exchange time: what serverTime, event times and klines are in."""
+        return self.services.clock.now_ms()
+
+    def account(self) -> Account:
+        assert self.key is not None, "only for endpoints that need a key"
+        account = self.state.account(self.key.account_id)
+        assert account is not None
+        return account
+
+    def instrument(self, name: str = "symbol") -> Instrument:
+        """The instrument a parameter names, or -1121."""
+        instrument = self.state.instruments.get(self.params.get(name, ""))
+        if instrument is None:
+            raise errors.bad_symbol()
+        return instrument
+
+    def optional_instrument(self) -> Instrument | None:
+        return self.instrument() if "symbol" in self.params else None

@@ -1,0 +1,104 @@
+"""Binance's wire errors: `{"code", "msg"}` with Binance's HTTP status.
+
+One constructor per code and message variant, with Binance's exact text (error-code page of
+2026-01-15); handlers raise `BinanceError`, the dispatcher renders it.
+"""
+
+
+class BinanceError(Exception):
+    def __init__(
+        self, code: int, msg: str, status: int = 400, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+        self.status = status
+        self.headers = headers or {}
+
+
+def unknown() -> BinanceError:
+    return BinanceError(-1000, "An unknown error occured while processing the request.", 500)
+
+
+def not_found() -> BinanceError:
+    return BinanceError(-1099, "Not found, unauthenticated, or unauthorized.", 404)
+
+
+def too_many_requests(limit: int, retry_after: int) -> BinanceError:
+    return BinanceError(
+        -1003,
+        f"Too many requests; current limit is {limit} requests per minute. Please use the "
+        "websocket for live updates to avoid polling the API.",
+        429,
+        {"Retry-After": str(retry_after)},
+    )
+
+
+def banned(until_ms: int, retry_after: int) -> BinanceError:
+    return BinanceError(
+        -1003,
+        f"Way too many requests; IP banned until {until_ms}. Please use the websocket for "
+        "live updates to avoid bans.",
+        418,
+        {"Retry-After": str(retry_after)},
+    )
+
+
+def too_many_orders(limit: int, interval: str) -> BinanceError:
+    return BinanceError(
+        -1015, f"Too many new orders; current limit is {limit} orders per {interval}.", 429
+    )
+
+
+def outside_recv_window() -> BinanceError:
+    return BinanceError(-1021, "Timestamp for this request is outside of the recvWindow.")
+
+
+def ahead_of_server() -> BinanceError:
+    return BinanceError(-1021, "Timestamp for this request was 1000ms ahead of the server's time.")
+
+
+def invalid_signature() -> BinanceError:
+    return BinanceError(-1022, "Signature for this request is not valid.")
+
+
+def illegal_chars() -> BinanceError:
+    return BinanceError(-1100, "Illegal characters found in a parameter.")
+
+
+def duplicate_parameter() -> BinanceError:
+    return BinanceError(-1101, "Duplicate values for a parameter detected.")
+
+
+def mandatory(name: str) -> BinanceError:
+    return BinanceError(
+        -1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
+    )
+
+
+def bad_interval() -> BinanceError:
+    return BinanceError(-1120, "Invalid interval.")
+
+
+def bad_symbol() -> BinanceError:
+    return BinanceError(-1121, "Invalid symbol.")
+
+
+def invalid_parameter(name: str) -> BinanceError:
+    return BinanceError(-1130, f"Data sent for parameter '{name}' is not valid.")
+
+
+def start_after_end() -> BinanceError:
+    return BinanceError(-1023, "Start time is greater than end time.")
+
+
+def bad_api_key_format() -> BinanceError:
+    return BinanceError(-2014, "API-key format invalid.", 401)
+
+
+def rejected_api_key() -> BinanceError:
+    return BinanceError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+
+
+def invalid_depth_limit(limit: str) -> BinanceError:
+    return BinanceError(-4021, f"{limit} is not valid depth limit")

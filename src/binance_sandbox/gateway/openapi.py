@@ -1,0 +1,81 @@
+"""`GET /openapi.json`, generated from the endpoint table (OpenAPI 3.1)."""
+
+from typing import Any
+
+from binance_sandbox import __version__
+from binance_sandbox.gateway.endpoint import Endpoint
+from binance_sandbox.gateway.params import Param
+
+_SIGNED_PARAMS = [
+    {"name": "timestamp", "in": "query", "required": True, "schema": {"type": "integer"}},
+    {"name": "recvWindow", "in": "query", "required": False, "schema": {"type": "integer"}},
+    {"name": "signature", "in": "query", "required": True, "schema": {"type": "string"}},
+]
+_ERROR = {
+    "type": "object",
+    "required": ["code", "msg"],
+    "properties": {"code": {"type": "integer"}, "msg": {"type": "string"}},
+}
+
+
+def openapi_document(endpoints: list[Endpoint]) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in endpoints:
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "binance-sandbox (Binance USDⓈ-M futures API)",
+            "version": __version__,
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-MBX-APIKEY"}
+            },
+            "schemas": {"Error": _ERROR},
+        },
+    }
+
+
+def _operation(endpoint: Endpoint) -> dict[str, Any]:
+    parameters = [_parameter(param) for param in endpoint.params]
+    if endpoint.security.signed:
+        parameters += _SIGNED_PARAMS
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    operation: dict[str, Any] = {
+        "summary": endpoint.summary,
+        "description": f"Security: {endpoint.security.value}. Weight: {endpoint.weight.text}.",
+        "parameters": parameters,
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
+            "400": {"description": "Request error", **error},
+            "401": {"description": "API-key error", **error},
+            "429": {"description": "Rate limited", **error},
+            "418": {"description": "IP banned", **error},
+        },
+    }
+    if endpoint.security.needs_key:
+        operation["security"] = [{"apiKey": []}]
+    return operation
+
+
+def _parameter(param: Param) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": _schema_type(param)}
+    if param.enum:
+        schema["enum"] = list(param.enum)
+    if param.minimum is not None:
+        schema["minimum"] = param.minimum
+    if param.maximum is not None:
+        schema["maximum"] = param.maximum
+    return {
+        "name": param.name,
+        "in": "query",
+        "required": param.required,
+        "description": param.description,
+        "schema": schema,
+    }
+
+
+def _schema_type(param: Param) -> str:
+    return {"integer": "integer", "boolean": "string"}.get(param.kind, "string")

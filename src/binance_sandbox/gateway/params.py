@@ -1,0 +1,114 @@
+"""Typed request parameters: how each wire value is checked and converted.
+
+A parameter's type decides its error: a value that is not of the type is -1130 (Binance's
+"Data sent for parameter '%s' is not valid."), except where Binance has its own code (symbols
+-1121, kline intervals -1120). Range checks (`limit` bounds) are part of the type.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from binance_sandbox.gateway import errors
+
+_INT = re.compile(r"-?\d{1,19}")
+_DECIMAL = re.compile(r"-?(\d+\.?\d*|\.\d+)")
+
+KLINE_INTERVALS = (
+    "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
+)  # fmt: skip
+
+Converter = Callable[[str, str], Any]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an endpoint, as the OpenAPI document and the validator see it."""
+
+    name: str
+    kind: str  # string | integer | decimal | boolean | enum | symbol | interval | json
+    required: bool = False
+    description: str = ""
+    enum: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    default: str | None = None
+    convert: Converter = field(default=lambda name, value: value, compare=False, repr=False)
+
+    def parse(self, raw: str) -> Any:
+        return self.convert(self.name, raw)
+
+
+def string(name: str, required: bool = False, description: str = "") -> Param:
+    return Param(name, "string", required, description)
+
+
+def symbol(name: str = "symbol", required: bool = False, description: str = "") -> Param:
+    """Upper-cased; whether the symbol exists is the handler's check (-1121)."""
+    return Param(name, "symbol", required, description, convert=lambda _n, v: v.upper())
+
+
+def integer(
+    name: str,
+    required: bool = False,
+    description: str = "",
+    minimum: int | None = None,
+    maximum: int | None = None,
+    default: int | None = None,
+) -> Param:
+    def convert(param: str, raw: str) -> int:
+        if not _INT.fullmatch(raw):
+            raise errors.invalid_parameter(param)
+        value = int(raw)
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            raise errors.invalid_parameter(param)
+        return value
+
+    shown_default = None if default is None else str(default)
+    return Param(
+        name, "integer", required, description, (), minimum, maximum, shown_default, convert
+    )
+
+
+def decimal(name: str, required: bool = False, description: str = "") -> Param:
+    def convert(param: str, raw: str) -> Decimal:
+        if not _DECIMAL.fullmatch(raw):
+            raise errors.invalid_parameter(param)
+        try:
+            return Decimal(raw)
+        except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
+            raise errors.invalid_parameter(param) from exc
+
+    return Param(name, "decimal", required, description, convert=convert)
+
+
+def boolean(name: str, required: bool = False, description: str = "") -> Param:
+    def convert(param: str, raw: str) -> bool:
+        lowered = raw.lower()
+        if lowered not in ("true", "false"):
+            raise errors.invalid_parameter(param)
+        return lowered == "true"
+
+    return Param(name, "boolean", required, description, ("true", "false"), convert=convert)
+
+
+def enum(
+    name: str, values: tuple[str, ...], required: bool = False, description: str = ""
+) -> Param:
+    def convert(param: str, raw: str) -> str:
+        if raw not in values:
+            raise errors.invalid_parameter(param)
+        return raw
+
+    return Param(name, "enum", required, description, values, convert=convert)
+
+
+def interval(name: str = "interval") -> Param:
+    def convert(_param: str, raw: str) -> str:
+        if raw not in KLINE_INTERVALS:
+            raise errors.bad_interval()
+        return raw
+
+    return Param(name, "interval", True, "Kline interval.", KLINE_INTERVALS, convert=convert)

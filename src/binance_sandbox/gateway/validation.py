@@ -1,0 +1,24 @@
+"""Turning a request's raw values into an endpoint's typed parameters.
+
+Mandatory parameters missing: -1102. Values of the wrong type or out of range: the
+parameter type's own error. Parameters the endpoint does not declare are ignored, as Binance
+does; `timestamp`, `recvWindow` and `signature` belong to the security check.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from binance_sandbox.gateway import errors
+from binance_sandbox.gateway.endpoint import Endpoint
+
+
+def validate(endpoint: Endpoint, values: Mapping[str, str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for param in endpoint.params:
+        raw = values.get(param.name)
+        if raw is None:
+            if param.required:
+                raise errors.mandatory(param.name)
+            continue
+        params[param.name] = param.parse(raw)
+    return params

@@ -1,0 +1,1 @@
+"""Read-side projections of events (klines now; history tables later), kept outside the core."""
