@@ -1,11 +1,25 @@
 """The endpoint table: every endpoint the sandbox serves, gathered from the handler modules."""
 
 from binance_sandbox.gateway.endpoint import Endpoint
-from binance_sandbox.gateway.handlers import account, general
+from binance_sandbox.gateway.handlers import (
+    account,
+    futures_data,
+    general,
+    market_core,
+    market_extra,
+    spot_wallet,
+)
 
 
 def endpoint_table() -> list[Endpoint]:
-    endpoints = [*general.ENDPOINTS, *account.ENDPOINTS]
+    endpoints = [
+        *general.ENDPOINTS,
+        *market_core.ENDPOINTS,
+        *market_extra.ENDPOINTS,
+        *futures_data.ENDPOINTS,
+        *account.ENDPOINTS,
+        *spot_wallet.ENDPOINTS,
+    ]
     keys = [endpoint.key for endpoint in endpoints]
     duplicates = {key for key in keys if keys.count(key) > 1}
     if duplicates:

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+from binance_sandbox.gateway.endpoint import Endpoint
+
+ENDPOINTS: list[Endpoint] = []
