@@ -66,12 +66,12 @@ class Gateway:
         endpoint = self._routes.get((scope["method"], scope["path"]))
         if endpoint is None:
             raise errors.not_found()
-        body = await _read_body(receive)
-        request = parse_request(scope["query_string"], body)
         params: dict[str, Any] = {}
-        try:
+        try:  # a malformed or invalid request costs its weight all the same (at default params)
+            body = await _read_body(receive)
+            request = parse_request(scope["query_string"], body)
             params = validate(endpoint, request.values)
-        finally:  # an invalid request costs its weight all the same (at default parameters)
+        finally:
             self._charge_weight(scope, endpoint, params, wall_ms)
         key = authenticate(
             endpoint.security,

@@ -88,6 +88,10 @@ def invalid_parameter(name: str) -> BinanceError:
     return BinanceError(-1130, f"Data sent for parameter '{name}' is not valid.")
 
 
+def lookup_interval_too_big(hours: int) -> BinanceError:
+    return BinanceError(-1127, f"More than {hours} hours between startTime and endTime.")
+
+
 def start_after_end() -> BinanceError:
     return BinanceError(-1023, "Start time is greater than end time.")
 

@@ -2,7 +2,8 @@
 
 A parameter's type decides its error: a value that is not of the type is -1130 (Binance's
 "Data sent for parameter '%s' is not valid."), except where Binance has its own code (symbols
--1121, kline intervals -1120). Range checks (`limit` bounds) are part of the type.
+-1121, kline intervals -1120, the size of a batch -4082 / -4032). Range checks (`limit`
+bounds) are part of the type.
 """
 
 import re
@@ -11,10 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
+
 from binance_sandbox.gateway import errors
 
-_INT = re.compile(r"-?\d{1,19}")
-_DECIMAL = re.compile(r"-?(\d+\.?\d*|\.\d+)")
+_INT = re.compile(r"-?[0-9]{1,19}")  # ASCII: \d would admit other scripts' digits
+_DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)")
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 
 KLINE_INTERVALS = (
     "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
@@ -112,3 +116,60 @@ def interval(name: str = "interval") -> Param:
         return raw
 
     return Param(name, "interval", True, "Kline interval.", KLINE_INTERVALS, convert=convert)
+
+
+def json_objects(name: str, max_items: int, required: bool = False, description: str = "") -> Param:
+    """A JSON array of JSON objects, Binance's LIST<JSON> (`batchOrders`): `[{"type":"LIMIT"}]`.
+
+    Not JSON, not an array, or an item that is not an object (the "JSON-in-a-string"
+    `["{\\"type\\":\\"LIMIT\\"}"]`, which the 2023-06-16 notice no longer supports): -1130. No items
+    or more than `max_items`: -4082 INVALID_BATCH_PLACE_ORDER_SIZE, Binance's code for the
+    size of a batch. The objects' fields are the endpoint's to check.
+    """
+
+    def convert(param: str, raw: str) -> list[dict[str, Any]]:
+        items = _json_array(param, raw)
+        if not all(isinstance(item, dict) for item in items):
+            raise errors.invalid_parameter(param)
+        if not 0 < len(items) <= max_items:
+            raise errors.BinanceError(-4082, "Invalid number of batch place orders.")
+        return items
+
+    shown = description or f"JSON array of at most {max_items} JSON objects."
+    return Param(name, "json", required, shown, convert=convert)
+
+
+def long_list(name: str, max_items: int, required: bool = False, description: str = "") -> Param:
+    """A JSON array of integers, Binance's LIST<LONG> (`orderIdList`): `[159856286502]`.
+
+    Not JSON, not an array, or an element that is not a 64-bit integer (strings such as
+    `["159856286502"]`, which the 2023-06-16 notice no longer supports; booleans; decimals):
+    -1130. More than `max_items`: -4032 EXCEED_MAX_CANCEL_ORDER_SIZE ("max length 10" on
+    Cancel Multiple Orders, the one LIST<LONG> parameter). An empty array is returned as is:
+    it is "empty/null" for the endpoint's either-or check (-1102).
+    """
+
+    def convert(param: str, raw: str) -> list[int]:
+        items = _json_array(param, raw)
+        if not all(_is_long(item) for item in items):
+            raise errors.invalid_parameter(param)
+        if len(items) > max_items:
+            raise errors.BinanceError(-4032, "Exceed maximum cancel order size.")
+        return items
+
+    shown = description or f"JSON array of at most {max_items} integers."
+    return Param(name, "json", required, shown, convert=convert)
+
+
+def _json_array(param: str, raw: str) -> list[Any]:
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise errors.invalid_parameter(param) from exc
+    if not isinstance(value, list):
+        raise errors.invalid_parameter(param)
+    return value
+
+
+def _is_long(item: object) -> bool:
+    return type(item) is int and _LONG_MIN <= item <= _LONG_MAX

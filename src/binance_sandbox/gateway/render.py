@@ -1,6 +1,12 @@
-"""Binance's number formats: decimals as strings at a fixed number of places."""
+"""Binance's number formats: decimals as strings at a fixed number of places.
+
+Balances and derived prices (index, mark) print at 8 decimals. Book, trade and ticker prices
+and quantities print at the instrument's pricePrecision / quantityPrecision, which is never
+coarser than its tick / step grid (BTCUSDT: tick 0.10, pricePrecision 2 -> '76914.90').
+"""
 
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
+from binance_sandbox.core.instruments import Instrument
 
 ZERO = "0.00000000"
 
@@ -8,3 +14,19 @@ ZERO = "0.00000000"
 def amount(value: int) -> str:
     """A balance or derived price at 8 decimals: '10000.00000000'."""
     return format_scaled(value, AMOUNT_DECIMALS)
+
+
+def price(instrument: Instrument, value: int) -> str:
+    """A price at the tick's decimals, printed at pricePrecision: BTCUSDT 769149 -> '76914.90'."""
+    return _widened(value, instrument.price_decimals, instrument.price_precision)
+
+
+def quantity(instrument: Instrument, value: int) -> str:
+    """A quantity at the step's decimals, printed at quantityPrecision: BTCUSDT 5 -> '0.005'."""
+    return _widened(value, instrument.qty_decimals, instrument.quantity_precision)
+
+
+def _widened(value: int, decimals: int, precision: int) -> str:
+    """`value` at `decimals` printed at `precision` places (never fewer than `decimals`)."""
+    places = max(decimals, precision)
+    return format_scaled(value * 10 ** (places - decimals), places)

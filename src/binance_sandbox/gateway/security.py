@@ -19,6 +19,7 @@ from binance_sandbox.gateway.signatures import signature_matches
 log = logging.getLogger(__name__)
 
 _KEY_FORMAT = re.compile(r"[A-Za-z0-9]{64}")
+_DIGITS = re.compile(r"[0-9]{1,20}")  # ASCII only: str.isdigit() also takes "¹" and "５"
 DEFAULT_RECV_WINDOW = 5000
 MAX_RECV_WINDOW = 60000
 MAX_AHEAD_MS = 1000
@@ -66,10 +67,10 @@ def check_timestamp(values: Mapping[str, str], wall_ms: int) -> None:
     raw = values.get("timestamp")
     if raw is None:
         raise errors.mandatory("timestamp")
-    if not raw.isdigit():
+    if not _DIGITS.fullmatch(raw):
         raise errors.invalid_parameter("timestamp")
     window_raw = values.get("recvWindow", str(DEFAULT_RECV_WINDOW))
-    if not window_raw.isdigit() or not 0 < int(window_raw) <= MAX_RECV_WINDOW:
+    if not _DIGITS.fullmatch(window_raw) or not 0 < int(window_raw) <= MAX_RECV_WINDOW:
         raise errors.invalid_parameter("recvWindow")
     timestamp = int(raw)
     if timestamp >= wall_ms + MAX_AHEAD_MS:

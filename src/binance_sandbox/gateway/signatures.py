@@ -21,7 +21,9 @@ from binance_sandbox.core.accounts import ApiKey
 def signature_matches(key: ApiKey, payload: str, signature: str) -> bool:
     if key.key_type == "HMAC":
         expected = hmac.new(key.secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, signature.lower())
+        # As bytes: compare_digest refuses str with non-ASCII characters, and a signature
+        # such as `%C3%A9` decodes to one.
+        return hmac.compare_digest(expected.encode(), signature.lower().encode())
     try:
         raw = base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError):

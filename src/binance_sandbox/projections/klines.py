@@ -103,7 +103,8 @@ class KlineStore:
         return write
 
     def candles(self, symbol: str, interval: str, start: int, end: int, limit: int) -> list[Candle]:
-        """Candles of `interval` opening in [start, end], the first `limit` of them."""
+        """The first `limit` candles of `interval` from the one containing `start` up to those
+        opening at or before `end`."""
         minutes = self._minutes(symbol, open_time(interval, start), end)
         result: list[Candle] = []
         for minute in minutes:

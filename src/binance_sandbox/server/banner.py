@@ -10,11 +10,14 @@ from binance_sandbox.admin.operations import CreatedKey
 from binance_sandbox.core.state import ExchangeState
 
 _CCXT = """import ccxt
+def rebase(urls, base):
+    if isinstance(urls, dict):
+        return {{name: rebase(url, base) for name, url in urls.items()}}
+    if isinstance(urls, str) and urls.startswith("https://") and "binance" in urls:
+        return base + "/" + urls.split("/", 3)[3] if urls.count("/") >= 3 else base
+    return urls
 ex = ccxt.binanceusdm({{"apiKey": "{key}", "secret": "{secret}"}})
-for name, url in list(ex.urls["api"].items()):
-    if isinstance(url, str) and "binance" in url:
-        path = url.split(".com", 1)[1] if ".com" in url else ""
-        ex.urls["api"][name] = "{base}" + path
+ex.urls["api"] = rebase(ex.urls["api"], "{base}")
 print(ex.fetch_balance()["USDT"])"""
 
 _PYTHON_BINANCE = """from binance.client import Client
@@ -58,7 +61,7 @@ def print_banner(
         console.print(_CCXT.format(key=key, secret=secret, base=base_url), **_VERBATIM)
         console.print("[bold]python-binance[/bold]")
         console.print(_PYTHON_BINANCE.format(key=key, secret=secret, base=base_url), **_VERBATIM)
-    console.print("Stop with Ctrl-C (or SIGTERM); the state stays in the data directory.")
+    console.print("More clients: docs/clients.md. Stop with Ctrl-C or SIGTERM; state is kept.")
 
 
 def _first_hmac_key(state: ExchangeState, names: list[str]) -> tuple[str, str]:

@@ -1,0 +1,124 @@
+"""GET /fapi/v1/exchangeInfo: trading rules, rate limits, assets and every symbol.
+
+Keys, their order and the filters' shapes follow the live answer of 2026-09-15 (BTCUSDT entry),
+including its key order inside each filter. The instrument's Binance strings are printed
+verbatim. MAX_NUM_ALGO_ORDERS is published only for instruments that set a limit, and
+POSITION_RISK_CONTROL only for those with a position control side. `symbol` is ignored: Binance
+returns the full list whatever is sent. rateLimits are the limits the gateway enforces.
+"""
+
+from typing import Any
+
+from binance_sandbox.config.model import LimitsConfig
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.gateway.context import RequestContext
+from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
+
+
+async def exchange_info(ctx: RequestContext) -> dict[str, Any]:
+    return {
+        "timezone": "UTC",
+        "serverTime": ctx.now_ms(),
+        "futuresType": "U_MARGINED",
+        "rateLimits": _rate_limits(ctx.services.config.limits),
+        "exchangeFilters": [],
+        "assets": [_asset(asset) for asset in ctx.state.assets],
+        "symbols": [_symbol(instrument) for instrument in ctx.state.instruments.values()],
+    }
+
+
+def _rate_limits(limits: LimitsConfig) -> list[dict[str, Any]]:
+    return [
+        _rate_limit("REQUEST_WEIGHT", "MINUTE", 1, limits.request_weight_per_minute),
+        _rate_limit("ORDERS", "MINUTE", 1, limits.orders_per_minute),
+        _rate_limit("ORDERS", "SECOND", 10, limits.orders_per_10s),
+    ]
+
+
+def _rate_limit(kind: str, interval: str, count: int, limit: int) -> dict[str, Any]:
+    return {"rateLimitType": kind, "interval": interval, "intervalNum": count, "limit": limit}
+
+
+def _asset(asset: str) -> dict[str, Any]:
+    # Every sandbox asset may be margin; Multi-Assets mode (whose auto-exchange threshold this
+    # is) is not simulated, so the threshold is Binance's "0" (as its USDT example shows).
+    return {"asset": asset, "marginAvailable": True, "autoAssetExchange": "0"}
+
+
+def _symbol(instrument: Instrument) -> dict[str, Any]:
+    i = instrument
+    return {
+        "symbol": i.symbol,
+        "pair": i.pair,
+        "contractType": i.contract_type,
+        "deliveryDate": i.delivery_date,
+        "onboardDate": i.onboard_date,
+        "status": "TRADING",
+        "maintMarginPercent": i.maint_margin_percent,
+        "requiredMarginPercent": i.required_margin_percent,
+        "baseAsset": i.base_asset,
+        "quoteAsset": i.quote_asset,
+        "marginAsset": i.margin_asset,
+        "pricePrecision": i.price_precision,
+        "quantityPrecision": i.quantity_precision,
+        "baseAssetPrecision": i.base_asset_precision,
+        "quotePrecision": i.quote_precision,
+        "underlyingType": i.underlying_type,
+        "underlyingSubType": list(i.underlying_sub_type),
+        "triggerProtect": i.trigger_protect,
+        "liquidationFee": i.liquidation_fee,
+        "marketTakeBound": i.market_take_bound,
+        "maxMoveOrderLimit": i.max_move_order_limit,
+        "filters": _filters(i),
+        "orderTypes": list(i.order_types),
+        "timeInForce": list(i.time_in_force),
+        "permissionSets": list(i.permission_sets),
+    }
+
+
+def _filters(i: Instrument) -> list[dict[str, Any]]:
+    filters: list[dict[str, Any]] = [
+        {
+            "filterType": "PRICE_FILTER",
+            "minPrice": i.min_price,
+            "maxPrice": i.max_price,
+            "tickSize": i.tick_size,
+        },
+        {
+            "filterType": "LOT_SIZE",
+            "minQty": i.min_qty,
+            "stepSize": i.step_size,
+            "maxQty": i.max_qty,
+        },
+        {
+            "stepSize": i.step_size,
+            "filterType": "MARKET_LOT_SIZE",
+            "minQty": i.market_min_qty or i.min_qty,
+            "maxQty": i.market_max_qty,
+        },
+        {"limit": i.max_num_orders, "filterType": "MAX_NUM_ORDERS"},
+    ]
+    if i.max_num_algo_orders > 0:
+        filters.append({"limit": i.max_num_algo_orders, "filterType": "MAX_NUM_ALGO_ORDERS"})
+    filters.append({"filterType": "MIN_NOTIONAL", "notional": i.min_notional})
+    filters.append(
+        {
+            "multiplierUp": i.percent_price_up,
+            "multiplierDecimal": str(i.percent_price_decimal),
+            "filterType": "PERCENT_PRICE",
+            "multiplierDown": i.percent_price_down,
+        }
+    )
+    if i.position_control_side:
+        filters.append(
+            {"positionControlSide": i.position_control_side, "filterType": "POSITION_RISK_CONTROL"}
+        )
+    return filters
+
+
+ENDPOINTS = [
+    Endpoint(
+        "GET", "/fapi/v1/exchangeInfo", Security.NONE, fixed(1), exchange_info,
+        summary="Exchange Information",
+    ),
+]  # fmt: skip

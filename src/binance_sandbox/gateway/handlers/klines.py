@@ -1,0 +1,129 @@
+"""Klines: trade, continuous, index price, mark price and premium index candles.
+
+Index price candles come from the kline projection (1-minute candles of the index path,
+aggregated on read). Until the risk issue the mark price is the index price, so mark candles
+are index candles, and the premium index is zero: premium candles are zeros at the same open
+times. Trade and continuous candles need trades, so they are `[]` until trading exists.
+
+Window rules (Binance's): without startTime and endTime, the latest `limit` candles; with only
+endTime, the latest `limit` opening at or before it; with startTime, the first `limit` opening
+at or after it (and at or before endTime). startTime > endTime is -1023. Times are clipped to
+[0, now] first, so no timestamp a client sends reaches the store's date arithmetic unbounded.
+
+Index, mark and premium rows share one layout: open time, OHLC at 8 decimals, "0" volume,
+close time, "0", the number of index updates in the candle, "0", "0", "0".
+"""
+
+from typing import Any
+
+import msgspec
+
+from binance_sandbox.gateway import params
+from binance_sandbox.gateway.context import RequestContext
+from binance_sandbox.gateway.endpoint import BY_KLINE_LIMIT, Endpoint, Handler, Security
+from binance_sandbox.gateway.handlers.market_common import (
+    PAIR,
+    SYMBOL,
+    TIME_RANGE,
+    limit,
+    perpetual_of_pair,
+    time_range,
+)
+from binance_sandbox.gateway.params import Param
+from binance_sandbox.gateway.render import amount
+from binance_sandbox.projections.kline_buckets import close_time, next_open_time, open_time
+from binance_sandbox.projections.klines import Candle
+
+CONTRACT_TYPES = ("PERPETUAL", "CURRENT_QUARTER", "NEXT_QUARTER", "TRADIFI_PERPETUAL")
+_KLINE_PARAMS = (params.interval(), *TIME_RANGE, limit(500, 1500))
+
+KlineRow = list[Any]
+
+
+async def trade_klines(ctx: RequestContext) -> list[KlineRow]:
+    ctx.instrument()
+    time_range(ctx)
+    return []
+
+
+async def continuous_klines(ctx: RequestContext) -> list[KlineRow]:
+    perpetual_of_pair(ctx)
+    time_range(ctx)
+    return []
+
+
+async def index_price_klines(ctx: RequestContext) -> list[KlineRow]:
+    return _rows(ctx, _index_candles(ctx, perpetual_of_pair(ctx).symbol))
+
+
+async def mark_price_klines(ctx: RequestContext) -> list[KlineRow]:
+    return _rows(ctx, _index_candles(ctx, ctx.instrument().symbol))
+
+
+async def premium_index_klines(ctx: RequestContext) -> list[KlineRow]:
+    candles = _index_candles(ctx, ctx.instrument().symbol)
+    return _rows(ctx, [msgspec.structs.replace(c, open=0, high=0, low=0, close=0) for c in candles])
+
+
+def _index_candles(ctx: RequestContext, symbol: str) -> list[Candle]:
+    interval, count = ctx.params["interval"], ctx.params.get("limit", 500)
+    start, end = time_range(ctx)
+    now = ctx.now_ms()
+    last = now if end is None else _clip(end, 0, now)
+    if start is None:
+        return ctx.services.klines.latest(symbol, interval, last, count)
+    first = _first_open_at_or_after(interval, _clip(start, 0, now + 1))  # after `last`: none
+    return ctx.services.klines.candles(symbol, interval, first, last, count)
+
+
+def _clip(ts: int, low: int, high: int) -> int:
+    return min(max(ts, low), high)
+
+
+def _first_open_at_or_after(interval: str, ts: int) -> int:
+    opened = open_time(interval, ts)
+    return opened if opened == ts else next_open_time(interval, opened)
+
+
+def _rows(ctx: RequestContext, candles: list[Candle]) -> list[KlineRow]:
+    interval = ctx.params["interval"]
+    return [_row(interval, candle) for candle in candles]
+
+
+def _row(interval: str, c: Candle) -> KlineRow:
+    ohlc = [amount(c.open), amount(c.high), amount(c.low), amount(c.close)]
+    return [c.open_time, *ohlc, "0", close_time(interval, c.open_time), "0", c.ticks, "0", "0", "0"]
+
+
+def _kline_endpoint(path: str, handler: Handler, subject: tuple[Param, ...], name: str) -> Endpoint:
+    return Endpoint(
+        "GET",
+        path,
+        Security.NONE,
+        BY_KLINE_LIMIT,
+        handler,
+        (*subject, *_KLINE_PARAMS),
+        summary=name,
+    )
+
+
+_CONTRACT_TYPE = params.enum("contractType", CONTRACT_TYPES, required=True)
+
+ENDPOINTS = [
+    _kline_endpoint("/fapi/v1/klines", trade_klines, (SYMBOL,), "Kline/Candlestick Data"),
+    _kline_endpoint(
+        "/fapi/v1/continuousKlines", continuous_klines, (PAIR, _CONTRACT_TYPE),
+        "Continuous Contract Kline/Candlestick Data",
+    ),
+    _kline_endpoint(
+        "/fapi/v1/indexPriceKlines", index_price_klines, (PAIR,),
+        "Index Price Kline/Candlestick Data",
+    ),
+    _kline_endpoint(
+        "/fapi/v1/markPriceKlines", mark_price_klines, (SYMBOL,),
+        "Mark Price Kline/Candlestick Data",
+    ),
+    _kline_endpoint(
+        "/fapi/v1/premiumIndexKlines", premium_index_klines, (SYMBOL,), "Premium index Kline Data"
+    ),
+]  # fmt: skip

@@ -1,0 +1,71 @@
+"""The order book: GET /fapi/v1/depth and its top, GET /fapi/v1/ticker/bookTicker.
+
+Until trading exists every book is empty: no levels, and the top of book is zero at the
+instrument's price and quantity precision. `lastUpdateId` is the exchange's sequence number
+and the transaction time `T` / `time` the exchange time of the last applied command, so both
+only grow. Depth limits other than Binance's seven are -4021.
+"""
+
+from typing import Any
+
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.gateway import errors, params
+from binance_sandbox.gateway.context import RequestContext
+from binance_sandbox.gateway.endpoint import (
+    BY_DEPTH_LIMIT,
+    Endpoint,
+    Security,
+    with_or_without_symbol,
+)
+from binance_sandbox.gateway.handlers.market_common import OPTIONAL_SYMBOL, SYMBOL, one_or_all
+from binance_sandbox.gateway.render import price, quantity
+
+DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000)
+DEFAULT_DEPTH = 500
+
+
+async def depth(ctx: RequestContext) -> dict[str, Any]:
+    limit = ctx.params.get("limit", DEFAULT_DEPTH)
+    if limit not in DEPTH_LIMITS:
+        raise errors.invalid_depth_limit(str(limit))
+    ctx.instrument()
+    return {
+        "lastUpdateId": ctx.state.last_seq,
+        "E": ctx.now_ms(),
+        "T": ctx.state.last_ts,
+        "bids": [],
+        "asks": [],
+    }
+
+
+async def book_ticker(ctx: RequestContext) -> dict[str, Any] | list[dict[str, Any]]:
+    return one_or_all(ctx, _top_of_book)
+
+
+def _top_of_book(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
+    no_price, no_quantity = price(instrument, 0), quantity(instrument, 0)
+    return {
+        "symbol": instrument.symbol,
+        "bidPrice": no_price,
+        "bidQty": no_quantity,
+        "askPrice": no_price,
+        "askQty": no_quantity,
+        "time": ctx.state.last_ts,
+        "lastUpdateId": ctx.state.last_seq,
+    }
+
+
+_DEPTH_LIMIT = params.integer(
+    "limit", description="Default 500; valid limits: 5, 10, 20, 50, 100, 500, 1000.", default=500
+)
+
+ENDPOINTS = [
+    Endpoint(
+        "GET", "/fapi/v1/depth", Security.NONE, BY_DEPTH_LIMIT, depth, (SYMBOL, _DEPTH_LIMIT),
+        summary="Order Book",
+    ),
+    Endpoint(
+        "GET", "/fapi/v1/ticker/bookTicker", Security.NONE, with_or_without_symbol(2, 5),
+        book_ticker, (OPTIONAL_SYMBOL,), summary="Symbol Order Book Ticker",
+    ),
+]  # fmt: skip

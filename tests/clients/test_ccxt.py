@@ -1,0 +1,66 @@
+"""ccxt (binanceusdm) with API keys and default options, pointed at the sandbox by URL only."""
+
+from typing import Any
+
+import ccxt
+import pytest
+
+from tests.clients.conftest import Sandbox
+
+
+def rebase(urls: Any, base: str) -> Any:
+    """Every Binance URL in ccxt's url table, moved to the sandbox host (paths kept)."""
+    if isinstance(urls, dict):
+        return {name: rebase(url, base) for name, url in urls.items()}
+    if isinstance(urls, str) and urls.startswith("https://") and "binance" in urls:
+        return base + "/" + urls.split("/", 3)[3] if urls.count("/") >= 3 else base
+    return urls
+
+
+@pytest.fixture(scope="module")
+def exchange(sandbox: Sandbox) -> ccxt.binanceusdm:
+    client = ccxt.binanceusdm({"apiKey": sandbox.api_key, "secret": sandbox.secret})
+    client.urls["api"] = rebase(client.urls["api"], sandbox.url)
+    return client
+
+
+def test_server_time(exchange: ccxt.binanceusdm) -> None:
+    assert abs(exchange.fetch_time() - exchange.milliseconds()) < 5_000
+
+
+def test_load_markets(exchange: ccxt.binanceusdm) -> None:
+    markets = exchange.load_markets()
+    btc = markets["BTC/USDT:USDT"]
+    assert btc["id"] == "BTCUSDT"
+    assert btc["precision"]["price"] == pytest.approx(0.1)
+    assert btc["limits"]["cost"]["min"] == pytest.approx(50)
+    assert "ETH/USDT:USDT" in markets
+    assert any(m["id"] == "BTCUSDT_261225" for m in markets.values())
+
+
+def test_order_book(exchange: ccxt.binanceusdm) -> None:
+    book = exchange.fetch_order_book("BTC/USDT:USDT", limit=5)
+    assert book["bids"] == []
+    assert book["asks"] == []
+    assert book["nonce"] > 0
+
+
+def test_mark_price_klines(exchange: ccxt.binanceusdm) -> None:
+    candles = exchange.fetch_ohlcv("BTC/USDT:USDT", "1m", params={"price": "mark"})
+    assert candles, "the index path has at least the current minute"
+    opened, high, low = candles[-1][0], candles[-1][2], candles[-1][3]
+    assert opened % 60_000 == 0
+    assert low <= high
+
+
+def test_funding_rate_from_premium_index(exchange: ccxt.binanceusdm) -> None:
+    funding = exchange.fetch_funding_rate("BTC/USDT:USDT")
+    assert funding["markPrice"] > 0
+    assert funding["indexPrice"] == funding["markPrice"]
+    assert funding["fundingRate"] == pytest.approx(0.0001)
+
+
+def test_signed_balance(exchange: ccxt.binanceusdm) -> None:
+    balance = exchange.fetch_balance()
+    assert balance["USDT"]["total"] == pytest.approx(10_000)
+    assert balance["USDT"]["free"] == pytest.approx(10_000)
