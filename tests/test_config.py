@@ -78,8 +78,8 @@ def test_default_sections() -> None:
     assert config.clock.mode == "real"
     assert config.clock.speed == 1.0
     assert config.journal.compact is True
-    assert set(config.prices.symbols) == {*PERPETUALS, QUARTERLY}
-    assert config.prices.symbols["BTCUSDT"].price == "77000"
+    assert set(config.prices.pairs) == set(PERPETUALS)  # one index per pair
+    assert config.prices.pairs["BTCUSDT"].price == "77000"
 
 
 # Precedence: default < file < env < flags
@@ -93,13 +93,13 @@ def test_file_overrides_default(tmp_path: Path) -> None:
 
 
 def test_file_overrides_nested_table_key_by_key(tmp_path: Path) -> None:
-    file = write(tmp_path / "c.toml", '[prices.symbols.BTCUSDT]\nprice = "50000"\n')
+    file = write(tmp_path / "c.toml", '[prices.pairs.BTCUSDT]\nprice = "50000"\n')
     config = load_config(file, environ={})
-    btc = config.prices.symbols["BTCUSDT"]
+    btc = config.prices.pairs["BTCUSDT"]
     assert btc.price == "50000"
     assert btc.source == "gbm"
     assert btc.volatility == 0.5
-    assert config.prices.symbols["ETHUSDT"].price == "2900"
+    assert config.prices.pairs["ETHUSDT"].price == "2900"
     assert config.prices.interval_ms == 1000
 
 
@@ -274,7 +274,7 @@ def test_unknown_section_in_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_key_in_a_price_source_is_refused(tmp_path: Path) -> None:
-    file = write(tmp_path / "c.toml", "[prices.symbols.BTCUSDT]\nvolatilty = 0.1\n")
+    file = write(tmp_path / "c.toml", "[prices.pairs.BTCUSDT]\nvolatilty = 0.1\n")
     with pytest.raises(ConfigError, match="volatilty"):
         load_config(file, environ={})
 
@@ -335,7 +335,7 @@ def test_to_toml_round_trips_a_changed_config(tmp_path: Path) -> None:
     source = write(
         tmp_path / "in.toml",
         '[clock]\nmode = "accelerated"\nspeed = 60.0\nstart = "2026-01-01T00:00:00Z"\n'
-        '[prices.symbols.BTCUSDT]\nsource = "fixed"\nprice = "50000.5"\n'
+        '[prices.pairs.BTCUSDT]\nsource = "fixed"\nprice = "50000.5"\n'
         '[accounts.bot]\nbalances = { USDC = "5", BTC = "0.1" }\n'
         'keys = [{ type = "ed25519", read_only = true, label = "r" }]\n',
     )

@@ -4,8 +4,11 @@ basis series computed from the sandbox's price paths.
 Spec: derivatives-docs/usds-margined-futures/market-data/rest-api/{Basis, Delivery-Price,
 Long-Short-Ratio, Open-Interest-Statistics, Taker-BuySell-Volume, Top-Long-Short-Account-Ratio,
 Top-Trader-Long-Short-Ratio}.md; API-SURFACE "Market data" (weight 0; the two top-trader ratios
-are MARKET_DATA). The clock is manual: the exchange starts at 00:00, runs an hour with the
-quarterly at 77600.26, then an hour at 77700, while BTCUSDT stays at 77000.
+are MARKET_DATA). The clock is manual: the exchange starts at 00:00 and runs an hour with the
+BTCUSDT index at 77000.25, then an hour at 77700 (set through the quarterly's symbol, which
+names its pair's index). The perpetual and the quarterly share that index and, until the risk
+issue, their mark prices are it, so a basis is only the futures price's rounding to the
+contract's pricePrecision: 0.05 for the quarterly (precision 1, half up) in the first hour.
 """
 
 from collections.abc import Iterator
@@ -20,7 +23,6 @@ from tests.test_market_extra import weight_of
 
 T0 = 1_772_323_200_000  # 2026-03-01T00:00:00Z
 MINUTE = 60_000
-DELIVERY_MS = 1_798_185_600_000  # BTCUSDT_261225
 CONFIG = """
 [clock]
 mode = "manual"
@@ -29,13 +31,9 @@ start = "2026-03-01T00:00:00Z"
 [prices]
 interval_ms = 60000
 
-[prices.symbols.BTCUSDT]
+[prices.pairs.BTCUSDT]
 source = "fixed"
-price = "77000"
-
-[prices.symbols.BTCUSDT_261225]
-source = "fixed"
-price = "77600.26"
+price = "77000.25"
 """
 SERIES = [
     "/futures/data/globalLongShortAccountRatio",
@@ -58,7 +56,7 @@ BASIS_FIELDS = [
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     started = SandboxServer(tmp_path_factory.mktemp("futures_data") / "data", CONFIG).start()
     started.call("POST", "/clock/advance", {"by": "1h"})
-    started.call("PUT", "/prices/BTCUSDT_261225", {"price": "77700"})
+    started.call("PUT", "/prices/BTCUSDT_261225", {"price": "77700"})  # BTCUSDT's index
     started.call("POST", "/clock/advance", {"by": "1h"})
     yield started
     started.stop()
@@ -182,22 +180,18 @@ def test_delivery_price_is_empty_until_delivery_is_simulated(client: httpx.Clien
 BASIS_GOOD = {"pair": "BTCUSDT", "contractType": "CURRENT_QUARTER", "period": "15m"}
 
 
-def annualized(basis: str, index: str, time: int) -> str:
-    rate = Decimal(basis) / Decimal(index) * 365 * 24 * 60 * MINUTE / (DELIVERY_MS - time)
-    return str(rate.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
-
-
 def quarter(time: int) -> dict[str, Any]:
-    """The expected CURRENT_QUARTER row at a snapshot time."""
-    futures, basis, rate = ("77600.3", "600.30000000", "0.0078")  # 77600.26 at pricePrecision 1
+    """The expected CURRENT_QUARTER row at a snapshot time: the futures price is the BTCUSDT
+    index at pricePrecision 1, half up, so the basis is that rounding and its rates round to 0."""
+    index, futures, basis = ("77000.25000000", "77000.3", "0.05000000")
     if time > at(60):
-        futures, basis, rate = ("77700.0", "700.00000000", "0.0091")
+        index, futures, basis = ("77700.00000000", "77700.0", "0.00000000")
     return {
-        "indexPrice": "77000.00000000",
+        "indexPrice": index,
         "contractType": "CURRENT_QUARTER",
-        "basisRate": rate,
+        "basisRate": "0.0000",
         "futuresPrice": futures,
-        "annualizedBasisRate": annualized(basis, "77000", time),
+        "annualizedBasisRate": "0.0000",
         "basis": basis,
         "pair": "BTCUSDT",
         "timestamp": time,
@@ -217,9 +211,11 @@ def test_basis_rows_follow_the_docs_shape(client: httpx.Client) -> None:
     rows = ok(client, BASIS, **BASIS_GOOD)
     for row in rows:
         assert [(name, type(value)) for name, value in row.items()] == BASIS_FIELDS
+        futures, index = Decimal(row["futuresPrice"]), Decimal(row["indexPrice"])
+        assert Decimal(row["basis"]) == futures - index
+        assert futures == index.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     # Snapshots on the 15-minute grid; 00:00 has no price before it.
     assert rows == [quarter(t) for t in snapshots(15, 120)]
-    assert rows[0]["annualizedBasisRate"] == "0.0095"
 
 
 @pytest.mark.parametrize(
@@ -243,17 +239,26 @@ def test_basis_window(client: httpx.Client, query: dict[str, Any], times: list[i
 
 
 def test_perpetual_basis_is_zero_and_has_no_annualized_rate(client: httpx.Client) -> None:
-    [row] = ok(client, BASIS, **{**BASIS_GOOD, "contractType": "PERPETUAL", "limit": 1})
-    assert row == {
-        "indexPrice": "77000.00000000",
-        "contractType": "PERPETUAL",
-        "basisRate": "0.0000",
-        "futuresPrice": "77000.00",
-        "annualizedBasisRate": "",
-        "basis": "0.00000000",
-        "pair": "BTCUSDT",
-        "timestamp": at(120),
-    }
+    query = {**BASIS_GOOD, "contractType": "PERPETUAL", "startTime": at(60), "limit": 2}
+    rows = ok(client, BASIS, **query)
+    assert rows == [
+        {
+            "indexPrice": index,
+            "contractType": "PERPETUAL",
+            "basisRate": "0.0000",
+            "futuresPrice": futures,  # the index at pricePrecision 2: no rounding left
+            "annualizedBasisRate": "",
+            "basis": "0.00000000",
+            "pair": "BTCUSDT",
+            "timestamp": time,
+        }
+        for index, futures, time in [
+            ("77000.25000000", "77000.25", at(60)),
+            ("77700.00000000", "77700.00", at(75)),
+        ]
+    ]
+    [latest] = ok(client, BASIS, **{**BASIS_GOOD, "contractType": "PERPETUAL", "limit": 1})
+    assert (latest["timestamp"], latest["futuresPrice"]) == (at(120), "77700.00")
 
 
 def test_no_next_quarter_listed(client: httpx.Client) -> None:

@@ -41,7 +41,7 @@ CONFIG = MANUAL + (
 )
 # BTCUSDT's index moves only when a test sets it; other symbols tick once a minute.
 INDEX_PATH = MANUAL + (
-    '[prices]\ninterval_ms = 60000\n[prices.symbols.BTCUSDT]\nsource = "fixed"\nprice = "77000"\n'
+    '[prices]\ninterval_ms = 60000\n[prices.pairs.BTCUSDT]\nsource = "fixed"\nprice = "77000"\n'
 )
 
 # The live BTCUSDT entry of 2026-09-15 (samples/live_fapi_2026-09-15_secondary.json).
@@ -223,16 +223,26 @@ def test_premium_index_and_funding(server: SandboxServer) -> None:
             "interestRate": "0.00010000", "nextFundingTime": T0 + 8 * HOUR, "time": T0,
         }
     )  # fmt: skip
+    # The quarterly shares its pair's index (BTCUSDT), as on Binance; no funding for it.
     quarterly = get(server, "/fapi/v1/premiumIndex", symbol="BTCUSDT_261225")
-    assert (quarterly["markPrice"], quarterly["indexPrice"]) == ("77600.00000000",) * 2
-    assert quarterly["lastFundingRate"] == quarterly["interestRate"] == ""
-    assert quarterly["nextFundingTime"] == 0
+    assert as_json(quarterly) == as_json(
+        {
+            "symbol": "BTCUSDT_261225", "markPrice": "77000.00000000",
+            "indexPrice": "77000.00000000", "estimatedSettlePrice": "77000.00000000",
+            "lastFundingRate": "", "interestRate": "", "nextFundingTime": 0, "time": T0,
+        }
+    )  # fmt: skip
 
+    # Setting the index through the quarterly's symbol sets the pair's, for both contracts.
+    server.call("PUT", "/prices/BTCUSDT_261225", {"price": "78000.5"})
     server.call("PUT", "/prices/ETHUSDT", {"price": "3100.25"})
     marks = get(server, "/fapi/v1/premiumIndex")
     assert [m["symbol"] for m in marks] == SYMBOLS
-    eth = marks[1]
+    btc, eth, quarterly = marks[0], marks[1], marks[-1]
     assert eth["markPrice"] == eth["indexPrice"] == "3100.25000000"
+    for mark in (btc, quarterly):
+        prices = (mark["markPrice"], mark["indexPrice"], mark["estimatedSettlePrice"])
+        assert prices == ("78000.50000000",) * 3
 
     assert get(server, "/fapi/v1/fundingRate") == []
     assert get(server, "/fapi/v1/fundingRate", symbol="BTCUSDT", startTime=T0, limit=1000) == []

@@ -28,25 +28,21 @@ start = "2026-03-01T00:40:00Z"
 [exchange]
 assets = ["USDT", "USDC", "BTC", "ETH", "BNB", "XRP"]
 
-[prices.symbols.BTCUSDT]
+[prices.pairs.BTCUSDT]
 source = "fixed"
 price = "77000"
 
-[prices.symbols.ETHUSDT]
+[prices.pairs.ETHUSDT]
 source = "fixed"
 price = "2900.5"
 
-[prices.symbols.BNBUSDT]
+[prices.pairs.BNBUSDT]
 source = "fixed"
 price = "650"
 
-[prices.symbols.XRPUSDT]
+[prices.pairs.XRPUSDT]
 source = "fixed"
 price = "1.9295737"
-
-[prices.symbols.BTCUSDT_261225]
-source = "fixed"
-price = "77600"
 """
 SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT", "BTCUSDT_261225"]
 BAD_SYMBOL = (-1121, "Invalid symbol.", 400)
@@ -112,11 +108,19 @@ def test_constituents_is_the_sandbox_itself_with_weight_one(client: httpx.Client
     }
 
 
-def test_a_quarterly_is_its_own_index_as_in_premium_index(client: httpx.Client) -> None:
+def test_a_quarterly_shares_its_pairs_index_as_in_premium_index(client: httpx.Client) -> None:
     body = ok(client, "/fapi/v1/constituents", symbol="btcusdt_261225")
-    assert body["symbol"] == "BTCUSDT_261225"
+    assert (body["symbol"], body["time"]) == ("BTCUSDT_261225", START_MS)
     [member] = body["constituents"]
-    assert (member["symbol"], member["price"]) == ("BTCUSDT_261225", "77600.00000000")
+    assert member == {
+        "exchange": "binance",
+        "symbol": "BTCUSDT",  # the pair, whose index the perpetual and the quarterly share
+        "price": "77000.00000000",
+        "weight": "1.00000000",
+    }
+    quarterly = ok(client, "/fapi/v1/premiumIndex", symbol="BTCUSDT_261225")
+    assert quarterly["indexPrice"] == member["price"]
+    assert ok(client, "/fapi/v1/constituents", symbol="BTCUSDT")["constituents"] == [member]
 
 
 def test_constituents_errors_and_weight(client: httpx.Client) -> None:

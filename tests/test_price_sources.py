@@ -315,8 +315,8 @@ def test_gbm_refuses_bad_parameters(overrides: dict[str, float]) -> None:
 # Factory
 
 
-def prices_config(**symbols: PriceSourceConfig) -> PricesConfig:
-    return PricesConfig(symbols=symbols)
+def prices_config(**pairs: PriceSourceConfig) -> PricesConfig:
+    return PricesConfig(pairs=pairs)
 
 
 def test_factory_builds_each_kind(tmp_path: Path) -> None:
@@ -345,10 +345,10 @@ def test_factory_keeps_absolute_paths(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("entry", "fragment"),
     [
-        (None, "[prices.symbols.BTCUSDT] is missing"),
-        (PriceSourceConfig(source="fixed"), '[prices.symbols.BTCUSDT] needs price = "..."'),
-        (PriceSourceConfig(source="gbm"), '[prices.symbols.BTCUSDT] needs price = "..."'),
-        (PriceSourceConfig(source="scripted"), '[prices.symbols.BTCUSDT] needs path = "..."'),
+        (None, "[prices.pairs.BTCUSDT] is missing"),
+        (PriceSourceConfig(source="fixed"), '[prices.pairs.BTCUSDT] needs price = "..."'),
+        (PriceSourceConfig(source="gbm"), '[prices.pairs.BTCUSDT] needs price = "..."'),
+        (PriceSourceConfig(source="scripted"), '[prices.pairs.BTCUSDT] needs path = "..."'),
         (PriceSourceConfig(source="fixed", price="abc"), 'price = "abc"'),
         (PriceSourceConfig(source="fixed", price="0"), "must be positive"),
         (PriceSourceConfig(source="fixed", price="1.123456789"), "more than 8 decimals"),
@@ -364,11 +364,11 @@ def test_factory_errors_say_what_to_fix(
     with pytest.raises(PriceSourceError) as caught:
         build_price_sources(config, 1, ["BTCUSDT"], tmp_path)
     assert fragment in str(caught.value)
-    assert "[prices.symbols.BTCUSDT]" in str(caught.value)
+    assert "[prices.pairs.BTCUSDT]" in str(caught.value)
 
 
 def test_factory_reports_the_csv_line(tmp_path: Path) -> None:
     (tmp_path / "bad.csv").write_text("time,price\n1000,x\n", encoding="utf-8")
     config = prices_config(BTCUSDT=PriceSourceConfig(source="scripted", path="bad.csv"))
-    with pytest.raises(PriceSourceError, match=r"\[prices\.symbols\.BTCUSDT\] .*bad\.csv:2:"):
+    with pytest.raises(PriceSourceError, match=r"\[prices\.pairs\.BTCUSDT\] .*bad\.csv:2:"):
         build_price_sources(config, 1, ["BTCUSDT"], tmp_path)

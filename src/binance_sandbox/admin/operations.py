@@ -104,7 +104,13 @@ class AdminOperations:
         return await self._submit(command)
 
     async def set_prices(self, prices: dict[str, str]) -> Applied:
-        scaled = {symbol.upper(): parse_amount(price) for symbol, price in prices.items()}
+        """Index prices by pair; a contract's symbol stands for its pair (BTCUSDT_261225 ->
+        BTCUSDT), since every contract of a pair shares the pair's index."""
+        instruments = self._sequencer.exchange.state.instruments
+        scaled = {}
+        for name, price in prices.items():
+            instrument = instruments.get(name.upper())
+            scaled[instrument.pair if instrument else name.upper()] = parse_amount(price)
         return await self._submit(SetIndexPrices(prices=scaled, source="admin"))
 
     async def _submit(self, command: Command) -> Applied:

@@ -62,6 +62,6 @@ def transfer_view(transfer: Transfer) -> dict[str, Any]:
 
 def prices_view(state: ExchangeState) -> dict[str, Any]:
     return {
-        symbol: {"price": amount(price), "time": state.index_price_times[symbol]}
-        for symbol, price in sorted(state.index_prices.items())
+        pair: {"price": amount(price), "time": state.index_price_times[pair]}
+        for pair, price in sorted(state.index_prices.items())
     }

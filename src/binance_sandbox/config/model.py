@@ -60,7 +60,7 @@ class PriceSourceConfig(_Section):
 
 class PricesConfig(_Section):
     interval_ms: int = 1000  # exchange time between index price updates
-    symbols: dict[str, PriceSourceConfig] = msgspec.field(default_factory=dict)
+    pairs: dict[str, PriceSourceConfig] = msgspec.field(default_factory=dict)  # index per pair
 
 
 class AccountKeyConfig(_Section):

@@ -56,7 +56,9 @@ class Withdraw(msgspec.Struct, tag="withdraw", frozen=True, kw_only=True):
 class SetIndexPrices(msgspec.Struct, tag="set_index_prices", frozen=True, kw_only=True):
     """A price-source timer tick, or a price set by hand (`source="admin"`)."""
 
-    prices: dict[str, int]  # symbol -> index price at AMOUNT_DECIMALS
+    prices: dict[
+        str, int
+    ]  # pair -> index price at AMOUNT_DECIMALS (every contract of a pair shares it)
     source: str
 
 

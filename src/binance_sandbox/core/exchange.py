@@ -72,8 +72,9 @@ def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:
 
 
 def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> list[Event]:
-    for symbol, price in cmd.prices.items():
-        if symbol not in state.instruments:
+    pairs = {instrument.pair for instrument in state.instruments.values()}
+    for pair, price in cmd.prices.items():
+        if pair not in pairs:
             return [rejects.BAD_SYMBOL]
         if price <= 0:
             return [rejects.malformed("price")]

@@ -27,7 +27,7 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     instruments: dict[str, Instrument] = msgspec.field(default_factory=dict)
     accounts: list[Account] = msgspec.field(default_factory=list)  # account_id = index + 1
     api_keys: dict[str, ApiKeyRecord] = msgspec.field(default_factory=dict)
-    index_prices: dict[str, int] = msgspec.field(default_factory=dict)
+    index_prices: dict[str, int] = msgspec.field(default_factory=dict)  # by pair, as on Binance
     index_price_times: dict[str, int] = msgspec.field(default_factory=dict)  # last change
     clock: ClockState = msgspec.field(default_factory=ClockState)
 

@@ -1,4 +1,4 @@
-"""Index-price klines: 1-minute candles projected from index price events, persisted.
+"""Index-price klines per pair: 1-minute candles projected from index price events, persisted.
 
 The projection lives beside the journal (its own tables in the same SQLite file) with the
 sequence number it has seen up to, so start-up feeds it only what it missed; compaction never
@@ -21,14 +21,14 @@ from binance_sandbox.projections.kline_buckets import next_open_time, open_time
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS index_klines_1m (
-    symbol TEXT NOT NULL,
+    pair TEXT NOT NULL,
     open_time INTEGER NOT NULL,
     open INTEGER NOT NULL,
     high INTEGER NOT NULL,
     low INTEGER NOT NULL,
     close INTEGER NOT NULL,
     ticks INTEGER NOT NULL,
-    PRIMARY KEY (symbol, open_time)
+    PRIMARY KEY (pair, open_time)
 );
 CREATE TABLE IF NOT EXISTS projection_progress (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 """
@@ -74,8 +74,8 @@ class KlineStore:
         for event in events:
             if isinstance(event, IndexPricesChanged):
                 self._dirty = True
-                for symbol, price in event.prices.items():
-                    self._add_tick(symbol, event.time, price)
+                for pair, price in event.prices.items():
+                    self._add_tick(pair, event.time, price)
 
     def take_flush(self) -> Callable[[], None] | None:
         """The pending candles and progress, as a write for the journal thread (None: nothing
@@ -84,8 +84,8 @@ class KlineStore:
             return None
         self._dirty = False
         rows = [
-            (symbol, c.open_time, c.open, c.high, c.low, c.close, c.ticks)
-            for (symbol, _), c in self._pending.items()
+            (pair, c.open_time, c.open, c.high, c.low, c.close, c.ticks)
+            for (pair, _), c in self._pending.items()
         ]
         seq = self.seq
         self._keep_only_open_candles()
@@ -102,10 +102,10 @@ class KlineStore:
 
         return write
 
-    def candles(self, symbol: str, interval: str, start: int, end: int, limit: int) -> list[Candle]:
+    def candles(self, pair: str, interval: str, start: int, end: int, limit: int) -> list[Candle]:
         """The first `limit` candles of `interval` from the one containing `start` up to those
         opening at or before `end`."""
-        minutes = self._minutes(symbol, open_time(interval, start), end)
+        minutes = self._minutes(pair, open_time(interval, start), end)
         result: list[Candle] = []
         for minute in minutes:
             bucket = open_time(interval, minute.open_time)
@@ -119,57 +119,57 @@ class KlineStore:
                 )
         return result
 
-    def latest(self, symbol: str, interval: str, end: int, limit: int) -> list[Candle]:
+    def latest(self, pair: str, interval: str, end: int, limit: int) -> list[Candle]:
         """The last `limit` candles opening at or before `end`."""
-        first = self._first_minute(symbol)
+        first = self._first_minute(pair)
         if first is None:
             return []
         start = max(first, _step_back(interval, open_time(interval, end), limit))
-        candles = self.candles(symbol, interval, start, end, limit + 1)
+        candles = self.candles(pair, interval, start, end, limit + 1)
         return candles[-limit:]
 
-    def _minutes(self, symbol: str, start: int, end: int) -> list[Candle]:
+    def _minutes(self, pair: str, start: int, end: int) -> list[Candle]:
         rows = self._reader.execute(
             "SELECT open_time, open, high, low, close, ticks FROM index_klines_1m "
-            "WHERE symbol = ? AND open_time BETWEEN ? AND ? ORDER BY open_time",
-            (symbol, start, end),
+            "WHERE pair = ? AND open_time BETWEEN ? AND ? ORDER BY open_time",
+            (pair, start, end),
         ).fetchall()
         stored = {row[0]: Candle(*row) for row in rows}
-        for (pending_symbol, minute), candle in self._pending.items():
-            if pending_symbol == symbol and start <= minute <= end:
+        for (pending_pair, minute), candle in self._pending.items():
+            if pending_pair == pair and start <= minute <= end:
                 stored[minute] = msgspec.structs.replace(candle)
         return [stored[minute] for minute in sorted(stored)]
 
-    def _first_minute(self, symbol: str) -> int | None:
+    def _first_minute(self, pair: str) -> int | None:
         row = self._reader.execute(
-            "SELECT MIN(open_time) FROM index_klines_1m WHERE symbol = ?", (symbol,)
+            "SELECT MIN(open_time) FROM index_klines_1m WHERE pair = ?", (pair,)
         ).fetchone()
-        pending = [m for (s, m) in self._pending if s == symbol]
+        pending = [m for (s, m) in self._pending if s == pair]
         known = [v for v in (row[0], *pending) if v is not None]
         return min(known) if known else None
 
-    def _add_tick(self, symbol: str, ts: int, price: int) -> None:
+    def _add_tick(self, pair: str, ts: int, price: int) -> None:
         minute = open_time("1m", ts)
-        candle = self._pending.get((symbol, minute)) or self._stored(symbol, minute)
+        candle = self._pending.get((pair, minute)) or self._stored(pair, minute)
         if candle is None:
-            self._pending[(symbol, minute)] = Candle(minute, price, price, price, price, 1)
+            self._pending[(pair, minute)] = Candle(minute, price, price, price, price, 1)
             return
         candle.absorb(Candle(minute, price, price, price, price, 1))
-        self._pending[(symbol, minute)] = candle
+        self._pending[(pair, minute)] = candle
 
-    def _stored(self, symbol: str, minute: int) -> Candle | None:
+    def _stored(self, pair: str, minute: int) -> Candle | None:
         row = self._reader.execute(
             "SELECT open_time, open, high, low, close, ticks FROM index_klines_1m "
-            "WHERE symbol = ? AND open_time = ?",
-            (symbol, minute),
+            "WHERE pair = ? AND open_time = ?",
+            (pair, minute),
         ).fetchone()
         return Candle(*row) if row else None
 
     def _keep_only_open_candles(self) -> None:
-        """After a flush, keep each symbol's newest candle in memory (it is still changing)."""
+        """After a flush, keep each pair's newest candle in memory (it is still changing)."""
         newest: dict[str, int] = {}
-        for symbol, minute in self._pending:
-            newest[symbol] = max(minute, newest.get(symbol, minute))
+        for pair, minute in self._pending:
+            newest[pair] = max(minute, newest.get(pair, minute))
         self._pending = {k: v for k, v in self._pending.items() if newest[k[0]] == k[1]}
 
 

@@ -77,9 +77,8 @@ class Runtime:
             keep_snapshots=config.journal.keep_snapshots,
             compact=config.journal.compact,
         )
-        sources = build_price_sources(
-            config.prices, config.exchange.seed, config.instruments, config_dir
-        )
+        pairs = sorted({instrument.pair for instrument in config.instruments.values()})
+        sources = build_price_sources(config.prices, config.exchange.seed, pairs, config_dir)
         ticker = PriceTicker(sources, config.prices.interval_ms)
         sequencer.subscribe(lambda stamped, applied: klines.on_applied(stamped, applied.events))
         sequencer.add_flush_source(klines.take_flush)

@@ -34,7 +34,7 @@ class Timer(Protocol):
 
 
 class PriceTicker:
-    """Index prices of every symbol every `interval_ms`, on a grid aligned to the epoch."""
+    """The index price of every pair every `interval_ms`, on a grid aligned to the epoch."""
 
     def __init__(self, sources: dict[str, PriceSource], interval_ms: int) -> None:
         if interval_ms <= 0:
@@ -48,18 +48,18 @@ class PriceTicker:
 
     def begin(self, state: ExchangeState) -> None:
         self._last = {
-            symbol: (price, state.index_price_times[symbol])
-            for symbol, price in state.index_prices.items()
+            pair: (price, state.index_price_times[pair])
+            for pair, price in state.index_prices.items()
         }
 
     def fire(self, due_ms: int) -> Command | None:
         prices = {}
-        for symbol, source in self._sources.items():
-            previous, previous_ts = self._last.get(symbol, (None, None))
+        for pair, source in self._sources.items():
+            previous, previous_ts = self._last.get(pair, (None, None))
             price = source.next_price(due_ms, previous, previous_ts)
             if price is not None:
-                prices[symbol] = price
-                self._last[symbol] = (price, due_ms)
+                prices[pair] = price
+                self._last[pair] = (price, due_ms)
         return SetIndexPrices(prices=prices, source="timer") if prices else None
 
 

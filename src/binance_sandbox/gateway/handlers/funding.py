@@ -38,7 +38,7 @@ async def premium_index(ctx: RequestContext) -> dict[str, Any] | list[dict[str, 
 
 
 def _mark_price(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
-    index = amount(ctx.state.index_prices.get(instrument.symbol, 0))
+    index = amount(ctx.state.index_prices.get(instrument.pair, 0))
     perpetual = instrument.contract_type == PERPETUAL
     return {
         "symbol": instrument.symbol,
@@ -48,7 +48,7 @@ def _mark_price(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
         "lastFundingRate": INTEREST_RATE if perpetual else "",
         "interestRate": INTEREST_RATE if perpetual else "",
         "nextFundingTime": next_funding_time(ctx.now_ms()) if perpetual else 0,
-        "time": ctx.state.index_price_times.get(instrument.symbol, 0),
+        "time": ctx.state.index_price_times.get(instrument.pair, 0),
     }
 
 

@@ -11,10 +11,12 @@ Invariants:
   up to endTime (default now) are returned, with it the first `limit` that have data from
   startTime on; oldest first either way.
 - Only basis has data: at a snapshot, the index price is the pair's index and the futures price
-  the contract's own price path (rounded half up to its pricePrecision), each the last price
-  before the snapshot, read from the index candles. basis = futures - index; basisRate =
-  basis / index and annualizedBasisRate = basisRate x year / time to delivery ("" for
-  perpetuals), both at 4 places, half up. Snapshots before a path's first price are left out.
+  the contract's mark price (rounded half up to its pricePrecision), each the last price before
+  the snapshot, read from the index candles. Until the risk issue brings Binance's mark price
+  for delivery contracts, a contract's mark is its pair's index, so the basis is zero.
+  basis = futures - index; basisRate = basis / index and annualizedBasisRate = basisRate x
+  year / time to delivery ("" for perpetuals), both at 4 places, half up. Snapshots before a
+  path's first price are left out.
 - The other series summarise trading (accounts, positions, taker volume, open interest), of
   which there is no history yet: []. delivery-price is [] until quarterly delivery is simulated.
 """
@@ -109,36 +111,36 @@ async def delivery_price(ctx: RequestContext) -> list[dict[str, Any]]:
     return []
 
 
-def _closes(ctx: RequestContext, symbol: str, period: str, first: int, last: int) -> dict[int, int]:
-    """Snapshot time -> the symbol's last price before it, for the snapshots in [first, last]
+def _closes(ctx: RequestContext, pair: str, period: str, first: int, last: int) -> dict[int, int]:
+    """Snapshot time -> the pair's last index before it, for the snapshots in [first, last]
     whose period saw a tick (the close of the candle that ends at the snapshot)."""
     length = _period_ms(period)
     count = (last - first) // length + 1
-    candles = ctx.services.klines.candles(symbol, period, first - length, last - length, count)
+    candles = ctx.services.klines.candles(pair, period, first - length, last - length, count)
     return {c.open_time + length: c.close for c in candles}
 
 
-def _price_before(ctx: RequestContext, symbol: str, period: str, time: int) -> int | None:
+def _price_before(ctx: RequestContext, pair: str, period: str, time: int) -> int | None:
     """The last price before `time` from the ticks of the 30 days before it, if there is one."""
-    closes = _closes(ctx, symbol, period, time - RETENTION_MS, time)
+    closes = _closes(ctx, pair, period, time - RETENTION_MS, time)
     return closes[max(closes)] if closes else None
 
 
-def _prices_at(ctx: RequestContext, symbol: str, window: Window) -> dict[int, int]:
-    """Snapshot time -> the symbol's last price before it, for the window's snapshots that have
+def _prices_at(ctx: RequestContext, pair: str, window: Window) -> dict[int, int]:
+    """Snapshot time -> the pair's last price before it, for the window's snapshots that have
     one: a period without a tick keeps the price before it, and after the path's last change
     the price is the current one."""
     times = window.times()
     if not times:
         return {}
-    closes = _closes(ctx, symbol, window.period, times[0], times[-1])
-    price = None if times[0] in closes else _price_before(ctx, symbol, window.period, times[0])
-    changed = ctx.state.index_price_times[symbol]  # every listed symbol has a price
+    closes = _closes(ctx, pair, window.period, times[0], times[-1])
+    price = None if times[0] in closes else _price_before(ctx, pair, window.period, times[0])
+    changed = ctx.state.index_price_times[pair]  # every pair has an index
     prices: dict[int, int] = {}
     for at in times:
         price = closes.get(at, price)
         if at > changed:
-            price = ctx.state.index_prices[symbol]
+            price = ctx.state.index_prices[pair]
         if price is not None:
             prices[at] = price
     return prices
@@ -176,7 +178,7 @@ def _basis_row(contract: Instrument, index: int, price: int, at: int) -> dict[st
 
 
 async def basis(ctx: RequestContext) -> list[dict[str, Any]]:
-    index = perpetual_of_pair(ctx).symbol
+    index = perpetual_of_pair(ctx).pair
     window = _series_window(ctx)
     pair, wanted = ctx.params["pair"], ctx.params["contractType"]
     contracts = ctx.state.instruments.values()
@@ -184,7 +186,7 @@ async def basis(ctx: RequestContext) -> list[dict[str, Any]]:
     if contract is None:
         return []
     indices = _prices_at(ctx, index, window)
-    prices = _prices_at(ctx, contract.symbol, window)
+    prices = _prices_at(ctx, contract.pair, window)  # its mark: the pair's index, for now
     return [
         _basis_row(contract, indices[at], prices[at], at)
         for at in window.pick(sorted(indices.keys() & prices.keys()))

@@ -53,27 +53,27 @@ async def continuous_klines(ctx: RequestContext) -> list[KlineRow]:
 
 
 async def index_price_klines(ctx: RequestContext) -> list[KlineRow]:
-    return _rows(ctx, _index_candles(ctx, perpetual_of_pair(ctx).symbol))
+    return _rows(ctx, _index_candles(ctx, perpetual_of_pair(ctx).pair))
 
 
 async def mark_price_klines(ctx: RequestContext) -> list[KlineRow]:
-    return _rows(ctx, _index_candles(ctx, ctx.instrument().symbol))
+    return _rows(ctx, _index_candles(ctx, ctx.instrument().pair))
 
 
 async def premium_index_klines(ctx: RequestContext) -> list[KlineRow]:
-    candles = _index_candles(ctx, ctx.instrument().symbol)
+    candles = _index_candles(ctx, ctx.instrument().pair)
     return _rows(ctx, [msgspec.structs.replace(c, open=0, high=0, low=0, close=0) for c in candles])
 
 
-def _index_candles(ctx: RequestContext, symbol: str) -> list[Candle]:
+def _index_candles(ctx: RequestContext, pair: str) -> list[Candle]:
     interval, count = ctx.params["interval"], ctx.params.get("limit", 500)
     start, end = time_range(ctx)
     now = ctx.now_ms()
     last = now if end is None else _clip(end, 0, now)
     if start is None:
-        return ctx.services.klines.latest(symbol, interval, last, count)
+        return ctx.services.klines.latest(pair, interval, last, count)
     first = _first_open_at_or_after(interval, _clip(start, 0, now + 1))  # after `last`: none
-    return ctx.services.klines.candles(symbol, interval, first, last, count)
+    return ctx.services.klines.candles(pair, interval, first, last, count)
 
 
 def _clip(ts: int, low: int, high: int) -> int:

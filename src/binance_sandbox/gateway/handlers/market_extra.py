@@ -2,10 +2,10 @@
 composite indices, the insurance fund, the RPI order book, ADL risk and the trading schedule.
 
 Invariants of the answers:
-- A symbol's index is its own price path (`index_prices[symbol]`, as premiumIndex reports it);
-  every listed symbol has one from the exchange's first moment (each must have a price source
-  and the server seeds their first prices). The sandbox is the only source of its indices, so
-  an index has one constituent: exchange "binance", the symbol itself, weight 1.
+- An index belongs to a pair (`index_prices[pair]`, shared by the pair's perpetual and
+  quarterlies, as on Binance); every pair has one from the exchange's first moment (each must
+  have a price source and the server seeds their first prices). The sandbox is the only source
+  of its indices, so an index has one constituent: exchange "binance", the pair, weight 1.
 - The asset index lists each sandbox asset that has a USDT perpetual with an index price, as
   "<ASSET>USD" at that index, with the buffers of Binance's documented example (10 % haircut,
   5 % for auto-exchange). Rates are truncated to 8 decimals, as the documented example is.
@@ -46,8 +46,8 @@ async def constituents(ctx: RequestContext) -> dict[str, Any]:
     instrument = ctx.instrument()
     member = {
         "exchange": "binance",
-        "symbol": instrument.symbol,
-        "price": amount(ctx.state.index_prices[instrument.symbol]),
+        "symbol": instrument.pair,
+        "price": amount(ctx.state.index_prices[instrument.pair]),
         "weight": amount(AMOUNT_SCALE),
     }
     return {"symbol": instrument.symbol, "time": ctx.now_ms(), "constituents": [member]}
@@ -56,7 +56,7 @@ async def constituents(ctx: RequestContext) -> dict[str, Any]:
 def _asset_indices(ctx: RequestContext) -> dict[str, int]:
     """'<ASSET>USD' -> the index of the asset's USDT perpetual, for the assets that have one."""
     perpetuals = {
-        i.base_asset: i.symbol
+        i.base_asset: i.pair
         for i in ctx.state.instruments.values()
         if i.contract_type == PERPETUAL and i.quote_asset == "USDT"
     }

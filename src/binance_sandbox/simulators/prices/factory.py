@@ -1,4 +1,4 @@
-"""Builds one price source per symbol from the `[prices.symbols.<SYMBOL>]` tables.
+"""Builds one index price source per pair from the `[prices.pairs.<SYMBOL>]` tables.
 
 Every listed symbol must have a table; any problem raises PriceSourceError prefixed with the
 table's name, so the message points at the line of the configuration file to fix.
@@ -21,8 +21,8 @@ def build_price_sources(
     """Relative CSV paths resolve against `base_dir` (the configuration file's directory)."""
     sources: dict[str, PriceSource] = {}
     for symbol in symbols:
-        table = f"[prices.symbols.{symbol}]"
-        entry = config.symbols.get(symbol)
+        table = f"[prices.pairs.{symbol}]"
+        entry = config.pairs.get(symbol)
         if entry is None:
             raise PriceSourceError(
                 f'{table} is missing: add it with source = "fixed", "scripted" or "gbm"'
