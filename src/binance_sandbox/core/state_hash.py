@@ -1,8 +1,9 @@
 """Snapshot encoding of the whole core state, and a hash over its canonical serialisation.
 
-The canonical form is msgspec JSON with `order="deterministic"`: struct fields in declaration
-order, dict keys sorted, integers only (the core holds no floats), so equal states hash equal
-whatever order their dicts were filled in. Snapshots use msgpack, which keeps insertion order.
+The canonical form is msgspec JSON with `order="deterministic"` of the state's builtin form
+with every dict key as a string: keys sorted, integers only (the core holds no floats), so equal
+states hash equal whatever order their dicts were filled in, and int-keyed dicts (orders by id)
+are allowed. Snapshots use msgpack, which keeps insertion order.
 """
 
 import hashlib
@@ -25,7 +26,7 @@ def decode_state(data: bytes) -> ExchangeState:
 
 
 def canonical_state(state: ExchangeState) -> bytes:
-    return _canonical.encode(state)
+    return _canonical.encode(msgspec.to_builtins(state, str_keys=True))
 
 
 def state_hash(state: ExchangeState) -> str:
