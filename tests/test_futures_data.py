@@ -19,6 +19,9 @@ import httpx
 import pytest
 
 from tests.support.server import SandboxServer
+from tests.support.wire import get_error as error_of
+from tests.support.wire import get_ok as ok
+from tests.support.wire import mandatory
 from tests.test_market_extra import weight_of
 
 T0 = 1_772_323_200_000  # 2026-03-01T00:00:00Z
@@ -73,24 +76,6 @@ def client(server: SandboxServer, api_key: str) -> Iterator[httpx.Client]:
     headers = {"X-MBX-APIKEY": api_key}
     with httpx.Client(base_url=server.url, headers=headers, timeout=10.0) as opened:
         yield opened
-
-
-def ok(client: httpx.Client, path: str, **query: Any) -> Any:
-    response = client.get(path, params=query)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def error_of(client: httpx.Client, path: str, **query: Any) -> tuple[int, str, int]:
-    response = client.get(path, params=query)
-    body = response.json()
-    assert list(body) == ["code", "msg"], body
-    return body["code"], body["msg"], response.status_code
-
-
-def mandatory(name: str) -> tuple[int, str, int]:
-    msg = f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
-    return -1102, msg, 400
 
 
 def invalid(name: str) -> tuple[int, str, int]:

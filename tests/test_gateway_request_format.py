@@ -14,22 +14,12 @@ import pytest
 
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, now_ms, query, sign_payload, signature
+from tests.support.wire import error_of, mandatory
 
 BALANCE = "/fapi/v2/balance"
 ILLEGAL = (-1100, "Illegal characters found in a parameter.", 400)
 DUPLICATE = (-1101, "Duplicate values for a parameter detected.", 400)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def mandatory(name: str) -> tuple[int, str, int]:
-    msg = f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
-    return -1102, msg, 400
-
-
-def error_of(response: httpx.Response) -> tuple[int, str, int]:
-    body = response.json()
-    assert set(body) == {"code", "msg"}, body
-    return body["code"], body["msg"], response.status_code
 
 
 @pytest.fixture(scope="module")

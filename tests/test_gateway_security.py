@@ -29,6 +29,7 @@ from tests.support.signing import (
     signature,
     signed_query,
 )
+from tests.support.wire import error_of, mandatory
 
 BALANCE = "/fapi/v2/balance"
 BAD_KEY_FORMAT = (-2014, "API-key format invalid.", 401)
@@ -37,17 +38,6 @@ INVALID_SIGNATURE = (-1022, "Signature for this request is not valid.", 400)
 AHEAD = (-1021, "Timestamp for this request was 1000ms ahead of the server's time.", 400)
 OUTSIDE = (-1021, "Timestamp for this request is outside of the recvWindow.", 400)
 JAN_1_2020_MS = 1_577_836_800_000
-
-
-def mandatory(name: str) -> tuple[int, str, int]:
-    msg = f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
-    return -1102, msg, 400
-
-
-def error_of(response: httpx.Response) -> tuple[int, str, int]:
-    body = response.json()
-    assert set(body) == {"code", "msg"}, body
-    return body["code"], body["msg"], response.status_code
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,9 @@ import httpx
 import pytest
 
 from tests.support.server import SandboxServer
+from tests.support.wire import get_error as error_of
+from tests.support.wire import get_ok as ok
+from tests.support.wire import mandatory
 
 START_MS = 1_772_325_600_000  # 2026-03-01T00:40:00Z: 10 min past the half hour
 HALF_HOUR_MS = 1_772_325_000_000  # 00:30
@@ -59,24 +62,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
 def client(server: SandboxServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10.0) as opened:
         yield opened
-
-
-def ok(client: httpx.Client, path: str, **query: Any) -> Any:
-    response = client.get(path, params=query)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def error_of(client: httpx.Client, path: str, **query: Any) -> tuple[int, str, int]:
-    response = client.get(path, params=query)
-    body = response.json()
-    assert list(body) == ["code", "msg"], body
-    return body["code"], body["msg"], response.status_code
-
-
-def mandatory(name: str) -> tuple[int, str, int]:
-    msg = f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
-    return -1102, msg, 400
 
 
 def weight_of(client: httpx.Client, path: str, **query: Any) -> int:

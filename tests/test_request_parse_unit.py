@@ -17,6 +17,7 @@ from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.params import json_objects, long_list
 from binance_sandbox.gateway.request_parse import parse_request
 from binance_sandbox.gateway.signatures import signature_matches
+from tests.support.wire import mandatory
 
 # Docs general-info, "SIGNED Endpoint Examples for POST /fapi/v1/order - HMAC Keys".
 DOCS_SECRET = "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9"
@@ -44,11 +45,6 @@ def rejected(query: bytes, body: bytes = b"") -> tuple[int, str, int]:
 
 ILLEGAL = (-1100, "Illegal characters found in a parameter.", 400)
 DUPLICATE = (-1101, "Duplicate values for a parameter detected.", 400)
-
-
-def mandatory(name: str) -> tuple[int, str, int]:
-    msg = f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
-    return -1102, msg, 400
 
 
 # -- where values come from -------------------------------------------------------------------
