@@ -331,8 +331,7 @@ def _authenticate(security: Security, can_trade: bool) -> ApiKeyRecord | None:
     state, credentials = _state_with(can_trade)
     wall = 1_767_225_600_000
     request = parse_request(signed_query(credentials, {"timestamp": wall}).encode(), b"")
-    headers = {"x-mbx-apikey": credentials.api_key}
-    return authenticate(security, headers, request, state, wall)
+    return authenticate(security, credentials.api_key, request, state, wall)
 
 
 def test_trade_needs_a_key_that_may_trade() -> None:
@@ -352,14 +351,14 @@ def test_the_permission_is_checked_after_the_signature() -> None:
     wall = 1_767_225_600_000
     request = parse_request(f"timestamp={wall}&signature=00".encode(), b"")
     with pytest.raises(errors.BinanceError) as caught:
-        authenticate(Security.TRADE, {"x-mbx-apikey": credentials.api_key}, request, state, wall)
+        authenticate(Security.TRADE, credentials.api_key, request, state, wall)
     assert caught.value.code == -1022
 
 
 def test_endpoints_without_security_ignore_keys() -> None:
     state, _ = _state_with(can_trade=True)
     request = parse_request(b"", b"")
-    assert authenticate(Security.NONE, {"x-mbx-apikey": "bad"}, request, state, 0) is None
+    assert authenticate(Security.NONE, "bad", request, state, 0) is None
 
 
 # -- --debug-signatures -----------------------------------------------------------------------

@@ -34,6 +34,7 @@ class Account(msgspec.Struct, kw_only=True):
     name: str
     created: int
     balances: dict[str, int] = msgspec.field(default_factory=dict)
+    balance_times: dict[str, int] = msgspec.field(default_factory=dict)  # last change per asset
     api_keys: list[str] = msgspec.field(default_factory=list)
     transfers: list[Transfer] = msgspec.field(default_factory=list)
 

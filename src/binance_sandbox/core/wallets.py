@@ -82,6 +82,7 @@ def _transfer(
     account = state.accounts[account_id - 1]
     balance = account.balance(asset) + delta
     account.balances[asset] = balance
+    account.balance_times[asset] = ts
     account.transfers.append(
         Transfer(tran_id=seq, asset=asset, amount=delta, time=ts, client_tran_id=client_tran_id)
     )

@@ -75,7 +75,7 @@ class Gateway:
             self._charge_weight(scope, endpoint, params, wall_ms)
         key = authenticate(
             endpoint.security,
-            _headers(scope),
+            _api_key(scope),
             request,
             self._services.exchange.state,
             wall_ms,
@@ -99,8 +99,11 @@ def _ip(scope: Scope) -> str:
     return str(client[0]) if client else "unknown"
 
 
-def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+def _api_key(scope: Scope) -> str:
+    for name, value in scope["headers"]:  # ASGI servers lower-case header names
+        if name == b"x-mbx-apikey":
+            return str(value.decode("latin-1"))
+    return ""
 
 
 async def _read_body(receive: Receive) -> bytes:

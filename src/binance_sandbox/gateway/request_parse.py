@@ -45,13 +45,13 @@ def _ascii(raw: bytes) -> str:
 
 def _pairs(raw: str) -> dict[str, str]:
     values: dict[str, str] = {}
+    if _ILLEGAL.search(raw):
+        raise errors.illegal_chars()
     for part in raw.split("&"):
         if not part:
             continue
-        if _ILLEGAL.search(part):
-            raise errors.illegal_chars()
         raw_name, _, raw_value = part.partition("=")
-        name, value = unquote_plus(raw_name), unquote_plus(raw_value)
+        name, value = _unquote(raw_name), _unquote(raw_value)
         if name != name.strip() or value != value.strip() or "\\x22" in value:
             raise errors.illegal_chars()
         if not value:
@@ -60,6 +60,10 @@ def _pairs(raw: str) -> dict[str, str]:
             raise errors.duplicate_parameter()
         values[name] = value
     return values
+
+
+def _unquote(text: str) -> str:
+    return unquote_plus(text) if "%" in text or "+" in text else text
 
 
 def _without_signature(raw: str) -> str:

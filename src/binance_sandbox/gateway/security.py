@@ -27,7 +27,7 @@ MAX_AHEAD_MS = 1000
 
 def authenticate(
     security: Security,
-    headers: Mapping[str, str],
+    api_key: str,
     request: ParsedRequest,
     state: ExchangeState,
     wall_ms: int,
@@ -35,7 +35,7 @@ def authenticate(
 ) -> ApiKeyRecord | None:
     if not security.needs_key:
         return None
-    record = _key(headers.get("x-mbx-apikey", ""), state)
+    record = _key(api_key, state)
     if not security.signed:
         return record
     check_timestamp(request.values, wall_ms)

@@ -5,6 +5,7 @@ margin figure is zero and available balance equals wallet balance.
 """
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from binance_sandbox.core.accounts import Account
@@ -13,14 +14,11 @@ from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
 from binance_sandbox.gateway.render import ZERO, amount
 
 
+@lru_cache(maxsize=4096)
 def account_alias(account_id: int) -> str:
     """A short stable alias per account, like Binance's 'SgsR'."""
     digest = hashlib.sha256(f"alias:{account_id}".encode()).hexdigest()
     return "".join(c for c in digest.upper() if c.isalpha())[:4].ljust(4, "X")
-
-
-def _update_time(account: Account, asset: str) -> int:
-    return max((t.time for t in account.transfers if t.asset == asset), default=0)
 
 
 async def balances(ctx: RequestContext) -> list[dict[str, Any]]:
@@ -39,7 +37,7 @@ async def balances(ctx: RequestContext) -> list[dict[str, Any]]:
                 "availableBalance": wallet,
                 "maxWithdrawAmount": wallet,
                 "marginAvailable": True,
-                "updateTime": _update_time(account, asset),
+                "updateTime": account.balance_times.get(asset, 0),
             }
         )
     return rows
@@ -81,7 +79,7 @@ def _asset_row(account: Account, asset: str) -> dict[str, Any]:
         "crossUnPnl": ZERO,
         "availableBalance": wallet,
         "maxWithdrawAmount": wallet,
-        "updateTime": _update_time(account, asset),
+        "updateTime": account.balance_times.get(asset, 0),
     }
 
 
