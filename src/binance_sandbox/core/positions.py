@@ -1,0 +1,76 @@
+"""Positions and how a fill changes them: size, entry price, realized PnL (FORMULAS.md §5).
+
+A position's size is signed (long > 0) on the instrument's step grid; its entry price is a
+derived price at AMOUNT_DECIMALS. A fill in the position's direction (or from flat) moves the
+entry price to the quantity-weighted average; a fill against it closes up to the position's
+size at the unchanged entry price, realizing closed x (fill price - entry) x sign, and any
+excess opens the other way at the fill price. Commission is not part of realized PnL.
+
+Rounding: entry price and realized PnL are rounded half away from zero at 8 decimals; every
+other quantity is exact.
+"""
+
+from typing import Literal
+
+import msgspec
+
+from binance_sandbox.core.fixed import AMOUNT_DECIMALS
+from binance_sandbox.core.rounding import div_half_up
+
+PositionSide = Literal["BOTH", "LONG", "SHORT"]
+
+
+class Position(msgspec.Struct, kw_only=True):
+    account_id: int
+    symbol: str
+    side: PositionSide
+    qty: int = 0  # signed, in steps
+    entry_price: int = 0  # at AMOUNT_DECIMALS; 0 when flat
+    realized_pnl: int = 0  # cumulative, at AMOUNT_DECIMALS
+    update_time: int = 0
+
+
+class FillResult(msgspec.Struct, frozen=True):
+    realized_pnl: int  # of this fill, at AMOUNT_DECIMALS
+    closed: int  # steps of the old position this fill closed
+
+
+def price_8(price_ticks: int, price_decimals: int) -> int:
+    """An order price on the tick grid as a derived price at 8 decimals (exact)."""
+    scale: int = 10 ** (AMOUNT_DECIMALS - price_decimals)
+    return price_ticks * scale
+
+
+def apply_fill(
+    position: Position, signed_qty: int, fill_price_8: int, qty_decimals: int, ts: int
+) -> FillResult:
+    """Changes `position` by a fill of `signed_qty` steps (buy > 0) at `fill_price_8`."""
+    if signed_qty == 0:
+        raise ValueError("a fill has a quantity")
+    position.update_time = ts
+    size = position.qty
+    if size == 0 or (size > 0) == (signed_qty > 0):
+        _increase(position, signed_qty, fill_price_8)
+        return FillResult(0, 0)
+    closed = min(abs(signed_qty), abs(size))
+    direction = 1 if size > 0 else -1
+    pnl = div_half_up(closed * (fill_price_8 - position.entry_price) * direction, 10**qty_decimals)
+    position.realized_pnl += pnl
+    position.qty = size + signed_qty
+    if position.qty == 0:
+        position.entry_price = 0
+    elif (position.qty > 0) != (size > 0):  # flipped: the excess opens at the fill price
+        position.entry_price = fill_price_8
+    return FillResult(pnl, closed)
+
+
+def _increase(position: Position, signed_qty: int, fill_price_8: int) -> None:
+    old, added = abs(position.qty), abs(signed_qty)
+    cost = old * position.entry_price + added * fill_price_8
+    position.entry_price = div_half_up(cost, old + added)
+    position.qty += signed_qty
+
+
+def unrealized_pnl(position: Position, mark_price_8: int, qty_decimals: int) -> int:
+    """Q x (MP - EP) at 8 decimals."""
+    return div_half_up(position.qty * (mark_price_8 - position.entry_price), 10**qty_decimals)
