@@ -58,7 +58,9 @@ def test_default_btcusdt_filters() -> None:
     assert btc.max_num_algo_orders == 0
     assert btc.position_control_side == "NONE"
     assert btc.tick_size == "0.10"
-    assert btc.price_decimals == 1
+    # order prices are on pricePrecision's scale (2), where the 0.10 tick is 10 units
+    assert btc.price_decimals == 2
+    assert btc.tick == 10
     assert btc.qty_decimals == 3
 
 

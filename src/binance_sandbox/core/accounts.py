@@ -37,6 +37,9 @@ class Account(msgspec.Struct, kw_only=True):
     balance_times: dict[str, int] = msgspec.field(default_factory=dict)  # last change per asset
     api_keys: list[str] = msgspec.field(default_factory=list)
     transfers: list[Transfer] = msgspec.field(default_factory=list)
+    dual_side_position: bool = False  # hedge mode (LONG / SHORT positions)
+    maker_rate: int = 20_000  # commission per unit of notional, x 1e8: 0.0200 % (VIP 0)
+    taker_rate: int = 50_000  # 0.0500 % (FORMULAS.md §8)
 
     def balance(self, asset: str) -> int:
         return self.balances.get(asset, 0)

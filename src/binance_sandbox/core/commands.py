@@ -12,6 +12,10 @@ import msgspec
 
 from binance_sandbox.core.accounts import KeyType
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.matching import StpMode, TimeInForce
+from binance_sandbox.core.orders import OrderType, Side
+from binance_sandbox.core.positions import PositionSide
+from binance_sandbox.core.price_match import PriceMatch
 
 ClockMode = Literal["real", "accelerated", "manual"]
 
@@ -70,7 +74,44 @@ class SetClock(msgspec.Struct, tag="set_clock", frozen=True, kw_only=True):
     paused: bool
 
 
-Command = Genesis | CreateAccount | CreateApiKey | Deposit | Withdraw | SetIndexPrices | SetClock
+class PlaceOrder(msgspec.Struct, tag="place_order", frozen=True, kw_only=True):
+    """A new order, its numbers already on the instrument's scales (the gateway refuses what
+    does not fit them with -1111)."""
+
+    account_id: int
+    symbol: str
+    side: Side
+    order_type: OrderType
+    quantity: int  # steps
+    price: int = 0  # price units; 0 with MARKET or priceMatch
+    time_in_force: TimeInForce = "GTC"
+    position_side: PositionSide = "BOTH"
+    reduce_only: bool = False
+    client_order_id: str = ""  # empty: the exchange makes one
+    price_match: PriceMatch = "NONE"
+    stp_mode: StpMode = "EXPIRE_MAKER"
+    good_till_date: int = 0
+    recv_deadline: int = 0  # wall ms (timestamp + recvWindow); checked by the sequencer
+
+
+class CancelOrder(msgspec.Struct, tag="cancel_order", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+    order_id: int = 0
+    client_order_id: str = ""
+
+
+Command = (
+    Genesis
+    | CreateAccount
+    | CreateApiKey
+    | Deposit
+    | Withdraw
+    | SetIndexPrices
+    | SetClock
+    | PlaceOrder
+    | CancelOrder
+)
 
 
 class Stamped(msgspec.Struct, frozen=True, array_like=True):

@@ -1,9 +1,12 @@
 """Events: what applying a command did. Rejections are values, never exceptions."""
 
+from typing import Literal
+
 import msgspec
 
 from binance_sandbox.core.accounts import KeyType
 from binance_sandbox.core.commands import ClockMode
+from binance_sandbox.core.orders import Order
 
 
 class Rejected(msgspec.Struct, tag="rejected", frozen=True, kw_only=True):
@@ -50,6 +53,28 @@ class ClockChanged(msgspec.Struct, tag="clock_changed", frozen=True, kw_only=Tru
     time: int
 
 
+class Trade(msgspec.Struct, frozen=True, kw_only=True):
+    """One side of a fill, as the account that made it sees it."""
+
+    trade_id: int
+    price: int  # price units
+    qty: int  # steps
+    quote: int  # price x qty, in units of both scales
+    commission: int  # at AMOUNT_DECIMALS, in the margin asset
+    commission_asset: str
+    realized_pnl: int  # at AMOUNT_DECIMALS
+    is_maker: bool
+
+
+class OrderUpdated(msgspec.Struct, tag="order_updated", frozen=True, kw_only=True):
+    """An order after a change: placed (NEW), filled in part or whole (TRADE), CANCELED or
+    EXPIRED. `order` is a copy as of this event."""
+
+    order: Order
+    execution: Literal["NEW", "TRADE", "CANCELED", "EXPIRED"]
+    trade: Trade | None = None
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -58,4 +83,5 @@ Event = (
     | BalanceChanged
     | IndexPricesChanged
     | ClockChanged
+    | OrderUpdated
 )

@@ -5,19 +5,22 @@ first command is `Genesis`. Breaking one of these is a bug in the shell, so it r
 refusals come back as `Rejected` events.
 """
 
-from binance_sandbox.core import rejects, wallets
+from binance_sandbox.core import rejects, trading, wallets
 from binance_sandbox.core.commands import (
+    CancelOrder,
     Command,
     CreateAccount,
     CreateApiKey,
     Deposit,
     Genesis,
+    PlaceOrder,
     SetClock,
     SetIndexPrices,
     Stamped,
     Withdraw,
 )
 from binance_sandbox.core.events import ClockChanged, Event, ExchangeCreated, IndexPricesChanged
+from binance_sandbox.core.order_book import OrderBook
 from binance_sandbox.core.state import ClockState, ExchangeState
 
 
@@ -59,6 +62,10 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return wallets.deposit(state, seq, ts, command)
         case Withdraw():
             return wallets.withdraw(state, seq, ts, command)
+        case PlaceOrder():
+            return trading.place_order(state, seq, ts, command)
+        case CancelOrder():
+            return trading.cancel_order(state, ts, command)
 
 
 def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:
@@ -68,6 +75,7 @@ def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:
     state.seed = cmd.seed
     state.assets = cmd.assets
     state.instruments = {instrument.symbol: instrument for instrument in cmd.instruments}
+    state.books = {symbol: OrderBook(symbol) for symbol in state.instruments}
     return [ExchangeCreated(symbols=tuple(state.instruments))]
 
 

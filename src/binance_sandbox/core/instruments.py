@@ -61,13 +61,14 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def price_decimals(self) -> int:
-        """Scale of order prices: the decimals of the tick size."""
-        return decimals_of(self.tick_size)
+        """Scale of order prices: pricePrecision (more decimals are -1111), at least the tick's.
+        Prices on this scale that are not a multiple of the tick are -4014."""
+        return max(self.price_precision, decimals_of(self.tick_size))
 
     @property
     def qty_decimals(self) -> int:
-        """Scale of order quantities: the decimals of the step size."""
-        return decimals_of(self.step_size)
+        """Scale of order quantities: quantityPrecision, at least the step's."""
+        return max(self.quantity_precision, decimals_of(self.step_size))
 
     @property
     def tick(self) -> int:

@@ -34,3 +34,52 @@ def not_created() -> Rejected:
 
 def already_created() -> Rejected:
     return Rejected(code=-9005, msg="The exchange already has a genesis.")
+
+
+def rejected(code: int, msg: str) -> Rejected:
+    return Rejected(code=code, msg=msg)
+
+
+QTY_BELOW_MIN = Rejected(code=-4004, msg="Quantity less than min quantity.")
+QTY_ABOVE_MAX = Rejected(code=-4005, msg="Quantity greater than max quantity.")
+QTY_OFF_STEP = Rejected(code=-4023, msg="Qty not increased by step size.")
+PRICE_BELOW_MIN = Rejected(code=-4013, msg="Price less than min price.")
+PRICE_ABOVE_MAX = Rejected(code=-4002, msg="Price greater than max price.")
+PRICE_OFF_TICK = Rejected(code=-4014, msg="Price not increased by tick size.")
+PRICE_ABOVE_CAP = Rejected(code=-4016, msg="Price is higher than mark price multiplier cap.")
+PRICE_BELOW_FLOOR = Rejected(code=-4024, msg="Price is lower than mark price multiplier floor.")
+CLIENT_ORDER_ID_INVALID = Rejected(code=-4015, msg="Client order id is not valid.")
+CLIENT_ORDER_ID_DUPLICATED = Rejected(code=-4116, msg="clientOrderId is duplicated")
+POSITION_SIDE_MISMATCH = Rejected(
+    code=-4061, msg="Order's position side does not match user's setting."
+)
+MAX_OPEN_ORDERS = Rejected(code=-2025, msg="Reach max open order limit.")
+MARGIN_INSUFFICIENT = Rejected(code=-2019, msg="Margin is insufficient.")
+REDUCE_ONLY_REJECTED = Rejected(code=-2022, msg="ReduceOnly Order is rejected.")
+FOK_REJECTED = Rejected(
+    code=-5021,
+    msg="Due to the order could not be filled immediately, the FOK order has been rejected.",
+)
+GTX_REJECTED = Rejected(
+    code=-5022,
+    msg="Due to the order could not be executed as maker, the Post Only order will be rejected.",
+)
+INVALID_PRICE_MATCH = Rejected(code=-5037, msg="Invalid price match")
+PRICE_MATCH_TYPE = Rejected(
+    code=-5038, msg="Price match only supports order type: LIMIT, STOP AND TAKE_PROFIT"
+)
+NO_DEPTH_FOR_PRICE_MATCH = Rejected(code=-5041, msg="No depth matches this BBO order")
+GTD_DATE = Rejected(
+    code=-5040,
+    msg="The goodTillDate timestamp must be greater than the current time plus 600 seconds "
+    "and smaller than 253402300799000 (UTC 9999-12-31 23:59:59)",
+)
+UNKNOWN_ORDER = Rejected(code=-2011, msg="Unknown order sent.")
+NO_SUCH_ORDER = Rejected(code=-2013, msg="Order does not exist.")
+
+
+def min_notional(notional: str) -> Rejected:
+    return Rejected(
+        code=-4164,
+        msg=f"Order's notional must be no smaller than {notional} (unless you choose reduce only)",
+    )

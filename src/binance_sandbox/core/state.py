@@ -5,6 +5,9 @@ import msgspec
 from binance_sandbox.core.accounts import Account, ApiKey
 from binance_sandbox.core.commands import ClockMode
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.order_book import OrderBook
+from binance_sandbox.core.orders import Order
+from binance_sandbox.core.positions import Position
 
 
 class ClockState(msgspec.Struct, kw_only=True):
@@ -30,8 +33,22 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     index_prices: dict[str, int] = msgspec.field(default_factory=dict)  # by pair, as on Binance
     index_price_times: dict[str, int] = msgspec.field(default_factory=dict)  # last change
     clock: ClockState = msgspec.field(default_factory=ClockState)
+    books: dict[str, OrderBook] = msgspec.field(default_factory=dict)
+    open_orders: dict[int, Order] = msgspec.field(default_factory=dict)  # by order id
+    positions: dict[str, Position] = msgspec.field(default_factory=dict)  # see position_key
+    next_order_id: int = 1
+    next_trade_id: int = 1
 
     def account(self, account_id: int) -> Account | None:
         if 1 <= account_id <= len(self.accounts):
             return self.accounts[account_id - 1]
         return None
+
+    def mark_price(self, instrument: Instrument) -> int | None:
+        """The mark price at 8 decimals: the pair's index until the risk model brings Binance's
+        mark price formula."""
+        return self.index_prices.get(instrument.pair)
+
+
+def position_key(account_id: int, symbol: str, side: str) -> str:
+    return f"{account_id}:{symbol}:{side}"

@@ -1,0 +1,206 @@
+"""The checks a new order passes before it reaches the book, with Binance's codes.
+
+In order: client order id (-4015, -4116); position side against the account's mode (-4061);
+priceMatch (-5038, -5037, -5041), which also fixes the limit price; GTD date (-5040);
+LOT_SIZE / MARKET_LOT_SIZE (-4004, -4005, -4023); PRICE_FILTER (-4013, -4002, -4014);
+PERCENT_PRICE against the mark price (-4016, -4024); MIN_NOTIONAL unless reduce-only (-4164;
+MARKET at the mark price); MAX_NUM_ORDERS (-2025); reduce-only (-2022); and the interim
+margin check (-2019) that the risk issue replaces: the wallet's margin asset must cover the
+notional / leverage of the account's open orders and positions plus this order's.
+
+`check` returns the limit price the order will carry (0 for MARKET) or the rejection.
+"""
+
+import re
+from dataclasses import dataclass
+
+from binance_sandbox.core import rejects
+from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.commands import PlaceOrder
+from binance_sandbox.core.events import Rejected
+from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.price_match import SUSPENDED, price_for
+from binance_sandbox.core.state import ExchangeState, position_key
+
+
+@dataclass(frozen=True)
+class _Order:
+    """A new order with everything its checks read."""
+
+    state: ExchangeState
+    account: Account
+    inst: Instrument
+    cmd: PlaceOrder
+    price: int
+    ts: int
+
+
+CLIENT_ORDER_ID = re.compile(r"[\.A-Z\:/a-z0-9_-]{1,36}")
+GTD_MIN_AHEAD_MS = 600_000
+GTD_LATEST_MS = 253_402_300_799_000
+DEFAULT_LEVERAGE = 20  # until leverage is settable (the risk issue)
+
+
+def check(
+    state: ExchangeState, account: Account, instrument: Instrument, cmd: PlaceOrder, ts: int
+) -> int | Rejected:
+    refusal = _identity(state, account, cmd)
+    if refusal is not None:
+        return refusal
+    price = _limit_price(state, instrument, cmd)
+    if isinstance(price, Rejected):
+        return price
+    order = _Order(state, account, instrument, cmd, price, ts)
+    for rule in (_good_till, _quantity, _price_filters, _notional, _open_orders, _reduce_only):
+        refusal = rule(order)
+        if refusal is not None:
+            return refusal
+    if not cmd.reduce_only and not _margin_covers(state, account, instrument, cmd, price):
+        return rejects.MARGIN_INSUFFICIENT
+    return price
+
+
+def _identity(state: ExchangeState, account: Account, cmd: PlaceOrder) -> Rejected | None:
+    if cmd.client_order_id:
+        if not CLIENT_ORDER_ID.fullmatch(cmd.client_order_id):
+            return rejects.CLIENT_ORDER_ID_INVALID
+        if any(
+            o.account_id == account.account_id and o.client_order_id == cmd.client_order_id
+            for o in state.open_orders.values()
+        ):
+            return rejects.CLIENT_ORDER_ID_DUPLICATED
+    hedged = cmd.position_side in ("LONG", "SHORT")
+    if hedged != account.dual_side_position:
+        return rejects.POSITION_SIDE_MISMATCH
+    return None
+
+
+def _limit_price(state: ExchangeState, instrument: Instrument, cmd: PlaceOrder) -> int | Rejected:
+    if cmd.price_match == "NONE":
+        return cmd.price if cmd.order_type == "LIMIT" else 0
+    if cmd.order_type != "LIMIT":
+        return rejects.PRICE_MATCH_TYPE
+    if cmd.price or cmd.price_match in SUSPENDED:
+        return rejects.INVALID_PRICE_MATCH
+    matched = price_for(state.books[instrument.symbol], cmd.side == "BUY", cmd.price_match)
+    return rejects.NO_DEPTH_FOR_PRICE_MATCH if matched is None else matched
+
+
+def _good_till(c: _Order) -> Rejected | None:
+    if c.cmd.time_in_force != "GTD":
+        return None
+    if not c.ts + GTD_MIN_AHEAD_MS < c.cmd.good_till_date < GTD_LATEST_MS:
+        return rejects.GTD_DATE
+    return None
+
+
+def _quantity(c: _Order) -> Rejected | None:
+    market = c.cmd.order_type == "MARKET"
+    low = _qty(c.inst, (c.inst.market_min_qty or c.inst.min_qty) if market else c.inst.min_qty)
+    high = _qty(c.inst, c.inst.market_max_qty if market else c.inst.max_qty)
+    if c.cmd.quantity < low:
+        return rejects.QTY_BELOW_MIN
+    if c.cmd.quantity > high:
+        return rejects.QTY_ABOVE_MAX
+    if (c.cmd.quantity - low) % _qty(c.inst, c.inst.step_size):
+        return rejects.QTY_OFF_STEP
+    return None
+
+
+def _price_filters(c: _Order) -> Rejected | None:
+    if c.cmd.order_type != "LIMIT":
+        return None
+    low, high = _px(c.inst, c.inst.min_price), _px(c.inst, c.inst.max_price)
+    if c.price < low:
+        return rejects.PRICE_BELOW_MIN
+    if c.price > high:
+        return rejects.PRICE_ABOVE_MAX
+    if (c.price - low) % _px(c.inst, c.inst.tick_size):
+        return rejects.PRICE_OFF_TICK
+    mark = c.state.mark_price(c.inst)
+    if mark is None:
+        return None
+    price_8 = _to_8(c.price, c.inst.price_decimals)
+    if c.cmd.side == "BUY" and price_8 * 10**4 > mark * _multiplier(c.inst.percent_price_up):
+        return rejects.PRICE_ABOVE_CAP
+    if c.cmd.side == "SELL" and price_8 * 10**4 < mark * _multiplier(c.inst.percent_price_down):
+        return rejects.PRICE_BELOW_FLOOR
+    return None
+
+
+def _notional(c: _Order) -> Rejected | None:
+    if c.cmd.reduce_only:
+        return None
+    notional_8 = order_notional_8(c.state, c.inst, c.cmd.quantity, c.price)
+    if notional_8 is not None and notional_8 < parse_scaled(c.inst.min_notional, AMOUNT_DECIMALS):
+        return rejects.min_notional(c.inst.min_notional)
+    return None
+
+
+def _open_orders(c: _Order) -> Rejected | None:
+    mine = sum(
+        1
+        for o in c.state.open_orders.values()
+        if o.account_id == c.account.account_id and o.symbol == c.inst.symbol
+    )
+    return rejects.MAX_OPEN_ORDERS if mine >= c.inst.max_num_orders else None
+
+
+def _reduce_only(c: _Order) -> Rejected | None:
+    if not c.cmd.reduce_only:
+        return None
+    key = position_key(c.account.account_id, c.inst.symbol, c.cmd.position_side)
+    position = c.state.positions.get(key)
+    size = position.qty if position else 0
+    reduces = (size > 0 and c.cmd.side == "SELL") or (size < 0 and c.cmd.side == "BUY")
+    return None if reduces else rejects.REDUCE_ONLY_REJECTED
+
+
+def _margin_covers(
+    state: ExchangeState, account: Account, inst: Instrument, cmd: PlaceOrder, price: int
+) -> bool:
+    own = order_notional_8(state, inst, cmd.quantity, price) or 0
+    used = own + _committed_notional_8(state, account, inst.margin_asset)
+    return used <= account.balance(inst.margin_asset) * DEFAULT_LEVERAGE
+
+
+def _committed_notional_8(state: ExchangeState, account: Account, margin_asset: str) -> int:
+    total = 0
+    for order in state.open_orders.values():
+        inst = state.instruments[order.symbol]
+        if order.account_id == account.account_id and inst.margin_asset == margin_asset:
+            total += order_notional_8(state, inst, order.remaining, order.price) or 0
+    for position in state.positions.values():
+        inst = state.instruments[position.symbol]
+        if position.account_id == account.account_id and inst.margin_asset == margin_asset:
+            total += abs(position.qty) * position.entry_price // 10**inst.qty_decimals
+    return total
+
+
+def order_notional_8(state: ExchangeState, inst: Instrument, qty: int, price: int) -> int | None:
+    """price x qty at 8 decimals; a MARKET order (price 0) at the mark price, None if unknown."""
+    scale: int = 10**inst.qty_decimals
+    if price:
+        return qty * _to_8(price, inst.price_decimals) // scale
+    mark = state.mark_price(inst)
+    return None if mark is None else qty * mark // scale
+
+
+def _to_8(value: int, decimals: int) -> int:
+    scale: int = 10 ** (AMOUNT_DECIMALS - decimals)
+    return value * scale
+
+
+def _qty(inst: Instrument, text: str) -> int:
+    return parse_scaled(text, inst.qty_decimals)
+
+
+def _px(inst: Instrument, text: str) -> int:
+    return parse_scaled(text, inst.price_decimals)
+
+
+def _multiplier(text: str) -> int:
+    """'1.0500' -> 10500 (x 1e4, the filter's multiplierDecimal of 4)."""
+    value: int = parse_scaled(text, 4)
+    return value

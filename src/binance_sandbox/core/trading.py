@@ -1,0 +1,227 @@
+"""Placing and cancelling orders: checks, matching, order records, positions and commission.
+
+A placed order gets the next order id, is checked (`order_checks`), then matched against its
+symbol's book (`matching.execute`). Each fill is one trade id shared by both sides; for each
+side the order's executed quantity and quote grow, its position changes (`positions`), and
+its wallet moves by realized PnL minus commission (maker or taker rate, in the margin asset,
+rounded half away from zero at 8 decimals). Events come in Binance's order: the taker's NEW,
+then per fill the maker's and the taker's TRADE, then any expiry.
+
+Refusals (checks, FOK that cannot fill, post-only that would take) leave no trace but the
+Rejected event; the order id counter only moves for accepted orders.
+"""
+
+import msgspec
+
+from binance_sandbox.core import order_checks, rejects
+from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.commands import CancelOrder, PlaceOrder
+from binance_sandbox.core.events import BalanceChanged, Event, OrderUpdated, Rejected, Trade
+from binance_sandbox.core.fixed import AMOUNT_DECIMALS
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.key_derivation import derive_token
+from binance_sandbox.core.matching import Fill, Outcome, Taker, execute
+from binance_sandbox.core.orders import Order
+from binance_sandbox.core.positions import Position, apply_fill, price_8
+from binance_sandbox.core.rounding import div_half_up
+from binance_sandbox.core.state import ExchangeState, position_key
+
+CLIENT_ORDER_ID_LENGTH = 22
+
+
+def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> list[Event]:
+    instrument = state.instruments.get(cmd.symbol)
+    if instrument is None:
+        return [rejects.BAD_SYMBOL]
+    account = state.account(cmd.account_id)
+    if account is None:
+        return [rejects.unknown_account(cmd.account_id)]
+    price = order_checks.check(state, account, instrument, cmd, ts)
+    if isinstance(price, Rejected):
+        return [price]
+    order = _new_order(state, seq, ts, cmd, price)
+    outcome = execute(state.books[cmd.symbol], _taker(order, cmd))
+    if outcome.ending == "REFUSED_FOK":
+        return [rejects.FOK_REJECTED]
+    if outcome.ending == "REFUSED_GTX":
+        return [rejects.GTX_REJECTED]
+    state.next_order_id += 1
+    events: list[Event] = [OrderUpdated(order=_copy(order), execution="NEW")]
+    for fill in outcome.fills:
+        events += _trade(state, instrument, order, fill, ts)
+    events += _expire_makers(state, outcome, ts)
+    events += _settle_taker(state, order, outcome, ts)
+    return events
+
+
+def cancel_order(state: ExchangeState, ts: int, cmd: CancelOrder) -> list[Event]:
+    order = _find_open(state, cmd)
+    if order is None:
+        return [rejects.UNKNOWN_ORDER]
+    state.books[order.symbol].own_side(order.is_buy).remove(order.order_id, order.price)
+    del state.open_orders[order.order_id]
+    order.status = "CANCELED"
+    order.update_time = ts
+    return [OrderUpdated(order=_copy(order), execution="CANCELED")]
+
+
+def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: int) -> Order:
+    client_id = cmd.client_order_id or derive_token(state.seed, seq, "client-order-id")
+    return Order(
+        order_id=state.next_order_id,
+        client_order_id=client_id[:CLIENT_ORDER_ID_LENGTH]
+        if not cmd.client_order_id
+        else client_id,
+        account_id=cmd.account_id,
+        symbol=cmd.symbol,
+        side=cmd.side,
+        position_side=cmd.position_side,
+        order_type=cmd.order_type,
+        time_in_force=cmd.time_in_force if cmd.order_type == "LIMIT" else "GTC",
+        price=price,
+        orig_qty=cmd.quantity,
+        reduce_only=cmd.reduce_only,
+        price_match=cmd.price_match,
+        stp_mode=cmd.stp_mode,
+        good_till_date=cmd.good_till_date // 1000 * 1000,  # Binance keeps whole seconds
+        time=ts,
+        update_time=ts,
+    )
+
+
+def _taker(order: Order, cmd: PlaceOrder) -> Taker:
+    return Taker(
+        order_id=order.order_id,
+        account_id=order.account_id,
+        is_buy=order.is_buy,
+        limit=order.price if order.order_type == "LIMIT" else None,
+        qty=order.orig_qty,
+        time_in_force=cmd.time_in_force if order.order_type == "LIMIT" else "IOC",
+        stp_group=order.account_id,
+        stp_mode=order.stp_mode,
+    )
+
+
+def _trade(
+    state: ExchangeState, instrument: Instrument, taker: Order, fill: Fill, ts: int
+) -> list[Event]:
+    trade_id = state.next_trade_id
+    state.next_trade_id += 1
+    maker = state.open_orders[fill.maker_order_id]
+    events = _fill_side(state, instrument, maker, fill, trade_id, ts, is_maker=True)
+    if fill.maker_remaining == 0:
+        del state.open_orders[maker.order_id]
+    events += _fill_side(state, instrument, taker, fill, trade_id, ts, is_maker=False)
+    return events
+
+
+def _fill_side(
+    state: ExchangeState,
+    instrument: Instrument,
+    order: Order,
+    fill: Fill,
+    trade_id: int,
+    ts: int,
+    *,
+    is_maker: bool,
+) -> list[Event]:
+    order.executed_qty += fill.qty
+    order.cum_quote += fill.price * fill.qty
+    order.status = "FILLED" if order.remaining == 0 else "PARTIALLY_FILLED"
+    order.update_time = ts
+    position = _position(state, order)
+    signed = fill.qty if order.is_buy else -fill.qty
+    fill_price_8 = price_8(fill.price, instrument.price_decimals)
+    pnl = apply_fill(position, signed, fill_price_8, instrument.qty_decimals, ts).realized_pnl
+    account = state.accounts[order.account_id - 1]
+    commission = _commission(account, instrument, fill, is_maker=is_maker)
+    trade = Trade(
+        trade_id=trade_id,
+        price=fill.price,
+        qty=fill.qty,
+        quote=fill.price * fill.qty,
+        commission=commission,
+        commission_asset=instrument.margin_asset,
+        realized_pnl=pnl,
+        is_maker=is_maker,
+    )
+    events: list[Event] = [OrderUpdated(order=_copy(order), execution="TRADE", trade=trade)]
+    return events + _book_wallet(account, instrument.margin_asset, pnl - commission, trade_id, ts)
+
+
+def _commission(account: Account, instrument: Instrument, fill: Fill, *, is_maker: bool) -> int:
+    scale = 10 ** (instrument.price_decimals + instrument.qty_decimals)
+    notional_8 = fill.price * fill.qty * 10**AMOUNT_DECIMALS
+    rate = account.maker_rate if is_maker else account.taker_rate
+    return div_half_up(notional_8 * rate, scale * 10**AMOUNT_DECIMALS)
+
+
+def _book_wallet(account: Account, asset: str, delta: int, trade_id: int, ts: int) -> list[Event]:
+    if delta == 0:
+        return []
+    balance = account.balance(asset) + delta
+    account.balances[asset] = balance
+    account.balance_times[asset] = ts
+    return [
+        BalanceChanged(
+            account_id=account.account_id,
+            asset=asset,
+            delta=delta,
+            balance=balance,
+            reason="TRADE",
+            tran_id=trade_id,
+        )
+    ]
+
+
+def _position(state: ExchangeState, order: Order) -> Position:
+    key = position_key(order.account_id, order.symbol, order.position_side)
+    position = state.positions.get(key)
+    if position is None:
+        position = Position(
+            account_id=order.account_id, symbol=order.symbol, side=order.position_side
+        )
+        state.positions[key] = position
+    return position
+
+
+def _expire_makers(state: ExchangeState, outcome: Outcome, ts: int) -> list[Event]:
+    events: list[Event] = []
+    for resting in outcome.expired_makers:
+        maker = state.open_orders.pop(resting.order_id)
+        maker.status = "EXPIRED_IN_MATCH"
+        maker.update_time = ts
+        events.append(OrderUpdated(order=_copy(maker), execution="EXPIRED"))
+    return events
+
+
+def _settle_taker(state: ExchangeState, order: Order, outcome: Outcome, ts: int) -> list[Event]:
+    if outcome.ending == "RESTED":
+        state.open_orders[order.order_id] = order
+        return []
+    if outcome.ending == "FILLED":
+        return []
+    order.status = "EXPIRED_IN_MATCH" if outcome.ending == "EXPIRED_IN_MATCH" else "EXPIRED"
+    order.update_time = ts
+    return [OrderUpdated(order=_copy(order), execution="EXPIRED")]
+
+
+def _find_open(state: ExchangeState, cmd: CancelOrder) -> Order | None:
+    if cmd.order_id:
+        order = state.open_orders.get(cmd.order_id)
+    else:
+        order = next(
+            (
+                o
+                for o in state.open_orders.values()
+                if o.account_id == cmd.account_id and o.client_order_id == cmd.client_order_id
+            ),
+            None,
+        )
+    if order is None or order.account_id != cmd.account_id or order.symbol != cmd.symbol:
+        return None
+    return order
+
+
+def _copy(order: Order) -> Order:
+    return msgspec.structs.replace(order)
