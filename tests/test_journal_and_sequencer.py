@@ -3,9 +3,11 @@
 import asyncio
 from pathlib import Path
 
+import msgspec
 import pytest
 
-from binance_sandbox.core.commands import CreateAccount, Deposit, Genesis, Stamped
+from binance_sandbox.core.commands import CreateAccount, Deposit, Genesis, PlaceOrder, Stamped
+from binance_sandbox.core.events import Rejected
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.journal.recovery import recover
@@ -17,13 +19,14 @@ GENESIS = Genesis(seed=1, assets=("USDT",), instruments=())
 
 
 def make_sequencer(
-    path: Path, *, max_batch: int = 4096, every_commands: int = 0, now: int = 1_000
+    path: Path, *, max_batch: int = 4096, every_commands: int = 0, now: int = 1_000, wall: int = 0
 ) -> Sequencer:
     journal = SqliteJournal(path)
     return Sequencer(
         recover(journal),
         journal,
         lambda: now,
+        wall_ms=lambda: wall,
         max_batch=max_batch,
         snapshots=SnapshotPolicy(every_commands, 0),
         keep_snapshots=2,
@@ -135,3 +138,19 @@ def test_compaction_keeps_the_predecessor_snapshot_and_its_tail(tmp_path: Path) 
     assert journal.first_seq() == 21
     assert journal.last_seq() == 30
     assert state_hash(recover(journal).state) == state_hash(exchange.state)
+
+
+async def test_an_order_stale_at_the_engine_is_refused_unjournaled(tmp_path: Path) -> None:
+    """Binance -5028: timestamp + recvWindow is earlier than the wall time at sequencing."""
+    sequencer = make_sequencer(tmp_path / "j.db", wall=10_000)
+    await seeded(sequencer)
+    order = PlaceOrder(account_id=1, symbol="BTCUSDT", side="BUY", order_type="MARKET", quantity=1)
+    stale = await sequencer.submit(msgspec.structs.replace(order, recv_deadline=9_999))
+    assert stale.events == [
+        Rejected(code=-5028, msg="Timestamp for this request is outside of the ME recvWindow.")
+    ]
+    assert sequencer.exchange.state.last_seq == 2  # not stamped, not journaled
+    fresh = await sequencer.submit(msgspec.structs.replace(order, recv_deadline=10_000))
+    assert fresh.seq == 3  # reached the core (which refuses it: no such instrument here)
+    assert fresh.events == [Rejected(code=-1121, msg="Invalid symbol.")]
+    await sequencer.close()

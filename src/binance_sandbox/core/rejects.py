@@ -74,6 +74,9 @@ GTD_DATE = Rejected(
     msg="The goodTillDate timestamp must be greater than the current time plus 600 seconds "
     "and smaller than 253402300799000 (UTC 9999-12-31 23:59:59)",
 )
+ME_RECV_WINDOW = Rejected(
+    code=-5028, msg="Timestamp for this request is outside of the ME recvWindow."
+)
 UNKNOWN_ORDER = Rejected(code=-2011, msg="Unknown order sent.")
 NO_SUCH_ORDER = Rejected(code=-2013, msg="Order does not exist.")
 

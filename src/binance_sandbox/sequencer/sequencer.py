@@ -9,16 +9,23 @@ before it is durable, and replay applies exactly what was journaled.
 
 Exchange time on a stamp never goes backwards; a timer command asks for its due time (`at`)
 and gets max(due, last stamp).
+
+The matching engine's recvWindow (Binance, 2023-04-18): an order whose `recv_deadline`
+(timestamp + recvWindow, wall time) has passed when the sequencer takes it is refused with
+-5028 before it is stamped. The check reads wall time, so it happens here, outside the
+journal: a refused order changes nothing and replay never needs the wall clock.
 """
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import msgspec
 
+from binance_sandbox.core import rejects
 from binance_sandbox.core.commands import Command, Stamped
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.exchange import Exchange
@@ -63,6 +70,7 @@ class Sequencer:
         journal: SqliteJournal,
         now_ms: Callable[[], int],
         *,
+        wall_ms: Callable[[], int] = lambda: int(time.time() * 1000),
         max_batch: int,
         snapshots: SnapshotPolicy,
         keep_snapshots: int,
@@ -71,6 +79,7 @@ class Sequencer:
         self.exchange = exchange
         self._journal = journal
         self._now_ms = now_ms
+        self._wall_ms = wall_ms
         self._max_batch = max(1, max_batch)
         self._snapshots = snapshots
         self._keep_snapshots = keep_snapshots
@@ -152,6 +161,9 @@ class Sequencer:
         return batch, False
 
     async def _process(self, batch: list[_Pending]) -> None:
+        batch = self._refuse_stale(batch)
+        if not batch:
+            return
         stamped = self._stamp(batch)
         try:
             await self._run_in_journal_thread(self._journal.append, stamped)
@@ -170,6 +182,17 @@ class Sequencer:
         self._snapshots.note_applied(len(batch))
         if self._snapshots.due():
             await self.snapshot()
+
+    def _refuse_stale(self, batch: list[_Pending]) -> list[_Pending]:
+        wall = self._wall_ms()
+        kept = []
+        for pending in batch:
+            deadline = getattr(pending.command, "recv_deadline", 0)
+            if deadline and deadline < wall:
+                pending.future.set_result(Applied(0, 0, [rejects.ME_RECV_WINDOW]))
+            else:
+                kept.append(pending)
+        return kept
 
     def _stamp(self, batch: list[_Pending]) -> list[Stamped]:
         state = self.exchange.state
