@@ -1,16 +1,11 @@
 """Index-price klines per pair: 1-minute candles projected from index price events, persisted.
 
-The projection lives beside the journal (its own tables in the same SQLite file) with the
-sequence number it has seen up to, so start-up feeds it only what it missed; compaction never
-outruns it, because it is flushed after every batch and compaction only removes rows behind an
-older snapshot. Larger intervals are aggregated from the 1-minute candles on read.
-
-Thread use: `on_applied` and reads run on the event loop; `take_flush()` hands the pending
-rows over (on the loop) as a function that writes them on the journal thread.
+Persisted as a `SqliteProjection`; compaction never outruns it, because it is flushed after
+every batch and compaction only removes rows behind an older snapshot. Larger intervals are
+aggregated from the 1-minute candles on read. The newest candle of each pair stays in memory
+after a flush, since it is still changing.
 """
 
-import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -18,6 +13,7 @@ import msgspec
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Event, IndexPricesChanged
 from binance_sandbox.projections.kline_buckets import next_open_time, open_time
+from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS index_klines_1m (
@@ -30,9 +26,7 @@ CREATE TABLE IF NOT EXISTS index_klines_1m (
     ticks INTEGER NOT NULL,
     PRIMARY KEY (pair, open_time)
 );
-CREATE TABLE IF NOT EXISTS projection_progress (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 """
-_NAME = "index_klines"
 
 
 class Candle(msgspec.Struct):
@@ -50,57 +44,32 @@ class Candle(msgspec.Struct):
         self.ticks += other.ticks
 
 
-class KlineStore:
+class KlineStore(SqliteProjection):
+    name = "index_klines"
+    schema = _SCHEMA
+
     def __init__(self, path: Path) -> None:
-        self._writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._writer.execute("PRAGMA journal_mode=WAL")
-        self._writer.executescript(_SCHEMA)
-        self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        row = self._reader.execute(
-            "SELECT seq FROM projection_progress WHERE name = ?", (_NAME,)
-        ).fetchone()
-        self.seq = int(row[0]) if row else 0
+        super().__init__(path)
         self._pending: dict[tuple[str, int], Candle] = {}
-        self._dirty = False
+        self._flushing: dict[tuple[str, int], Candle] = {}  # readable until the next flush
 
-    def close(self) -> None:
-        self._writer.close()
-        self._reader.close()
-
-    def on_applied(self, stamped: Stamped, events: list[Event]) -> None:
-        if stamped.seq <= self.seq:
-            return
-        self.seq = stamped.seq
+    def project(self, stamped: Stamped, events: list[Event]) -> bool:
+        changed = False
         for event in events:
             if isinstance(event, IndexPricesChanged):
-                self._dirty = True
+                changed = True
                 for pair, price in event.prices.items():
                     self._add_tick(pair, event.time, price)
+        return changed
 
-    def take_flush(self) -> Callable[[], None] | None:
-        """The pending candles and progress, as a write for the journal thread (None: nothing
-        changed; the progress mark then lags, which only means a few no-op replays)."""
-        if not self._dirty:
-            return None
-        self._dirty = False
+    def take_writes(self) -> list[Write]:
         rows = [
             (pair, c.open_time, c.open, c.high, c.low, c.close, c.ticks)
             for (pair, _), c in self._pending.items()
         ]
-        seq = self.seq
+        self._flushing = {key: msgspec.structs.replace(c) for key, c in self._pending.items()}
         self._keep_only_open_candles()
-
-        def write() -> None:
-            self._writer.execute("BEGIN")
-            self._writer.executemany(
-                "INSERT OR REPLACE INTO index_klines_1m VALUES (?, ?, ?, ?, ?, ?, ?)", rows
-            )
-            self._writer.execute(
-                "INSERT OR REPLACE INTO projection_progress VALUES (?, ?)", (_NAME, seq)
-            )
-            self._writer.execute("COMMIT")
-
-        return write
+        return [("INSERT OR REPLACE INTO index_klines_1m VALUES (?, ?, ?, ?, ?, ?, ?)", rows)]
 
     def candles(self, pair: str, interval: str, start: int, end: int, limit: int) -> list[Candle]:
         """The first `limit` candles of `interval` from the one containing `start` up to those
@@ -129,22 +98,22 @@ class KlineStore:
         return candles[-limit:]
 
     def _minutes(self, pair: str, start: int, end: int) -> list[Candle]:
-        rows = self._reader.execute(
+        rows = self.reader.execute(
             "SELECT open_time, open, high, low, close, ticks FROM index_klines_1m "
             "WHERE pair = ? AND open_time BETWEEN ? AND ? ORDER BY open_time",
             (pair, start, end),
         ).fetchall()
         stored = {row[0]: Candle(*row) for row in rows}
-        for (pending_pair, minute), candle in self._pending.items():
+        for (pending_pair, minute), candle in [*self._flushing.items(), *self._pending.items()]:
             if pending_pair == pair and start <= minute <= end:
                 stored[minute] = msgspec.structs.replace(candle)
         return [stored[minute] for minute in sorted(stored)]
 
     def _first_minute(self, pair: str) -> int | None:
-        row = self._reader.execute(
+        row = self.reader.execute(
             "SELECT MIN(open_time) FROM index_klines_1m WHERE pair = ?", (pair,)
         ).fetchone()
-        pending = [m for (s, m) in self._pending if s == pair]
+        pending = [m for (s, m) in [*self._flushing, *self._pending] if s == pair]
         known = [v for v in (row[0], *pending) if v is not None]
         return min(known) if known else None
 
@@ -158,7 +127,7 @@ class KlineStore:
         self._pending[(pair, minute)] = candle
 
     def _stored(self, pair: str, minute: int) -> Candle | None:
-        row = self._reader.execute(
+        row = self.reader.execute(
             "SELECT open_time, open, high, low, close, ticks FROM index_klines_1m "
             "WHERE pair = ? AND open_time = ?",
             (pair, minute),

@@ -1,0 +1,164 @@
+"""Order and trade history: the query side of allOrders, userTrades and queries of closed
+orders, projected from `OrderUpdated` events (the core keeps only open orders).
+
+An order's row is its latest state; a trade has one row per side (account), both with the
+trade's id. Rows not yet committed are served from memory — the pending ones and those of the
+flush in progress (kept until the next flush, by when the sequencer has awaited the write) —
+so a read right after an answer sees what the answer said.
+"""
+
+from pathlib import Path
+
+import msgspec
+
+from binance_sandbox.core.commands import Stamped
+from binance_sandbox.core.events import Event, OrderUpdated, Trade
+from binance_sandbox.core.orders import Order, Side
+from binance_sandbox.core.positions import PositionSide
+from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS order_history (
+    order_id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL,
+    symbol TEXT NOT NULL,
+    client_order_id TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS order_history_by_account
+    ON order_history (account_id, symbol, order_id);
+CREATE TABLE IF NOT EXISTS trade_history (
+    trade_id INTEGER NOT NULL,
+    account_id INTEGER NOT NULL,
+    symbol TEXT NOT NULL,
+    order_id INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (account_id, trade_id)
+);
+"""
+
+
+class TradeRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """One side of a trade as userTrades shows it."""
+
+    account_id: int
+    symbol: str
+    order_id: int
+    side: Side
+    position_side: PositionSide
+    time: int
+    trade: Trade
+
+
+_order_json = msgspec.json.Encoder()
+_order_decoder = msgspec.json.Decoder(Order)
+_trade_decoder = msgspec.json.Decoder(TradeRecord)
+
+
+class HistoryStore(SqliteProjection):
+    name = "history"
+    schema = _SCHEMA
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._orders: dict[int, Order] = {}
+        self._trades: list[TradeRecord] = []
+        self._flushing_orders: dict[int, Order] = {}
+        self._flushing_trades: list[TradeRecord] = []
+
+    def project(self, stamped: Stamped, events: list[Event]) -> bool:
+        changed = False
+        for event in events:
+            if isinstance(event, OrderUpdated):
+                changed = True
+                order = event.order
+                self._orders[order.order_id] = order
+                if event.trade is not None:
+                    self._trades.append(_record(order, event.trade, stamped.ts))
+        return changed
+
+    def take_writes(self) -> list[Write]:
+        orders = [
+            (o.order_id, o.account_id, o.symbol, o.client_order_id, o.time, _order_json.encode(o))
+            for o in self._orders.values()
+        ]
+        trades = [
+            (t.trade.trade_id, t.account_id, t.symbol, t.order_id, t.time, _order_json.encode(t))
+            for t in self._trades
+        ]
+        self._flushing_orders, self._flushing_trades = self._orders, self._trades
+        self._orders, self._trades = {}, []
+        return [
+            ("INSERT OR REPLACE INTO order_history VALUES (?, ?, ?, ?, ?, ?)", orders),
+            ("INSERT OR REPLACE INTO trade_history VALUES (?, ?, ?, ?, ?, ?)", trades),
+        ]
+
+    def order(
+        self, account_id: int, symbol: str, order_id: int | None, client_order_id: str | None
+    ) -> Order | None:
+        """An order of the account by id, or the newest one with that client order id."""
+        found = [
+            o
+            for o in self._unwritten_orders()
+            if (o.account_id, o.symbol) == (account_id, symbol)
+            and (o.order_id == order_id if order_id else o.client_order_id == client_order_id)
+        ]
+        if found:
+            return max(found, key=lambda o: o.order_id)
+        column, value = ("order_id", order_id) if order_id else ("client_order_id", client_order_id)
+        row = self.reader.execute(
+            f"SELECT body FROM order_history WHERE account_id = ? AND symbol = ? AND {column} = ? "
+            "ORDER BY order_id DESC LIMIT 1",
+            (account_id, symbol, value),
+        ).fetchone()
+        return _order_decoder.decode(row[0]) if row else None
+
+    def orders(
+        self, account_id: int, symbol: str, first_id: int, start: int, end: int, limit: int
+    ) -> list[Order]:
+        """Orders with id >= first_id created in [start, end], oldest first, at most limit."""
+        rows = self.reader.execute(
+            "SELECT body FROM order_history WHERE account_id = ? AND symbol = ? AND order_id >= ? "
+            "AND time BETWEEN ? AND ? ORDER BY order_id LIMIT ?",
+            (account_id, symbol, first_id, start, end, limit),
+        ).fetchall()
+        merged = {o.order_id: o for o in map(_order_decoder.decode, (r[0] for r in rows))}
+        for o in self._unwritten_orders():
+            mine = (o.account_id, o.symbol) == (account_id, symbol)
+            if mine and o.order_id >= first_id and start <= o.time <= end:
+                merged[o.order_id] = o
+        return [merged[i] for i in sorted(merged)][:limit]
+
+    def trades(
+        self, account_id: int, symbol: str, first_id: int, start: int, end: int, limit: int
+    ) -> list[TradeRecord]:
+        """The account's trades with id >= first_id in [start, end], oldest first."""
+        rows = self.reader.execute(
+            "SELECT body FROM trade_history WHERE account_id = ? AND symbol = ? AND trade_id >= ? "
+            "AND time BETWEEN ? AND ? ORDER BY trade_id LIMIT ?",
+            (account_id, symbol, first_id, start, end, limit),
+        ).fetchall()
+        merged = {t.trade.trade_id: t for t in (_trade_decoder.decode(r[0]) for r in rows)}
+        for t in [*self._flushing_trades, *self._trades]:
+            mine = (t.account_id, t.symbol) == (account_id, symbol)
+            if mine and t.trade.trade_id >= first_id and start <= t.time <= end:
+                merged[t.trade.trade_id] = t
+        return [merged[i] for i in sorted(merged)][:limit]
+
+    def _unwritten_orders(self) -> list[Order]:
+        """Orders not yet committed, the newest state of each last."""
+        return [*self._flushing_orders.values(), *self._orders.values()]
+
+
+def _record(order: Order, trade: Trade, ts: int) -> TradeRecord:
+    return TradeRecord(
+        account_id=order.account_id,
+        symbol=order.symbol,
+        order_id=order.order_id,
+        side=order.side,
+        position_side=order.position_side,
+        time=ts,
+        trade=trade,
+    )
