@@ -9,6 +9,7 @@ from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
+from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock import ExchangeClock
@@ -21,6 +22,7 @@ class Services(Protocol):
     sequencer: Sequencer
     clock: ExchangeClock
     klines: KlineStore
+    history: HistoryStore
 
     @property
     def exchange(self) -> Exchange: ...
@@ -32,6 +34,7 @@ class RequestContext:
     key: ApiKeyRecord | None
     services: Services
     wall_ms: int
+    recv_deadline: int = 0  # signed requests: timestamp + recvWindow (wall ms), for -5028
 
     @property
     def state(self) -> ExchangeState:

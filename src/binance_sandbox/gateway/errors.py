@@ -106,3 +106,58 @@ def rejected_api_key() -> BinanceError:
 
 def invalid_depth_limit(limit: str) -> BinanceError:
     return BinanceError(-4021, f"{limit} is not valid depth limit")
+
+
+def from_rejection(code: int, msg: str) -> BinanceError:
+    """A core refusal on the wire (HTTP 400, as Binance answers business rejections)."""
+    return BinanceError(code, msg)
+
+
+def invalid_side() -> BinanceError:
+    return BinanceError(-1117, "Invalid side.")
+
+
+def invalid_order_type() -> BinanceError:
+    return BinanceError(-1116, "Invalid orderType.")
+
+
+def invalid_time_in_force() -> BinanceError:
+    return BinanceError(-1115, "Invalid timeInForce.")
+
+
+def invalid_response_type() -> BinanceError:
+    return BinanceError(-1136, "Invalid newOrderRespType.")
+
+
+def invalid_stp_mode() -> BinanceError:
+    return BinanceError(-5039, "Invalid self trade prevention mode")
+
+
+def invalid_price_match() -> BinanceError:
+    return BinanceError(-5037, "Invalid price match")
+
+
+def bad_precision() -> BinanceError:
+    return BinanceError(-1111, "Precision is over the maximum defined for this asset.")
+
+
+def not_required(name: str) -> BinanceError:
+    return BinanceError(-1106, f"Parameter '{name}' sent when not required.")
+
+
+def algo_order_type() -> BinanceError:
+    return BinanceError(
+        -4120,
+        "Order type not supported for this endpoint. Please use the Algo Order API endpoints "
+        "instead.",
+    )
+
+
+def either_of(first: str, second: str) -> BinanceError:
+    return BinanceError(
+        -1102, f"Param '{first}' or '{second}' must be sent, but both were empty/null!"
+    )
+
+
+def no_such_order() -> BinanceError:
+    return BinanceError(-2013, "Order does not exist.")

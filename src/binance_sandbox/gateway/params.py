@@ -99,11 +99,17 @@ def boolean(name: str, required: bool = False, description: str = "") -> Param:
 
 
 def enum(
-    name: str, values: tuple[str, ...], required: bool = False, description: str = ""
+    name: str,
+    values: tuple[str, ...],
+    required: bool = False,
+    description: str = "",
+    error: Callable[[], errors.BinanceError] | None = None,
 ) -> Param:
+    """One of `values`; otherwise Binance's own code for the parameter (`error`) or -1130."""
+
     def convert(param: str, raw: str) -> str:
         if raw not in values:
-            raise errors.invalid_parameter(param)
+            raise error() if error else errors.invalid_parameter(param)
         return raw
 
     return Param(name, "enum", required, description, values, convert=convert)

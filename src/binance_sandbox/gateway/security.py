@@ -61,6 +61,12 @@ def _key(api_key: str, state: ExchangeState) -> ApiKeyRecord:
     return record
 
 
+def recv_deadline(values: Mapping[str, str]) -> int:
+    """timestamp + recvWindow of a request that passed `check_timestamp`."""
+    window = int(values.get("recvWindow", DEFAULT_RECV_WINDOW))
+    return int(values["timestamp"]) + window
+
+
 def check_timestamp(values: Mapping[str, str], wall_ms: int) -> None:
     """Binance accepts iff timestamp < serverTime + 1000 and serverTime - timestamp <= recvWindow,
     where serverTime is the wall time here (the two-clock rule)."""

@@ -7,6 +7,7 @@ from binance_sandbox.gateway.handlers import (
     general,
     market_core,
     market_extra,
+    orders,
     spot_wallet,
 )
 
@@ -18,6 +19,7 @@ def endpoint_table() -> list[Endpoint]:
         *market_extra.ENDPOINTS,
         *futures_data.ENDPOINTS,
         *account.ENDPOINTS,
+        *orders.ENDPOINTS,
         *spot_wallet.ENDPOINTS,
     ]
     keys = [endpoint.key for endpoint in endpoints]

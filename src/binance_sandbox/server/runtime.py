@@ -14,10 +14,14 @@ from pathlib import Path
 from binance_sandbox.admin.operations import AdminOperations, CreatedKey
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.config.times import parse_instant_ms
+from binance_sandbox.core.commands import Stamped
+from binance_sandbox.core.events import Event
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
+from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
+from binance_sandbox.projections.sqlite_projection import SqliteProjection
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 from binance_sandbox.server.datadir import DataDir
@@ -40,10 +44,11 @@ class Runtime:
         sequencer: Sequencer,
         clock: ExchangeClock,
         ticker: PriceTicker,
-        klines: KlineStore,
+        projections: "Projections",
     ) -> None:
         self.config = config
-        self.klines = klines
+        self.klines = projections.klines
+        self.history = projections.history
         self.data_dir = data_dir
         self.sequencer = sequencer
         self.clock = clock
@@ -60,10 +65,9 @@ class Runtime:
         data_dir = DataDir(Path(config.server.data_dir))
         data_dir.ensure()
         journal = SqliteJournal(data_dir.journal_path, config.journal.synchronous)
-        klines = KlineStore(data_dir.journal_path)
-        exchange = recover(journal, on_applied=klines.on_applied)
-        if (catch_up := klines.take_flush()) is not None:
-            catch_up()
+        projections = Projections(data_dir.journal_path)
+        exchange = recover(journal, on_applied=projections.on_applied)
+        projections.catch_up()
         clock = _make_clock(config, exchange)
         policy = SnapshotPolicy(
             config.journal.snapshot_every_commands, config.journal.snapshot_every_seconds
@@ -80,9 +84,12 @@ class Runtime:
         pairs = sorted({instrument.pair for instrument in config.instruments.values()})
         sources = build_price_sources(config.prices, config.exchange.seed, pairs, config_dir)
         ticker = PriceTicker(sources, config.prices.interval_ms)
-        sequencer.subscribe(lambda stamped, applied: klines.on_applied(stamped, applied.events))
-        sequencer.add_flush_source(klines.take_flush)
-        return cls(config, data_dir, sequencer, clock, ticker, klines)
+        sequencer.subscribe(
+            lambda stamped, applied: projections.on_applied(stamped, applied.events)
+        )
+        for projection in projections.all:
+            sequencer.add_flush_source(projection.take_flush)
+        return cls(config, data_dir, sequencer, clock, ticker, projections)
 
     @property
     def exchange(self) -> Exchange:
@@ -104,7 +111,27 @@ class Runtime:
                 await self._timers
         await self.sequencer.close()
         self.klines.close()
+        self.history.close()
         log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
+
+
+class Projections:
+    """The read-side stores fed from applied events (and, at start-up, from recovery)."""
+
+    def __init__(self, path: Path) -> None:
+        self.klines = KlineStore(path)
+        self.history = HistoryStore(path)
+        self.all: tuple[SqliteProjection, ...] = (self.klines, self.history)
+
+    def on_applied(self, stamped: Stamped, events: list[Event]) -> None:
+        for projection in self.all:
+            projection.on_applied(stamped, events)
+
+    def catch_up(self) -> None:
+        """Writes what recovery replayed into them, before the server serves anything."""
+        for projection in self.all:
+            if (write := projection.take_flush()) is not None:
+                write()
 
 
 def _make_clock(config: SandboxConfig, exchange: Exchange) -> ExchangeClock:

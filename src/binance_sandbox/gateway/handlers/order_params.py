@@ -1,0 +1,96 @@
+"""Turning a new-order request into a `PlaceOrder` command on the instrument's scales.
+
+Binance's request-level refusals, before the order reaches the engine: conditional types on
+/fapi/v1/order are -4120 (since 2025-12-09); more decimals than the instrument takes -1111;
+a LIMIT without timeInForce or price (and no priceMatch) -1102; reduceOnly in hedge mode -1106;
+a price with MARKET -1106.
+"""
+
+from decimal import Decimal
+
+from binance_sandbox.core.commands import PlaceOrder
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.gateway import errors, params
+from binance_sandbox.gateway.context import RequestContext
+
+ORDER_TYPES = (
+    "LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET",
+    "TRAILING_STOP_MARKET",
+)  # fmt: skip
+TIME_IN_FORCE = ("GTC", "IOC", "FOK", "GTX", "GTD")
+PRICE_MATCH = (
+    "NONE", "OPPONENT", "OPPONENT_5", "OPPONENT_10", "OPPONENT_20",
+    "QUEUE", "QUEUE_5", "QUEUE_10", "QUEUE_20",
+)  # fmt: skip
+STP_MODES = ("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH")
+
+NEW_ORDER_PARAMS = (
+    params.symbol(required=True),
+    params.enum("side", ("BUY", "SELL"), required=True, error=errors.invalid_side),
+    params.enum("type", ORDER_TYPES, required=True, error=errors.invalid_order_type),
+    params.enum("positionSide", ("BOTH", "LONG", "SHORT")),
+    params.enum("timeInForce", TIME_IN_FORCE, error=errors.invalid_time_in_force),
+    params.decimal("quantity"),
+    params.decimal("price"),
+    params.boolean("reduceOnly"),
+    params.string("newClientOrderId"),
+    params.enum("newOrderRespType", ("ACK", "RESULT"), error=errors.invalid_response_type),
+    params.enum("priceMatch", PRICE_MATCH, error=errors.invalid_price_match),
+    params.enum("selfTradePreventionMode", STP_MODES, error=errors.invalid_stp_mode),
+    params.integer("goodTillDate", minimum=0),
+)
+
+
+def place_command(ctx: RequestContext) -> PlaceOrder:
+    p = ctx.params
+    instrument = ctx.instrument()
+    order_type = p["type"]
+    if order_type not in ("LIMIT", "MARKET"):
+        raise errors.algo_order_type()
+    if "quantity" not in p:
+        raise errors.mandatory("quantity")
+    limit = order_type == "LIMIT"
+    if limit and "timeInForce" not in p:
+        raise errors.mandatory("timeInForce")
+    price_match = p.get("priceMatch", "NONE")
+    if limit and "price" not in p and price_match == "NONE":
+        raise errors.mandatory("price")
+    if not limit and "price" in p:
+        raise errors.not_required("price")
+    if "reduceOnly" in p and ctx.account().dual_side_position:
+        raise errors.not_required("reduceOnly")
+    return PlaceOrder(
+        account_id=ctx.account().account_id,
+        symbol=instrument.symbol,
+        side=p["side"],
+        order_type=order_type,
+        quantity=_quantity(instrument, p["quantity"]),
+        price=_price(instrument, p["price"]) if "price" in p else 0,
+        time_in_force=p.get("timeInForce", "GTC"),
+        position_side=p.get("positionSide", "BOTH"),
+        reduce_only=p.get("reduceOnly", False),
+        client_order_id=p.get("newClientOrderId", ""),
+        price_match=price_match,
+        stp_mode=p.get("selfTradePreventionMode", "EXPIRE_MAKER"),
+        good_till_date=p.get("goodTillDate", 0),
+        recv_deadline=ctx.recv_deadline,
+    )
+
+
+def _quantity(instrument: Instrument, value: Decimal) -> int:
+    if value <= 0:
+        raise errors.BinanceError(-4003, "Quantity less than zero.")
+    return _scaled(value, instrument.qty_decimals)
+
+
+def _price(instrument: Instrument, value: Decimal) -> int:
+    if value <= 0:
+        raise errors.BinanceError(-4001, "Price less than 0.")
+    return _scaled(value, instrument.price_decimals)
+
+
+def _scaled(value: Decimal, decimals: int) -> int:
+    scaled = value.scaleb(decimals)
+    if scaled != scaled.to_integral_value():
+        raise errors.bad_precision()
+    return int(scaled)

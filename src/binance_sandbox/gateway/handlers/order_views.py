@@ -1,0 +1,145 @@
+"""Orders, trades and positions in Binance's JSON shapes.
+
+Prices print at pricePrecision and quantities at quantityPrecision; cumQuote and avgPrice at
+the exact scale of price x quantity (BTCUSDT: 2 + 3 = 5 decimals, as Binance's "0.00000").
+"""
+
+from typing import Any
+
+from binance_sandbox.core.fixed import format_scaled
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.orders import Order
+from binance_sandbox.core.positions import Position, unrealized_pnl
+from binance_sandbox.core.rounding import div_half_up
+from binance_sandbox.gateway.render import ZERO, amount, price, quantity
+from binance_sandbox.projections.history import TradeRecord
+
+
+def quote(instrument: Instrument, value: int) -> str:
+    return format_scaled(value, instrument.price_decimals + instrument.qty_decimals)
+
+
+def average_price(instrument: Instrument, order: Order) -> str:
+    if not order.executed_qty:
+        return quote(instrument, 0)
+    scale = 10**instrument.qty_decimals
+    return quote(instrument, div_half_up(order.cum_quote * scale, order.executed_qty))
+
+
+def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> dict[str, Any]:
+    """New/cancel answers carry cumQty; queries carry `time` instead."""
+    view: dict[str, Any] = {
+        "avgPrice": average_price(instrument, order),
+        "clientOrderId": order.client_order_id,
+        "cumQuote": quote(instrument, order.cum_quote),
+        "executedQty": quantity(instrument, order.executed_qty),
+        "orderId": order.order_id,
+        "origQty": quantity(instrument, order.orig_qty),
+        "origType": order.order_type,
+        "price": price(instrument, order.price),
+        "reduceOnly": order.reduce_only,
+        "side": order.side,
+        "positionSide": order.position_side,
+        "status": order.status,
+        "stopPrice": price(instrument, 0),
+        "closePosition": False,
+        "symbol": order.symbol,
+    }
+    if with_cum_qty:
+        view["cumQty"] = view["executedQty"]
+    else:
+        view["time"] = order.time
+    view |= {
+        "timeInForce": order.time_in_force,
+        "type": order.order_type,
+        "updateTime": order.update_time,
+        "workingType": "CONTRACT_PRICE",
+        "priceProtect": False,
+        "priceMatch": order.price_match,
+        "selfTradePreventionMode": order.stp_mode,
+        "goodTillDate": order.good_till_date,
+    }
+    return view
+
+
+def trade_view(instrument: Instrument, record: TradeRecord) -> dict[str, Any]:
+    trade = record.trade
+    return {
+        "buyer": record.side == "BUY",
+        "commission": amount(trade.commission),
+        "commissionAsset": trade.commission_asset,
+        "id": trade.trade_id,
+        "maker": trade.is_maker,
+        "orderId": record.order_id,
+        "price": price(instrument, trade.price),
+        "qty": quantity(instrument, trade.qty),
+        "quoteQty": quote(instrument, trade.quote),
+        "realizedPnl": amount(trade.realized_pnl),
+        "side": record.side,
+        "positionSide": record.position_side,
+        "symbol": record.symbol,
+        "time": record.time,
+    }
+
+
+def normalized(value: int) -> str:
+    """An 8-decimal value without trailing zeros but one, as Binance prints entry prices:
+    '37140.0', '0.385'."""
+    text = amount(value).rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def position_view(instrument: Instrument, position: Position, mark: int) -> dict[str, Any]:
+    """Position Information V3; margins are zero until the risk issue (no leverage model yet)."""
+    return {
+        "symbol": position.symbol,
+        "positionSide": position.side,
+        **_position_figures(instrument, position, mark),
+        "liquidationPrice": "0",
+        "isolatedMargin": ZERO,
+        "notional": _notional(instrument, position, mark),
+        "marginAsset": instrument.margin_asset,
+        "isolatedWallet": "0",
+        "initialMargin": ZERO,
+        "maintMargin": ZERO,
+        "positionInitialMargin": ZERO,
+        "openOrderInitialMargin": ZERO,
+        "adl": 0,
+        "bidNotional": "0",
+        "askNotional": "0",
+        "updateTime": position.update_time,
+    }
+
+
+def position_view_v2(instrument: Instrument, position: Position, mark: int) -> dict[str, Any]:
+    """Position Information V2 (cross margin at the default 20x until the risk issue)."""
+    return {
+        "symbol": position.symbol,
+        **_position_figures(instrument, position, mark),
+        "liquidationPrice": "0",
+        "leverage": "20",
+        "maxNotionalValue": "0",
+        "marginType": "cross",
+        "isolatedMargin": ZERO,
+        "isAutoAddMargin": "false",
+        "positionSide": position.side,
+        "notional": _notional(instrument, position, mark),
+        "isolatedWallet": "0",
+        "updateTime": position.update_time,
+        "isolated": False,
+        "adlQuantile": 0,
+    }
+
+
+def _position_figures(instrument: Instrument, position: Position, mark: int) -> dict[str, Any]:
+    return {
+        "positionAmt": quantity(instrument, position.qty),
+        "entryPrice": normalized(position.entry_price),
+        "breakEvenPrice": normalized(position.entry_price),
+        "markPrice": amount(mark),
+        "unRealizedProfit": amount(unrealized_pnl(position, mark, instrument.qty_decimals)),
+    }
+
+
+def _notional(instrument: Instrument, position: Position, mark: int) -> str:
+    return amount(div_half_up(position.qty * mark, 10**instrument.qty_decimals))

@@ -1,0 +1,234 @@
+"""The order endpoints: place, test, query, cancel, open orders, all orders, user trades,
+positions and commission rates.
+
+Handlers parse, submit through the sequencer, await, render. A refusal by the engine is its
+Binance code with HTTP 400. `newOrderRespType` ACK answers the order as accepted (NEW); RESULT
+answers it as the engine left it (FILLED, EXPIRED, …).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from binance_sandbox.core import order_checks
+from binance_sandbox.core.commands import CancelOrder, Command
+from binance_sandbox.core.events import Event, OrderUpdated, Rejected
+from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.orders import Order
+from binance_sandbox.core.positions import Position
+from binance_sandbox.gateway import errors, params
+from binance_sandbox.gateway.context import RequestContext
+from binance_sandbox.gateway.endpoint import (
+    Endpoint,
+    Security,
+    fixed,
+    with_or_without_symbol,
+)
+from binance_sandbox.gateway.handlers.order_params import NEW_ORDER_PARAMS, place_command
+from binance_sandbox.gateway.handlers.order_views import (
+    order_view,
+    position_view,
+    position_view_v2,
+    trade_view,
+)
+from binance_sandbox.sequencer.sequencer import Applied
+
+PositionView = Callable[[Instrument, Position, int], dict[str, Any]]
+ORDER_REF = (
+    params.symbol(required=True),
+    params.integer("orderId", minimum=1),
+    params.string("origClientOrderId"),
+)
+HISTORY = (
+    params.symbol(required=True),
+    params.integer("startTime", minimum=0),
+    params.integer("endTime", minimum=0),
+    params.integer("limit", minimum=1, maximum=1000, default=500),
+)
+
+
+async def new_order(ctx: RequestContext) -> dict[str, Any]:
+    applied = await _submit(ctx, place_command(ctx))
+    updates = [e for e in applied.events if isinstance(e, OrderUpdated)]
+    placed = updates[0].order
+    if ctx.params.get("newOrderRespType", "ACK") == "RESULT":
+        placed = [u.order for u in updates if u.order.order_id == placed.order_id][-1]
+    return order_view(ctx.instrument(), placed, with_cum_qty=True)
+
+
+async def test_order(ctx: RequestContext) -> dict[str, Any]:
+    """Validates like a new order, against the current state, without sending it."""
+    command = place_command(ctx)
+    verdict = order_checks.check(ctx.state, ctx.account(), ctx.instrument(), command, ctx.now_ms())
+    if isinstance(verdict, Rejected):
+        raise errors.from_rejection(verdict.code, verdict.msg)
+    return {}
+
+
+async def cancel_order(ctx: RequestContext) -> dict[str, Any]:
+    order_id, client_id = _reference(ctx)
+    command = CancelOrder(
+        account_id=ctx.account().account_id,
+        symbol=ctx.instrument().symbol,
+        order_id=order_id or 0,
+        client_order_id=client_id or "",
+    )
+    applied = await _submit(ctx, command)
+    canceled = next(e.order for e in applied.events if isinstance(e, OrderUpdated))
+    return order_view(ctx.instrument(), canceled, with_cum_qty=True)
+
+
+async def query_order(ctx: RequestContext) -> dict[str, Any]:
+    order = _open_order(ctx)
+    if order is None:
+        order_id, client_id = _reference(ctx)
+        account, symbol = ctx.account().account_id, ctx.instrument().symbol
+        order = ctx.services.history.order(account, symbol, order_id, client_id)
+    if order is None:
+        raise errors.no_such_order()
+    return order_view(ctx.instrument(), order, with_cum_qty=False)
+
+
+async def query_open_order(ctx: RequestContext) -> dict[str, Any]:
+    order = _open_order(ctx)
+    if order is None:
+        raise errors.no_such_order()
+    return order_view(ctx.instrument(), order, with_cum_qty=False)
+
+
+async def open_orders(ctx: RequestContext) -> list[dict[str, Any]]:
+    account = ctx.account().account_id
+    wanted = ctx.optional_instrument()
+    return [
+        order_view(ctx.state.instruments[o.symbol], o, with_cum_qty=False)
+        for o in ctx.state.open_orders.values()
+        if o.account_id == account and (wanted is None or o.symbol == wanted.symbol)
+    ]
+
+
+async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
+    start, end, limit = _window(ctx)
+    first = ctx.params.get("orderId", 0)
+    found = ctx.services.history.orders(
+        ctx.account().account_id, ctx.instrument().symbol, first, start, end, 10**9
+    )
+    chosen = found[:limit] if first or "startTime" in ctx.params else found[-limit:]
+    return [order_view(ctx.instrument(), o, with_cum_qty=False) for o in chosen]
+
+
+async def user_trades(ctx: RequestContext) -> list[dict[str, Any]]:
+    start, end, limit = _window(ctx)
+    first = ctx.params.get("fromId", 0)
+    found = ctx.services.history.trades(
+        ctx.account().account_id, ctx.instrument().symbol, first, start, end, 10**9
+    )
+    if "orderId" in ctx.params:
+        found = [t for t in found if t.order_id == ctx.params["orderId"]]
+    chosen = found[:limit] if first or "startTime" in ctx.params else found[-limit:]
+    return [trade_view(ctx.instrument(), t) for t in chosen]
+
+
+async def position_risk(ctx: RequestContext) -> list[dict[str, Any]]:
+    return _positions(ctx, position_view)
+
+
+async def position_risk_v2(ctx: RequestContext) -> list[dict[str, Any]]:
+    return _positions(ctx, position_view_v2)
+
+
+def _positions(ctx: RequestContext, view: PositionView) -> list[dict[str, Any]]:
+    account = ctx.account().account_id
+    wanted = ctx.optional_instrument()
+    rows = []
+    for position in ctx.state.positions.values():
+        if position.account_id != account or position.qty == 0:
+            continue
+        if wanted is not None and position.symbol != wanted.symbol:
+            continue
+        instrument = ctx.state.instruments[position.symbol]
+        mark = ctx.state.mark_price(instrument) or 0
+        rows.append(view(instrument, position, mark))
+    return rows
+
+
+async def commission_rate(ctx: RequestContext) -> dict[str, Any]:
+    account = ctx.account()
+    return {
+        "symbol": ctx.instrument().symbol,
+        "makerCommissionRate": _rate(account.maker_rate),
+        "takerCommissionRate": _rate(account.taker_rate),
+        "rpiCommissionRate": "0",
+    }
+
+
+async def _submit(ctx: RequestContext, command: Command) -> Applied:
+    applied = await ctx.services.sequencer.submit(command)
+    _raise_rejection(applied.events)
+    return applied
+
+
+def _raise_rejection(events: list[Event]) -> None:
+    for event in events:
+        if isinstance(event, Rejected):
+            raise errors.from_rejection(event.code, event.msg)
+
+
+def _reference(ctx: RequestContext) -> tuple[int | None, str | None]:
+    order_id, client_id = ctx.params.get("orderId"), ctx.params.get("origClientOrderId")
+    if order_id is None and client_id is None:
+        raise errors.either_of("orderId", "origClientOrderId")
+    return order_id, client_id
+
+
+def _open_order(ctx: RequestContext) -> Order | None:
+    order_id, client_id = _reference(ctx)
+    account, symbol = ctx.account().account_id, ctx.instrument().symbol
+    for order in ctx.state.open_orders.values():
+        if (order.account_id, order.symbol) != (account, symbol):
+            continue
+        if (order_id and order.order_id == order_id) or (
+            not order_id and order.client_order_id == client_id
+        ):
+            return order
+    return None
+
+
+def _window(ctx: RequestContext) -> tuple[int, int, int]:
+    start = ctx.params.get("startTime", 0)
+    end = ctx.params.get("endTime", ctx.now_ms())
+    if start > end:
+        raise errors.start_after_end()
+    return start, end, ctx.params.get("limit", 500)
+
+
+def _rate(rate_1e8: int) -> str:
+    return format_scaled(rate_1e8, AMOUNT_DECIMALS).rstrip("0").rstrip(".") or "0"
+
+
+_SYMBOL_ONLY = (params.symbol(),)
+
+ENDPOINTS = [
+    Endpoint("POST", "/fapi/v1/order", Security.TRADE, fixed(0), new_order, NEW_ORDER_PARAMS,
+             summary="New Order", orders=1),
+    Endpoint("POST", "/fapi/v1/order/test", Security.TRADE, fixed(0), test_order,
+             NEW_ORDER_PARAMS, summary="Test Order"),
+    Endpoint("GET", "/fapi/v1/order", Security.USER_DATA, fixed(1), query_order, ORDER_REF,
+             summary="Query Order"),
+    Endpoint("DELETE", "/fapi/v1/order", Security.TRADE, fixed(1), cancel_order, ORDER_REF,
+             summary="Cancel Order"),
+    Endpoint("GET", "/fapi/v1/openOrder", Security.USER_DATA, fixed(1), query_open_order,
+             ORDER_REF, summary="Query Current Open Order"),
+    Endpoint("GET", "/fapi/v1/openOrders", Security.USER_DATA, with_or_without_symbol(1, 40),
+             open_orders, _SYMBOL_ONLY, summary="Current All Open Orders"),
+    Endpoint("GET", "/fapi/v1/allOrders", Security.USER_DATA, fixed(5), all_orders,
+             (*HISTORY, params.integer("orderId", minimum=1)), summary="All Orders"),
+    Endpoint("GET", "/fapi/v1/userTrades", Security.USER_DATA, fixed(5), user_trades,
+             (*HISTORY, params.integer("orderId", minimum=1), params.integer("fromId", minimum=0)),
+             summary="Account Trade List"),
+    Endpoint("GET", "/fapi/v2/positionRisk", Security.USER_DATA, fixed(5), position_risk_v2,
+             _SYMBOL_ONLY, summary="Position Information V2"),
+    Endpoint("GET", "/fapi/v3/positionRisk", Security.USER_DATA, fixed(5), position_risk,
+             _SYMBOL_ONLY, summary="Position Information V3"),
+    Endpoint("GET", "/fapi/v1/commissionRate", Security.USER_DATA, fixed(20), commission_rate,
+             (params.symbol(required=True),), summary="User Commission Rate"),
+]  # fmt: skip
