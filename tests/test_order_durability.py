@@ -5,15 +5,11 @@ it, so after `kill -9` the resting order is back in the book, in open orders, wi
 client id, price and quantity — and it still trades.
 """
 
-import hashlib
-import hmac
-import time
-from urllib.parse import urlencode
-
 import httpx
 
 from tests.conftest import ServerFactory
 from tests.support.server import SandboxServer
+from tests.support.signing import Credentials, signed_request
 
 PRICE = "77000"
 
@@ -21,10 +17,7 @@ PRICE = "77000"
 def signed(
     server: SandboxServer, key: dict[str, str], method: str, path: str, **query: str
 ) -> httpx.Response:
-    payload = urlencode({**query, "timestamp": str(int(time.time() * 1000))})
-    signature = hmac.new(key["secretKey"].encode(), payload.encode(), hashlib.sha256).hexdigest()
-    url = f"{server.url}{path}?{payload}&signature={signature}"
-    return httpx.request(method, url, headers={"X-MBX-APIKEY": key["apiKey"]}, timeout=10)
+    return signed_request(server.url, Credentials.from_admin(key), method, path, **query)
 
 
 def test_an_acknowledged_order_survives_sigkill(make_server: ServerFactory) -> None:

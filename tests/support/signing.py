@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
@@ -75,3 +76,11 @@ def signed_query(credentials: Credentials, params: Params | None = None) -> str:
     if not any(name == "timestamp" for name, _ in items):
         items.append(("timestamp", now_ms()))
     return sign_payload(credentials, query(items))
+
+
+def signed_request(
+    base_url: str, credentials: Credentials, method: str, path: str, **params: Any
+) -> httpx.Response:
+    """A signed request with the parameters in the query string, as the connector sends them."""
+    url = f"{base_url}{path}?{signed_query(credentials, params)}"
+    return httpx.request(method, url, headers=credentials.headers, timeout=10)

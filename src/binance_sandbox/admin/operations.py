@@ -57,7 +57,7 @@ class AdminOperations:
         return account
 
     async def create_account(self, name: str) -> Account:
-        await self._submit(CreateAccount(name=name))
+        await self.submit(CreateAccount(name=name))
         return self.account(name.strip())
 
     async def create_key(
@@ -86,7 +86,7 @@ class AdminOperations:
             read_only=read_only,
             label=label,
         )
-        event = (await self._submit(command)).events[0]
+        event = (await self.submit(command)).events[0]
         assert isinstance(event, ApiKeyCreated)
         return CreatedKey(event, private_key)
 
@@ -101,7 +101,7 @@ class AdminOperations:
             amount=scaled,
             client_tran_id=client_tran_id,
         )
-        return await self._submit(command)
+        return await self.submit(command)
 
     async def set_prices(self, prices: dict[str, str]) -> Applied:
         """Index prices by pair; a contract's symbol stands for its pair (BTCUSDT_261225 ->
@@ -111,9 +111,10 @@ class AdminOperations:
         for name, price in prices.items():
             instrument = instruments.get(name.upper())
             scaled[instrument.pair if instrument else name.upper()] = parse_amount(price)
-        return await self._submit(SetIndexPrices(prices=scaled, source="admin"))
+        return await self.submit(SetIndexPrices(prices=scaled, source="admin"))
 
-    async def _submit(self, command: Command) -> Applied:
+    async def submit(self, command: Command) -> Applied:
+        """Any command; a refusal is raised as AdminRejected."""
         applied = await self._sequencer.submit(command)
         raise_rejection(applied.events)
         return applied

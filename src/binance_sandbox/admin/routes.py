@@ -16,6 +16,7 @@ from starlette.routing import Route
 from binance_sandbox.admin import views
 from binance_sandbox.admin.operations import AdminOperations, AdminRejected, bad_request
 from binance_sandbox.config.times import parse_duration_ms, parse_instant_ms
+from binance_sandbox.core.commands import SetOverload
 from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock_control import ClockControl, ClockError
@@ -184,6 +185,16 @@ async def advance_clock(request: Request, ctx: AdminContext) -> dict[str, Any]:
     return await ctx.clock_control.advance_by(parse_duration_ms(str(_field(body, "by"))))
 
 
+async def set_overload(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    """System-level protection: while on, new orders get -1008 unless reduce-only."""
+    body = await _body(request)
+    on = _field(body, "on")
+    if not isinstance(on, bool):
+        raise bad_request("on must be true or false")
+    await ctx.operations.submit(SetOverload(on=on))
+    return {"overloaded": ctx.sequencer.exchange.state.overloaded}
+
+
 async def take_snapshot(request: Request, ctx: AdminContext) -> dict[str, Any]:
     snapshot = await ctx.sequencer.snapshot()
     return {"seq": snapshot.seq, "time": snapshot.ts, "stateHash": snapshot.state_hash}
@@ -212,6 +223,7 @@ def admin_routes() -> list[Route]:
         ("POST", "/clock/speed", set_speed),
         ("POST", "/clock/advance", advance_clock),
         ("POST", "/snapshots", take_snapshot),
+        ("PUT", "/overload", set_overload),
         ("GET", "/state-hash", show_state_hash),
     ]
     return [Route(path, _handler(fn), methods=[method]) for method, path, fn in table]

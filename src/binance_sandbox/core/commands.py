@@ -101,6 +101,23 @@ class CancelOrder(msgspec.Struct, tag="cancel_order", frozen=True, kw_only=True)
     client_order_id: str = ""
 
 
+class CancelAllOrders(msgspec.Struct, tag="cancel_all_orders", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+
+
+class SetPositionMode(msgspec.Struct, tag="set_position_mode", frozen=True, kw_only=True):
+    account_id: int
+    dual_side_position: bool  # hedge mode
+
+
+class SetOverload(msgspec.Struct, tag="set_overload", frozen=True, kw_only=True):
+    """The admin switch for system-level protection: new orders are refused with -1008,
+    reduce-only ones excepted."""
+
+    on: bool
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -111,6 +128,9 @@ Command = (
     | SetClock
     | PlaceOrder
     | CancelOrder
+    | CancelAllOrders
+    | SetPositionMode
+    | SetOverload
 )
 
 

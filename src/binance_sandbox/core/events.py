@@ -75,6 +75,15 @@ class OrderUpdated(msgspec.Struct, tag="order_updated", frozen=True, kw_only=Tru
     trade: Trade | None = None
 
 
+class PositionModeChanged(msgspec.Struct, tag="position_mode_changed", frozen=True, kw_only=True):
+    account_id: int
+    dual: bool
+
+
+class OverloadChanged(msgspec.Struct, tag="overload_changed", frozen=True, kw_only=True):
+    on: bool
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -84,4 +93,6 @@ Event = (
     | IndexPricesChanged
     | ClockChanged
     | OrderUpdated
+    | PositionModeChanged
+    | OverloadChanged
 )

@@ -7,6 +7,7 @@ refusals come back as `Rejected` events.
 
 from binance_sandbox.core import rejects, trading, wallets
 from binance_sandbox.core.commands import (
+    CancelAllOrders,
     CancelOrder,
     Command,
     CreateAccount,
@@ -16,10 +17,18 @@ from binance_sandbox.core.commands import (
     PlaceOrder,
     SetClock,
     SetIndexPrices,
+    SetOverload,
+    SetPositionMode,
     Stamped,
     Withdraw,
 )
-from binance_sandbox.core.events import ClockChanged, Event, ExchangeCreated, IndexPricesChanged
+from binance_sandbox.core.events import (
+    ClockChanged,
+    Event,
+    ExchangeCreated,
+    IndexPricesChanged,
+    OverloadChanged,
+)
 from binance_sandbox.core.order_book import OrderBook
 from binance_sandbox.core.state import ClockState, ExchangeState
 
@@ -66,6 +75,13 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return trading.place_order(state, seq, ts, command)
         case CancelOrder():
             return trading.cancel_order(state, ts, command)
+        case CancelAllOrders():
+            return trading.cancel_all_orders(state, ts, command)
+        case SetPositionMode():
+            return trading.set_position_mode(state, command)
+        case SetOverload():
+            state.overloaded = command.on
+            return [OverloadChanged(on=command.on)]
 
 
 def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:

@@ -77,6 +77,18 @@ GTD_DATE = Rejected(
 ME_RECV_WINDOW = Rejected(
     code=-5028, msg="Timestamp for this request is outside of the ME recvWindow."
 )
+OVERLOADED = Rejected(
+    code=-1008,
+    msg="Request throttled by system-level protection. Reduce-only/close-position orders are "
+    "exempt. Please try again.",
+)
+POSITION_MODE_UNCHANGED = Rejected(code=-4059, msg="No need to change position side.")
+MODE_CHANGE_WITH_OPEN_ORDERS = Rejected(
+    code=-4067, msg="Position side cannot be changed if there exists open orders."
+)
+MODE_CHANGE_WITH_POSITION = Rejected(
+    code=-4068, msg="Position side cannot be changed if there exists position."
+)
 UNKNOWN_ORDER = Rejected(code=-2011, msg="Unknown order sent.")
 NO_SUCH_ORDER = Rejected(code=-2013, msg="Order does not exist.")
 

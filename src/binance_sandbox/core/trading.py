@@ -15,8 +15,20 @@ import msgspec
 
 from binance_sandbox.core import order_checks, rejects
 from binance_sandbox.core.accounts import Account
-from binance_sandbox.core.commands import CancelOrder, PlaceOrder
-from binance_sandbox.core.events import BalanceChanged, Event, OrderUpdated, Rejected, Trade
+from binance_sandbox.core.commands import (
+    CancelAllOrders,
+    CancelOrder,
+    PlaceOrder,
+    SetPositionMode,
+)
+from binance_sandbox.core.events import (
+    BalanceChanged,
+    Event,
+    OrderUpdated,
+    PositionModeChanged,
+    Rejected,
+    Trade,
+)
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.key_derivation import derive_token
@@ -36,6 +48,8 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
     account = state.account(cmd.account_id)
     if account is None:
         return [rejects.unknown_account(cmd.account_id)]
+    if state.overloaded and not cmd.reduce_only:
+        return [rejects.OVERLOADED]
     price = order_checks.check(state, account, instrument, cmd, ts)
     if isinstance(price, Rejected):
         return [price]
@@ -63,6 +77,36 @@ def cancel_order(state: ExchangeState, ts: int, cmd: CancelOrder) -> list[Event]
     order.status = "CANCELED"
     order.update_time = ts
     return [OrderUpdated(order=_copy(order), execution="CANCELED")]
+
+
+def cancel_all_orders(state: ExchangeState, ts: int, cmd: CancelAllOrders) -> list[Event]:
+    mine = [
+        o
+        for o in state.open_orders.values()
+        if (o.account_id, o.symbol) == (cmd.account_id, cmd.symbol)
+    ]
+    events: list[Event] = []
+    for order in mine:
+        events += cancel_order(
+            state,
+            ts,
+            CancelOrder(account_id=order.account_id, symbol=order.symbol, order_id=order.order_id),
+        )
+    return events
+
+
+def set_position_mode(state: ExchangeState, cmd: SetPositionMode) -> list[Event]:
+    account = state.account(cmd.account_id)
+    if account is None:
+        return [rejects.unknown_account(cmd.account_id)]
+    if account.dual_side_position == cmd.dual_side_position:
+        return [rejects.POSITION_MODE_UNCHANGED]
+    if any(o.account_id == cmd.account_id for o in state.open_orders.values()):
+        return [rejects.MODE_CHANGE_WITH_OPEN_ORDERS]
+    if any(p.account_id == cmd.account_id and p.qty for p in state.positions.values()):
+        return [rejects.MODE_CHANGE_WITH_POSITION]
+    account.dual_side_position = cmd.dual_side_position
+    return [PositionModeChanged(account_id=cmd.account_id, dual=cmd.dual_side_position)]
 
 
 def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: int) -> Order:

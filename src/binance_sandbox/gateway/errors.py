@@ -109,8 +109,9 @@ def invalid_depth_limit(limit: str) -> BinanceError:
 
 
 def from_rejection(code: int, msg: str) -> BinanceError:
-    """A core refusal on the wire (HTTP 400, as Binance answers business rejections)."""
-    return BinanceError(code, msg)
+    """A core refusal on the wire: HTTP 400 as Binance answers business rejections, except the
+    system-level throttle (-1008), which Binance answers with 503."""
+    return BinanceError(code, msg, 503 if code == -1008 else 400)
 
 
 def invalid_side() -> BinanceError:

@@ -10,7 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from binance_sandbox.core import order_checks
-from binance_sandbox.core.commands import CancelOrder, Command
+from binance_sandbox.core.commands import (
+    CancelAllOrders,
+    CancelOrder,
+    Command,
+    SetPositionMode,
+)
 from binance_sandbox.core.events import Event, OrderUpdated, Rejected
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
 from binance_sandbox.core.instruments import Instrument
@@ -161,6 +166,24 @@ async def commission_rate(ctx: RequestContext) -> dict[str, Any]:
     }
 
 
+async def cancel_all_orders(ctx: RequestContext) -> dict[str, Any]:
+    command = CancelAllOrders(account_id=ctx.account().account_id, symbol=ctx.instrument().symbol)
+    await _submit(ctx, command)
+    return {"code": 200, "msg": "The operation of cancel all open order is done."}
+
+
+async def change_position_mode(ctx: RequestContext) -> dict[str, Any]:
+    dual = ctx.params["dualSidePosition"]
+    await _submit(
+        ctx, SetPositionMode(account_id=ctx.account().account_id, dual_side_position=dual)
+    )
+    return {"code": 200, "msg": "success"}
+
+
+async def position_mode(ctx: RequestContext) -> dict[str, Any]:
+    return {"dualSidePosition": ctx.account().dual_side_position}
+
+
 async def _submit(ctx: RequestContext, command: Command) -> Applied:
     applied = await ctx.services.sequencer.submit(command)
     _raise_rejection(applied.events)
@@ -229,6 +252,13 @@ ENDPOINTS = [
              _SYMBOL_ONLY, summary="Position Information V2"),
     Endpoint("GET", "/fapi/v3/positionRisk", Security.USER_DATA, fixed(5), position_risk,
              _SYMBOL_ONLY, summary="Position Information V3"),
+    Endpoint("DELETE", "/fapi/v1/allOpenOrders", Security.TRADE, fixed(1), cancel_all_orders,
+             (params.symbol(required=True),), summary="Cancel All Open Orders"),
+    Endpoint("POST", "/fapi/v1/positionSide/dual", Security.TRADE, fixed(1),
+             change_position_mode, (params.boolean("dualSidePosition", required=True),),
+             summary="Change Position Mode"),
+    Endpoint("GET", "/fapi/v1/positionSide/dual", Security.USER_DATA, fixed(30), position_mode,
+             summary="Get Current Position Mode"),
     Endpoint("GET", "/fapi/v1/commissionRate", Security.USER_DATA, fixed(20), commission_rate,
              (params.symbol(required=True),), summary="User Commission Rate"),
 ]  # fmt: skip

