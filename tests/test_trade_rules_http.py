@@ -4,6 +4,7 @@ One server for the module; BTCUSDT's index (the mark) is fixed at 77,000 so pric
 predictable. Each test uses its own accounts, so tests do not see each other's orders.
 """
 
+import json
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
@@ -192,3 +193,57 @@ def test_overload_refuses_new_orders_but_not_reduce_only(server: SandboxServer) 
     finally:
         server.call("PUT", "/overload", {"on": False})
     assert trader.limit("BUY", "76000").status_code == 200
+
+
+LIMIT_ITEM = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC"}
+
+
+def test_batch_orders_answer_per_item_in_order(trader: Trader) -> None:
+    """The SDK's items carry string booleans ("FALSE"); a bad item fails alone."""
+    items = [
+        {**LIMIT_ITEM, "quantity": "0.010", "price": "76000", "reduceOnly": "FALSE"},
+        {**LIMIT_ITEM, "quantity": "0.010", "price": "76000.05"},
+        {**LIMIT_ITEM, "quantity": "0.010", "price": "75000", "newClientOrderId": "third"},
+    ]
+    results = trader.ok("POST", "/fapi/v1/batchOrders", batchOrders=json.dumps(items))
+    assert [r.get("status") or r["code"] for r in results] == ["NEW", -4014, "NEW"]
+    assert results[1] == {"code": -4014, "msg": "Price not increased by tick size."}
+    ids = [results[0]["orderId"], 999_999]
+    canceled = trader.ok(
+        "DELETE", "/fapi/v1/batchOrders", symbol="BTCUSDT", orderIdList=json.dumps(ids)
+    )
+    assert canceled[0]["status"] == "CANCELED"
+    assert canceled[1] == {"code": -2011, "msg": "Unknown order sent."}
+    by_client_id = trader.ok("DELETE", "/fapi/v1/batchOrders", symbol="BTCUSDT",
+                             origClientOrderIdList=json.dumps(["third"]))  # fmt: skip
+    assert by_client_id[0]["clientOrderId"] == "third"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # 2023-06-16 notice: nested JSON in a string is no longer supported
+        ({"batchOrders": json.dumps([json.dumps(LIMIT_ITEM)])},
+         (-1130, "Data sent for parameter 'batchOrders' is not valid.", 400)),
+        ({"batchOrders": json.dumps([LIMIT_ITEM] * 6)},
+         (-4082, "Invalid number of batch place orders.", 400)),
+    ],
+)  # fmt: skip
+def test_batch_place_format_rules(trader: Trader, params: dict[str, str], expected: Error) -> None:
+    assert trader.error("POST", "/fapi/v1/batchOrders", **params) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # 2023-06-16 notice: orderIdList is LIST<LONG>; strings are not supported
+        ({"orderIdList": '["159856286502"]'},
+         (-1130, "Data sent for parameter 'orderIdList' is not valid.", 400)),
+        ({"orderIdList": json.dumps(list(range(1, 12)))},
+         (-4032, "Exceed maximum cancel order size.", 400)),
+        ({}, (-1102, "Param 'orderIdList' or 'origClientOrderIdList' must be sent, but both were "
+              "empty/null!", 400)),
+    ],
+)  # fmt: skip
+def test_batch_cancel_format_rules(trader: Trader, params: dict[str, str], expected: Error) -> None:
+    assert trader.error("DELETE", "/fapi/v1/batchOrders", symbol="BTCUSDT", **params) == expected

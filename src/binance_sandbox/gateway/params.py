@@ -167,6 +167,22 @@ def long_list(name: str, max_items: int, required: bool = False, description: st
     return Param(name, "json", required, shown, convert=convert)
 
 
+def string_list(name: str, max_items: int, required: bool = False, description: str = "") -> Param:
+    """A JSON array of strings (`origClientOrderIdList`): other elements -1130, more than
+    `max_items` -4032, as for `long_list`."""
+
+    def convert(param: str, raw: str) -> list[str]:
+        items = _json_array(param, raw)
+        if not all(isinstance(item, str) for item in items):
+            raise errors.invalid_parameter(param)
+        if len(items) > max_items:
+            raise errors.BinanceError(-4032, "Exceed maximum cancel order size.")
+        return items
+
+    shown = description or f"JSON array of at most {max_items} strings."
+    return Param(name, "json", required, shown, convert=convert)
+
+
 def _json_array(param: str, raw: str) -> list[Any]:
     try:
         value = orjson.loads(raw)

@@ -3,6 +3,7 @@
 from binance_sandbox.gateway.endpoint import Endpoint
 from binance_sandbox.gateway.handlers import (
     account,
+    batch_orders,
     futures_data,
     general,
     market_core,
@@ -20,6 +21,7 @@ def endpoint_table() -> list[Endpoint]:
         *futures_data.ENDPOINTS,
         *account.ENDPOINTS,
         *orders.ENDPOINTS,
+        *batch_orders.ENDPOINTS,
         *spot_wallet.ENDPOINTS,
     ]
     keys = [endpoint.key for endpoint in endpoints]

@@ -5,16 +5,21 @@ parameter type's own error. Parameters the endpoint does not declare are ignored
 does; `timestamp`, `recvWindow` and `signature` belong to the security check.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.endpoint import Endpoint
+from binance_sandbox.gateway.params import Param
 
 
 def validate(endpoint: Endpoint, values: Mapping[str, str]) -> dict[str, Any]:
+    return validate_params(endpoint.params, values)
+
+
+def validate_params(declared: Iterable[Param], values: Mapping[str, str]) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    for param in endpoint.params:
+    for param in declared:
         raw = values.get(param.name)
         if raw is None:
             if param.required:

@@ -53,7 +53,12 @@ HISTORY = (
 
 
 async def new_order(ctx: RequestContext) -> dict[str, Any]:
-    applied = await _submit(ctx, place_command(ctx))
+    return placed_view(ctx, await _submit(ctx, place_command(ctx)))
+
+
+def placed_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
+    """The new order as ACK (accepted, NEW) or RESULT (as the engine left it) asks."""
+    raise_rejection(applied.events)
     updates = [e for e in applied.events if isinstance(e, OrderUpdated)]
     placed = updates[0].order
     if ctx.params.get("newOrderRespType", "ACK") == "RESULT":
@@ -72,13 +77,20 @@ async def test_order(ctx: RequestContext) -> dict[str, Any]:
 
 async def cancel_order(ctx: RequestContext) -> dict[str, Any]:
     order_id, client_id = _reference(ctx)
-    command = CancelOrder(
+    return canceled_view(ctx, await _submit(ctx, cancel_command(ctx, order_id, client_id)))
+
+
+def cancel_command(ctx: RequestContext, order_id: int | None, client_id: str | None) -> CancelOrder:
+    return CancelOrder(
         account_id=ctx.account().account_id,
         symbol=ctx.instrument().symbol,
         order_id=order_id or 0,
         client_order_id=client_id or "",
     )
-    applied = await _submit(ctx, command)
+
+
+def canceled_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
+    raise_rejection(applied.events)
     canceled = next(e.order for e in applied.events if isinstance(e, OrderUpdated))
     return order_view(ctx.instrument(), canceled, with_cum_qty=True)
 
@@ -186,11 +198,11 @@ async def position_mode(ctx: RequestContext) -> dict[str, Any]:
 
 async def _submit(ctx: RequestContext, command: Command) -> Applied:
     applied = await ctx.services.sequencer.submit(command)
-    _raise_rejection(applied.events)
+    raise_rejection(applied.events)
     return applied
 
 
-def _raise_rejection(events: list[Event]) -> None:
+def raise_rejection(events: list[Event]) -> None:
     for event in events:
         if isinstance(event, Rejected):
             raise errors.from_rejection(event.code, event.msg)
