@@ -101,6 +101,20 @@ class CancelOrder(msgspec.Struct, tag="cancel_order", frozen=True, kw_only=True)
     client_order_id: str = ""
 
 
+class AmendOrder(msgspec.Struct, tag="amend_order", frozen=True, kw_only=True):
+    """Binance's modify: a LIMIT order's new price (or priceMatch) and quantity."""
+
+    account_id: int
+    symbol: str
+    side: Side
+    quantity: int
+    price: int = 0
+    price_match: PriceMatch = "NONE"
+    order_id: int = 0
+    client_order_id: str = ""
+    recv_deadline: int = 0
+
+
 class CancelAllOrders(msgspec.Struct, tag="cancel_all_orders", frozen=True, kw_only=True):
     account_id: int
     symbol: str
@@ -128,6 +142,7 @@ Command = (
     | SetClock
     | PlaceOrder
     | CancelOrder
+    | AmendOrder
     | CancelAllOrders
     | SetPositionMode
     | SetOverload

@@ -66,13 +66,22 @@ class Trade(msgspec.Struct, frozen=True, kw_only=True):
     is_maker: bool
 
 
+class Amendment(msgspec.Struct, frozen=True, kw_only=True):
+    price_before: int
+    price_after: int
+    qty_before: int
+    qty_after: int
+    count: int
+
+
 class OrderUpdated(msgspec.Struct, tag="order_updated", frozen=True, kw_only=True):
-    """An order after a change: placed (NEW), filled in part or whole (TRADE), CANCELED or
-    EXPIRED. `order` is a copy as of this event."""
+    """An order after a change: placed (NEW), filled in part or whole (TRADE), CANCELED,
+    EXPIRED or modified (AMENDMENT). `order` is a copy as of this event."""
 
     order: Order
-    execution: Literal["NEW", "TRADE", "CANCELED", "EXPIRED"]
+    execution: Literal["NEW", "TRADE", "CANCELED", "EXPIRED", "AMENDMENT"]
     trade: Trade | None = None
+    amendment: Amendment | None = None
 
 
 class PositionModeChanged(msgspec.Struct, tag="position_mode_changed", frozen=True, kw_only=True):

@@ -5,8 +5,9 @@ first command is `Genesis`. Breaking one of these is a bug in the shell, so it r
 refusals come back as `Rejected` events.
 """
 
-from binance_sandbox.core import rejects, trading, wallets
+from binance_sandbox.core import amending, rejects, trading, wallets
 from binance_sandbox.core.commands import (
+    AmendOrder,
     CancelAllOrders,
     CancelOrder,
     Command,
@@ -55,7 +56,8 @@ class Exchange:
         return _dispatch(state, stamped.seq, stamped.ts, command)
 
 
-def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list[Event]:
+# One case per command type: the branch count grows with the command set, on purpose.
+def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list[Event]:  # noqa: PLR0912
     match command:
         case Genesis():
             return _genesis(state, command)
@@ -75,6 +77,8 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return trading.place_order(state, seq, ts, command)
         case CancelOrder():
             return trading.cancel_order(state, ts, command)
+        case AmendOrder():
+            return amending.amend_order(state, ts, command)
         case CancelAllOrders():
             return trading.cancel_all_orders(state, ts, command)
         case SetPositionMode():

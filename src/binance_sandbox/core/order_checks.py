@@ -61,6 +61,23 @@ def check(
     return price
 
 
+def check_amendment(
+    state: ExchangeState, account: Account, inst: Instrument, cmd: PlaceOrder, ts: int
+) -> Rejected | None:
+    """An amendment's new price and quantity against the filters; a notional below the minimum
+    is -5029 here (MODIFICATION_MIN_NOTIONAL), not -4164."""
+    order = _Order(state, account, inst, cmd, cmd.price, ts)
+    for rule in (_quantity, _price_filters, _notional):
+        refusal = rule(order)
+        if refusal is not None:
+            if refusal.code == -4164:
+                return rejects.rejected(
+                    -5029, f"Order's notional must be no smaller than {inst.min_notional}"
+                )
+            return refusal
+    return None
+
+
 def _identity(state: ExchangeState, account: Account, cmd: PlaceOrder) -> Rejected | None:
     if cmd.client_order_id:
         if not CLIENT_ORDER_ID.fullmatch(cmd.client_order_id):

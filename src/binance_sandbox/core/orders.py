@@ -40,6 +40,7 @@ class Order(msgspec.Struct, kw_only=True):
     price_match: PriceMatch = "NONE"
     stp_mode: StpMode = "EXPIRE_MAKER"
     good_till_date: int = 0
+    amendments: int = 0  # at most the instrument's maxMoveOrderLimit (-5026)
     time: int
     update_time: int
 

@@ -89,6 +89,10 @@ MODE_CHANGE_WITH_OPEN_ORDERS = Rejected(
 MODE_CHANGE_WITH_POSITION = Rejected(
     code=-4068, msg="Position side cannot be changed if there exists position."
 )
+LIMIT_ORDER_ONLY = Rejected(code=-5025, msg="Only limit order is supported.")
+TOO_MANY_AMENDMENTS = Rejected(code=-5026, msg="Exceed maximum modify order limit.")
+SAME_ORDER = Rejected(code=-5027, msg="No need to modify the order.")
+SIDE_MISMATCH = Rejected(code=-1130, msg="Data sent for parameter 'side' is not valid.")
 UNKNOWN_ORDER = Rejected(code=-2011, msg="Unknown order sent.")
 NO_SUCH_ORDER = Rejected(code=-2013, msg="Order does not exist.")
 

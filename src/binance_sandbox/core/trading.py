@@ -60,23 +60,31 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
     if outcome.ending == "REFUSED_GTX":
         return [rejects.GTX_REJECTED]
     state.next_order_id += 1
-    events: list[Event] = [OrderUpdated(order=_copy(order), execution="NEW")]
-    for fill in outcome.fills:
-        events += _trade(state, instrument, order, fill, ts)
-    events += _expire_makers(state, outcome, ts)
+    events: list[Event] = [OrderUpdated(order=copy(order), execution="NEW")]
+    events += take_liquidity(state, instrument, order, outcome, ts)
     events += _settle_taker(state, order, outcome, ts)
     return events
 
 
+def take_liquidity(
+    state: ExchangeState, instrument: Instrument, taker: Order, outcome: Outcome, ts: int
+) -> list[Event]:
+    """Books what matching did: each fill on both sides, then makers expired by STP."""
+    events: list[Event] = []
+    for fill in outcome.fills:
+        events += _trade(state, instrument, taker, fill, ts)
+    return events + _expire_makers(state, outcome, ts)
+
+
 def cancel_order(state: ExchangeState, ts: int, cmd: CancelOrder) -> list[Event]:
-    order = _find_open(state, cmd)
+    order = find_open(state, cmd.account_id, cmd.symbol, cmd.order_id, cmd.client_order_id)
     if order is None:
         return [rejects.UNKNOWN_ORDER]
     state.books[order.symbol].own_side(order.is_buy).remove(order.order_id, order.price)
     del state.open_orders[order.order_id]
     order.status = "CANCELED"
     order.update_time = ts
-    return [OrderUpdated(order=_copy(order), execution="CANCELED")]
+    return [OrderUpdated(order=copy(order), execution="CANCELED")]
 
 
 def cancel_all_orders(state: ExchangeState, ts: int, cmd: CancelAllOrders) -> list[Event]:
@@ -189,7 +197,7 @@ def _fill_side(
         realized_pnl=pnl,
         is_maker=is_maker,
     )
-    events: list[Event] = [OrderUpdated(order=_copy(order), execution="TRADE", trade=trade)]
+    events: list[Event] = [OrderUpdated(order=copy(order), execution="TRADE", trade=trade)]
     return events + _book_wallet(account, instrument.margin_asset, pnl - commission, trade_id, ts)
 
 
@@ -235,7 +243,7 @@ def _expire_makers(state: ExchangeState, outcome: Outcome, ts: int) -> list[Even
         maker = state.open_orders.pop(resting.order_id)
         maker.status = "EXPIRED_IN_MATCH"
         maker.update_time = ts
-        events.append(OrderUpdated(order=_copy(maker), execution="EXPIRED"))
+        events.append(OrderUpdated(order=copy(maker), execution="EXPIRED"))
     return events
 
 
@@ -247,25 +255,28 @@ def _settle_taker(state: ExchangeState, order: Order, outcome: Outcome, ts: int)
         return []
     order.status = "EXPIRED_IN_MATCH" if outcome.ending == "EXPIRED_IN_MATCH" else "EXPIRED"
     order.update_time = ts
-    return [OrderUpdated(order=_copy(order), execution="EXPIRED")]
+    return [OrderUpdated(order=copy(order), execution="EXPIRED")]
 
 
-def _find_open(state: ExchangeState, cmd: CancelOrder) -> Order | None:
-    if cmd.order_id:
-        order = state.open_orders.get(cmd.order_id)
+def find_open(
+    state: ExchangeState, account_id: int, symbol: str, order_id: int, client_order_id: str
+) -> Order | None:
+    """An open order of the account on the symbol, by id or else by client order id."""
+    if order_id:
+        order = state.open_orders.get(order_id)
     else:
         order = next(
             (
                 o
                 for o in state.open_orders.values()
-                if o.account_id == cmd.account_id and o.client_order_id == cmd.client_order_id
+                if o.account_id == account_id and o.client_order_id == client_order_id
             ),
             None,
         )
-    if order is None or order.account_id != cmd.account_id or order.symbol != cmd.symbol:
+    if order is None or order.account_id != account_id or order.symbol != symbol:
         return None
     return order
 
 
-def _copy(order: Order) -> Order:
+def copy(order: Order) -> Order:
     return msgspec.structs.replace(order)

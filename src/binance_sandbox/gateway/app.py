@@ -125,5 +125,6 @@ async def _read_body(receive: Receive) -> bytes:
 async def _respond(
     send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> None:
+    headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

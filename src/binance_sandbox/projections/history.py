@@ -12,7 +12,7 @@ from pathlib import Path
 import msgspec
 
 from binance_sandbox.core.commands import Stamped
-from binance_sandbox.core.events import Event, OrderUpdated, Trade
+from binance_sandbox.core.events import Amendment, Event, OrderUpdated, Trade
 from binance_sandbox.core.orders import Order, Side
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write
@@ -28,6 +28,14 @@ CREATE TABLE IF NOT EXISTS order_history (
 );
 CREATE INDEX IF NOT EXISTS order_history_by_account
     ON order_history (account_id, symbol, order_id);
+CREATE TABLE IF NOT EXISTS amendment_history (
+    amendment_id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL,
+    symbol TEXT NOT NULL,
+    order_id INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    body BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS trade_history (
     trade_id INTEGER NOT NULL,
     account_id INTEGER NOT NULL,
@@ -52,9 +60,20 @@ class TradeRecord(msgspec.Struct, frozen=True, kw_only=True):
     trade: Trade
 
 
+class AmendmentRecord(msgspec.Struct, frozen=True, kw_only=True):
+    amendment_id: int  # the sequence number of the amending command
+    account_id: int
+    symbol: str
+    order_id: int
+    client_order_id: str
+    time: int
+    amendment: Amendment
+
+
 _order_json = msgspec.json.Encoder()
 _order_decoder = msgspec.json.Decoder(Order)
 _trade_decoder = msgspec.json.Decoder(TradeRecord)
+_amendment_decoder = msgspec.json.Decoder(AmendmentRecord)
 
 
 class HistoryStore(SqliteProjection):
@@ -67,6 +86,8 @@ class HistoryStore(SqliteProjection):
         self._trades: list[TradeRecord] = []
         self._flushing_orders: dict[int, Order] = {}
         self._flushing_trades: list[TradeRecord] = []
+        self._amendments: list[AmendmentRecord] = []
+        self._flushing_amendments: list[AmendmentRecord] = []
 
     def project(self, stamped: Stamped, events: list[Event]) -> bool:
         changed = False
@@ -77,6 +98,8 @@ class HistoryStore(SqliteProjection):
                 self._orders[order.order_id] = order
                 if event.trade is not None:
                     self._trades.append(_record(order, event.trade, stamped.ts))
+                if event.amendment is not None:
+                    self._amendments.append(_amended(order, event.amendment, stamped))
         return changed
 
     def take_writes(self) -> list[Write]:
@@ -88,9 +111,15 @@ class HistoryStore(SqliteProjection):
             (t.trade.trade_id, t.account_id, t.symbol, t.order_id, t.time, _order_json.encode(t))
             for t in self._trades
         ]
+        amendments = [
+            (a.amendment_id, a.account_id, a.symbol, a.order_id, a.time, _order_json.encode(a))
+            for a in self._amendments
+        ]
         self._flushing_orders, self._flushing_trades = self._orders, self._trades
-        self._orders, self._trades = {}, []
+        self._flushing_amendments = self._amendments
+        self._orders, self._trades, self._amendments = {}, [], []
         return [
+            ("INSERT OR REPLACE INTO amendment_history VALUES (?, ?, ?, ?, ?, ?)", amendments),
             ("INSERT OR REPLACE INTO order_history VALUES (?, ?, ?, ?, ?, ?)", orders),
             ("INSERT OR REPLACE INTO trade_history VALUES (?, ?, ?, ?, ?, ?)", trades),
         ]
@@ -147,9 +176,37 @@ class HistoryStore(SqliteProjection):
                 merged[t.trade.trade_id] = t
         return [merged[i] for i in sorted(merged)][:limit]
 
+    def amendments(
+        self, account_id: int, symbol: str, order_id: int | None, start: int, end: int
+    ) -> list[AmendmentRecord]:
+        """The account's amendments on the symbol (of one order if given), oldest first."""
+        rows = self.reader.execute(
+            "SELECT body FROM amendment_history WHERE account_id = ? AND symbol = ? "
+            "AND time BETWEEN ? AND ? ORDER BY amendment_id",
+            (account_id, symbol, start, end),
+        ).fetchall()
+        found = {a.amendment_id: a for a in (_amendment_decoder.decode(r[0]) for r in rows)}
+        for a in [*self._flushing_amendments, *self._amendments]:
+            if (a.account_id, a.symbol) == (account_id, symbol) and start <= a.time <= end:
+                found[a.amendment_id] = a
+        chosen = [found[i] for i in sorted(found)]
+        return [a for a in chosen if order_id is None or a.order_id == order_id]
+
     def _unwritten_orders(self) -> list[Order]:
         """Orders not yet committed, the newest state of each last."""
         return [*self._flushing_orders.values(), *self._orders.values()]
+
+
+def _amended(order: Order, amendment: Amendment, stamped: Stamped) -> AmendmentRecord:
+    return AmendmentRecord(
+        amendment_id=stamped.seq,
+        account_id=order.account_id,
+        symbol=order.symbol,
+        order_id=order.order_id,
+        client_order_id=order.client_order_id,
+        time=stamped.ts,
+        amendment=amendment,
+    )
 
 
 def _record(order: Order, trade: Trade, ts: int) -> TradeRecord:

@@ -15,8 +15,19 @@ from binance_sandbox.core.commands import Command
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
-from binance_sandbox.gateway.handlers.order_params import NEW_ORDER_PARAMS, place_command
-from binance_sandbox.gateway.handlers.orders import cancel_command, canceled_view, placed_view
+from binance_sandbox.gateway.handlers.order_params import (
+    AMEND_PARAMS,
+    NEW_ORDER_PARAMS,
+    amend_command,
+    place_command,
+)
+from binance_sandbox.gateway.handlers.orders import (
+    amended_view,
+    cancel_command,
+    canceled_view,
+    placed_view,
+)
+from binance_sandbox.gateway.params import Param
 from binance_sandbox.gateway.validation import validate_params
 from binance_sandbox.sequencer.sequencer import Applied
 
@@ -25,15 +36,26 @@ Render = Callable[[RequestContext, Applied], Result]
 
 
 async def place_batch(ctx: RequestContext) -> list[Result]:
+    return await _run(ctx, _items(ctx, NEW_ORDER_PARAMS, place_command), placed_view)
+
+
+async def amend_batch(ctx: RequestContext) -> list[Result]:
+    return await _run(ctx, _items(ctx, AMEND_PARAMS, amend_command), amended_view)
+
+
+def _items(
+    ctx: RequestContext, declared: tuple[Param, ...], build: Callable[[RequestContext], Command]
+) -> list[tuple[RequestContext, Command] | Result]:
+    """Each batch item validated and turned into its command like a single request, or its error."""
     items: list[tuple[RequestContext, Command] | Result] = []
     for item in ctx.params["batchOrders"]:
         try:
             values = {name: _as_text(value) for name, value in item.items()}
-            item_ctx = dataclasses.replace(ctx, params=validate_params(NEW_ORDER_PARAMS, values))
-            items.append((item_ctx, place_command(item_ctx)))
+            item_ctx = dataclasses.replace(ctx, params=validate_params(declared, values))
+            items.append((item_ctx, build(item_ctx)))
         except errors.BinanceError as exc:
             items.append(_error(exc))
-    return await _run(ctx, items, placed_view)
+    return items
 
 
 async def cancel_batch(ctx: RequestContext) -> list[Result]:
@@ -80,6 +102,9 @@ ENDPOINTS = [
     Endpoint("POST", "/fapi/v1/batchOrders", Security.TRADE, fixed(5), place_batch,
              (params.json_objects("batchOrders", 5, required=True),),
              summary="Place Multiple Orders", orders=5),
+    Endpoint("PUT", "/fapi/v1/batchOrders", Security.TRADE, fixed(5), amend_batch,
+             (params.json_objects("batchOrders", 5, required=True),),
+             summary="Modify Multiple Orders", orders=5),
     Endpoint("DELETE", "/fapi/v1/batchOrders", Security.TRADE, fixed(1), cancel_batch,
              (params.symbol(required=True), params.long_list("orderIdList", 10),
               params.string_list("origClientOrderIdList", 10)),

@@ -8,7 +8,7 @@ a price with MARKET -1106.
 
 from decimal import Decimal
 
-from binance_sandbox.core.commands import PlaceOrder
+from binance_sandbox.core.commands import AmendOrder, PlaceOrder
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
@@ -39,6 +39,38 @@ NEW_ORDER_PARAMS = (
     params.enum("selfTradePreventionMode", STP_MODES, error=errors.invalid_stp_mode),
     params.integer("goodTillDate", minimum=0),
 )
+
+
+AMEND_PARAMS = (
+    params.symbol(required=True),
+    params.integer("orderId", minimum=1),
+    params.string("origClientOrderId"),
+    params.enum("side", ("BUY", "SELL"), required=True, error=errors.invalid_side),
+    params.decimal("quantity", required=True),
+    params.decimal("price"),
+    params.enum("priceMatch", PRICE_MATCH, error=errors.invalid_price_match),
+)
+
+
+def amend_command(ctx: RequestContext) -> AmendOrder:
+    p = ctx.params
+    instrument = ctx.instrument()
+    if "orderId" not in p and "origClientOrderId" not in p:
+        raise errors.either_of("orderId", "origClientOrderId")
+    price_match = p.get("priceMatch", "NONE")
+    if "price" not in p and price_match == "NONE":
+        raise errors.mandatory("price")
+    return AmendOrder(
+        account_id=ctx.account().account_id,
+        symbol=instrument.symbol,
+        side=p["side"],
+        quantity=_quantity(instrument, p["quantity"]),
+        price=_price(instrument, p["price"]) if "price" in p else 0,
+        price_match=price_match,
+        order_id=p.get("orderId", 0),
+        client_order_id=p.get("origClientOrderId", ""),
+        recv_deadline=ctx.recv_deadline,
+    )
 
 
 def place_command(ctx: RequestContext) -> PlaceOrder:

@@ -12,7 +12,7 @@ from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.render import ZERO, amount, price, quantity
-from binance_sandbox.projections.history import TradeRecord
+from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
 
 
 def quote(instrument: Instrument, value: int) -> str:
@@ -60,6 +60,29 @@ def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> d
         "goodTillDate": order.good_till_date,
     }
     return view
+
+
+def amendment_view(instrument: Instrument, record: AmendmentRecord) -> dict[str, Any]:
+    change = record.amendment
+    return {
+        "amendmentId": record.amendment_id,
+        "symbol": record.symbol,
+        "pair": instrument.pair,
+        "orderId": record.order_id,
+        "clientOrderId": record.client_order_id,
+        "time": record.time,
+        "amendment": {
+            "price": {
+                "before": price(instrument, change.price_before),
+                "after": price(instrument, change.price_after),
+            },
+            "origQty": {
+                "before": quantity(instrument, change.qty_before),
+                "after": quantity(instrument, change.qty_after),
+            },
+            "count": change.count,
+        },
+    }
 
 
 def trade_view(instrument: Instrument, record: TradeRecord) -> dict[str, Any]:

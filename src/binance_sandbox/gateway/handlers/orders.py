@@ -29,8 +29,14 @@ from binance_sandbox.gateway.endpoint import (
     fixed,
     with_or_without_symbol,
 )
-from binance_sandbox.gateway.handlers.order_params import NEW_ORDER_PARAMS, place_command
+from binance_sandbox.gateway.handlers.order_params import (
+    AMEND_PARAMS,
+    NEW_ORDER_PARAMS,
+    amend_command,
+    place_command,
+)
 from binance_sandbox.gateway.handlers.order_views import (
+    amendment_view,
     order_view,
     position_view,
     position_view_v2,
@@ -43,6 +49,11 @@ ORDER_REF = (
     params.symbol(required=True),
     params.integer("orderId", minimum=1),
     params.string("origClientOrderId"),
+)
+AMENDMENT_WINDOW = (
+    params.integer("startTime", minimum=0),
+    params.integer("endTime", minimum=0),
+    params.integer("limit", minimum=1, maximum=100, default=50),
 )
 HISTORY = (
     params.symbol(required=True),
@@ -64,6 +75,33 @@ def placed_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
     if ctx.params.get("newOrderRespType", "ACK") == "RESULT":
         placed = [u.order for u in updates if u.order.order_id == placed.order_id][-1]
     return order_view(ctx.instrument(), placed, with_cum_qty=True)
+
+
+async def amend_order(ctx: RequestContext) -> dict[str, Any]:
+    return amended_view(ctx, await _submit(ctx, amend_command(ctx)))
+
+
+def amended_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
+    """The order after the amendment (or the cancellation it turned into)."""
+    raise_rejection(applied.events)
+    updates = [e.order for e in applied.events if isinstance(e, OrderUpdated)]
+    amended = [o for o in updates if o.order_id == updates[0].order_id][-1]
+    return order_view(ctx.instrument(), amended, with_cum_qty=True)
+
+
+async def order_amendments(ctx: RequestContext) -> list[dict[str, Any]]:
+    start, end, _ = _window(ctx)
+    limit = ctx.params.get("limit", 50)
+    order_id = ctx.params.get("orderId")
+    if order_id is None and "origClientOrderId" in ctx.params:
+        found = ctx.services.history.order(
+            ctx.account().account_id, ctx.instrument().symbol, None, ctx.params["origClientOrderId"]
+        )
+        order_id = found.order_id if found else -1
+    records = ctx.services.history.amendments(
+        ctx.account().account_id, ctx.instrument().symbol, order_id, start, end
+    )
+    return [amendment_view(ctx.instrument(), record) for record in records[-limit:]]
 
 
 async def test_order(ctx: RequestContext) -> dict[str, Any]:
@@ -247,6 +285,10 @@ ENDPOINTS = [
              summary="New Order", orders=1),
     Endpoint("POST", "/fapi/v1/order/test", Security.TRADE, fixed(0), test_order,
              NEW_ORDER_PARAMS, summary="Test Order"),
+    Endpoint("PUT", "/fapi/v1/order", Security.TRADE, fixed(0), amend_order, AMEND_PARAMS,
+             summary="Modify Order", orders=1),
+    Endpoint("GET", "/fapi/v1/orderAmendment", Security.USER_DATA, fixed(1), order_amendments,
+             (*ORDER_REF, *AMENDMENT_WINDOW), summary="Get Order Modify History"),
     Endpoint("GET", "/fapi/v1/order", Security.USER_DATA, fixed(1), query_order, ORDER_REF,
              summary="Query Order"),
     Endpoint("DELETE", "/fapi/v1/order", Security.TRADE, fixed(1), cancel_order, ORDER_REF,
