@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import ServerFactory
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, signed_request
 from tests.support.wire import Error, error_of
@@ -63,6 +64,12 @@ class Trader:
             type="LIMIT",
             timeInForce=extra.pop("timeInForce", "GTC"), quantity=qty, price=price, **extra,
         )  # fmt: skip
+
+
+@pytest.fixture
+def fresh(make_server: ServerFactory) -> SandboxServer:
+    """A server of its own, for tests whose outcome depends on the whole book."""
+    return make_server("fresh", CONFIG).start()
 
 
 @pytest.fixture
@@ -247,3 +254,71 @@ def test_batch_place_format_rules(trader: Trader, params: dict[str, str], expect
 )  # fmt: skip
 def test_batch_cancel_format_rules(trader: Trader, params: dict[str, str], expected: Error) -> None:
     assert trader.error("DELETE", "/fapi/v1/batchOrders", symbol="BTCUSDT", **params) == expected
+
+
+def amend(
+    trader: Trader, order_id: int, qty: str, price: str, side: str = "SELL"
+) -> httpx.Response:
+    return trader.send("PUT", "/fapi/v1/order", symbol="BTCUSDT", side=side, orderId=order_id,
+                       quantity=qty, price=price)  # fmt: skip
+
+
+def first_filled_maker(server: SandboxServer, first: Trader, second: Trader) -> str:
+    """Which of two makers a taker's MARKET buy of one lot fills first."""
+    taker = Trader(server)
+    taker.ok(
+        "POST", "/fapi/v1/order", symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.010"
+    )
+    filled = [t for t in (first, second) if t.ok("GET", "/fapi/v1/userTrades", symbol="BTCUSDT")]
+    assert len(filled) == 1
+    return filled[0].name
+
+
+def test_an_accepted_amendment_loses_time_priority(fresh: SandboxServer) -> None:
+    server = fresh
+    """Binance: "modified orders will be reordered in the match queue"."""
+    early, late = Trader(server), Trader(server)
+    placed = early.limit("SELL", "77500").json()
+    assert late.limit("SELL", "77500").status_code == 200
+    amended = amend(early, placed["orderId"], "0.020", "77500")
+    assert (amended.json()["status"], amended.json()["origQty"]) == ("NEW", "0.020")
+    assert first_filled_maker(server, early, late) == late.name
+
+
+def test_a_refused_no_op_amendment_keeps_time_priority(fresh: SandboxServer) -> None:
+    server = fresh
+    early, late = Trader(server), Trader(server)
+    placed = early.limit("SELL", "77600").json()
+    assert late.limit("SELL", "77600").status_code == 200
+    same = error_of(amend(early, placed["orderId"], "0.010", "77600"))
+    assert same == (-5027, "No need to modify the order.", 400)
+    assert first_filled_maker(server, early, late) == early.name
+
+
+def test_amendment_history_and_a_crossing_amendment_trades(fresh: SandboxServer) -> None:
+    server = fresh
+    seller, buyer = Trader(server), Trader(server)
+    resting = seller.limit("SELL", "77800").json()
+    order_id = buyer.limit("BUY", "76800").json()["orderId"]
+    moved = amend(buyer, order_id, "0.010", "77800", side="BUY").json()
+    assert (moved["status"], moved["executedQty"]) == ("FILLED", "0.010")
+    history = buyer.ok("GET", "/fapi/v1/orderAmendment", symbol="BTCUSDT", orderId=order_id)
+    assert [h["amendment"]["price"] for h in history] == [
+        {"before": "76800.00", "after": "77800.00"}
+    ]
+    assert history[0]["amendment"]["count"] == 1
+    maker_side = seller.ok("GET", "/fapi/v1/order", symbol="BTCUSDT", orderId=resting["orderId"])
+    assert maker_side["status"] == "FILLED"
+
+
+def test_amending_below_the_executed_quantity_cancels(fresh: SandboxServer) -> None:
+    server = fresh
+    seller, buyer = Trader(server), Trader(server)
+    placed = seller.limit("SELL", "77900", "0.020").json()
+    buyer.ok(
+        "POST", "/fapi/v1/order", symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.010"
+    )
+    canceled = amend(seller, placed["orderId"], "0.010", "77900").json()
+    assert (canceled["status"], canceled["executedQty"]) == ("CANCELED", "0.010")
+    refused = error_of(amend(seller, placed["orderId"], "0.020", "77900"))
+    assert refused == (-2013, "Order does not exist.", 400)
