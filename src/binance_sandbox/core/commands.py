@@ -115,6 +115,19 @@ class AmendOrder(msgspec.Struct, tag="amend_order", frozen=True, kw_only=True):
     recv_deadline: int = 0
 
 
+class SetCountdown(msgspec.Struct, tag="set_countdown", frozen=True, kw_only=True):
+    """countdownCancelAll: cancel the account's open orders on the symbol unless renewed
+    within `countdown_ms` of exchange time; 0 stops the countdown."""
+
+    account_id: int
+    symbol: str
+    countdown_ms: int
+
+
+class FireOrderTimers(msgspec.Struct, tag="fire_order_timers", frozen=True, kw_only=True):
+    """A timer firing: expires GTD orders and runs out countdowns due at its stamp."""
+
+
 class CancelAllOrders(msgspec.Struct, tag="cancel_all_orders", frozen=True, kw_only=True):
     account_id: int
     symbol: str
@@ -144,6 +157,8 @@ Command = (
     | CancelOrder
     | AmendOrder
     | CancelAllOrders
+    | SetCountdown
+    | FireOrderTimers
     | SetPositionMode
     | SetOverload
 )

@@ -5,7 +5,7 @@ first command is `Genesis`. Breaking one of these is a bug in the shell, so it r
 refusals come back as `Rejected` events.
 """
 
-from binance_sandbox.core import amending, rejects, trading, wallets
+from binance_sandbox.core import amending, order_timers, rejects, trading, wallets
 from binance_sandbox.core.commands import (
     AmendOrder,
     CancelAllOrders,
@@ -14,9 +14,11 @@ from binance_sandbox.core.commands import (
     CreateAccount,
     CreateApiKey,
     Deposit,
+    FireOrderTimers,
     Genesis,
     PlaceOrder,
     SetClock,
+    SetCountdown,
     SetIndexPrices,
     SetOverload,
     SetPositionMode,
@@ -79,6 +81,10 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return trading.cancel_order(state, ts, command)
         case AmendOrder():
             return amending.amend_order(state, ts, command)
+        case SetCountdown():
+            return order_timers.set_countdown(state, ts, command)
+        case FireOrderTimers():
+            return order_timers.fire(state, ts)
         case CancelAllOrders():
             return trading.cancel_all_orders(state, ts, command)
         case SetPositionMode():

@@ -165,7 +165,10 @@ def _open_orders(c: _Order) -> Rejected | None:
 
 
 def _reduce_only(c: _Order) -> Rejected | None:
-    if not c.cmd.reduce_only:
+    """reduceOnly, and in hedge mode a closing order (SELL LONG, BUY SHORT: reduce-only by its
+    position side, FORMULAS §6.6), must face a position it reduces."""
+    closes = (c.cmd.position_side, c.cmd.side) in (("LONG", "SELL"), ("SHORT", "BUY"))
+    if not (c.cmd.reduce_only or closes):
         return None
     key = position_key(c.account.account_id, c.inst.symbol, c.cmd.position_side)
     position = c.state.positions.get(key)

@@ -37,7 +37,10 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     open_orders: dict[int, Order] = msgspec.field(default_factory=dict)  # by order id
     positions: dict[str, Position] = msgspec.field(default_factory=dict)  # see position_key
     next_order_id: int = 1
-    overloaded: bool = False  # -1008 for new orders that are not reduce-only
+    overloaded: bool = False
+    countdowns: dict[str, int] = msgspec.field(
+        default_factory=dict
+    )  # "account:symbol" -> due  # -1008 for new orders that are not reduce-only
     next_trade_id: int = 1
 
     def account(self, account_id: int) -> Account | None:

@@ -29,7 +29,7 @@ from binance_sandbox.server.seeding import seed_exchange
 from binance_sandbox.simulators.clock import ExchangeClock
 from binance_sandbox.simulators.clock_control import ClockControl
 from binance_sandbox.simulators.prices import build_price_sources
-from binance_sandbox.simulators.timers import PriceTicker, TimerScheduler
+from binance_sandbox.simulators.timers import OrderTimer, PriceTicker, TimerScheduler
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,8 @@ class Runtime:
         self.sequencer = sequencer
         self.clock = clock
         self.ticker = ticker
-        self.scheduler = TimerScheduler(sequencer, clock, [ticker])
+        order_timer = OrderTimer(lambda: sequencer.exchange.state)
+        self.scheduler = TimerScheduler(sequencer, clock, [ticker, order_timer])
         self.clock_control = ClockControl(clock, self.scheduler, sequencer)
         self.operations = AdminOperations(sequencer)
         self.created_keys: list[CreatedKey] = []

@@ -11,9 +11,11 @@ Invariant: `fired_until` only grows; a due time fires at most once.
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from typing import Protocol
 
-from binance_sandbox.core.commands import Command, SetIndexPrices
+from binance_sandbox.core import order_timers
+from binance_sandbox.core.commands import Command, FireOrderTimers, SetIndexPrices
 from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock import ExchangeClock
@@ -111,3 +113,19 @@ class TimerScheduler:
     async def _sleep(self, seconds: float | None) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout=seconds)
+
+
+class OrderTimer:
+    """GTD expiries and countdownCancelAll deadlines, read from the exchange state."""
+
+    def __init__(self, state: Callable[[], ExchangeState]) -> None:
+        self._state = state
+
+    def next_due(self, after_ms: int) -> int:
+        return order_timers.next_due(self._state(), after_ms)
+
+    def begin(self, state: ExchangeState) -> None:
+        """Nothing to prepare: the state is read at each `next_due`."""
+
+    def fire(self, due_ms: int) -> Command | None:
+        return FireOrderTimers()

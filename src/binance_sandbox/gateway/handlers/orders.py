@@ -14,6 +14,7 @@ from binance_sandbox.core.commands import (
     CancelAllOrders,
     CancelOrder,
     Command,
+    SetCountdown,
     SetPositionMode,
 )
 from binance_sandbox.core.events import Event, OrderUpdated, Rejected
@@ -234,6 +235,15 @@ async def position_mode(ctx: RequestContext) -> dict[str, Any]:
     return {"dualSidePosition": ctx.account().dual_side_position}
 
 
+async def countdown_cancel_all(ctx: RequestContext) -> dict[str, Any]:
+    symbol, countdown = ctx.instrument().symbol, ctx.params["countdownTime"]
+    command = SetCountdown(
+        account_id=ctx.account().account_id, symbol=symbol, countdown_ms=countdown
+    )
+    await _submit(ctx, command)
+    return {"symbol": symbol, "countdownTime": str(countdown)}
+
+
 async def _submit(ctx: RequestContext, command: Command) -> Applied:
     applied = await ctx.services.sequencer.submit(command)
     raise_rejection(applied.events)
@@ -308,6 +318,11 @@ ENDPOINTS = [
              _SYMBOL_ONLY, summary="Position Information V3"),
     Endpoint("DELETE", "/fapi/v1/allOpenOrders", Security.TRADE, fixed(1), cancel_all_orders,
              (params.symbol(required=True),), summary="Cancel All Open Orders"),
+    Endpoint("POST", "/fapi/v1/countdownCancelAll", Security.TRADE, fixed(10),
+             countdown_cancel_all,
+             (params.symbol(required=True), params.integer("countdownTime", required=True,
+                                                           minimum=0)),
+             summary="Auto-Cancel All Open Orders"),
     Endpoint("POST", "/fapi/v1/positionSide/dual", Security.TRADE, fixed(1),
              change_position_mode, (params.boolean("dualSidePosition", required=True),),
              summary="Change Position Mode"),
