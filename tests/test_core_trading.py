@@ -607,31 +607,21 @@ def test_reduce_only_in_the_positions_direction_is_2022_and_against_it_reduces()
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (not fixed, not small): reduce-only is checked for direction only at arrival; "
-    "an order larger than the position closes it and opens the opposite side. Binance never "
-    "lets a reduce-only order flip a position (expiry reason er=4 'would open reversed "
-    "position'); needs capping / knocking out in matching, for resting orders too. Hedge-mode "
-    "closes (SELL LONG, BUY SHORT) larger than their side have the same hole.",
-)
 def test_reduce_only_larger_than_the_position_never_flips_it() -> None:
+    """A closing order that would close more than the position is refused (-2022)."""
     sim = Sim()
     sim.place(2, "SELL", qty("0.1"), px("77000"))
     sim.place(1, "BUY", qty("0.1"))  # account 1 is long 0.1
     sim.place(3, "BUY", qty("1"), px("77000"))  # deep bid
-    sim.place(1, "SELL", qty("0.3"), reduce_only=True)
+    refused = sim.place(1, "SELL", qty("0.3"), reduce_only=True)
+    assert refused == [Rejected(code=-2022, msg="ReduceOnly Order is rejected.")]
     position = sim.position(1)
     assert position is not None
-    assert position.qty >= 0
+    assert position.qty == qty("0.1")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (not fixed, not small): a resting reduce-only order is not knocked out when "
-    "the position it reduces is closed by another order; it later fills and opens a position.",
-)
 def test_resting_reduce_only_order_never_opens_a_position() -> None:
+    """When another order closes the position, the resting take-profit expires (er=4)."""
     sim = Sim()
     sim.place(2, "SELL", qty("0.1"), px("77000"))
     sim.place(1, "BUY", qty("0.1"))  # account 1 is long 0.1

@@ -11,7 +11,7 @@ The self-trade prevention mode is kept (Binance's 2024-01-08 change-log; an olde
 resets to NONE).
 """
 
-from binance_sandbox.core import order_checks, rejects, trading
+from binance_sandbox.core import order_checks, reduce_only, rejects, trading
 from binance_sandbox.core.commands import AmendOrder, CancelOrder, PlaceOrder
 from binance_sandbox.core.events import Amendment, Event, OrderUpdated, Rejected
 from binance_sandbox.core.matching import Taker, execute
@@ -94,7 +94,7 @@ def _requeue(state: ExchangeState, order: Order, price: int, qty: int, ts: int) 
         if outcome.ending == "EXPIRED_IN_MATCH":
             order.status = "EXPIRED_IN_MATCH"
             events.append(OrderUpdated(order=trading.copy(order), execution="EXPIRED"))
-    return events
+    return events + reduce_only.trim(state, trading.traders(order, outcome), order.symbol, ts)
 
 
 def _gtx_would_take(state: ExchangeState, order: Order, price: int) -> bool:

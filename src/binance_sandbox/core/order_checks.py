@@ -14,14 +14,14 @@ notional / leverage of the account's open orders and positions plus this order's
 import re
 from dataclasses import dataclass
 
-from binance_sandbox.core import rejects
+from binance_sandbox.core import reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.events import Rejected
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.price_match import SUSPENDED, price_for
-from binance_sandbox.core.state import ExchangeState, position_key
+from binance_sandbox.core.state import ExchangeState
 
 
 @dataclass(frozen=True)
@@ -165,16 +165,13 @@ def _open_orders(c: _Order) -> Rejected | None:
 
 
 def _reduce_only(c: _Order) -> Rejected | None:
-    """reduceOnly, and in hedge mode a closing order (SELL LONG, BUY SHORT: reduce-only by its
-    position side, FORMULAS §6.6), must face a position it reduces."""
-    closes = (c.cmd.position_side, c.cmd.side) in (("LONG", "SELL"), ("SHORT", "BUY"))
-    if not (c.cmd.reduce_only or closes):
+    cmd = c.cmd
+    if not reduce_only.is_closing(cmd.side, cmd.position_side, cmd.reduce_only):
         return None
-    key = position_key(c.account.account_id, c.inst.symbol, c.cmd.position_side)
-    position = c.state.positions.get(key)
-    size = position.qty if position else 0
-    reduces = (size > 0 and c.cmd.side == "SELL") or (size < 0 and c.cmd.side == "BUY")
-    return None if reduces else rejects.REDUCE_ONLY_REJECTED
+    account, symbol = c.account.account_id, c.inst.symbol
+    if reduce_only.over_closes(c.state, account, symbol, cmd.position_side, cmd.side, cmd.quantity):
+        return rejects.REDUCE_ONLY_REJECTED
+    return None
 
 
 def _margin_covers(

@@ -13,7 +13,7 @@ Rejected event; the order id counter only moves for accepted orders.
 
 import msgspec
 
-from binance_sandbox.core import order_checks, rejects
+from binance_sandbox.core import order_checks, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import (
     CancelAllOrders,
@@ -63,7 +63,12 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
     events: list[Event] = [OrderUpdated(order=copy(order), execution="NEW")]
     events += take_liquidity(state, instrument, order, outcome, ts)
     events += _settle_taker(state, order, outcome, ts)
-    return events
+    return events + reduce_only.trim(state, traders(order, outcome), order.symbol, ts)
+
+
+def traders(taker: Order, outcome: Outcome) -> set[int]:
+    """The accounts whose positions a match changed."""
+    return {taker.account_id} | {fill.maker_account_id for fill in outcome.fills}
 
 
 def take_liquidity(

@@ -1,0 +1,97 @@
+"""Reduce-only: an order that may only shrink a position, never open or flip one.
+
+A closing order is one sent with reduceOnly, or in hedge mode a SELL on the LONG side or a BUY
+on the SHORT side (their position side makes them reduce-only, FORMULAS §6.6). Two rules keep
+closing orders within the position they reduce:
+
+- a new closing order is refused (-2022) when it and the account's other open closing orders
+  on the same side would close more than the position holds;
+- after every trade, resting closing orders that would now over-close (the position shrank or
+  vanished through other orders) are expired, newest first — Binance's expiry reason 4.
+"""
+
+import msgspec
+
+from binance_sandbox.core.events import Event, OrderUpdated
+from binance_sandbox.core.orders import Order, Side
+from binance_sandbox.core.positions import PositionSide
+from binance_sandbox.core.state import ExchangeState, position_key
+
+_HEDGE_CLOSES = frozenset({("LONG", "SELL"), ("SHORT", "BUY")})
+
+
+def is_closing(side: Side, position_side: PositionSide, reduce_only: bool) -> bool:
+    return reduce_only or (position_side, side) in _HEDGE_CLOSES
+
+
+def reducible(
+    state: ExchangeState, account_id: int, symbol: str, position_side: PositionSide, side: Side
+) -> int:
+    """How much an order on `side` can close: the position's size in the opposite direction."""
+    position = state.positions.get(position_key(account_id, symbol, position_side))
+    size = position.qty if position else 0
+    return max(size, 0) if side == "SELL" else max(-size, 0)
+
+
+def pending(
+    state: ExchangeState, account_id: int, symbol: str, position_side: PositionSide, side: Side
+) -> int:
+    return sum(o.remaining for o in _closing_orders(state, account_id, symbol, position_side, side))
+
+
+def over_closes(
+    state: ExchangeState,
+    account_id: int,
+    symbol: str,
+    position_side: PositionSide,
+    side: Side,
+    qty: int,
+) -> bool:
+    already = pending(state, account_id, symbol, position_side, side)
+    return qty + already > reducible(state, account_id, symbol, position_side, side)
+
+
+def trim(state: ExchangeState, account_ids: set[int], symbol: str, ts: int) -> list[Event]:
+    """Expires resting closing orders that would over-close, newest first."""
+    events: list[Event] = []
+    for account_id in sorted(account_ids):
+        for position_side, side in _closing_sides(state, account_id, symbol):
+            allowed = reducible(state, account_id, symbol, position_side, side)
+            orders = _closing_orders(state, account_id, symbol, position_side, side)
+            total = sum(o.remaining for o in orders)
+            for order in sorted(orders, key=lambda o: -o.order_id):
+                if total <= allowed:
+                    break
+                total -= order.remaining
+                events.append(_expire(state, order, ts))
+    return events
+
+
+def _closing_sides(
+    state: ExchangeState, account_id: int, symbol: str
+) -> set[tuple[PositionSide, Side]]:
+    return {
+        (o.position_side, o.side)
+        for o in state.open_orders.values()
+        if (o.account_id, o.symbol) == (account_id, symbol)
+        and is_closing(o.side, o.position_side, o.reduce_only)
+    }
+
+
+def _closing_orders(
+    state: ExchangeState, account_id: int, symbol: str, position_side: PositionSide, side: Side
+) -> list[Order]:
+    return [
+        o
+        for o in state.open_orders.values()
+        if (o.account_id, o.symbol, o.position_side, o.side)
+        == (account_id, symbol, position_side, side)
+        and is_closing(o.side, o.position_side, o.reduce_only)
+    ]
+
+
+def _expire(state: ExchangeState, order: Order, ts: int) -> Event:
+    state.books[order.symbol].own_side(order.is_buy).remove(order.order_id, order.price)
+    del state.open_orders[order.order_id]
+    order.status, order.update_time = "EXPIRED", ts
+    return OrderUpdated(order=msgspec.structs.replace(order), execution="EXPIRED")
