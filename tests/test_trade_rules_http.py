@@ -322,3 +322,20 @@ def test_amending_below_the_executed_quantity_cancels(fresh: SandboxServer) -> N
     assert (canceled["status"], canceled["executedQty"]) == ("CANCELED", "0.010")
     refused = error_of(amend(seller, placed["orderId"], "0.020", "77900"))
     assert refused == (-2013, "Order does not exist.", 400)
+
+
+def test_self_trade_prevention_spans_a_trade_group(fresh: SandboxServer) -> None:
+    """Accounts of one tradeGroupId do not trade with each other under STP (Binance STP FAQ):
+    with the default EXPIRE_MAKER the resting order expires in match."""
+    maker, taker, outsider = Trader(fresh), Trader(fresh), Trader(fresh)
+    for trader in (maker, taker):
+        fresh.call("PUT", f"/accounts/{trader.name}/trade-group", {"tradeGroupId": 7})
+    config = taker.ok("GET", "/fapi/v1/accountConfig")
+    assert (config["tradeGroupId"], config["dualSidePosition"]) == (7, False)
+    resting = maker.limit("SELL", "77000").json()
+    assert outsider.limit("SELL", "77100").status_code == 200
+    bought = taker.ok("POST", "/fapi/v1/order", symbol="BTCUSDT", side="BUY", type="MARKET",
+                      quantity="0.010", newOrderRespType="RESULT")  # fmt: skip
+    assert (bought["status"], bought["avgPrice"]) == ("FILLED", "77100.00000")  # the outsider's
+    expired = maker.ok("GET", "/fapi/v1/order", symbol="BTCUSDT", orderId=resting["orderId"])
+    assert expired["status"] == "EXPIRED_IN_MATCH"

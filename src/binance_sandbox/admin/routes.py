@@ -16,7 +16,7 @@ from starlette.routing import Route
 from binance_sandbox.admin import views
 from binance_sandbox.admin.operations import AdminOperations, AdminRejected, bad_request
 from binance_sandbox.config.times import parse_duration_ms, parse_instant_ms
-from binance_sandbox.core.commands import SetOverload
+from binance_sandbox.core.commands import SetOverload, SetTradeGroup
 from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock_control import ClockControl, ClockError
@@ -141,6 +141,18 @@ async def _transfer(request: Request, ctx: AdminContext, *, deposit: bool) -> di
     }
 
 
+async def set_trade_group(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    """Self-trade prevention across accounts: accounts of one trade group never trade with
+    each other under an STP mode (Binance's tradeGroupId; -1 leaves the group)."""
+    body = await _body(request)
+    account = ctx.operations.account(request.path_params["ref"])
+    group = _field(body, "tradeGroupId")
+    if not isinstance(group, int) or isinstance(group, bool):
+        raise bad_request("tradeGroupId must be an integer (-1: none)")
+    await ctx.operations.submit(SetTradeGroup(account_id=account.account_id, trade_group_id=group))
+    return views.account_view(ctx.sequencer.exchange.state, account)
+
+
 async def list_transfers(request: Request, ctx: AdminContext) -> list[dict[str, Any]]:
     account = ctx.operations.account(request.path_params["ref"])
     return [views.transfer_view(transfer) for transfer in account.transfers]
@@ -215,6 +227,7 @@ def admin_routes() -> list[Route]:
         ("POST", "/accounts/{ref}/deposits", deposit),
         ("POST", "/accounts/{ref}/withdrawals", withdraw),
         ("GET", "/accounts/{ref}/transfers", list_transfers),
+        ("PUT", "/accounts/{ref}/trade-group", set_trade_group),
         ("GET", "/prices", show_prices),
         ("PUT", "/prices/{symbol}", set_price),
         ("GET", "/clock", show_clock),

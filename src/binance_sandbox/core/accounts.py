@@ -38,8 +38,14 @@ class Account(msgspec.Struct, kw_only=True):
     api_keys: list[str] = msgspec.field(default_factory=list)
     transfers: list[Transfer] = msgspec.field(default_factory=list)
     dual_side_position: bool = False  # hedge mode (LONG / SHORT positions)
+    trade_group_id: int = -1  # accounts of one group never trade with each other under STP
     maker_rate: int = 20_000  # commission per unit of notional, x 1e8: 0.0200 % (VIP 0)
     taker_rate: int = 50_000  # 0.0500 % (FORMULAS.md §8)
+
+    @property
+    def stp_group(self) -> int:
+        """The self-trade prevention scope: the trade group, or else the account alone."""
+        return self.trade_group_id if self.trade_group_id >= 0 else -self.account_id
 
     def balance(self, asset: str) -> int:
         return self.balances.get(asset, 0)

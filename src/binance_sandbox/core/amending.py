@@ -84,7 +84,7 @@ def _requeue(state: ExchangeState, order: Order, price: int, qty: int, ts: int) 
         limit=price,
         qty=order.remaining,
         time_in_force="GTC",  # an open order is GTC, GTD or non-crossing GTX: it rests
-        stp_group=order.account_id,
+        stp_group=state.accounts[order.account_id - 1].stp_group,
         stp_mode=order.stp_mode,
     )
     outcome = execute(book, taker)

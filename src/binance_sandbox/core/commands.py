@@ -138,6 +138,13 @@ class SetPositionMode(msgspec.Struct, tag="set_position_mode", frozen=True, kw_o
     dual_side_position: bool  # hedge mode
 
 
+class SetTradeGroup(msgspec.Struct, tag="set_trade_group", frozen=True, kw_only=True):
+    """Admin: put an account in a trade group (-1: none) for self-trade prevention."""
+
+    account_id: int
+    trade_group_id: int
+
+
 class SetOverload(msgspec.Struct, tag="set_overload", frozen=True, kw_only=True):
     """The admin switch for system-level protection: new orders are refused with -1008,
     reduce-only ones excepted."""
@@ -161,6 +168,7 @@ Command = (
     | FireOrderTimers
     | SetPositionMode
     | SetOverload
+    | SetTradeGroup
 )
 
 

@@ -89,6 +89,11 @@ class PositionModeChanged(msgspec.Struct, tag="position_mode_changed", frozen=Tr
     dual: bool
 
 
+class TradeGroupChanged(msgspec.Struct, tag="trade_group_changed", frozen=True, kw_only=True):
+    account_id: int
+    trade_group_id: int
+
+
 class OverloadChanged(msgspec.Struct, tag="overload_changed", frozen=True, kw_only=True):
     on: bool
 
@@ -104,4 +109,5 @@ Event = (
     | OrderUpdated
     | PositionModeChanged
     | OverloadChanged
+    | TradeGroupChanged
 )

@@ -22,6 +22,7 @@ from binance_sandbox.core.commands import (
     SetIndexPrices,
     SetOverload,
     SetPositionMode,
+    SetTradeGroup,
     Stamped,
     Withdraw,
 )
@@ -89,6 +90,8 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return trading.cancel_all_orders(state, ts, command)
         case SetPositionMode():
             return trading.set_position_mode(state, command)
+        case SetTradeGroup():
+            return wallets.set_trade_group(state, command)
         case SetOverload():
             state.overloaded = command.on
             return [OverloadChanged(on=command.on)]

@@ -54,7 +54,7 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
     if isinstance(price, Rejected):
         return [price]
     order = _new_order(state, seq, ts, cmd, price)
-    outcome = execute(state.books[cmd.symbol], _taker(order, cmd))
+    outcome = execute(state.books[cmd.symbol], _taker(order, cmd, account.stp_group))
     if outcome.ending == "REFUSED_FOK":
         return [rejects.FOK_REJECTED]
     if outcome.ending == "REFUSED_GTX":
@@ -146,7 +146,7 @@ def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: 
     )
 
 
-def _taker(order: Order, cmd: PlaceOrder) -> Taker:
+def _taker(order: Order, cmd: PlaceOrder, stp_group: int) -> Taker:
     return Taker(
         order_id=order.order_id,
         account_id=order.account_id,
@@ -154,7 +154,7 @@ def _taker(order: Order, cmd: PlaceOrder) -> Taker:
         limit=order.price if order.order_type == "LIMIT" else None,
         qty=order.orig_qty,
         time_in_force=cmd.time_in_force if order.order_type == "LIMIT" else "IOC",
-        stp_group=order.account_id,
+        stp_group=stp_group,
         stp_mode=order.stp_mode,
     )
 

@@ -2,13 +2,20 @@
 
 from binance_sandbox.core import rejects
 from binance_sandbox.core.accounts import Account, ApiKey, Transfer
-from binance_sandbox.core.commands import CreateAccount, CreateApiKey, Deposit, Withdraw
+from binance_sandbox.core.commands import (
+    CreateAccount,
+    CreateApiKey,
+    Deposit,
+    SetTradeGroup,
+    Withdraw,
+)
 from binance_sandbox.core.events import (
     AccountCreated,
     ApiKeyCreated,
     BalanceChanged,
     Event,
     Rejected,
+    TradeGroupChanged,
 )
 from binance_sandbox.core.key_derivation import derive_token
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
@@ -57,6 +64,17 @@ def create_api_key(state: ExchangeState, seq: int, ts: int, cmd: CreateApiKey) -
             read_only=key.read_only,
         )
     ]
+
+
+def set_trade_group(state: ExchangeState, cmd: SetTradeGroup) -> list[Event]:
+    """Orders placed from now on carry the new self-trade prevention scope."""
+    account = state.account(cmd.account_id)
+    if account is None:
+        return [rejects.unknown_account(cmd.account_id)]
+    if cmd.trade_group_id < -1:
+        return [rejects.malformed("tradeGroupId")]
+    account.trade_group_id = cmd.trade_group_id
+    return [TradeGroupChanged(account_id=cmd.account_id, trade_group_id=cmd.trade_group_id)]
 
 
 def deposit(state: ExchangeState, seq: int, ts: int, cmd: Deposit) -> list[Event]:

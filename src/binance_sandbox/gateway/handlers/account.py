@@ -83,6 +83,20 @@ def _asset_row(account: Account, asset: str) -> dict[str, Any]:
     }
 
 
+async def account_config(ctx: RequestContext) -> dict[str, Any]:
+    account = ctx.account()
+    return {
+        "feeTier": 0,
+        "canTrade": ctx.key is not None and ctx.key.key.can_trade,
+        "canDeposit": True,
+        "canWithdraw": True,
+        "dualSidePosition": account.dual_side_position,
+        "updateTime": 0,
+        "multiAssetsMargin": False,
+        "tradeGroupId": account.trade_group_id,
+    }
+
+
 ENDPOINTS = [
     Endpoint(
         "GET", "/fapi/v2/balance", Security.USER_DATA, fixed(5), balances,
@@ -91,6 +105,10 @@ ENDPOINTS = [
     Endpoint(
         "GET", "/fapi/v3/balance", Security.USER_DATA, fixed(5), balances,
         summary="Futures Account Balance V3",
+    ),
+    Endpoint(
+        "GET", "/fapi/v1/accountConfig", Security.USER_DATA, fixed(5), account_config,
+        summary="Futures Account Configuration",
     ),
     Endpoint(
         "GET", "/fapi/v3/account", Security.USER_DATA, fixed(5), account_information,
