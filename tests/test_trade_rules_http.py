@@ -19,6 +19,9 @@ from tests.support.signing import Credentials, signed_request
 from tests.support.wire import Error, error_of
 
 CONFIG = """
+[prices]
+interval_ms = 3600000  # hourly ticks: tests advance the clock by days
+
 [prices.pairs.BTCUSDT]
 source = "fixed"
 price = "77000"
@@ -339,3 +342,25 @@ def test_self_trade_prevention_spans_a_trade_group(fresh: SandboxServer) -> None
     assert (bought["status"], bought["avgPrice"]) == ("FILLED", "77100.00000")  # the outsider's
     expired = maker.ok("GET", "/fapi/v1/order", symbol="BTCUSDT", orderId=resting["orderId"])
     assert expired["status"] == "EXPIRED_IN_MATCH"
+
+
+def test_history_windows(fresh: SandboxServer) -> None:
+    """allOrders / userTrades: the last 7 days by default, at most 7 days per query."""
+    maker, taker = Trader(fresh), Trader(fresh)
+    placed = maker.limit("SELL", "77000").json()
+    taker.ok(
+        "POST", "/fapi/v1/order", symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.010"
+    )
+    assert len(maker.ok("GET", "/fapi/v1/allOrders", symbol="BTCUSDT")) == 1
+    fresh.call("POST", "/clock/advance", {"by": "8d"})
+    assert maker.ok("GET", "/fapi/v1/allOrders", symbol="BTCUSDT") == []
+    assert taker.ok("GET", "/fapi/v1/userTrades", symbol="BTCUSDT") == []
+    since = placed["updateTime"] - 1
+    found = maker.ok("GET", "/fapi/v1/allOrders", symbol="BTCUSDT", startTime=since)
+    assert [o["orderId"] for o in found] == [placed["orderId"]]
+    assert len(taker.ok("GET", "/fapi/v1/userTrades", symbol="BTCUSDT", fromId=1)) == 1
+    too_long = maker.error("GET", "/fapi/v1/allOrders", symbol="BTCUSDT", startTime=since,
+                           endTime=since + 8 * 86_400_000)  # fmt: skip
+    assert too_long == (-1127, "More than 168 hours between startTime and endTime.", 400)
+    combo = taker.error("GET", "/fapi/v1/userTrades", symbol="BTCUSDT", fromId=1, startTime=since)
+    assert combo == (-1128, "Combination of optional parameters invalid.", 400)

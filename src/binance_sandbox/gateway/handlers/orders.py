@@ -45,6 +45,9 @@ from binance_sandbox.gateway.handlers.order_views import (
 )
 from binance_sandbox.sequencer.sequencer import Applied
 
+WEEK_MS = 7 * 24 * 3_600_000
+ORDER_RETENTION_MS = 90 * 24 * 3_600_000  # allOrders: 3 months
+TRADE_RETENTION_MS = 183 * 24 * 3_600_000  # userTrades: 6 months
 PositionView = Callable[[Instrument, Position, int], dict[str, Any]]
 ORDER_REF = (
     params.symbol(required=True),
@@ -163,8 +166,10 @@ async def open_orders(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
-    start, end, limit = _window(ctx)
+    """Binance: at most 7 days between startTime and endTime, the last 7 days by default;
+    with orderId, orders from that id on; orders of the last 3 months only."""
     first = ctx.params.get("orderId", 0)
+    start, end, limit = _history_window(ctx, ORDER_RETENTION_MS, unbounded=bool(first))
     found = ctx.services.history.orders(
         ctx.account().account_id, ctx.instrument().symbol, first, start, end, 10**9
     )
@@ -173,8 +178,12 @@ async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 async def user_trades(ctx: RequestContext) -> list[dict[str, Any]]:
-    start, end, limit = _window(ctx)
+    """Binance: at most 7 days between startTime and endTime, the last 7 days by default;
+    fromId not with a time range (-1128); trades of the last 6 months only."""
     first = ctx.params.get("fromId", 0)
+    if "fromId" in ctx.params and ("startTime" in ctx.params or "endTime" in ctx.params):
+        raise errors.BinanceError(-1128, "Combination of optional parameters invalid.")
+    start, end, limit = _history_window(ctx, TRADE_RETENTION_MS, unbounded="fromId" in ctx.params)
     found = ctx.services.history.trades(
         ctx.account().account_id, ctx.instrument().symbol, first, start, end, 10**9
     )
@@ -282,6 +291,28 @@ def _window(ctx: RequestContext) -> tuple[int, int, int]:
     if start > end:
         raise errors.start_after_end()
     return start, end, ctx.params.get("limit", 500)
+
+
+def _history_window(
+    ctx: RequestContext, retention_ms: int, *, unbounded: bool
+) -> tuple[int, int, int]:
+    """[start, end] of a history query: both given (at most 7 days apart, else -1127), one
+    given (7 days from or to it), none (the last 7 days, or everything kept when the query
+    starts from an id); never older than the retention."""
+    now = ctx.now_ms()
+    start, end = ctx.params.get("startTime"), ctx.params.get("endTime")
+    if start is not None and end is not None:
+        if start > end:
+            raise errors.start_after_end()
+        if end - start > WEEK_MS:
+            raise errors.lookup_interval_too_big(7 * 24)
+    elif start is not None:
+        end = start + WEEK_MS
+    elif end is not None:
+        start = end - WEEK_MS
+    else:
+        start, end = (0 if unbounded else now - WEEK_MS), now
+    return max(start, now - retention_ms), end, ctx.params.get("limit", 500)
 
 
 def _rate(rate_1e8: int) -> str:
