@@ -27,6 +27,7 @@ class Position(msgspec.Struct, kw_only=True):
     qty: int = 0  # signed, in steps
     entry_price: int = 0  # at AMOUNT_DECIMALS; 0 when flat
     realized_pnl: int = 0  # cumulative, at AMOUNT_DECIMALS
+    opening_fees: int = 0  # commission paid opening what is held now, at AMOUNT_DECIMALS
     update_time: int = 0
 
 
@@ -69,6 +70,29 @@ def _increase(position: Position, signed_qty: int, fill_price_8: int) -> None:
     cost = old * position.entry_price + added * fill_price_8
     position.entry_price = div_half_up(cost, old + added)
     position.qty += signed_qty
+
+
+def charge_opening_fee(position: Position, fill: FillResult, qty: int, commission: int) -> None:
+    """Keeps `opening_fees` for the break-even price: the share of a fill's commission that
+    opened what the position holds; closing releases fees in proportion to what it closes."""
+    before = abs(position.qty) + fill.closed - (qty - fill.closed)  # size before this fill
+    if fill.closed == 0:
+        position.opening_fees += commission
+    elif fill.closed < qty:  # flipped: only the excess opened the new side
+        position.opening_fees = div_half_up(commission * (qty - fill.closed), qty)
+    elif before:
+        position.opening_fees = div_half_up(position.opening_fees * abs(position.qty), before)
+    if position.qty == 0:
+        position.opening_fees = 0
+
+
+def break_even_price(position: Position, qty_decimals: int) -> int:
+    """Entry price moved by the opening commission per unit held (FORMULAS §5): up for a long,
+    down for a short; Binance's observed BEP = EP x 1.0002 at a 0.02 % fee."""
+    if position.qty == 0:
+        return 0
+    per_unit = div_half_up(position.opening_fees * 10**qty_decimals, abs(position.qty))
+    return position.entry_price + (per_unit if position.qty > 0 else -per_unit)
 
 
 def unrealized_pnl(position: Position, mark_price_8: int, qty_decimals: int) -> int:

@@ -34,7 +34,7 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.key_derivation import derive_token
 from binance_sandbox.core.matching import Fill, Outcome, Taker, execute
 from binance_sandbox.core.orders import Order
-from binance_sandbox.core.positions import Position, apply_fill, price_8
+from binance_sandbox.core.positions import Position, apply_fill, charge_opening_fee, price_8
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState, position_key
 
@@ -189,9 +189,11 @@ def _fill_side(
     position = _position(state, order)
     signed = fill.qty if order.is_buy else -fill.qty
     fill_price_8 = price_8(fill.price, instrument.price_decimals)
-    pnl = apply_fill(position, signed, fill_price_8, instrument.qty_decimals, ts).realized_pnl
+    result = apply_fill(position, signed, fill_price_8, instrument.qty_decimals, ts)
+    pnl = result.realized_pnl
     account = state.accounts[order.account_id - 1]
     commission = _commission(account, instrument, fill, is_maker=is_maker)
+    charge_opening_fee(position, result, fill.qty, commission)
     trade = Trade(
         trade_id=trade_id,
         price=fill.price,

@@ -9,7 +9,7 @@ from typing import Any
 from binance_sandbox.core.fixed import format_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
-from binance_sandbox.core.positions import Position, unrealized_pnl
+from binance_sandbox.core.positions import Position, break_even_price, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.render import ZERO, amount, price, quantity
 from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
@@ -112,7 +112,9 @@ def normalized(value: int) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def position_view(instrument: Instrument, position: Position, mark: int) -> dict[str, Any]:
+def position_view(
+    instrument: Instrument, position: Position, mark: int, bids: int, asks: int
+) -> dict[str, Any]:
     """Position Information V3; margins are zero until the risk issue (no leverage model yet)."""
     return {
         "symbol": position.symbol,
@@ -128,13 +130,15 @@ def position_view(instrument: Instrument, position: Position, mark: int) -> dict
         "positionInitialMargin": ZERO,
         "openOrderInitialMargin": ZERO,
         "adl": 0,
-        "bidNotional": "0",
-        "askNotional": "0",
+        "bidNotional": _open_notional(bids),
+        "askNotional": _open_notional(asks),
         "updateTime": position.update_time,
     }
 
 
-def position_view_v2(instrument: Instrument, position: Position, mark: int) -> dict[str, Any]:
+def position_view_v2(
+    instrument: Instrument, position: Position, mark: int, bids: int, asks: int
+) -> dict[str, Any]:
     """Position Information V2 (cross margin at the default 20x until the risk issue)."""
     return {
         "symbol": position.symbol,
@@ -158,7 +162,7 @@ def _position_figures(instrument: Instrument, position: Position, mark: int) -> 
     return {
         "positionAmt": quantity(instrument, position.qty),
         "entryPrice": normalized(position.entry_price),
-        "breakEvenPrice": normalized(position.entry_price),
+        "breakEvenPrice": normalized(break_even_price(position, instrument.qty_decimals)),
         "markPrice": amount(mark),
         "unRealizedProfit": amount(unrealized_pnl(position, mark, instrument.qty_decimals)),
     }
@@ -166,3 +170,8 @@ def _position_figures(instrument: Instrument, position: Position, mark: int) -> 
 
 def _notional(instrument: Instrument, position: Position, mark: int) -> str:
     return amount(div_half_up(position.qty * mark, 10**instrument.qty_decimals))
+
+
+def _open_notional(value: int) -> str:
+    """The open orders' notional on one side; Binance prints none as "0"."""
+    return normalized(value) if value else "0"

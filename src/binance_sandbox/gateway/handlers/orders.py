@@ -22,6 +22,7 @@ from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position
+from binance_sandbox.core.state import position_key
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import (
@@ -48,7 +49,7 @@ from binance_sandbox.sequencer.sequencer import Applied
 WEEK_MS = 7 * 24 * 3_600_000
 ORDER_RETENTION_MS = 90 * 24 * 3_600_000  # allOrders: 3 months
 TRADE_RETENTION_MS = 183 * 24 * 3_600_000  # userTrades: 6 months
-PositionView = Callable[[Instrument, Position, int], dict[str, Any]]
+PositionView = Callable[[Instrument, Position, int, int, int], dict[str, Any]]
 ORDER_REF = (
     params.symbol(required=True),
     params.integer("orderId", minimum=1),
@@ -202,18 +203,35 @@ async def position_risk_v2(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 def _positions(ctx: RequestContext, view: PositionView) -> list[dict[str, Any]]:
+    """Every position the account holds or has open orders for (Binance: "positions of all
+    symbols user had position/open orders are returned"), with the open orders' notionals."""
     account = ctx.account().account_id
     wanted = ctx.optional_instrument()
-    rows = []
-    for position in ctx.state.positions.values():
-        if position.account_id != account or position.qty == 0:
+    rows: dict[str, Position] = {
+        key: p for key, p in ctx.state.positions.items() if p.account_id == account and p.qty
+    }
+    notionals: dict[str, list[int]] = {}
+    for order in ctx.state.open_orders.values():
+        if order.account_id != account:
             continue
-        if wanted is not None and position.symbol != wanted.symbol:
-            continue
-        instrument = ctx.state.instruments[position.symbol]
-        mark = ctx.state.mark_price(instrument) or 0
-        rows.append(view(instrument, position, mark))
-    return rows
+        key = position_key(account, order.symbol, order.position_side)
+        rows.setdefault(key, Position(account_id=account, symbol=order.symbol,
+                                      side=order.position_side))  # fmt: skip
+        instrument = ctx.state.instruments[order.symbol]
+        notional = order_checks.order_notional_8(
+            ctx.state, instrument, order.remaining, order.price
+        )
+        notionals.setdefault(key, [0, 0])[0 if order.is_buy else 1] += notional or 0
+    return [
+        view(
+            ctx.state.instruments[p.symbol],
+            p,
+            ctx.state.mark_price(ctx.state.instruments[p.symbol]) or 0,
+            *notionals.get(key, [0, 0]),
+        )
+        for key, p in sorted(rows.items())
+        if wanted is None or p.symbol == wanted.symbol
+    ]
 
 
 async def commission_rate(ctx: RequestContext) -> dict[str, Any]:

@@ -1,0 +1,58 @@
+"""What the real-client trading tests share: the prices they trade at, the second account that
+rests the other side, and the Binance answers they expect.
+
+The market has no liquidity of its own, so a MARKET order needs a resting order from another
+account: `maker_key` creates one ("maker", 10,000 USDT) per server. The index price follows a
+random walk; `pin_price` sets it right before an order so limit prices stay inside
+PERCENT_PRICE (±5 %) and the fill price is the maker's.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from tests.support.server import SandboxServer
+
+SYMBOL = "BTCUSDT"
+INDEX = "77000"
+QTY = "0.010"  # 770 USDT at the index: above MIN_NOTIONAL (50)
+AWAY = "74690.00"  # 3 % under the index: a BUY there rests
+MAKER_PRICE = "77000.00"  # the maker's SELL, which the client's MARKET BUY takes
+
+# A symbol that no other test touches, for an account with an open order and no position.
+QUIET_SYMBOL = "ETHUSDT"
+QUIET_INDEX = "2900"
+QUIET_AWAY = "2800.00"  # 3.4 % under; 28 USDT >= ETHUSDT's MIN_NOTIONAL (20)
+
+MAKER_RATE = Decimal("0.0002")
+TAKER_RATE = Decimal("0.0005")
+
+TOO_MANY_DECIMALS = "0.0101"  # BTCUSDT takes 3 quantity decimals: -1111
+OFF_TICK = "74690.05"  # BTCUSDT's tick is 0.10: -4014
+UNKNOWN_ORDER_ID = 987_654_321
+
+UNKNOWN_ORDER_SENT = (-2011, "Unknown order sent.")
+ORDER_DOES_NOT_EXIST = (-2013, "Order does not exist.")
+PRECISION = (-1111, "Precision is over the maximum defined for this asset.")
+NOT_ON_TICK = (-4014, "Price not increased by tick size.")
+
+
+def maker_key(server: SandboxServer) -> dict[str, Any]:
+    """A second account with its own HMAC key and 10,000 USDT: the resting side."""
+    server.call("POST", "/accounts", {"name": "maker"})
+    server.call("POST", "/accounts/maker/deposits", {"asset": "USDT", "amount": "10000"})
+    created: dict[str, Any] = server.call("POST", "/accounts/maker/keys", {"type": "hmac"})
+    return created
+
+
+def pin_price(server: SandboxServer, symbol: str = SYMBOL, price: str = INDEX) -> None:
+    """The index (= mark) price of `symbol`'s pair, set now."""
+    server.call("PUT", f"/prices/{symbol}", {"price": price})
+
+
+def commission(price: str, qty: str, rate: Decimal) -> Decimal:
+    return Decimal(price) * Decimal(qty) * rate
+
+
+def taker_break_even() -> Decimal:
+    """Binance's break-even of a long opened by a taker fill: entry + fee per unit."""
+    return Decimal(MAKER_PRICE) + commission(MAKER_PRICE, QTY, TAKER_RATE) / Decimal(QTY)
