@@ -603,6 +603,7 @@ def test_reduce_only_in_the_positions_direction_is_2022_and_against_it_reduces()
         qty=6,
         entry_price=MARK,
         realized_pnl=usd("4"),
+        opening_fees=usd("0.231"),  # the commission share of what is still held
         update_time=T0,
     )
 
@@ -693,11 +694,13 @@ def test_market_order_fills_a_resting_limit_of_another_account() -> None:
         "USDT",
     )
     assert sim.position(1) == Position(
-        account_id=1, symbol=BTC, side="BOTH", qty=-500, entry_price=MARK, update_time=T0 + 5
-    )
+        account_id=1, symbol=BTC, side="BOTH", qty=-500, entry_price=MARK,
+        opening_fees=usd("7.7"), update_time=T0 + 5,
+    )  # fmt: skip
     assert sim.position(2) == Position(
-        account_id=2, symbol=BTC, side="BOTH", qty=500, entry_price=MARK, update_time=T0 + 5
-    )
+        account_id=2, symbol=BTC, side="BOTH", qty=500, entry_price=MARK,
+        opening_fees=usd("19.25"), update_time=T0 + 5,
+    )  # fmt: skip
     assert (sim.wallet(1), sim.wallet(2), sim.wallet(3)) == (
         usd("99992.3"),
         usd("99980.75"),
@@ -745,8 +748,9 @@ def test_a_sweep_over_several_makers_gives_each_fill_its_own_trade_id() -> None:
     ]
     # entry = (0.3 x 77000 + 0.1 x 77100) / 0.4 = 77025
     assert sim.position(2) == Position(
-        account_id=2, symbol=BTC, side="BOTH", qty=400, entry_price=77_025 * USD, update_time=T0
-    )
+        account_id=2, symbol=BTC, side="BOTH", qty=400, entry_price=77_025 * USD,
+        opening_fees=usd("15.405"), update_time=T0,
+    )  # fmt: skip
     assert sim.book() == ([], [(px("77100"), 3, 200)])
 
 
@@ -1009,6 +1013,7 @@ def test_a_flip_realizes_the_closed_part_and_opens_the_rest_at_the_fill_price() 
         qty=-300,
         entry_price=78_000 * USD,
         realized_pnl=usd("500"),
+        opening_fees=usd("11.7"),  # the excess's share of the flipping fill's commission
         update_time=T0,
     )
     position_3 = sim.position(3)
