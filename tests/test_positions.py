@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from binance_sandbox.core.positions import Position, apply_fill, price_8, unrealized_pnl
+from binance_sandbox.core.positions import (
+    Position,
+    apply_fill,
+    break_even_price,
+    charge_opening_fee,
+    price_8,
+    unrealized_pnl,
+)
 from binance_sandbox.core.rounding import div_half_up
 
 QTY_DECIMALS = 3  # BTCUSDT: step 0.001
@@ -105,3 +112,18 @@ def test_realized_plus_unrealized_equals_the_cash_moved(
     # each fill's PnL and the entry average round once; bound the drift they can add
     tolerance = len(sequence) * (1 + abs(position.qty)) + 1
     assert abs(total * 10**QTY_DECIMALS - exact_total) <= tolerance * 10**QTY_DECIMALS
+
+
+def test_break_even_price_matches_a_real_binance_position() -> None:
+    """samples/rest_positionRisk_v2_real_2023-11-12_issue.json: a long of 0.003 BTCUSDT with
+    entryPrice 37140.0 shows breakEvenPrice 37147.428 — entry plus the 0.02 % opening fee per
+    unit. The fee share leaves with what is closed."""
+    position = fresh()
+    ticks = 371400  # 37140.0 at the 0.1-tick scale of this test
+    result = apply_fill(position, 3, price_8(ticks, PRICE_DECIMALS), QTY_DECIMALS, 0)
+    fee = 3 * price_8(ticks, PRICE_DECIMALS) * 20_000 // 10**8 // 10**QTY_DECIMALS  # 0.02 %
+    charge_opening_fee(position, result, 3, fee)
+    assert break_even_price(position, QTY_DECIMALS) == 37147_42800000
+    closing = apply_fill(position, -2, price_8(ticks, PRICE_DECIMALS), QTY_DECIMALS, 0)
+    charge_opening_fee(position, closing, 2, 0)
+    assert break_even_price(position, QTY_DECIMALS) == 37147_42800000  # same per unit
