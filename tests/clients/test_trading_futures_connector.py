@@ -149,3 +149,101 @@ def test_query_of_an_unknown_order(client: UMFutures) -> None:
     with pytest.raises(ClientError) as refused:
         client.query_order(ts.SYMBOL, orderId=ts.UNKNOWN_ORDER_ID)
     assert (refused.value.error_code, refused.value.error_message) == ts.ORDER_DOES_NOT_EXIST
+
+
+def limit_buy(client: UMFutures, **extra: str) -> Any:
+    return client.new_order(
+        ts.SYMBOL, "BUY", "LIMIT", timeInForce="GTC", quantity=ts.QTY, price=ts.AWAY, **extra
+    )
+
+
+def cancel_if_open(client: UMFutures, order_ids: list[int]) -> None:
+    open_ids = {o["orderId"] for o in client.get_orders(symbol=ts.SYMBOL)}
+    for order_id in open_ids.intersection(order_ids):
+        client.cancel_order(ts.SYMBOL, orderId=order_id)
+
+
+def modify_history(client: UMFutures, **reference: Any) -> Any:
+    """The connector has no method for Get Order Modify History: its own signed call."""
+    return client.sign_request("GET", "/fapi/v1/orderAmendment", {"symbol": ts.SYMBOL, **reference})
+
+
+def test_modify_a_resting_limit_order(sandbox: Sandbox, client: UMFutures) -> None:
+    ts.pin_price(sandbox.server)
+    placed = limit_buy(client, newClientOrderId="connector-amend-1")
+    order_id = placed["orderId"]
+    try:
+        amended = client.modify_order(
+            ts.SYMBOL, "BUY", ts.AMENDED_QTY, ts.AMENDED_PRICE,
+            origClientOrderId="connector-amend-1",
+        )  # fmt: skip
+        queried = client.query_order(ts.SYMBOL, orderId=order_id)
+        by_id = modify_history(client, orderId=order_id)
+        by_client_id = modify_history(client, origClientOrderId="connector-amend-1")
+    finally:
+        cancel_if_open(client, [order_id])
+    assert (amended["orderId"], amended["clientOrderId"]) == (order_id, "connector-amend-1")
+    assert (amended["status"], amended["type"], amended["side"]) == ("NEW", "LIMIT", "BUY")
+    assert (amended["price"], amended["origQty"]) == (ts.AMENDED_PRICE, ts.AMENDED_QTY)
+    assert queried["status"] == "NEW"
+    assert (queried["price"], queried["origQty"]) == (ts.AMENDED_PRICE, ts.AMENDED_QTY)
+    assert queried["updateTime"] == amended["updateTime"]
+
+    (record,) = by_id
+    assert by_client_id == by_id
+    assert (record["symbol"], record["pair"], record["orderId"]) == (ts.SYMBOL, ts.SYMBOL, order_id)
+    assert record["clientOrderId"] == "connector-amend-1"
+    assert record["time"] == amended["updateTime"]
+    assert record["amendment"] == ts.AMENDMENT
+
+
+def test_modify_that_changes_nothing(sandbox: Sandbox, client: UMFutures) -> None:
+    ts.pin_price(sandbox.server)
+    placed = limit_buy(client)
+    order_id = placed["orderId"]
+    try:
+        with pytest.raises(ClientError) as refused:
+            client.modify_order(ts.SYMBOL, "BUY", ts.QTY, ts.AWAY, orderId=order_id)
+        kept = client.query_order(ts.SYMBOL, orderId=order_id)
+        history = modify_history(client, orderId=order_id)
+    finally:
+        cancel_if_open(client, [order_id])
+    assert (refused.value.error_code, refused.value.error_message) == ts.NO_NEED_TO_MODIFY
+    assert refused.value.status_code == 400
+    assert (kept["status"], kept["price"], kept["origQty"]) == ("NEW", ts.AWAY, ts.QTY)
+    assert kept["updateTime"] == placed["updateTime"]
+    assert history == []
+
+
+def test_modify_of_an_unknown_order(client: UMFutures) -> None:
+    with pytest.raises(ClientError) as refused:
+        client.modify_order(ts.SYMBOL, "BUY", ts.QTY, ts.AWAY, orderId=ts.UNKNOWN_ORDER_ID)
+    assert (refused.value.error_code, refused.value.error_message) == ts.ORDER_DOES_NOT_EXIST
+
+
+def test_batch_place_with_an_invalid_item_then_batch_cancel(
+    sandbox: Sandbox, client: UMFutures
+) -> None:
+    """Both answers are Binance's lists as they are: each item an order or its {"code", "msg"}."""
+    ts.pin_price(sandbox.server)
+    items = ts.batch_limit_buys(ts.BATCH_PRICES[0], ts.OFF_TICK, ts.BATCH_PRICES[1])
+    first, refused, last = client.new_batch_order(items)
+    order_ids = [o["orderId"] for o in (first, last) if "orderId" in o]
+    try:
+        resting = {o["orderId"]: o["price"] for o in client.get_orders(symbol=ts.SYMBOL)}
+        canceled = client.cancel_batch_order(ts.SYMBOL, [*order_ids, ts.UNKNOWN_ORDER_ID], None)
+    finally:
+        cancel_if_open(client, order_ids)
+    assert refused == ts.error_item(ts.NOT_ON_TICK)
+    assert [(o["status"], o["price"], o["origQty"]) for o in (first, last)] == [
+        ("NEW", price, ts.QTY) for price in ts.BATCH_PRICES
+    ]
+    assert [resting.get(i) for i in order_ids] == list(ts.BATCH_PRICES)
+    assert ts.OFF_TICK not in resting.values()
+
+    *done, unknown = canceled
+    assert [(o["orderId"], o["status"]) for o in done] == [(i, "CANCELED") for i in order_ids]
+    assert unknown == ts.error_item(ts.UNKNOWN_ORDER_SENT)
+    for order_id in order_ids:
+        assert client.query_order(ts.SYMBOL, orderId=order_id)["status"] == "CANCELED"
+    assert not set(order_ids) & {o["orderId"] for o in client.get_orders(symbol=ts.SYMBOL)}

@@ -168,3 +168,105 @@ def test_query_of_an_unknown_order(client: Client) -> None:
     with pytest.raises(BinanceAPIException) as refused:
         client.futures_get_order(symbol=ts.SYMBOL, orderId=ts.UNKNOWN_ORDER_ID)
     assert (refused.value.code, refused.value.message) == ts.ORDER_DOES_NOT_EXIST
+
+
+def cancel_if_open(client: Client, order_ids: list[int]) -> None:
+    open_ids = {o["orderId"] for o in client.futures_get_open_orders(symbol=ts.SYMBOL)}
+    for order_id in open_ids.intersection(order_ids):
+        client.futures_cancel_order(symbol=ts.SYMBOL, orderId=order_id)
+
+
+def test_modify_a_resting_limit_order(sandbox: Sandbox, client: Client) -> None:
+    ts.pin_price(sandbox.server)
+    placed = limit_buy(client)
+    order_id = placed["orderId"]
+    try:
+        amended = client.futures_modify_order(
+            symbol=ts.SYMBOL, side="BUY", orderId=order_id,
+            quantity=ts.AMENDED_QTY, price=ts.AMENDED_PRICE,
+        )  # fmt: skip
+        queried = client.futures_get_order(symbol=ts.SYMBOL, orderId=order_id)
+        history = client.futures_v1_get_order_amendment(symbol=ts.SYMBOL, orderId=order_id)
+    finally:
+        cancel_if_open(client, [order_id])
+    assert (amended["orderId"], amended["clientOrderId"]) == (order_id, placed["clientOrderId"])
+    assert (amended["status"], amended["type"], amended["side"]) == ("NEW", "LIMIT", "BUY")
+    assert (amended["price"], amended["origQty"]) == (ts.AMENDED_PRICE, ts.AMENDED_QTY)
+    assert queried["status"] == "NEW"
+    assert (queried["price"], queried["origQty"]) == (ts.AMENDED_PRICE, ts.AMENDED_QTY)
+    assert queried["updateTime"] == amended["updateTime"]
+
+    (record,) = history
+    assert (record["symbol"], record["pair"], record["orderId"]) == (ts.SYMBOL, ts.SYMBOL, order_id)
+    assert record["clientOrderId"] == placed["clientOrderId"]
+    assert record["time"] == amended["updateTime"]
+    assert isinstance(record["amendmentId"], int)
+    assert record["amendment"] == ts.AMENDMENT
+
+
+def test_modify_that_changes_nothing(sandbox: Sandbox, client: Client) -> None:
+    ts.pin_price(sandbox.server)
+    placed = limit_buy(client)
+    order_id = placed["orderId"]
+    try:
+        with pytest.raises(BinanceAPIException) as refused:
+            client.futures_modify_order(
+                symbol=ts.SYMBOL, side="BUY", orderId=order_id, quantity=ts.QTY, price=ts.AWAY
+            )
+        kept = client.futures_get_order(symbol=ts.SYMBOL, orderId=order_id)
+        history = client.futures_v1_get_order_amendment(symbol=ts.SYMBOL, orderId=order_id)
+    finally:
+        cancel_if_open(client, [order_id])
+    assert (refused.value.code, refused.value.message) == ts.NO_NEED_TO_MODIFY
+    assert refused.value.status_code == 400
+    assert (kept["status"], kept["price"], kept["origQty"]) == ("NEW", ts.AWAY, ts.QTY)
+    assert kept["updateTime"] == placed["updateTime"]
+    assert history == []
+
+
+def test_modify_of_an_unknown_order(client: Client) -> None:
+    with pytest.raises(BinanceAPIException) as refused:
+        client.futures_modify_order(
+            symbol=ts.SYMBOL, side="BUY", orderId=ts.UNKNOWN_ORDER_ID,
+            quantity=ts.QTY, price=ts.AWAY,
+        )  # fmt: skip
+    assert (refused.value.code, refused.value.message) == ts.ORDER_DOES_NOT_EXIST
+
+
+def test_batch_place_with_an_invalid_item(sandbox: Sandbox, client: Client) -> None:
+    """The answer is Binance's list as is: each item an order or its {"code", "msg"}."""
+    ts.pin_price(sandbox.server)
+    items = ts.batch_limit_buys(ts.BATCH_PRICES[0], ts.OFF_TICK, ts.BATCH_PRICES[1])
+    first, refused, last = client.futures_place_batch_order(batchOrders=items)
+    placed = [o for o in (first, last) if "orderId" in o]
+    try:
+        open_orders = client.futures_get_open_orders(symbol=ts.SYMBOL)
+    finally:
+        cancel_if_open(client, [o["orderId"] for o in placed])
+    assert refused == ts.error_item(ts.NOT_ON_TICK)
+    assert [(o["status"], o["price"], o["origQty"]) for o in (first, last)] == [
+        ("NEW", price, ts.QTY) for price in ts.BATCH_PRICES
+    ]
+    # python-binance gives every item without one a newClientOrderId of its own
+    assert all(item["newClientOrderId"].startswith("x-") for item in items)
+    assert [o["clientOrderId"] for o in (first, last)] == [
+        items[0]["newClientOrderId"], items[2]["newClientOrderId"]
+    ]  # fmt: skip
+    resting = {o["orderId"]: o["price"] for o in open_orders}
+    assert {o["orderId"]: resting.get(o["orderId"]) for o in placed} == {
+        first["orderId"]: ts.BATCH_PRICES[0], last["orderId"]: ts.BATCH_PRICES[1]
+    }  # fmt: skip
+    assert ts.OFF_TICK not in resting.values()
+
+
+def test_batch_cancel(sandbox: Sandbox, client: Client) -> None:
+    ts.pin_price(sandbox.server)
+    placed = client.futures_place_batch_order(batchOrders=ts.batch_limit_buys(*ts.BATCH_PRICES))
+    order_ids = [o["orderId"] for o in placed]
+    try:
+        canceled = client.futures_cancel_orders(symbol=ts.SYMBOL, orderidlist=order_ids)
+    finally:
+        cancel_if_open(client, order_ids)
+    assert [(o["orderId"], o["status"]) for o in canceled] == [(i, "CANCELED") for i in order_ids]
+    for order_id in order_ids:
+        assert client.futures_get_order(symbol=ts.SYMBOL, orderId=order_id)["status"] == "CANCELED"

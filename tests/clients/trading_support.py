@@ -30,10 +30,35 @@ TOO_MANY_DECIMALS = "0.0101"  # BTCUSDT takes 3 quantity decimals: -1111
 OFF_TICK = "74690.05"  # BTCUSDT's tick is 0.10: -4014
 UNKNOWN_ORDER_ID = 987_654_321
 
+# Modify Order (PUT /fapi/v1/order) moves the resting BUY at AWAY here; both stay inside
+# PERCENT_PRICE and under the index, so the amended order rests again.
+AMENDED_PRICE = "74600.00"
+AMENDED_QTY = "0.020"
+# Place Multiple Orders: two valid BUYs that rest, around one item off the tick (-4014).
+BATCH_PRICES = ("74500.00", "74400.00")
+
 UNKNOWN_ORDER_SENT = (-2011, "Unknown order sent.")
 ORDER_DOES_NOT_EXIST = (-2013, "Order does not exist.")
 PRECISION = (-1111, "Precision is over the maximum defined for this asset.")
 NOT_ON_TICK = (-4014, "Price not increased by tick size.")
+NO_NEED_TO_MODIFY = (-5027, "No need to modify the order.")
+
+
+# GET /fapi/v1/orderAmendment's `amendment` for the one accepted AWAY/QTY -> AMENDED_* change.
+AMENDMENT = {
+    "price": {"before": AWAY, "after": AMENDED_PRICE},
+    "origQty": {"before": QTY, "after": AMENDED_QTY},
+    "count": 1,
+}
+
+
+def batch_limit_buys(*prices: str) -> list[dict[str, str]]:
+    """Place Multiple Orders items as Binance documents them: one GTC LIMIT BUY of QTY per price."""
+    return [
+        {"symbol": SYMBOL, "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+         "quantity": QTY, "price": price}
+        for price in prices
+    ]  # fmt: skip
 
 
 def maker_key(server: SandboxServer) -> dict[str, Any]:
@@ -47,6 +72,12 @@ def maker_key(server: SandboxServer) -> dict[str, Any]:
 def pin_price(server: SandboxServer, symbol: str = SYMBOL, price: str = INDEX) -> None:
     """The index (= mark) price of `symbol`'s pair, set now."""
     server.call("PUT", f"/prices/{symbol}", {"price": price})
+
+
+def error_item(error: tuple[int, str]) -> dict[str, Any]:
+    """A refused item of a batch answer: Binance's {"code", "msg"} in the item's place."""
+    code, msg = error
+    return {"code": code, "msg": msg}
 
 
 def commission(price: str, qty: str, rate: Decimal) -> Decimal:

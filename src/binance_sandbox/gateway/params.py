@@ -39,6 +39,7 @@ class Param:
     minimum: int | None = None
     maximum: int | None = None
     default: str | None = None
+    aliases: tuple[str, ...] = ()  # other spellings Binance accepts (ccxt sends "orderidlist")
     convert: Converter = field(default=lambda name, value: value, compare=False, repr=False)
 
     def parse(self, raw: str) -> Any:
@@ -72,7 +73,14 @@ def integer(
 
     shown_default = None if default is None else str(default)
     return Param(
-        name, "integer", required, description, (), minimum, maximum, shown_default, convert
+        name,
+        "integer",
+        required,
+        description,
+        minimum=minimum,
+        maximum=maximum,
+        default=shown_default,
+        convert=convert,
     )
 
 
@@ -145,7 +153,13 @@ def json_objects(name: str, max_items: int, required: bool = False, description:
     return Param(name, "json", required, shown, convert=convert)
 
 
-def long_list(name: str, max_items: int, required: bool = False, description: str = "") -> Param:
+def long_list(
+    name: str,
+    max_items: int,
+    required: bool = False,
+    description: str = "",
+    aliases: tuple[str, ...] = (),
+) -> Param:
     """A JSON array of integers, Binance's LIST<LONG> (`orderIdList`): `[159856286502]`.
 
     Not JSON, not an array, or an element that is not a 64-bit integer (strings such as
@@ -164,10 +178,16 @@ def long_list(name: str, max_items: int, required: bool = False, description: st
         return items
 
     shown = description or f"JSON array of at most {max_items} integers."
-    return Param(name, "json", required, shown, convert=convert)
+    return Param(name, "json", required, shown, aliases=aliases, convert=convert)
 
 
-def string_list(name: str, max_items: int, required: bool = False, description: str = "") -> Param:
+def string_list(
+    name: str,
+    max_items: int,
+    required: bool = False,
+    description: str = "",
+    aliases: tuple[str, ...] = (),
+) -> Param:
     """A JSON array of strings (`origClientOrderIdList`): other elements -1130, more than
     `max_items` -4032, as for `long_list`."""
 
@@ -180,7 +200,7 @@ def string_list(name: str, max_items: int, required: bool = False, description: 
         return items
 
     shown = description or f"JSON array of at most {max_items} strings."
-    return Param(name, "json", required, shown, convert=convert)
+    return Param(name, "json", required, shown, aliases=aliases, convert=convert)
 
 
 def _json_array(param: str, raw: str) -> list[Any]:

@@ -21,6 +21,8 @@ def validate_params(declared: Iterable[Param], values: Mapping[str, str]) -> dic
     params: dict[str, Any] = {}
     for param in declared:
         raw = values.get(param.name)
+        for alias in param.aliases:
+            raw = values.get(alias) if raw is None else raw
         if raw is None:
             if param.required:
                 raise errors.mandatory(param.name)

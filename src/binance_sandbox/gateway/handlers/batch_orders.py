@@ -106,7 +106,10 @@ ENDPOINTS = [
              (params.json_objects("batchOrders", 5, required=True),),
              summary="Modify Multiple Orders", orders=5),
     Endpoint("DELETE", "/fapi/v1/batchOrders", Security.TRADE, fixed(1), cancel_batch,
-             (params.symbol(required=True), params.long_list("orderIdList", 10),
-              params.string_list("origClientOrderIdList", 10)),
+             (params.symbol(required=True),
+              # ccxt and python-binance send these names in lower case; Binance takes both
+              params.long_list("orderIdList", 10, aliases=("orderidlist",)),
+              params.string_list("origClientOrderIdList", 10,
+                                 aliases=("origclientorderidlist",))),
              summary="Cancel Multiple Orders"),
 ]  # fmt: skip
