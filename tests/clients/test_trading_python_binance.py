@@ -91,30 +91,16 @@ def test_the_trade_in_both_accounts_user_trades(
 ) -> None:
     (bought,) = client.futures_account_trades(symbol=ts.SYMBOL, orderId=fill["taker"]["orderId"])
     (sold,) = maker.futures_account_trades(symbol=ts.SYMBOL, orderId=fill["maker"]["orderId"])
-    assert bought["id"] == sold["id"]
-    assert (bought["buyer"], bought["maker"], bought["side"]) == (True, False, "BUY")
-    assert (sold["buyer"], sold["maker"], sold["side"]) == (False, True, "SELL")
-    for trade in (bought, sold):
-        assert (trade["price"], trade["qty"]) == (ts.MAKER_PRICE, ts.QTY)
-        assert trade["commissionAsset"] == "USDT"
-    assert Decimal(bought["commission"]) == ts.commission(ts.MAKER_PRICE, ts.QTY, ts.TAKER_RATE)
-    assert Decimal(sold["commission"]) == ts.commission(ts.MAKER_PRICE, ts.QTY, ts.MAKER_RATE)
+    ts.check_trade_pair(bought, sold)
 
     rates = client.futures_commission_rate(symbol=ts.SYMBOL)
-    assert Decimal(rates["makerCommissionRate"]) == ts.MAKER_RATE
-    assert Decimal(rates["takerCommissionRate"]) == ts.TAKER_RATE
+    ts.check_commission_rates(rates)
 
 
 def test_positions_of_both_sides(fill: dict[str, Any], client: Client, maker: Client) -> None:
     (long,) = client.futures_position_information(symbol=ts.SYMBOL)
     (short,) = maker.futures_position_information(symbol=ts.SYMBOL)
-    assert (long["positionSide"], long["positionAmt"]) == ("BOTH", ts.QTY)
-    assert (short["positionSide"], short["positionAmt"]) == ("BOTH", "-" + ts.QTY)
-    for row in (long, short):
-        assert Decimal(row["entryPrice"]) == Decimal(ts.MAKER_PRICE)
-        assert row["marginAsset"] == "USDT"
-        assert Decimal(row["markPrice"]) > 0
-    assert Decimal(long["notional"]) > 0 > Decimal(short["notional"])
+    ts.check_position_rows(long, short)
 
 
 def test_break_even_price_includes_the_fee(fill: dict[str, Any], client: Client) -> None:

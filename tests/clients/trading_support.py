@@ -87,3 +87,34 @@ def commission(price: str, qty: str, rate: Decimal) -> Decimal:
 def taker_break_even() -> Decimal:
     """Binance's break-even of a long opened by a taker fill: entry + fee per unit."""
     return Decimal(MAKER_PRICE) + commission(MAKER_PRICE, QTY, TAKER_RATE) / Decimal(QTY)
+
+
+# Checks of Binance's raw JSON answers, for the clients that hand them over as dicts.
+
+
+def check_trade_pair(bought: dict[str, Any], sold: dict[str, Any]) -> None:
+    """userTrades of the taker (bought) and the maker (sold) of one fill."""
+    assert bought["id"] == sold["id"]
+    assert (bought["buyer"], bought["maker"], bought["side"]) == (True, False, "BUY")
+    assert (sold["buyer"], sold["maker"], sold["side"]) == (False, True, "SELL")
+    for trade in (bought, sold):
+        assert (trade["price"], trade["qty"]) == (MAKER_PRICE, QTY)
+        assert trade["commissionAsset"] == "USDT"
+    assert Decimal(bought["commission"]) == commission(MAKER_PRICE, QTY, TAKER_RATE)
+    assert Decimal(sold["commission"]) == commission(MAKER_PRICE, QTY, MAKER_RATE)
+
+
+def check_commission_rates(rates: dict[str, Any]) -> None:
+    assert Decimal(rates["makerCommissionRate"]) == MAKER_RATE
+    assert Decimal(rates["takerCommissionRate"]) == TAKER_RATE
+
+
+def check_position_rows(long: dict[str, Any], short: dict[str, Any]) -> None:
+    """positionRisk rows of the buyer (long) and the seller (short) of one fill."""
+    assert (long["positionSide"], long["positionAmt"]) == ("BOTH", QTY)
+    assert (short["positionSide"], short["positionAmt"]) == ("BOTH", "-" + QTY)
+    for row in (long, short):
+        assert Decimal(row["entryPrice"]) == Decimal(MAKER_PRICE)
+        assert row["marginAsset"] == "USDT"
+        assert Decimal(row["markPrice"]) > 0
+    assert Decimal(long["notional"]) > 0 > Decimal(short["notional"])
