@@ -6,6 +6,7 @@ grid, i.e. the number of decimals of its tickSize / stepSize.
 """
 
 from decimal import ROUND_DOWN, Context, Decimal, InvalidOperation
+from functools import lru_cache
 
 AMOUNT_DECIMALS = 8
 AMOUNT_SCALE = 10**AMOUNT_DECIMALS
@@ -20,6 +21,7 @@ class FixedPointError(ValueError):
     """A decimal string that is not a plain number, or finer than the scale allows."""
 
 
+@lru_cache(maxsize=4096)  # pure; instrument filters are parsed on every order check
 def parse_scaled(text: str, decimals: int, *, exact: bool = True) -> int:
     """'12.34' at 4 decimals -> 123400. With `exact`, refuses digits beyond the scale."""
     try:
@@ -48,6 +50,7 @@ def format_scaled(value: int, decimals: int) -> str:
     return f"{sign}{digits[:-decimals]}.{digits[-decimals:]}"
 
 
+@lru_cache(maxsize=1024)
 def decimals_of(text: str) -> int:
     """Fewest decimals that represent a grid step exactly: '0.010' -> 2, '1' -> 0, '10' -> 0."""
     exponent = Decimal(text).normalize().as_tuple().exponent
