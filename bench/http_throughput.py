@@ -403,9 +403,12 @@ def profile(settings: Settings, fmt: str) -> list[WrkResult]:
 # --- report -----------------------------------------------------------------------------------
 
 
-def medians(runs: list[WrkResult]) -> dict[str, dict[str, float]]:
+def medians(
+    runs: list[WrkResult], labels: tuple[str, ...] | list[str] = LABELS
+) -> dict[str, dict[str, float]]:
+    """Per target: median req/s (with min and max), median p50 and p99 over the rounds."""
     table = {}
-    for label in LABELS:
+    for label in labels:
         measured = [run for run in runs if run.label == label]
         rates = [r.requests_per_second for r in measured]
         table[label] = {
@@ -427,13 +430,18 @@ def ratios(table: dict[str, dict[str, float]]) -> dict[str, float]:
     }
 
 
-def print_report(table: dict[str, dict[str, float]], ratio: dict[str, float], rounds: int) -> None:
+def print_report(
+    table: dict[str, dict[str, float]],
+    ratio: dict[str, float],
+    rounds: int,
+    titles: dict[str, str] = TITLES,
+) -> None:
     print(f"\nmedians over {rounds} round(s)")
     print(f"{'target':<32}{'req/s':>9}{'(min-max)':>17}{'p50 ms':>9}{'p99 ms':>9}")
     for label, row in table.items():
         spread = f"{row['min_requests_per_second']:.0f}-{row['max_requests_per_second']:.0f}"
         print(
-            f"{TITLES[label]:<32}{row['requests_per_second']:>9.0f}{spread:>17}"
+            f"{titles[label]:<32}{row['requests_per_second']:>9.0f}{spread:>17}"
             f"{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
         )
     print()

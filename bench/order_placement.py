@@ -40,7 +40,6 @@ import os
 import shlex
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -62,7 +61,9 @@ from http_throughput import (
     check_time,
     load_average,
     measure,
+    medians,
     parse_wrk,
+    print_report,
     report_failures,
     running,
     sandbox_server,
@@ -248,21 +249,6 @@ def profile(settings: Settings, fmt: str, result: bool) -> list[WrkResult]:
 # --- report ------------------------------------------------------------------------------------
 
 
-def medians(runs: list[WrkResult]) -> dict[str, dict[str, float]]:
-    table = {}
-    for label in LABELS:
-        measured = [run for run in runs if run.label == label]
-        rates = [r.requests_per_second for r in measured]
-        table[label] = {
-            "requests_per_second": statistics.median(rates),
-            "min_requests_per_second": min(rates),
-            "max_requests_per_second": max(rates),
-            "p50_ms": statistics.median(r.p50_ms for r in measured),
-            "p99_ms": statistics.median(r.p99_ms for r in measured),
-        }
-    return table
-
-
 def ratios(table: dict[str, dict[str, float]]) -> dict[str, float]:
     rps = {label: row["requests_per_second"] for label, row in table.items()}
     return {
@@ -270,20 +256,6 @@ def ratios(table: dict[str, dict[str, float]]) -> dict[str, float]:
         "orders / GET /fapi/v1/time (aim >= 0.5)": rps["order"] / rps["time"],
         "GET /fapi/v1/time / bare uvicorn": rps["time"] / rps["bare"],
     }
-
-
-def print_report(table: dict[str, dict[str, float]], ratio: dict[str, float], rounds: int) -> None:
-    print(f"\nmedians over {rounds} round(s)")
-    print(f"{'target':<32}{'req/s':>9}{'(min-max)':>17}{'p50 ms':>9}{'p99 ms':>9}")
-    for label, row in table.items():
-        spread = f"{row['min_requests_per_second']:.0f}-{row['max_requests_per_second']:.0f}"
-        print(
-            f"{TITLES[label]:<32}{row['requests_per_second']:>9.0f}{spread:>17}"
-            f"{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
-        )
-    print()
-    for name, value in ratio.items():
-        print(f"{name:<44}{value:>6.2f}")
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -322,9 +294,9 @@ def main() -> int:
     load_before = load_average()
     print(f"load average before: {load_before}; raw outputs in {out_dir}")
     runs, counts = run_all(args, settings)
-    table = medians([run for run in runs if run.label in LABELS])
+    table = medians([run for run in runs if run.label in LABELS], LABELS)
     ratio = ratios(table)
-    print_report(table, ratio, args.repeat)
+    print_report(table, ratio, args.repeat, TITLES)
     summary = {
         "settings": {**asdict(settings), "out_dir": str(out_dir), "repeat": args.repeat},
         "result_response": args.result,
