@@ -103,8 +103,8 @@ class BenchmarkError(RuntimeError):
     pass
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_load_arguments(parser: argparse.ArgumentParser, profiled: str) -> None:
+    """The options every HTTP benchmark here takes; `profiled` names the load py-spy records."""
     parser.add_argument("--connections", type=int, default=64, help="wrk -c")
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured run")
@@ -119,16 +119,25 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="after the rounds, py-spy record the server under the signed load",
+        help=f"after the rounds, py-spy record the server under {profiled} (not counted)",
     )
     parser.add_argument(
         "--profile-format", choices=("flamegraph", "raw", "speedscope"), default="flamegraph"
     )
-    args = parser.parse_args()
+
+
+def check_load_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if not 1 <= args.duration <= MAX_RUN_SECONDS or not 0 <= args.warmup <= MAX_RUN_SECONDS:
         parser.error(f"--duration and --warmup must be at most {MAX_RUN_SECONDS} s")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_load_arguments(parser, "the signed load")
+    args = parser.parse_args()
+    check_load_arguments(parser, args)
     return args
 
 

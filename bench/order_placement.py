@@ -49,7 +49,6 @@ import httpx
 
 from http_throughput import (
     BENCH_DIR,
-    MAX_RUN_SECONDS,
     RECV_WINDOW_MS,
     RESULTS_DIR,
     VENV_BIN,
@@ -57,7 +56,9 @@ from http_throughput import (
     Sandbox,
     Settings,
     WrkResult,
+    add_load_arguments,
     bare_server,
+    check_load_arguments,
     check_time,
     load_average,
     measure,
@@ -107,35 +108,14 @@ class OrderCount:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=64, help="wrk -c")
-    parser.add_argument("--threads", type=int, default=2, help="wrk -t")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measured run")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of uncounted warm-up")
-    parser.add_argument("--repeat", type=int, default=1, help="rounds; medians are reported")
+    add_load_arguments(parser, "the order load")
     parser.add_argument(
         "--result",
         action="store_true",
         help="add newOrderRespType=RESULT (the answer shows EXPIRED instead of NEW)",
     )
-    parser.add_argument(
-        "--max-load",
-        type=float,
-        default=None,
-        help="first wait (up to 10 min) for the 1-minute load average to drop below this",
-    )
-    parser.add_argument(
-        "--profile",
-        action="store_true",
-        help="after the rounds, py-spy record the server under the order load (not counted)",
-    )
-    parser.add_argument(
-        "--profile-format", choices=("flamegraph", "raw", "speedscope"), default="flamegraph"
-    )
     args = parser.parse_args()
-    if not 1 <= args.duration <= MAX_RUN_SECONDS or not 0 <= args.warmup <= MAX_RUN_SECONDS:
-        parser.error(f"--duration and --warmup must be at most {MAX_RUN_SECONDS} s")
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
+    check_load_arguments(parser, args)
     return args
 
 
