@@ -11,10 +11,11 @@ The self-trade prevention mode is kept (Binance's 2024-01-08 change-log; an olde
 resets to NONE).
 """
 
-from binance_sandbox.core import order_checks, reduce_only, rejects, trading
-from binance_sandbox.core.commands import AmendOrder, CancelOrder, PlaceOrder
+from binance_sandbox.core import order_checks, rejects, trading
+from binance_sandbox.core.commands import AmendOrder, PlaceOrder
 from binance_sandbox.core.events import Amendment, Event, OrderUpdated, Rejected
-from binance_sandbox.core.matching import Taker, execute
+from binance_sandbox.core.matching import execute
+from binance_sandbox.core.order_ending import copy, end_order
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.price_match import SUSPENDED, price_for
 from binance_sandbox.core.state import ExchangeState
@@ -39,7 +40,7 @@ def amend_order(state: ExchangeState, ts: int, cmd: AmendOrder) -> list[Event]:
     if filtered is not None:
         return [filtered]
     if cmd.quantity <= order.executed_qty or _gtx_would_take(state, order, price):
-        return trading.cancel_order(state, ts, _cancel(order))
+        return [end_order(state, order, "CANCELED", ts)]
     return _requeue(state, order, price, cmd.quantity, ts)
 
 
@@ -75,33 +76,21 @@ def _requeue(state: ExchangeState, order: Order, price: int, qty: int, ts: int) 
     order.price, order.orig_qty, order.update_time = price, qty, ts
     order.amendments += 1
     events: list[Event] = [
-        OrderUpdated(order=trading.copy(order), execution="AMENDMENT", amendment=amendment)
+        OrderUpdated(order=copy(order), execution="AMENDMENT", amendment=amendment)
     ]
-    taker = Taker(
-        order_id=order.order_id,
-        account_id=order.account_id,
-        is_buy=order.is_buy,
-        limit=price,
-        qty=order.remaining,
-        time_in_force="GTC",  # an open order is GTC, GTD or non-crossing GTX: it rests
-        stp_group=state.accounts[order.account_id - 1].stp_group,
-        stp_mode=order.stp_mode,
-    )
-    outcome = execute(book, taker)
+    group = state.accounts[order.account_id - 1].stp_group
+    # an open order is GTC, GTD or a GTX that does not cross: the amended one rests like GTC
+    outcome = execute(book, trading.taker_for(order, "GTC", group))
     events += trading.take_liquidity(state, state.instruments[order.symbol], order, outcome, ts)
-    if outcome.ending != "RESTED":
-        del state.open_orders[order.order_id]
-        if outcome.ending == "EXPIRED_IN_MATCH":
-            order.status = "EXPIRED_IN_MATCH"
-            events.append(OrderUpdated(order=trading.copy(order), execution="EXPIRED"))
-    return events + reduce_only.trim(state, trading.traders(order, outcome), order.symbol, ts)
+    return events + trading.settle_taker(state, order, outcome, ts)
 
 
 def _gtx_would_take(state: ExchangeState, order: Order, price: int) -> bool:
     if order.time_in_force != "GTX":
         return False
-    best = state.books[order.symbol].opposite_side(order.is_buy).best()
-    return best is not None and (price >= best.price if order.is_buy else price <= best.price)
+    opposite = state.books[order.symbol].opposite_side(order.is_buy)
+    best = opposite.best()
+    return best is not None and opposite.crosses(best.price, price)
 
 
 def _as_placement(order: Order, cmd: AmendOrder, price: int) -> PlaceOrder:
@@ -114,7 +103,3 @@ def _as_placement(order: Order, cmd: AmendOrder, price: int) -> PlaceOrder:
         price=price,
         reduce_only=order.reduce_only,
     )
-
-
-def _cancel(order: Order) -> CancelOrder:
-    return CancelOrder(account_id=order.account_id, symbol=order.symbol, order_id=order.order_id)

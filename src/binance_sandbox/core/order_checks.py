@@ -20,6 +20,7 @@ from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.events import Rejected
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.positions import price_8
 from binance_sandbox.core.price_match import SUSPENDED, price_for
 from binance_sandbox.core.state import ExchangeState
 
@@ -138,10 +139,10 @@ def _price_filters(c: _Order) -> Rejected | None:
     mark = c.state.mark_price(c.inst)
     if mark is None:
         return None
-    price_8 = _to_8(c.price, c.inst.price_decimals)
-    if c.cmd.side == "BUY" and price_8 * 10**4 > mark * _multiplier(c.inst.percent_price_up):
+    at_8 = price_8(c.price, c.inst.price_decimals)
+    if c.cmd.side == "BUY" and at_8 * 10**4 > mark * _multiplier(c.inst.percent_price_up):
         return rejects.PRICE_ABOVE_CAP
-    if c.cmd.side == "SELL" and price_8 * 10**4 < mark * _multiplier(c.inst.percent_price_down):
+    if c.cmd.side == "SELL" and at_8 * 10**4 < mark * _multiplier(c.inst.percent_price_down):
         return rejects.PRICE_BELOW_FLOOR
     return None
 
@@ -199,14 +200,9 @@ def order_notional_8(state: ExchangeState, inst: Instrument, qty: int, price: in
     """price x qty at 8 decimals; a MARKET order (price 0) at the mark price, None if unknown."""
     scale: int = 10**inst.qty_decimals
     if price:
-        return qty * _to_8(price, inst.price_decimals) // scale
+        return qty * price_8(price, inst.price_decimals) // scale
     mark = state.mark_price(inst)
     return None if mark is None else qty * mark // scale
-
-
-def _to_8(value: int, decimals: int) -> int:
-    scale: int = 10 ** (AMOUNT_DECIMALS - decimals)
-    return value * scale
 
 
 def _qty(inst: Instrument, text: str) -> int:

@@ -7,7 +7,8 @@ at the due time, so replay ends them at the same moment.
 
 from binance_sandbox.core import trading
 from binance_sandbox.core.commands import CancelAllOrders, SetCountdown
-from binance_sandbox.core.events import Event, OrderUpdated
+from binance_sandbox.core.events import Event
+from binance_sandbox.core.order_ending import end_order
 from binance_sandbox.core.state import ExchangeState
 
 NEVER = 2**62
@@ -36,10 +37,7 @@ def fire(state: ExchangeState, ts: int) -> list[Event]:
     events: list[Event] = []
     for order in [o for o in state.open_orders.values() if o.time_in_force == "GTD"]:
         if order.good_till_date <= ts:
-            state.books[order.symbol].own_side(order.is_buy).remove(order.order_id, order.price)
-            del state.open_orders[order.order_id]
-            order.status, order.update_time = "EXPIRED", ts
-            events.append(OrderUpdated(order=trading.copy(order), execution="EXPIRED"))
+            events.append(end_order(state, order, "EXPIRED", ts))
     for key, due in sorted(state.countdowns.items()):
         if due <= ts:
             del state.countdowns[key]

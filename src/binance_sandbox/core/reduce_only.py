@@ -10,9 +10,8 @@ closing orders within the position they reduce:
   vanished through other orders) are expired, newest first — Binance's expiry reason 4.
 """
 
-import msgspec
-
-from binance_sandbox.core.events import Event, OrderUpdated
+from binance_sandbox.core.events import Event
+from binance_sandbox.core.order_ending import end_order
 from binance_sandbox.core.orders import Order, Side
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.state import ExchangeState, position_key
@@ -63,7 +62,7 @@ def trim(state: ExchangeState, account_ids: set[int], symbol: str, ts: int) -> l
                 if total <= allowed:
                     break
                 total -= order.remaining
-                events.append(_expire(state, order, ts))
+                events.append(end_order(state, order, "EXPIRED", ts))
     return events
 
 
@@ -88,10 +87,3 @@ def _closing_orders(
         == (account_id, symbol, position_side, side)
         and is_closing(o.side, o.position_side, o.reduce_only)
     ]
-
-
-def _expire(state: ExchangeState, order: Order, ts: int) -> Event:
-    state.books[order.symbol].own_side(order.is_buy).remove(order.order_id, order.price)
-    del state.open_orders[order.order_id]
-    order.status, order.update_time = "EXPIRED", ts
-    return OrderUpdated(order=msgspec.structs.replace(order), execution="EXPIRED")

@@ -11,8 +11,6 @@ Refusals (checks, FOK that cannot fill, post-only that would take) leave no trac
 Rejected event; the order id counter only moves for accepted orders.
 """
 
-import msgspec
-
 from binance_sandbox.core import order_checks, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import (
@@ -32,8 +30,9 @@ from binance_sandbox.core.events import (
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.key_derivation import derive_token
-from binance_sandbox.core.matching import Fill, Outcome, Taker, execute
-from binance_sandbox.core.orders import Order
+from binance_sandbox.core.matching import Fill, Outcome, Taker, TimeInForce, execute
+from binance_sandbox.core.order_ending import copy, end_order
+from binance_sandbox.core.orders import Order, OrderStatus
 from binance_sandbox.core.positions import Position, apply_fill, charge_opening_fee, price_8
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState, position_key
@@ -54,7 +53,8 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
     if isinstance(price, Rejected):
         return [price]
     order = _new_order(state, seq, ts, cmd, price)
-    outcome = execute(state.books[cmd.symbol], _taker(order, cmd, account.stp_group))
+    time_in_force = cmd.time_in_force if order.order_type == "LIMIT" else "IOC"
+    outcome = execute(state.books[cmd.symbol], taker_for(order, time_in_force, account.stp_group))
     if outcome.ending == "REFUSED_FOK":
         return [rejects.FOK_REJECTED]
     if outcome.ending == "REFUSED_GTX":
@@ -62,11 +62,10 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
     state.next_order_id += 1
     events: list[Event] = [OrderUpdated(order=copy(order), execution="NEW")]
     events += take_liquidity(state, instrument, order, outcome, ts)
-    events += _settle_taker(state, order, outcome, ts)
-    return events + reduce_only.trim(state, traders(order, outcome), order.symbol, ts)
+    return events + settle_taker(state, order, outcome, ts)
 
 
-def traders(taker: Order, outcome: Outcome) -> set[int]:
+def _traders(taker: Order, outcome: Outcome) -> set[int]:
     """The accounts whose positions a match changed."""
     return {taker.account_id} | {fill.maker_account_id for fill in outcome.fills}
 
@@ -85,11 +84,7 @@ def cancel_order(state: ExchangeState, ts: int, cmd: CancelOrder) -> list[Event]
     order = find_open(state, cmd.account_id, cmd.symbol, cmd.order_id, cmd.client_order_id)
     if order is None:
         return [rejects.UNKNOWN_ORDER]
-    state.books[order.symbol].own_side(order.is_buy).remove(order.order_id, order.price)
-    del state.open_orders[order.order_id]
-    order.status = "CANCELED"
-    order.update_time = ts
-    return [OrderUpdated(order=copy(order), execution="CANCELED")]
+    return [end_order(state, order, "CANCELED", ts)]
 
 
 def cancel_all_orders(state: ExchangeState, ts: int, cmd: CancelAllOrders) -> list[Event]:
@@ -98,14 +93,7 @@ def cancel_all_orders(state: ExchangeState, ts: int, cmd: CancelAllOrders) -> li
         for o in state.open_orders.values()
         if (o.account_id, o.symbol) == (cmd.account_id, cmd.symbol)
     ]
-    events: list[Event] = []
-    for order in mine:
-        events += cancel_order(
-            state,
-            ts,
-            CancelOrder(account_id=order.account_id, symbol=order.symbol, order_id=order.order_id),
-        )
-    return events
+    return [end_order(state, order, "CANCELED", ts) for order in mine]
 
 
 def set_position_mode(state: ExchangeState, cmd: SetPositionMode) -> list[Event]:
@@ -123,12 +111,10 @@ def set_position_mode(state: ExchangeState, cmd: SetPositionMode) -> list[Event]
 
 
 def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: int) -> Order:
-    client_id = cmd.client_order_id or derive_token(state.seed, seq, "client-order-id")
+    made_up = derive_token(state.seed, seq, "client-order-id")[:CLIENT_ORDER_ID_LENGTH]
     return Order(
         order_id=state.next_order_id,
-        client_order_id=client_id[:CLIENT_ORDER_ID_LENGTH]
-        if not cmd.client_order_id
-        else client_id,
+        client_order_id=cmd.client_order_id or made_up,
         account_id=cmd.account_id,
         symbol=cmd.symbol,
         side=cmd.side,
@@ -146,14 +132,15 @@ def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: 
     )
 
 
-def _taker(order: Order, cmd: PlaceOrder, stp_group: int) -> Taker:
+def taker_for(order: Order, time_in_force: TimeInForce, stp_group: int) -> Taker:
+    """The order's remaining quantity as it meets the book (MARKET orders match as IOC)."""
     return Taker(
         order_id=order.order_id,
         account_id=order.account_id,
         is_buy=order.is_buy,
         limit=order.price if order.order_type == "LIMIT" else None,
-        qty=order.orig_qty,
-        time_in_force=cmd.time_in_force if order.order_type == "LIMIT" else "IOC",
+        qty=order.remaining,
+        time_in_force=time_in_force,
         stp_group=stp_group,
         stp_mode=order.stp_mode,
     )
@@ -245,24 +232,26 @@ def _position(state: ExchangeState, order: Order) -> Position:
 
 
 def _expire_makers(state: ExchangeState, outcome: Outcome, ts: int) -> list[Event]:
+    return [
+        end_order(state, state.open_orders[maker.order_id], "EXPIRED_IN_MATCH", ts)
+        for maker in outcome.expired_makers
+    ]
+
+
+def settle_taker(state: ExchangeState, order: Order, outcome: Outcome, ts: int) -> list[Event]:
+    """After matching a new or amended order: it rests, or it is done (and no longer open);
+    then resting reduce-only orders that a trade left over-closing are trimmed."""
     events: list[Event] = []
-    for resting in outcome.expired_makers:
-        maker = state.open_orders.pop(resting.order_id)
-        maker.status = "EXPIRED_IN_MATCH"
-        maker.update_time = ts
-        events.append(OrderUpdated(order=copy(maker), execution="EXPIRED"))
-    return events
-
-
-def _settle_taker(state: ExchangeState, order: Order, outcome: Outcome, ts: int) -> list[Event]:
     if outcome.ending == "RESTED":
         state.open_orders[order.order_id] = order
-        return []
-    if outcome.ending == "FILLED":
-        return []
-    order.status = "EXPIRED_IN_MATCH" if outcome.ending == "EXPIRED_IN_MATCH" else "EXPIRED"
-    order.update_time = ts
-    return [OrderUpdated(order=copy(order), execution="EXPIRED")]
+    elif outcome.ending == "FILLED":
+        state.open_orders.pop(order.order_id, None)
+    else:
+        status: OrderStatus = (
+            "EXPIRED_IN_MATCH" if outcome.ending == "EXPIRED_IN_MATCH" else "EXPIRED"
+        )
+        events.append(end_order(state, order, status, ts))
+    return events + reduce_only.trim(state, _traders(order, outcome), order.symbol, ts)
 
 
 def find_open(
@@ -283,7 +272,3 @@ def find_open(
     if order is None or order.account_id != account_id or order.symbol != symbol:
         return None
     return order
-
-
-def copy(order: Order) -> Order:
-    return msgspec.structs.replace(order)

@@ -7,7 +7,9 @@ flush in progress (kept until the next flush, by when the sequencer has awaited 
 so a read right after an answer sees what the answer said.
 """
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
@@ -70,6 +72,7 @@ class AmendmentRecord(msgspec.Struct, frozen=True, kw_only=True):
     amendment: Amendment
 
 
+R = TypeVar("R")
 _order_json = msgspec.json.Encoder()
 _order_decoder = msgspec.json.Decoder(Order)
 _trade_decoder = msgspec.json.Decoder(TradeRecord)
@@ -145,36 +148,44 @@ class HistoryStore(SqliteProjection):
         return _order_decoder.decode(row[0]) if row else None
 
     def orders(
-        self, account_id: int, symbol: str, first_id: int, start: int, end: int, limit: int
+        self, account_id: int, symbol: str, first_id: int, start: int, end: int
     ) -> list[Order]:
-        """Orders with id >= first_id created in [start, end], oldest first, at most limit."""
+        """Orders with id >= first_id created in [start, end], oldest first."""
         rows = self.reader.execute(
             "SELECT body FROM order_history WHERE account_id = ? AND symbol = ? AND order_id >= ? "
-            "AND time BETWEEN ? AND ? ORDER BY order_id LIMIT ?",
-            (account_id, symbol, first_id, start, end, limit),
+            "AND time BETWEEN ? AND ?",
+            (account_id, symbol, first_id, start, end),
         ).fetchall()
-        merged = {o.order_id: o for o in map(_order_decoder.decode, (r[0] for r in rows))}
-        for o in self._unwritten_orders():
-            mine = (o.account_id, o.symbol) == (account_id, symbol)
-            if mine and o.order_id >= first_id and start <= o.time <= end:
-                merged[o.order_id] = o
-        return [merged[i] for i in sorted(merged)][:limit]
+        return _merged(
+            (_order_decoder.decode(r[0]) for r in rows),
+            self._unwritten_orders(),
+            key=lambda o: o.order_id,
+            keep=lambda o: (
+                (o.account_id, o.symbol) == (account_id, symbol)
+                and o.order_id >= first_id
+                and start <= o.time <= end
+            ),
+        )
 
     def trades(
-        self, account_id: int, symbol: str, first_id: int, start: int, end: int, limit: int
+        self, account_id: int, symbol: str, first_id: int, start: int, end: int
     ) -> list[TradeRecord]:
         """The account's trades with id >= first_id in [start, end], oldest first."""
         rows = self.reader.execute(
             "SELECT body FROM trade_history WHERE account_id = ? AND symbol = ? AND trade_id >= ? "
-            "AND time BETWEEN ? AND ? ORDER BY trade_id LIMIT ?",
-            (account_id, symbol, first_id, start, end, limit),
+            "AND time BETWEEN ? AND ?",
+            (account_id, symbol, first_id, start, end),
         ).fetchall()
-        merged = {t.trade.trade_id: t for t in (_trade_decoder.decode(r[0]) for r in rows)}
-        for t in [*self._flushing_trades, *self._trades]:
-            mine = (t.account_id, t.symbol) == (account_id, symbol)
-            if mine and t.trade.trade_id >= first_id and start <= t.time <= end:
-                merged[t.trade.trade_id] = t
-        return [merged[i] for i in sorted(merged)][:limit]
+        return _merged(
+            (_trade_decoder.decode(r[0]) for r in rows),
+            [*self._flushing_trades, *self._trades],
+            key=lambda t: t.trade.trade_id,
+            keep=lambda t: (
+                (t.account_id, t.symbol) == (account_id, symbol)
+                and t.trade.trade_id >= first_id
+                and start <= t.time <= end
+            ),
+        )
 
     def amendments(
         self, account_id: int, symbol: str, order_id: int | None, start: int, end: int
@@ -182,19 +193,33 @@ class HistoryStore(SqliteProjection):
         """The account's amendments on the symbol (of one order if given), oldest first."""
         rows = self.reader.execute(
             "SELECT body FROM amendment_history WHERE account_id = ? AND symbol = ? "
-            "AND time BETWEEN ? AND ? ORDER BY amendment_id",
-            (account_id, symbol, start, end),
+            "AND time BETWEEN ? AND ? AND (? IS NULL OR order_id = ?)",
+            (account_id, symbol, start, end, order_id, order_id),
         ).fetchall()
-        found = {a.amendment_id: a for a in (_amendment_decoder.decode(r[0]) for r in rows)}
-        for a in [*self._flushing_amendments, *self._amendments]:
-            if (a.account_id, a.symbol) == (account_id, symbol) and start <= a.time <= end:
-                found[a.amendment_id] = a
-        chosen = [found[i] for i in sorted(found)]
-        return [a for a in chosen if order_id is None or a.order_id == order_id]
+        return _merged(
+            (_amendment_decoder.decode(r[0]) for r in rows),
+            [*self._flushing_amendments, *self._amendments],
+            key=lambda a: a.amendment_id,
+            keep=lambda a: (
+                (a.account_id, a.symbol) == (account_id, symbol)
+                and start <= a.time <= end
+                and (order_id is None or a.order_id == order_id)
+            ),
+        )
 
     def _unwritten_orders(self) -> list[Order]:
         """Orders not yet committed, the newest state of each last."""
         return [*self._flushing_orders.values(), *self._orders.values()]
+
+
+def _merged(
+    stored: Iterable[R], unwritten: Iterable[R], key: Callable[[R], int], keep: Callable[[R], bool]
+) -> list[R]:
+    """Committed rows (already filtered by SQL) and the not yet committed ones that `keep`
+    admits, one per key — the unwritten, newer state winning — ordered by key."""
+    found = {key(row): row for row in stored}
+    found.update((key(row), row) for row in unwritten if keep(row))
+    return [found[k] for k in sorted(found)]
 
 
 def _amended(order: Order, amendment: Amendment, stamped: Stamped) -> AmendmentRecord:

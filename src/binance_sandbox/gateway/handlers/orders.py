@@ -9,7 +9,7 @@ answers it as the engine left it (FILLED, EXPIRED, …).
 from collections.abc import Callable
 from typing import Any
 
-from binance_sandbox.core import order_checks
+from binance_sandbox.core import order_checks, trading
 from binance_sandbox.core.commands import (
     CancelAllOrders,
     CancelOrder,
@@ -172,7 +172,7 @@ async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
     first = ctx.params.get("orderId", 0)
     start, end, limit = _history_window(ctx, ORDER_RETENTION_MS, unbounded=bool(first))
     found = ctx.services.history.orders(
-        ctx.account().account_id, ctx.instrument().symbol, first, start, end, 10**9
+        ctx.account().account_id, ctx.instrument().symbol, first, start, end
     )
     chosen = found[:limit] if first or "startTime" in ctx.params else found[-limit:]
     return [order_view(ctx.instrument(), o, with_cum_qty=False) for o in chosen]
@@ -186,7 +186,7 @@ async def user_trades(ctx: RequestContext) -> list[dict[str, Any]]:
         raise errors.BinanceError(-1128, "Combination of optional parameters invalid.")
     start, end, limit = _history_window(ctx, TRADE_RETENTION_MS, unbounded="fromId" in ctx.params)
     found = ctx.services.history.trades(
-        ctx.account().account_id, ctx.instrument().symbol, first, start, end, 10**9
+        ctx.account().account_id, ctx.instrument().symbol, first, start, end
     )
     if "orderId" in ctx.params:
         found = [t for t in found if t.order_id == ctx.params["orderId"]]
@@ -293,14 +293,7 @@ def _reference(ctx: RequestContext) -> tuple[int | None, str | None]:
 def _open_order(ctx: RequestContext) -> Order | None:
     order_id, client_id = _reference(ctx)
     account, symbol = ctx.account().account_id, ctx.instrument().symbol
-    for order in ctx.state.open_orders.values():
-        if (order.account_id, order.symbol) != (account, symbol):
-            continue
-        if (order_id and order.order_id == order_id) or (
-            not order_id and order.client_order_id == client_id
-        ):
-            return order
-    return None
+    return trading.find_open(ctx.state, account, symbol, order_id or 0, client_id or "")
 
 
 def _window(ctx: RequestContext) -> tuple[int, int, int]:

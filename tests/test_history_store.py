@@ -1,0 +1,39 @@
+"""The history projection answers the same before and after its rows are committed."""
+
+from pathlib import Path
+
+from binance_sandbox.core.commands import SetOverload, Stamped
+from binance_sandbox.core.events import Amendment, OrderUpdated
+from binance_sandbox.core.orders import Order
+from binance_sandbox.projections.history import HistoryStore
+
+
+def order(order_id: int) -> Order:
+    return Order(
+        order_id=order_id, client_order_id=f"c{order_id}", account_id=1, symbol="BTCUSDT",
+        side="BUY", position_side="BOTH", order_type="LIMIT", time_in_force="GTC",
+        price=100, orig_qty=1, time=10, update_time=10,
+    )  # fmt: skip
+
+
+def amended(seq: int, order_id: int) -> tuple[Stamped, list[OrderUpdated]]:
+    change = Amendment(price_before=100, price_after=90, qty_before=1, qty_after=1, count=1)
+    event = OrderUpdated(order=order(order_id), execution="AMENDMENT", amendment=change)
+    return Stamped(seq, 10 + seq, SetOverload(on=False)), [event]
+
+
+def test_amendments_of_one_order_before_and_after_commit(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.db")
+    for seq, order_id in ((1, 7), (2, 8), (3, 7)):
+        store.on_applied(*amended(seq, order_id))
+    pending = [a.amendment_id for a in store.amendments(1, "BTCUSDT", 7, 0, 100)]
+    for _ in range(2):  # the second flush drops the first one's rows from memory
+        write = store.take_flush()
+        if write is not None:
+            write()
+        store.on_applied(*amended(10 + _, 99))
+    committed = [a.amendment_id for a in store.amendments(1, "BTCUSDT", 7, 0, 100)]
+    assert pending == committed == [1, 3]
+    assert [a.amendment_id for a in store.amendments(1, "BTCUSDT", None, 0, 100)][:3] == [1, 2, 3]
+    assert [o.order_id for o in store.orders(1, "BTCUSDT", 8, 0, 100)] == [8, 99]
+    store.close()
