@@ -63,6 +63,11 @@ Listener = Callable[[Stamped, Applied], None]
 FlushSource = Callable[[], Callable[[], None] | None]
 
 
+def _run_all(writes: list[Callable[[], None]]) -> None:
+    for write in writes:
+        write()
+
+
 class Sequencer:
     def __init__(
         self,
@@ -176,9 +181,9 @@ class Sequencer:
         self.batches += 1
         for item, pending in zip(stamped, batch, strict=True):
             self._apply_one(item, pending)
-        for source in self._flush_sources:
-            if (write := source()) is not None:
-                await self._run_in_journal_thread(write)
+        writes = [write for source in self._flush_sources if (write := source()) is not None]
+        if writes:  # one hop to the journal thread for all projections
+            await self._run_in_journal_thread(_run_all, writes)
         self._snapshots.note_applied(len(batch))
         if self._snapshots.due():
             await self.snapshot()

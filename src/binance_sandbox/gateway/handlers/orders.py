@@ -222,16 +222,13 @@ def _positions(ctx: RequestContext, view: PositionView) -> list[dict[str, Any]]:
             ctx.state, instrument, order.remaining, order.price
         )
         notionals.setdefault(key, [0, 0])[0 if order.is_buy else 1] += notional or 0
-    return [
-        view(
-            ctx.state.instruments[p.symbol],
-            p,
-            ctx.state.mark_price(ctx.state.instruments[p.symbol]) or 0,
-            *notionals.get(key, [0, 0]),
-        )
-        for key, p in sorted(rows.items())
-        if wanted is None or p.symbol == wanted.symbol
-    ]
+    answer = []
+    for key, position in sorted(rows.items()):
+        if wanted is None or position.symbol == wanted.symbol:
+            instrument = ctx.state.instruments[position.symbol]
+            mark = ctx.state.mark_price(instrument) or 0
+            answer.append(view(instrument, position, mark, *notionals.get(key, [0, 0])))
+    return answer
 
 
 async def commission_rate(ctx: RequestContext) -> dict[str, Any]:
