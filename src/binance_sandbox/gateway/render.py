@@ -16,6 +16,17 @@ def amount(value: int) -> str:
     return format_scaled(value, AMOUNT_DECIMALS)
 
 
+def plain(value: int) -> str:
+    """An 8-decimal amount without trailing zeros: 10000.5 -> '10000.5', 0 -> '0'."""
+    return amount(value).rstrip("0").rstrip(".")
+
+
+def normalized(value: int) -> str:
+    """As Binance prints entry prices: no trailing zeros but one decimal, '37140.0', '0.385'."""
+    text = plain(value)
+    return text if "." in text else text + ".0"
+
+
 def price(instrument: Instrument, value: int) -> str:
     """A price at the tick's decimals, printed at pricePrecision: BTCUSDT 769149 -> '76914.90'."""
     return _widened(value, instrument.price_decimals, instrument.price_precision)

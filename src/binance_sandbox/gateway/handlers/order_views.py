@@ -11,7 +11,7 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position, break_even_price, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
-from binance_sandbox.gateway.render import ZERO, amount, price, quantity
+from binance_sandbox.gateway.render import ZERO, amount, normalized, price, quantity
 from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
 
 
@@ -103,13 +103,6 @@ def trade_view(instrument: Instrument, record: TradeRecord) -> dict[str, Any]:
         "symbol": record.symbol,
         "time": record.time,
     }
-
-
-def normalized(value: int) -> str:
-    """An 8-decimal value without trailing zeros but one, as Binance prints entry prices:
-    '37140.0', '0.385'."""
-    text = amount(value).rstrip("0")
-    return text + "0" if text.endswith(".") else text
 
 
 def position_view(

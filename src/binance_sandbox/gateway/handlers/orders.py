@@ -18,7 +18,6 @@ from binance_sandbox.core.commands import (
     SetPositionMode,
 )
 from binance_sandbox.core.events import Event, OrderUpdated, Rejected
-from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position
@@ -44,6 +43,7 @@ from binance_sandbox.gateway.handlers.order_views import (
     position_view_v2,
     trade_view,
 )
+from binance_sandbox.gateway.render import plain
 from binance_sandbox.sequencer.sequencer import Applied
 
 WEEK_MS = 7 * 24 * 3_600_000
@@ -235,8 +235,8 @@ async def commission_rate(ctx: RequestContext) -> dict[str, Any]:
     account = ctx.account()
     return {
         "symbol": ctx.instrument().symbol,
-        "makerCommissionRate": _rate(account.maker_rate),
-        "takerCommissionRate": _rate(account.taker_rate),
+        "makerCommissionRate": plain(account.maker_rate),
+        "takerCommissionRate": plain(account.taker_rate),
         "rpiCommissionRate": "0",
     }
 
@@ -321,10 +321,6 @@ def _history_window(
     else:
         start, end = (0 if unbounded else now - WEEK_MS), now
     return max(start, now - retention_ms), end, ctx.params.get("limit", 500)
-
-
-def _rate(rate_1e8: int) -> str:
-    return format_scaled(rate_1e8, AMOUNT_DECIMALS).rstrip("0").rstrip(".") or "0"
 
 
 _SYMBOL_ONLY = (params.symbol(),)

@@ -19,20 +19,15 @@ cross-margin pairs, so a `symbol` asked for is -1121.
 
 from typing import Any
 
-from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
+from binance_sandbox.gateway.render import plain
 
 NETWORK = "SANDBOX"
 NETWORK_NAME = "binance-sandbox ledger"
 SMALLEST = "0.00000001"
 LARGEST = "9999999999.99999999"
-
-
-def plain(value: int) -> str:
-    """An 8-decimal amount without trailing zeros: 10000.5 -> '10000.5', 0 -> '0'."""
-    return format_scaled(value, AMOUNT_DECIMALS).rstrip("0").rstrip(".")
 
 
 def _network(coin: str) -> dict[str, Any]:
