@@ -115,19 +115,19 @@ def genesis(config: SandboxConfig) -> Genesis:
 
 
 def start_prices(config: SandboxConfig) -> dict[str, int]:
-    """Each listed symbol's configured start price (100 where none is configured)."""
+    """Each pair's configured start index price (100 where none is configured)."""
     prices = {}
-    for symbol in config.instruments:
-        source = config.prices.symbols.get(symbol)
+    for pair in {instrument.pair for instrument in config.instruments.values()}:
+        source = config.prices.pairs.get(pair)
         price = Decimal(source.price) if source is not None and source.price else Decimal(100)
-        prices[symbol] = int(price * SCALE)
-    return prices
+        prices[pair] = int(price * SCALE)
+    return dict(sorted(prices.items()))
 
 
 def price_tick(rng: random.Random, prices: dict[str, int]) -> SetIndexPrices:
-    """A random walk step of a few basis points for every symbol, as the price timer sends."""
-    for symbol, price in prices.items():
-        prices[symbol] = max(1, price + price * rng.randint(-20, 20) // 10_000)
+    """A random walk step of a few basis points for every pair, as the price timer sends."""
+    for pair, price in prices.items():
+        prices[pair] = max(1, price + price * rng.randint(-20, 20) // 10_000)
     return SetIndexPrices(prices=dict(prices), source="bench")
 
 
