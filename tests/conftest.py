@@ -13,8 +13,10 @@ def make_server(tmp_path: Path) -> Iterator[ServerFactory]:
     """Makes (not starts) servers in this test's tmp dir; kills any left running."""
     made: list[SandboxServer] = []
 
-    def factory(name: str = "data", config: str = "", *args: str) -> SandboxServer:
-        server = SandboxServer(tmp_path / name, config, *args)
+    def factory(
+        name: str = "data", config: str = "", *args: str, live_market: bool = False
+    ) -> SandboxServer:
+        server = SandboxServer(tmp_path / name, config, *args, live_market=live_market)
         made.append(server)
         return server
 

@@ -173,7 +173,7 @@ def test_an_empty_order_book(server: SandboxServer) -> None:
     assert (sol["bidPrice"], sol["bidQty"]) == ("0.0000", "0")
 
 
-def test_no_trades_until_trading_exists(server: SandboxServer) -> None:
+def test_no_trades_before_the_first_match(server: SandboxServer) -> None:
     assert get(server, "/fapi/v1/trades", symbol="BTCUSDT", limit=1000) == []
     key = demo_key(server)
     assert get(server, "/fapi/v1/historicalTrades", key, symbol="BTCUSDT", fromId=1) == []
@@ -324,6 +324,7 @@ def test_index_and_mark_klines_follow_the_index_path_and_survive_a_restart(
 
     premium = get(server, "/fapi/v1/premiumIndexKlines", symbol="BTCUSDT", interval="5m")
     assert as_json(premium) == as_json([[row[0], *["0.00000000"] * 4, *row[5:]] for row in fives])
+    # no trade yet: trade candles begin with a symbol's first trade (test_market_tape.py)
     assert get(server, "/fapi/v1/klines", symbol="BTCUSDT", interval="1m") == []
     continuous = {"pair": "BTCUSDT", "contractType": "PERPETUAL", "interval": "1m"}
     assert get(server, "/fapi/v1/continuousKlines", **continuous) == []

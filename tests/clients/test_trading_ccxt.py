@@ -338,3 +338,17 @@ def test_edit_orders(sandbox: Sandbox, exchange: ccxt.binanceusdm) -> None:
     assert [(o["price"], o["origQty"]) for o in queried] == [
         (ts.AMENDED_PRICE, ts.AMENDED_QTY), (ts.BATCH_PRICES[1], ts.QTY)
     ]  # fmt: skip
+
+
+def test_the_fill_on_the_public_tape(fill: dict[str, Any], exchange: ccxt.binanceusdm) -> None:
+    """ccxt reads public trades from aggTrades, candles from klines, the ticker from 24hr."""
+    taken = fill["taker"]
+    (trade,) = [t for t in exchange.fetch_trades(MARKET) if t["timestamp"] == taken["timestamp"]]
+    assert (trade["price"], trade["amount"], trade["side"]) == (float(ts.MAKER_PRICE), 0.01, "buy")
+    minute = taken["timestamp"] // 60_000 * 60_000
+    (candle,) = [c for c in exchange.fetch_ohlcv(MARKET, "1m", since=minute) if c[0] == minute]
+    assert candle[4] == float(ts.MAKER_PRICE)
+    assert candle[5] >= 0.01
+    ticker = exchange.fetch_ticker(MARKET)
+    assert ticker["last"] == float(ts.MAKER_PRICE)
+    assert ticker["baseVolume"] >= 0.01

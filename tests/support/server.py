@@ -19,7 +19,13 @@ import msgspec
 
 
 class SandboxServer:
-    def __init__(self, data_dir: Path, config: str = "", *args: str) -> None:
+    """`live_market=False` (the default for tests) turns the liquidity agents off, so a test
+    sees only its own orders; the built-in default config runs them."""
+
+    def __init__(
+        self, data_dir: Path, config: str = "", *args: str, live_market: bool = False
+    ) -> None:
+        self.live_market = live_market
         self.data_dir = data_dir
         self.config_path = data_dir.parent / f"{data_dir.name}.toml"
         self.config_path.write_text(config)
@@ -31,6 +37,8 @@ class SandboxServer:
 
     def start(self, timeout: float = 30.0) -> "SandboxServer":
         env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_SANDBOX_")}
+        if not self.live_market:
+            env["BINANCE_SANDBOX_AGENTS_ENABLED"] = "false"
         command = [sys.executable, "-m", "binance_sandbox", "serve", "--port", "0"]
         command += ["--data-dir", str(self.data_dir), "--config", str(self.config_path)]
         with self.log_path.open("ab") as log:

@@ -20,6 +20,7 @@ from binance_sandbox.core.commands import SetOverload, SetTradeGroup
 from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock_control import ClockControl, ClockError
+from binance_sandbox.simulators.simulation_control import SimulationControl
 
 
 class AdminContext(Protocol):
@@ -28,6 +29,7 @@ class AdminContext(Protocol):
     sequencer: Sequencer
     operations: AdminOperations
     clock_control: ClockControl
+    simulation: SimulationControl
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -207,6 +209,33 @@ async def set_overload(request: Request, ctx: AdminContext) -> dict[str, Any]:
     return {"overloaded": ctx.sequencer.exchange.state.overloaded}
 
 
+async def show_simulation(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    return ctx.simulation.show()
+
+
+async def pause_agents(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    return await ctx.simulation.set_agents(paused=True)
+
+
+async def resume_agents(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    return await ctx.simulation.set_agents(paused=False)
+
+
+async def seed_agents(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    seed = _field(await _body(request), "seed")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise bad_request("seed must be an integer")
+    return await ctx.simulation.set_agents(seed=seed)
+
+
+async def pause_replay(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    return await ctx.simulation.set_replay(paused=True)
+
+
+async def resume_replay(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    return await ctx.simulation.set_replay(paused=False)
+
+
 async def take_snapshot(request: Request, ctx: AdminContext) -> dict[str, Any]:
     snapshot = await ctx.sequencer.snapshot()
     return {"seq": snapshot.seq, "time": snapshot.ts, "stateHash": snapshot.state_hash}
@@ -237,6 +266,12 @@ def admin_routes() -> list[Route]:
         ("POST", "/clock/advance", advance_clock),
         ("POST", "/snapshots", take_snapshot),
         ("PUT", "/overload", set_overload),
+        ("GET", "/simulation", show_simulation),
+        ("POST", "/agents/pause", pause_agents),
+        ("POST", "/agents/resume", resume_agents),
+        ("PUT", "/agents/seed", seed_agents),
+        ("POST", "/replay/pause", pause_replay),
+        ("POST", "/replay/resume", resume_replay),
         ("GET", "/state-hash", show_state_hash),
     ]
     return [Route(path, _handler(fn), methods=[method]) for method, path, fn in table]

@@ -11,12 +11,14 @@ from rich.table import Table
 
 from binance_sandbox.cli import manage
 from binance_sandbox.cli.admin_client import CliError
+from binance_sandbox.cli.data import data_app
 from binance_sandbox.cli.serve import run_server
 from binance_sandbox.config.loader import ConfigError, find_config_file, load_config
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.config.render import to_toml
 from binance_sandbox.gateway.coverage import coverage
 from binance_sandbox.gateway.table import endpoint_table
+from binance_sandbox.simulators.replay.window import split_window
 
 app = typer.Typer(
     help="A self-hostable exchange that speaks Binance's USDⓈ-M futures API.\n\n"
@@ -27,6 +29,7 @@ app = typer.Typer(
 )
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+app.add_typer(data_app, name="data")
 manage.register(app)
 console = Console()
 
@@ -59,6 +62,15 @@ def serve(
         str | None, typer.Option(help="First exchange time of a fresh exchange (ISO or epoch ms).")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of keys and price paths [1].")] = None,
+    replay: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FROM..TO",
+            help="Replay imported public data files (see `data import`) from FROM to TO "
+            "(ISO-8601 times or dates, or epoch ms; TO exclusive) on the exchange clock; "
+            "combine with --speed. A fresh exchange starts at FROM.",
+        ),
+    ] = None,
     debug_signatures: Annotated[
         bool,
         typer.Option(
@@ -68,6 +80,11 @@ def serve(
 ) -> None:
     """Run the exchange (seeds instruments and a demo account on first start)."""
     mode = "manual" if manual_clock else ("accelerated" if speed not in (None, 1.0) else None)
+    try:
+        replay_start, replay_end = split_window(replay) if replay else (None, None)
+    except ValueError as exc:
+        console.print(f"[red]Error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     flags = {
         "server.host": host,
         "server.port": port,
@@ -76,6 +93,8 @@ def serve(
         "clock.mode": mode,
         "clock.start": clock_start,
         "exchange.seed": seed,
+        "replay.start": replay_start,
+        "replay.end": replay_end,
     }
     effective = _load(config, flags)
     file = find_config_file(config, os.environ)

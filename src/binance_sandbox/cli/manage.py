@@ -28,6 +28,11 @@ price_app = typer.Typer(help="Show or set index prices.", no_args_is_help=True)
 clock_app = typer.Typer(
     help="Show, pause, resume, speed up or advance the clock.", no_args_is_help=True
 )
+agents_app = typer.Typer(
+    help="Show, pause, resume or re-seed the liquidity agents (makers and noise takers).",
+    no_args_is_help=True,
+)
+replay_app = typer.Typer(help="Pause or resume the historical replay.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +40,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
     app.add_typer(price_app, name="price")
     app.add_typer(clock_app, name="clock")
+    app.add_typer(agents_app, name="agents")
+    app.add_typer(replay_app, name="replay")
     app.command()(deposit)
     app.command()(withdraw)
     app.command()(snapshot)
@@ -232,3 +239,64 @@ def clock_advance(
         raise CliError("give exactly one of --by and --to")
     body = {"by": by} if by is not None else {"to": to}
     _show(_client(data_dir, url, token).post("/clock/advance", body))
+
+
+@agents_app.command("show")
+def agents_show(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Show the agents' and the replay's state."""
+    _show(_client(data_dir, url, token).get("/simulation"))
+
+
+@agents_app.command("pause")
+def agents_pause(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Stop the agents acting (their orders stay on the book)."""
+    _show(_client(data_dir, url, token).post("/agents/pause"))
+
+
+@agents_app.command("resume")
+def agents_resume(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Let the agents act again."""
+    _show(_client(data_dir, url, token).post("/agents/resume"))
+
+
+@agents_app.command("seed")
+def agents_seed(
+    seed: int,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Re-seed the agents' random draws (0: back to the configured or exchange seed)."""
+    _show(_client(data_dir, url, token).put("/agents/seed", {"seed": seed}))
+
+
+@replay_app.command("pause")
+def replay_pause(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Hold the replayed index and skip the files' trades until resumed (the clock runs on)."""
+    _show(_client(data_dir, url, token).post("/replay/pause"))
+
+
+@replay_app.command("resume")
+def replay_resume(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Follow the files again, from the current exchange time."""
+    _show(_client(data_dir, url, token).post("/replay/resume"))

@@ -25,7 +25,11 @@ def run_server(
 ) -> None:
     logging.basicConfig(level=config.server.log_level.upper(), format="%(levelname)s %(message)s")
     console.print(f"Recovering the exchange from {config.server.data_dir} …")
-    runtime = Runtime.open(config, config_dir)
+    try:
+        runtime = Runtime.open(config, config_dir)
+    except ValueError as exc:  # a price source, the agents or a replay that cannot start
+        console.print(f"[red]Cannot start:[/red] {exc}", highlight=False)
+        raise SystemExit(2) from exc
     state = runtime.exchange.state
     console.print(f"Recovered up to command {state.last_seq}.")
     token = runtime.data_dir.admin_token()

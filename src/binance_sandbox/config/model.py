@@ -63,6 +63,45 @@ class PricesConfig(_Section):
     pairs: dict[str, PriceSourceConfig] = msgspec.field(default_factory=dict)  # index per pair
 
 
+class MakerConfig(_Section):
+    account: str = "market-maker"
+    balance: str = "1000000000"  # USDT deposited when the account is made
+    levels: int = 25  # orders per side
+    spread_bps: float = 1.0  # from the fair price to the best bid and to the best ask
+    step_bps: float = 1.5  # between levels (rounded down to a power-of-two number of ticks)
+    level_notional: str = "25000"  # USDT per level
+    refill_below: float = 0.5  # top a level up when less than this share of it is left
+    lag_steps: int = 2  # a side may trail the fair price by this many steps before it moves
+    skew_bps: float = 5.0  # fair price shift, against the inventory, at max_inventory
+    max_inventory: str = "2000000"  # USDT of position at which the skew is full
+
+
+class TakerConfig(_Section):
+    enabled: bool = True
+    account: str = "noise-taker"
+    balance: str = "100000000"  # USDT deposited when the account is made
+    slot_ms: int = 20_000  # every slot of every symbol holds 1..trades_per_slot trades
+    trades_per_slot: int = 3
+    min_notional: str = "100"  # USDT per trade, drawn uniformly between min and max
+    max_notional: str = "5000"
+    max_inventory: str = "500000"  # USDT of position the takers lean back against
+
+
+class AgentsConfig(_Section):
+    enabled: bool = True  # market makers (and noise takers) on every instrument
+    seed: int = 0  # 0: the exchange seed
+    requote_ms: int = 1000  # how often the makers look at the index and their orders
+    symbols: list[str] = msgspec.field(default_factory=list)  # empty: every instrument
+    maker: MakerConfig = msgspec.field(default_factory=MakerConfig)
+    taker: TakerConfig = msgspec.field(default_factory=TakerConfig)
+
+
+class ReplayConfig(_Section):
+    start: str = ""  # replay window start (ISO-8601 or epoch ms); "" = no replay
+    end: str = ""  # window end, exclusive
+    store: str = ""  # imported market data; "" = market-data.sqlite in the data directory
+
+
 class AccountKeyConfig(_Section):
     type: Literal["hmac", "rsa", "ed25519"] = "hmac"
     public_key: str = ""  # RSA / Ed25519: PEM of the public key
@@ -83,5 +122,7 @@ class SandboxConfig(_Section):
     journal: JournalConfig = msgspec.field(default_factory=JournalConfig)
     limits: LimitsConfig = msgspec.field(default_factory=LimitsConfig)
     prices: PricesConfig = msgspec.field(default_factory=PricesConfig)
+    agents: AgentsConfig = msgspec.field(default_factory=AgentsConfig)
+    replay: ReplayConfig = msgspec.field(default_factory=ReplayConfig)
     instruments: dict[str, Instrument] = msgspec.field(default_factory=dict)
     accounts: dict[str, AccountConfig] = msgspec.field(default_factory=dict)

@@ -152,6 +152,33 @@ class SetOverload(msgspec.Struct, tag="set_overload", frozen=True, kw_only=True)
     on: bool
 
 
+class TapePrint(msgspec.Struct, frozen=True, array_like=True):
+    """One replayed aggregate trade of a public data file: it prints on the tape (trades,
+    aggTrades, klines, tickers) and no account takes part in it."""
+
+    time: int  # the file's transact time, epoch ms (at most the command's stamp)
+    price: int  # price units
+    qty: int  # steps
+    count: int  # the underlying trades it aggregates (last_trade_id - first_trade_id + 1)
+    buyer_maker: bool
+
+
+class PrintTrades(msgspec.Struct, tag="print_trades", frozen=True, kw_only=True):
+    """Historical replay: trades of the file printed on a symbol's public tape, in time order."""
+
+    symbol: str
+    prints: tuple[TapePrint, ...]
+
+
+class SetSimulation(msgspec.Struct, tag="set_simulation", frozen=True, kw_only=True):
+    """The switches of the market simulation: journaled, so a restart or a replay of the journal
+    sees the agents and the historical replay exactly as they were."""
+
+    agents_paused: bool
+    agents_seed: int  # the liquidity agents' random draws derive from it
+    replay_paused: bool
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -169,6 +196,8 @@ Command = (
     | SetPositionMode
     | SetOverload
     | SetTradeGroup
+    | PrintTrades
+    | SetSimulation
 )
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 import msgspec
 
 from binance_sandbox.core.accounts import KeyType
-from binance_sandbox.core.commands import ClockMode
+from binance_sandbox.core.commands import ClockMode, TapePrint
 from binance_sandbox.core.orders import Order
 
 
@@ -98,6 +98,21 @@ class OverloadChanged(msgspec.Struct, tag="overload_changed", frozen=True, kw_on
     on: bool
 
 
+class TradesPrinted(msgspec.Struct, tag="trades_printed", frozen=True, kw_only=True):
+    """Replayed trades on a symbol's tape; the i-th print's trades take the ids from
+    `first_trade_id` on, after those of the prints before it."""
+
+    symbol: str
+    first_trade_id: int
+    prints: tuple[TapePrint, ...]
+
+
+class SimulationChanged(msgspec.Struct, tag="simulation_changed", frozen=True, kw_only=True):
+    agents_paused: bool
+    agents_seed: int
+    replay_paused: bool
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -110,4 +125,6 @@ Event = (
     | PositionModeChanged
     | OverloadChanged
     | TradeGroupChanged
+    | TradesPrinted
+    | SimulationChanged
 )

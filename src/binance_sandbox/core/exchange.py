@@ -17,11 +17,13 @@ from binance_sandbox.core.commands import (
     FireOrderTimers,
     Genesis,
     PlaceOrder,
+    PrintTrades,
     SetClock,
     SetCountdown,
     SetIndexPrices,
     SetOverload,
     SetPositionMode,
+    SetSimulation,
     SetTradeGroup,
     Stamped,
     Withdraw,
@@ -32,9 +34,11 @@ from binance_sandbox.core.events import (
     ExchangeCreated,
     IndexPricesChanged,
     OverloadChanged,
+    SimulationChanged,
+    TradesPrinted,
 )
 from binance_sandbox.core.order_book import OrderBook
-from binance_sandbox.core.state import ClockState, ExchangeState
+from binance_sandbox.core.state import ClockState, ExchangeState, SimulationState
 
 
 class SequenceError(RuntimeError):
@@ -95,6 +99,10 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
         case SetOverload():
             state.overloaded = command.on
             return [OverloadChanged(on=command.on)]
+        case PrintTrades():
+            return _print_trades(state, command)
+        case SetSimulation():
+            return _set_simulation(state, command)
 
 
 def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:
@@ -125,3 +133,29 @@ def _set_clock(state: ExchangeState, ts: int, cmd: SetClock) -> list[Event]:
         return [rejects.malformed("speed")]
     state.clock = ClockState(mode=cmd.mode, speed_milli=cmd.speed_milli, paused=cmd.paused)
     return [ClockChanged(mode=cmd.mode, speed_milli=cmd.speed_milli, paused=cmd.paused, time=ts)]
+
+
+def _print_trades(state: ExchangeState, cmd: PrintTrades) -> list[Event]:
+    if cmd.symbol not in state.instruments:
+        return [rejects.BAD_SYMBOL]
+    for tape_print in cmd.prints:
+        if tape_print.price <= 0 or tape_print.qty <= 0 or tape_print.count <= 0:
+            return [rejects.malformed("prints")]
+    first = state.next_trade_id
+    state.next_trade_id += sum(tape_print.count for tape_print in cmd.prints)
+    return [TradesPrinted(symbol=cmd.symbol, first_trade_id=first, prints=cmd.prints)]
+
+
+def _set_simulation(state: ExchangeState, cmd: SetSimulation) -> list[Event]:
+    state.simulation = SimulationState(
+        agents_paused=cmd.agents_paused,
+        agents_seed=cmd.agents_seed,
+        replay_paused=cmd.replay_paused,
+    )
+    return [
+        SimulationChanged(
+            agents_paused=cmd.agents_paused,
+            agents_seed=cmd.agents_seed,
+            replay_paused=cmd.replay_paused,
+        )
+    ]

@@ -16,6 +16,14 @@ class ClockState(msgspec.Struct, kw_only=True):
     paused: bool = False
 
 
+class SimulationState(msgspec.Struct, kw_only=True):
+    """The switches of the liquidity agents and the historical replay (see SetSimulation)."""
+
+    agents_paused: bool = False
+    agents_seed: int = 0  # 0 until set: the agents then draw from the exchange seed
+    replay_paused: bool = False
+
+
 class ApiKeyRecord(msgspec.Struct, kw_only=True):
     account_id: int
     key: ApiKey
@@ -42,6 +50,7 @@ class ExchangeState(msgspec.Struct, kw_only=True):
         default_factory=dict
     )  # "account:symbol" -> due  # -1008 for new orders that are not reduce-only
     next_trade_id: int = 1
+    simulation: SimulationState = msgspec.field(default_factory=SimulationState)
 
     def account(self, account_id: int) -> Account | None:
         if 1 <= account_id <= len(self.accounts):

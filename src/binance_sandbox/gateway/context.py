@@ -11,6 +11,7 @@ from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
+from binance_sandbox.projections.tape import TapeStore
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock import ExchangeClock
 
@@ -23,6 +24,7 @@ class Services(Protocol):
     clock: ExchangeClock
     klines: KlineStore
     history: HistoryStore
+    tape: TapeStore
 
     @property
     def exchange(self) -> Exchange: ...

@@ -3,10 +3,14 @@
 Balances and derived prices (index, mark) print at 8 decimals. Book, trade and ticker prices
 and quantities print at the instrument's pricePrecision / quantityPrecision, which is never
 coarser than its tick / step grid (BTCUSDT: tick 0.10, pricePrecision 2 -> '76914.90').
+Quote amounts (price x quantity) print exactly at both scales together (klines, userTrades:
+BTCUSDT '1591436.27140'), or rounded to the price's (the 24 h ticker's quoteVolume
+'13258734360.38', a public trade's quoteQty).
 """
 
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.rounding import div_half_up
 
 ZERO = "0.00000000"
 
@@ -35,6 +39,16 @@ def price(instrument: Instrument, value: int) -> str:
 def quantity(instrument: Instrument, value: int) -> str:
     """A quantity at the step's decimals, printed at quantityPrecision: BTCUSDT 5 -> '0.005'."""
     return _widened(value, instrument.qty_decimals, instrument.quantity_precision)
+
+
+def quote(instrument: Instrument, value: int) -> str:
+    """A quote amount (price units x steps), exact: BTCUSDT 7691490 x 5 -> '384.57450'."""
+    return format_scaled(value, instrument.price_decimals + instrument.qty_decimals)
+
+
+def rounded_quote(instrument: Instrument, value: int) -> str:
+    """A quote amount as a price, rounded half away from zero: 7691490 x 5 -> '384.57'."""
+    return price(instrument, div_half_up(value, 10**instrument.qty_decimals))
 
 
 def _widened(value: int, decimals: int, precision: int) -> str:

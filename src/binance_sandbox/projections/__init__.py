@@ -1,1 +1,2 @@
-"""Read-side projections of events (klines now; history tables later), kept outside the core."""
+"""Read-side projections of events (index klines, order history, the public tape), kept
+outside the core."""

@@ -7,9 +7,7 @@ flush in progress (kept until the next flush, by when the sequencer has awaited 
 so a read right after an answer sees what the answer said.
 """
 
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
 
 import msgspec
 
@@ -17,7 +15,7 @@ from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Amendment, Event, OrderUpdated, Trade
 from binance_sandbox.core.orders import Order, Side
 from binance_sandbox.core.positions import PositionSide
-from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write
+from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write, merged
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS order_history (
@@ -72,7 +70,6 @@ class AmendmentRecord(msgspec.Struct, frozen=True, kw_only=True):
     amendment: Amendment
 
 
-R = TypeVar("R")
 _order_json = msgspec.json.Encoder()
 _order_decoder = msgspec.json.Decoder(Order)
 _trade_decoder = msgspec.json.Decoder(TradeRecord)
@@ -156,7 +153,7 @@ class HistoryStore(SqliteProjection):
             "AND time BETWEEN ? AND ?",
             (account_id, symbol, first_id, start, end),
         ).fetchall()
-        return _merged(
+        return merged(
             (_order_decoder.decode(r[0]) for r in rows),
             self._unwritten_orders(),
             key=lambda o: o.order_id,
@@ -176,7 +173,7 @@ class HistoryStore(SqliteProjection):
             "AND time BETWEEN ? AND ?",
             (account_id, symbol, first_id, start, end),
         ).fetchall()
-        return _merged(
+        return merged(
             (_trade_decoder.decode(r[0]) for r in rows),
             [*self._flushing_trades, *self._trades],
             key=lambda t: t.trade.trade_id,
@@ -196,7 +193,7 @@ class HistoryStore(SqliteProjection):
             "AND time BETWEEN ? AND ? AND (? IS NULL OR order_id = ?)",
             (account_id, symbol, start, end, order_id, order_id),
         ).fetchall()
-        return _merged(
+        return merged(
             (_amendment_decoder.decode(r[0]) for r in rows),
             [*self._flushing_amendments, *self._amendments],
             key=lambda a: a.amendment_id,
@@ -210,16 +207,6 @@ class HistoryStore(SqliteProjection):
     def _unwritten_orders(self) -> list[Order]:
         """Orders not yet committed, the newest state of each last."""
         return [*self._flushing_orders.values(), *self._orders.values()]
-
-
-def _merged(
-    stored: Iterable[R], unwritten: Iterable[R], key: Callable[[R], int], keep: Callable[[R], bool]
-) -> list[R]:
-    """Committed rows (already filtered by SQL) and the not yet committed ones that `keep`
-    admits, one per key — the unwritten, newer state winning — ordered by key."""
-    found = {key(row): row for row in stored}
-    found.update((key(row), row) for row in unwritten if keep(row))
-    return [found[k] for k in sorted(found)]
 
 
 def _amended(order: Order, amendment: Amendment, stamped: Stamped) -> AmendmentRecord:

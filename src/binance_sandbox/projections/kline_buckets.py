@@ -48,3 +48,25 @@ def next_open_time(interval: str, opened: int) -> int:
 
 def close_time(interval: str, opened: int) -> int:
     return next_open_time(interval, opened) - 1
+
+
+def open_times(interval: str, first: int, end: int, count: int) -> list[int]:
+    """The open times of up to `count` intervals from the one containing `first`, up to the
+    one containing `end`."""
+    opened, last = open_time(interval, first), open_time(interval, end)
+    found: list[int] = []
+    while opened <= last and len(found) < count:
+        found.append(opened)
+        opened = next_open_time(interval, opened)
+    return found
+
+
+def latest_open_time(interval: str, end: int, count: int, floor: int) -> int:
+    """The open time of the earliest of the last `count` intervals up to the one containing
+    `end`, but not before the one containing `floor`."""
+    opened, earliest = open_time(interval, end), open_time(interval, floor)
+    for _ in range(count - 1):
+        if opened <= earliest:
+            break
+        opened = open_time(interval, opened - 1)
+    return max(opened, earliest)

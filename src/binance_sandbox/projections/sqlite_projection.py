@@ -8,9 +8,9 @@ Reads use a second connection on the event loop (WAL lets it read beside the wri
 """
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Event
@@ -18,6 +18,7 @@ from binance_sandbox.core.events import Event
 _PROGRESS = "CREATE TABLE IF NOT EXISTS projection_progress (name TEXT PRIMARY KEY, seq INTEGER);"
 
 Write = tuple[str, Sequence[Sequence[Any]]]  # SQL and its rows
+R = TypeVar("R")
 
 
 class SqliteProjection:
@@ -73,3 +74,13 @@ class SqliteProjection:
     def take_writes(self) -> list[Write]:
         """The rows to persist since the last flush, as SQL and rows."""
         raise NotImplementedError
+
+
+def merged(
+    stored: Iterable[R], unwritten: Iterable[R], key: Callable[[R], int], keep: Callable[[R], bool]
+) -> list[R]:
+    """Committed rows (already filtered by SQL) and the not yet committed ones that `keep`
+    admits, one per key — the unwritten, newer state winning — ordered by key."""
+    found = {key(row): row for row in stored}
+    found.update((key(row), row) for row in unwritten if keep(row))
+    return [found[k] for k in sorted(found)]

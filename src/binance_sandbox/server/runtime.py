@@ -22,14 +22,18 @@ from binance_sandbox.journal.sqlite_journal import SqliteJournal
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.sqlite_projection import SqliteProjection
+from binance_sandbox.projections.tape import TapeStore
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 from binance_sandbox.server.datadir import DataDir
+from binance_sandbox.server.market_opening import open_market
+from binance_sandbox.server.market_setup import Market, build_market, replay_window
 from binance_sandbox.server.seeding import seed_exchange
 from binance_sandbox.simulators.clock import ExchangeClock
 from binance_sandbox.simulators.clock_control import ClockControl
-from binance_sandbox.simulators.prices import build_price_sources
-from binance_sandbox.simulators.timers import OrderTimer, PriceTicker, TimerScheduler
+from binance_sandbox.simulators.replay.window import ReplayWindow
+from binance_sandbox.simulators.simulation_control import SimulationControl
+from binance_sandbox.simulators.timers import OrderTimer, TimerScheduler
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +47,21 @@ class Runtime:
         data_dir: DataDir,
         sequencer: Sequencer,
         clock: ExchangeClock,
-        ticker: PriceTicker,
+        market: Market,
         projections: "Projections",
     ) -> None:
         self.config = config
         self.klines = projections.klines
+        self.tape = projections.tape
         self.history = projections.history
         self.data_dir = data_dir
         self.sequencer = sequencer
         self.clock = clock
-        self.ticker = ticker
+        self.market = market
         order_timer = OrderTimer(lambda: sequencer.exchange.state)
-        self.scheduler = TimerScheduler(sequencer, clock, [ticker, order_timer])
+        self.scheduler = TimerScheduler(sequencer, clock, market.timers(order_timer))
         self.clock_control = ClockControl(clock, self.scheduler, sequencer)
+        self.simulation = SimulationControl(sequencer, self.scheduler, market.agents, market.replay)
         self.operations = AdminOperations(sequencer)
         self.created_keys: list[CreatedKey] = []
         self._timers: asyncio.Task[None] | None = None
@@ -69,7 +75,8 @@ class Runtime:
         projections = Projections(data_dir.journal_path)
         exchange = recover(journal, on_applied=projections.on_applied)
         projections.catch_up()
-        clock = _make_clock(config, exchange)
+        window = replay_window(config)
+        clock = _make_clock(config, exchange, window)
         policy = SnapshotPolicy(
             config.journal.snapshot_every_commands, config.journal.snapshot_every_seconds
         )
@@ -82,15 +89,13 @@ class Runtime:
             keep_snapshots=config.journal.keep_snapshots,
             compact=config.journal.compact,
         )
-        pairs = sorted({instrument.pair for instrument in config.instruments.values()})
-        sources = build_price_sources(config.prices, config.exchange.seed, pairs, config_dir)
-        ticker = PriceTicker(sources, config.prices.interval_ms)
+        market = build_market(config, config_dir, data_dir.path, sequencer, window)
         sequencer.subscribe(
             lambda stamped, applied: projections.on_applied(stamped, applied.events)
         )
         for projection in projections.all:
             sequencer.add_flush_source(projection.take_flush)
-        return cls(config, data_dir, sequencer, clock, ticker, projections)
+        return cls(config, data_dir, sequencer, clock, market, projections)
 
     @property
     def exchange(self) -> Exchange:
@@ -100,9 +105,18 @@ class Runtime:
         self.sequencer.start()
         if not self.exchange.state.created:
             self.created_keys = await seed_exchange(
-                self.config, self.sequencer, self.clock, self.ticker, self.operations
+                self.config, self.sequencer, self.clock, self.market.ticker, self.operations
             )
-        self.scheduler.fired_until = self.clock.now_ms()
+        if self.market.agents is not None:
+            await open_market(
+                self.config.agents,
+                self.market.agents,
+                self.sequencer,
+                self.operations,
+                self.clock.now_ms(),
+            )
+        # The timers fire from the time the exchange opened at: under a fast clock start-up takes
+        # exchange minutes, and a replay must not skip them.
         self._timers = asyncio.get_running_loop().create_task(self.scheduler.run(), name="timers")
 
     async def stop(self) -> None:
@@ -111,8 +125,10 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._timers
         await self.sequencer.close()
+        self.market.close()
         self.klines.close()
         self.history.close()
+        self.tape.close()
         log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
 
 
@@ -122,7 +138,8 @@ class Projections:
     def __init__(self, path: Path) -> None:
         self.klines = KlineStore(path)
         self.history = HistoryStore(path)
-        self.all: tuple[SqliteProjection, ...] = (self.klines, self.history)
+        self.tape = TapeStore(path)
+        self.all: tuple[SqliteProjection, ...] = (self.klines, self.history, self.tape)
 
     def on_applied(self, stamped: Stamped, events: list[Event]) -> None:
         for projection in self.all:
@@ -135,14 +152,24 @@ class Projections:
                 write()
 
 
-def _make_clock(config: SandboxConfig, exchange: Exchange) -> ExchangeClock:
-    """A fresh exchange starts at `clock.start` (or now); a recovered one never goes back."""
+def _make_clock(
+    config: SandboxConfig, exchange: Exchange, replay: ReplayWindow | None
+) -> ExchangeClock:
+    """A fresh exchange starts at `clock.start` (or now, or a replay's start); a recovered one
+    never goes back. A replay keeps exchange time apart from wall time even at speed 1, so a
+    restart resumes it where it stopped."""
     wall_ms = int(time.time() * 1000)
     mode = config.clock.mode
+    if replay is not None and mode == "real":
+        mode = "accelerated"
     if exchange.state.created:
         start = exchange.state.last_ts if mode != "real" else wall_ms
+    elif replay is not None:
+        start = replay.start
     else:
         start = parse_instant_ms(config.clock.start) if config.clock.start else wall_ms
+    if replay is not None and start >= replay.end:
+        log.warning("the exchange clock is past the replay window: nothing will be replayed")
     clock = ExchangeClock(mode, config.clock.speed, start)
     clock.advance_to(exchange.state.last_ts)
     return clock

@@ -31,9 +31,7 @@ async def seed_exchange(
         SetClock(mode=clock.mode, speed_milli=clock.speed_milli, paused=clock.paused), at=start
     )
     ticker.begin(sequencer.exchange.state)
-    first_prices = ticker.fire(start)
-    if first_prices is not None:
-        await sequencer.submit(first_prices, at=start)
+    await sequencer.submit_many([(start, command) for command in ticker.fire(start)])
     return await _seed_accounts(config, operations)
 
 

@@ -6,6 +6,10 @@ Under a running clock the scheduler sleeps until the next due time (and catches 
 if it woke late); under a standing clock nothing fires until the clock is advanced, and then
 every firing in between is submitted in time order before the advance itself.
 
+A timer that decides from the exchange state (`reads_state`, the liquidity agents) must see
+every command due before it applied, so the scheduler commits what it has gathered before it
+asks such a timer; the others are gathered into large batches.
+
 Invariant: `fired_until` only grows; a due time fires at most once.
 """
 
@@ -25,18 +29,22 @@ _CHUNK = 2000  # firings per submission while catching up a long advance
 
 
 class Timer(Protocol):
+    reads_state: bool
+
     def next_due(self, after_ms: int) -> int:
         """The first due time strictly after `after_ms`."""
 
     def begin(self, state: ExchangeState) -> None:
         """Called before a run of firings with the state as the core holds it now."""
 
-    def fire(self, due_ms: int) -> Command | None:
-        """The command for this firing, or None when there is nothing to change."""
+    def fire(self, due_ms: int) -> list[Command]:
+        """The commands of this firing (none when there is nothing to change)."""
 
 
 class PriceTicker:
     """The index price of every pair every `interval_ms`, on a grid aligned to the epoch."""
+
+    reads_state = False
 
     def __init__(self, sources: dict[str, PriceSource], interval_ms: int) -> None:
         if interval_ms <= 0:
@@ -54,7 +62,7 @@ class PriceTicker:
             for pair, price in state.index_prices.items()
         }
 
-    def fire(self, due_ms: int) -> Command | None:
+    def fire(self, due_ms: int) -> list[Command]:
         prices = {}
         for pair, source in self._sources.items():
             previous, previous_ts = self._last.get(pair, (None, None))
@@ -62,7 +70,7 @@ class PriceTicker:
             if price is not None:
                 prices[pair] = price
                 self._last[pair] = (price, due_ms)
-        return SetIndexPrices(prices=prices, source="timer") if prices else None
+        return [SetIndexPrices(prices=prices, source="timer")] if prices else []
 
 
 class TimerScheduler:
@@ -96,8 +104,12 @@ class TimerScheduler:
         cursor = self.fired_until
         while (due := self._next_due(cursor)) <= target_ms:
             for timer in self._timers:
-                if timer.next_due(cursor) == due and (command := timer.fire(due)) is not None:
-                    batch.append((due, command))
+                if timer.next_due(cursor) != due:
+                    continue
+                if timer.reads_state and batch:
+                    await self._sequencer.submit_many(batch)
+                    batch = []
+                batch.extend((due, command) for command in timer.fire(due))
             cursor = due
             if len(batch) >= _CHUNK:
                 await self._sequencer.submit_many(batch)
@@ -118,6 +130,8 @@ class TimerScheduler:
 class OrderTimer:
     """GTD expiries and countdownCancelAll deadlines, read from the exchange state."""
 
+    reads_state = False  # the core finds what is due when the command applies
+
     def __init__(self, state: Callable[[], ExchangeState]) -> None:
         self._state = state
 
@@ -127,5 +141,5 @@ class OrderTimer:
     def begin(self, state: ExchangeState) -> None:
         """Nothing to prepare: the state is read at each `next_due`."""
 
-    def fire(self, due_ms: int) -> Command | None:
-        return FireOrderTimers()
+    def fire(self, due_ms: int) -> list[Command]:
+        return [FireOrderTimers()]

@@ -13,7 +13,7 @@ Invariants of the answers:
   schedule has no markets.
 - Nothing has been liquidated: one insurance fund covers every symbol and holds zero of each
   margin asset, snapshotted on the hour. No positions: every symbol's ADL risk is "low" (the
-  lowest rating), rated on the half hour. No RPI orders: the RPI book is empty.
+  lowest rating), rated on the half hour. No RPI orders: the RPI book is the order book.
 - Times are exchange time; unknown symbols are -1121.
 """
 
@@ -30,6 +30,7 @@ from binance_sandbox.gateway.handlers.market_common import (
     SYMBOL,
     one_or_all,
 )
+from binance_sandbox.gateway.handlers.order_book import book_snapshot
 from binance_sandbox.gateway.params import Param
 from binance_sandbox.gateway.render import amount
 
@@ -142,15 +143,8 @@ def _rpi_limit() -> Param:
 
 
 async def rpi_depth(ctx: RequestContext) -> dict[str, Any]:
-    ctx.instrument()
-    state = ctx.state
-    return {
-        "lastUpdateId": state.last_seq,
-        "E": ctx.now_ms(),
-        "T": state.last_ts,
-        "bids": [],
-        "asks": [],
-    }
+    """No order here is an RPI order, so the RPI book is the book."""
+    return book_snapshot(ctx, ctx.instrument(), RPI_LIMIT)
 
 
 def _adl_row(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:

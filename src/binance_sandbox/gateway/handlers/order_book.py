@@ -1,9 +1,9 @@
 """The order book: GET /fapi/v1/depth and its top, GET /fapi/v1/ticker/bookTicker.
 
-Until trading exists every book is empty: no levels, and the top of book is zero at the
-instrument's price and quantity precision. `lastUpdateId` is the exchange's sequence number
-and the transaction time `T` / `time` the exchange time of the last applied command, so both
-only grow. Depth limits other than Binance's seven are -4021.
+Levels are read from the live book as [price, quantity] strings at the instrument's precisions;
+an empty side's top of book is zero at those precisions, as Binance prints it. `lastUpdateId`
+is the exchange's sequence number and the transaction time `T` / `time` the exchange time of
+the last applied command, so both only grow. Depth limits other than Binance's seven are -4021.
 """
 
 from typing import Any
@@ -28,14 +28,23 @@ async def depth(ctx: RequestContext) -> dict[str, Any]:
     limit = ctx.params.get("limit", DEFAULT_DEPTH)
     if limit not in DEPTH_LIMITS:
         raise errors.invalid_depth_limit(str(limit))
-    ctx.instrument()
+    return book_snapshot(ctx, ctx.instrument(), limit)
+
+
+def book_snapshot(ctx: RequestContext, instrument: Instrument, limit: int) -> dict[str, Any]:
+    """The best `limit` levels a side, Binance's depth answer."""
+    book = ctx.state.books[instrument.symbol]
     return {
         "lastUpdateId": ctx.state.last_seq,
         "E": ctx.now_ms(),
         "T": ctx.state.last_ts,
-        "bids": [],
-        "asks": [],
+        "bids": _levels(instrument, book.bids.depth(limit)),
+        "asks": _levels(instrument, book.asks.depth(limit)),
     }
+
+
+def _levels(instrument: Instrument, levels: list[tuple[int, int]]) -> list[list[str]]:
+    return [[price(instrument, p), quantity(instrument, q)] for p, q in levels]
 
 
 async def book_ticker(ctx: RequestContext) -> dict[str, Any] | list[dict[str, Any]]:
@@ -43,13 +52,15 @@ async def book_ticker(ctx: RequestContext) -> dict[str, Any] | list[dict[str, An
 
 
 def _top_of_book(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
-    no_price, no_quantity = price(instrument, 0), quantity(instrument, 0)
+    book = ctx.state.books[instrument.symbol]
+    bid_price, bid_qty = (book.bids.depth(1) or [(0, 0)])[0]
+    ask_price, ask_qty = (book.asks.depth(1) or [(0, 0)])[0]
     return {
         "symbol": instrument.symbol,
-        "bidPrice": no_price,
-        "bidQty": no_quantity,
-        "askPrice": no_price,
-        "askQty": no_quantity,
+        "bidPrice": price(instrument, bid_price),
+        "bidQty": quantity(instrument, bid_qty),
+        "askPrice": price(instrument, ask_price),
+        "askQty": quantity(instrument, ask_qty),
         "time": ctx.state.last_ts,
         "lastUpdateId": ctx.state.last_seq,
     }

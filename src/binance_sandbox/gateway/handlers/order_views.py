@@ -6,17 +6,12 @@ the exact scale of price x quantity (BTCUSDT: 2 + 3 = 5 decimals, as Binance's "
 
 from typing import Any
 
-from binance_sandbox.core.fixed import format_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position, break_even_price, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
-from binance_sandbox.gateway.render import ZERO, amount, normalized, price, quantity
+from binance_sandbox.gateway.render import ZERO, amount, normalized, price, quantity, quote
 from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
-
-
-def quote(instrument: Instrument, value: int) -> str:
-    return format_scaled(value, instrument.price_decimals + instrument.qty_decimals)
 
 
 def average_price(instrument: Instrument, order: Order) -> str:

@@ -1,20 +1,32 @@
 """Trading statistics per symbol: GET /fapi/v1/ticker/24hr, /fapi/v1/ticker/price,
 /fapi/v2/ticker/price and /fapi/v1/openInterest.
 
-Until trading exists there are no trades and no positions: prices are zero at the instrument's
-pricePrecision (quote volume too, as Binance prints it), quantities zero at its
-quantityPrecision, and the trade ids are -1 with a count of 0 (Binance's answer for a window
-without trades). The 24-hour window opens on the minute 24 hours before now and closes now, as
-Binance's does; `time` is the exchange time of the last applied command.
+The 24-hour window opens on the minute 24 hours before now and closes now, as Binance's does;
+its statistics come from the tape's 1-minute candles of that window, which hold exactly the
+trades in it since the window opens on a minute. lastPrice and lastQty are the symbol's last
+trade's (a replayed print's whole quantity); count is the number of trades, firstId and lastId
+the smallest and largest trade id in the window. Prices print at pricePrecision, quantities at
+quantityPrecision; quoteVolume and weightedAvgPrice are rounded to the price's decimals and
+priceChangePercent to 3 decimals, half away from zero (live BTCUSDT: "13258734360.38",
+"78027.43", "-1.138").
+
+A window without trades answers zeros: prices at pricePrecision (quote volume too),
+quantities at quantityPrecision, and trade ids -1 with a count of 0 (Binance's answer for a
+window without trades). The price tickers show the last trade's price and time; without one,
+price zero and the exchange time of the last applied command. Open interest is the sum of the
+long side of the symbol's positions (one-way positions above zero and hedge-mode LONGs), with
+`time` the exchange time of the last applied command.
 """
 
 from typing import Any
 
+from binance_sandbox.core.fixed import format_scaled
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed, with_or_without_symbol
 from binance_sandbox.gateway.handlers.market_common import OPTIONAL_SYMBOL, SYMBOL, one_or_all
-from binance_sandbox.gateway.render import price, quantity
+from binance_sandbox.gateway.render import price, quantity, rounded_quote
 from binance_sandbox.projections.kline_buckets import open_time
 
 DAY_MS = 86_400_000
@@ -27,6 +39,33 @@ async def ticker_24hr(ctx: RequestContext) -> dict[str, Any] | list[dict[str, An
 
 def _day_statistics(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     now = ctx.now_ms()
+    opened = open_time("1m", now - DAY_MS)
+    day = ctx.services.tape.summary(instrument.symbol, opened, now)
+    last = ctx.services.tape.last_trade(instrument.symbol)
+    if day is None or last is None:
+        return _quiet_day(instrument, opened, now)
+    change = day.close - day.open
+    return {
+        "symbol": instrument.symbol,
+        "priceChange": price(instrument, change),
+        "priceChangePercent": format_scaled(div_half_up(change * 100_000, day.open), 3),
+        "weightedAvgPrice": price(instrument, div_half_up(day.quote_volume, day.volume)),
+        "lastPrice": price(instrument, last.price),
+        "lastQty": quantity(instrument, last.qty),
+        "openPrice": price(instrument, day.open),
+        "highPrice": price(instrument, day.high),
+        "lowPrice": price(instrument, day.low),
+        "volume": quantity(instrument, day.volume),
+        "quoteVolume": rounded_quote(instrument, day.quote_volume),
+        "openTime": opened,
+        "closeTime": now,
+        "firstId": day.first_id,
+        "lastId": day.last_id,
+        "count": day.count,
+    }
+
+
+def _quiet_day(instrument: Instrument, opened: int, now: int) -> dict[str, Any]:
     no_price, no_quantity = price(instrument, 0), quantity(instrument, 0)
     return {
         "symbol": instrument.symbol,
@@ -40,7 +79,7 @@ def _day_statistics(ctx: RequestContext, instrument: Instrument) -> dict[str, An
         "lowPrice": no_price,
         "volume": no_quantity,
         "quoteVolume": no_price,
-        "openTime": open_time("1m", now - DAY_MS),
+        "openTime": opened,
         "closeTime": now,
         "firstId": NO_TRADE_ID,
         "lastId": NO_TRADE_ID,
@@ -53,13 +92,23 @@ async def ticker_price(ctx: RequestContext) -> dict[str, Any] | list[dict[str, A
 
 
 def _last_price(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
-    return {"symbol": instrument.symbol, "price": price(instrument, 0), "time": ctx.state.last_ts}
+    last = ctx.services.tape.last_trade(instrument.symbol)
+    if last is None:
+        return {
+            "symbol": instrument.symbol,
+            "price": price(instrument, 0),
+            "time": ctx.state.last_ts,
+        }
+    return {"symbol": instrument.symbol, "price": price(instrument, last.price), "time": last.time}
 
 
 async def open_interest(ctx: RequestContext) -> dict[str, Any]:
     instrument = ctx.instrument()
+    longs = sum(
+        p.qty for p in ctx.state.positions.values() if p.symbol == instrument.symbol and p.qty > 0
+    )
     return {
-        "openInterest": quantity(instrument, 0),
+        "openInterest": quantity(instrument, longs),
         "symbol": instrument.symbol,
         "time": ctx.state.last_ts,
     }

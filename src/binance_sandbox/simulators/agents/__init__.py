@@ -1,0 +1,1 @@
+"""Liquidity agents: market makers and noise takers trading as ordinary accounts."""

@@ -1,0 +1,1 @@
+"""Historical replay: Binance's public data files played on the exchange clock."""

@@ -1,0 +1,218 @@
+"""The live market of the default config, over HTTP: the market maker's ladder around every
+index, large MARKET orders filling near the index, 1-minute klines with trades in every minute,
+and the admin switches that pause, resume and re-seed the agents.
+
+Servers: one with the default config (real clock) for the read-mostly tests, one under a manual
+clock for the switches (time moves only when advanced, so "nothing happened" is exact), one
+accelerated for the klines, and one without agents for the refusal.
+"""
+
+import time
+from collections.abc import Iterator
+from decimal import ROUND_DOWN, Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import ServerFactory
+from tests.support.server import SandboxServer
+from tests.support.signing import Credentials, signed_request
+
+MANUAL_CLOCK = '[clock]\nmode = "manual"\n'
+BAND = Decimal("0.005")  # depth: levels within 0.5 % of the index
+FILL_BAND = Decimal("0.001")  # 100,000 USDT fills within 0.1 % of the index
+MINUTE = 60_000
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    root: Path = tmp_path_factory.mktemp("live")
+    server = SandboxServer(root / "data", "", live_market=True).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def manual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    root: Path = tmp_path_factory.mktemp("manual")
+    server = SandboxServer(root / "data", MANUAL_CLOCK, live_market=True).start()
+    yield server
+    server.stop()
+
+
+def public(server: SandboxServer, path: str, **params: Any) -> Any:
+    response = httpx.get(server.url + path, params=params, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def instruments(server: SandboxServer, contract_type: str | None = None) -> list[str]:
+    symbols = public(server, "/fapi/v1/exchangeInfo")["symbols"]
+    return [s["symbol"] for s in symbols if contract_type in (None, s["contractType"])]
+
+
+def index_of(server: SandboxServer, symbol: str) -> Decimal:
+    return Decimal(public(server, "/fapi/v1/premiumIndex", symbol=symbol)["indexPrice"])
+
+
+def book(server: SandboxServer, symbol: str) -> tuple[list[Decimal], list[Decimal]]:
+    """Bid and ask prices, best first."""
+    depth = public(server, "/fapi/v1/depth", symbol=symbol, limit=50)
+    return [Decimal(p) for p, _ in depth["bids"]], [Decimal(p) for p, _ in depth["asks"]]
+
+
+def steady_book(server: SandboxServer, symbol: str) -> tuple[Decimal, list[Decimal], list[Decimal]]:
+    """The index and the book read between two equal index reads: the index ticks every
+    second, and a ladder read across a tick belongs to the other index."""
+    for _ in range(5):
+        before = index_of(server, symbol)
+        bids, asks = book(server, symbol)
+        if index_of(server, symbol) == before:
+            return before, bids, asks
+    raise AssertionError(f"{symbol}'s index never stood still across a depth read")
+
+
+def check_ladder(symbol: str, index: Decimal, bids: list[Decimal], asks: list[Decimal]) -> None:
+    near_bids = [p for p in bids if p >= index * (1 - BAND)]
+    near_asks = [p for p in asks if p <= index * (1 + BAND)]
+    assert (len(near_bids) >= 20, len(near_asks) >= 20) == (True, True), (symbol, index, bids, asks)
+    assert bids[0] < index < asks[0], (symbol, index, bids[0], asks[0])
+
+
+class Trader:
+    """An account of its own with an HMAC key, sending signed requests."""
+
+    def __init__(self, server: SandboxServer, name: str, usdt: str) -> None:
+        server.call("POST", "/accounts", {"name": name})
+        server.call("POST", f"/accounts/{name}/deposits", {"asset": "USDT", "amount": usdt})
+        created = server.call("POST", f"/accounts/{name}/keys", {"type": "hmac"})
+        self.credentials = Credentials.from_admin(created)
+        self.url = server.url
+
+    def ok(self, method: str, path: str, **params: Any) -> Any:
+        response = signed_request(self.url, self.credentials, method, path, **params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def test_every_instrument_has_a_ladder_around_its_index(live: SandboxServer) -> None:
+    symbols = instruments(live)
+    assert len(symbols) >= 6  # the five perpetuals and the quarterly of the default config
+    for symbol in symbols:
+        check_ladder(symbol, *steady_book(live, symbol))
+
+
+@pytest.mark.parametrize("side", ["BUY", "SELL"])
+def test_100k_usdt_market_order_fills_near_the_index(live: SandboxServer, side: str) -> None:
+    trader = Trader(live, f"whale-{side.lower()}", "2000000")
+    index = index_of(live, "BTCUSDT")
+    qty = (Decimal(100_000) / index).quantize(Decimal("0.001"), ROUND_DOWN)
+    placed = trader.ok(
+        "POST", "/fapi/v1/order", symbol="BTCUSDT", side=side, type="MARKET",
+        quantity=str(qty), newOrderRespType="RESULT",
+    )  # fmt: skip
+    assert (placed["status"], placed["origQty"], placed["executedQty"]) == (
+        "FILLED", str(qty), str(qty),
+    )  # fmt: skip
+
+    fills = trader.ok("GET", "/fapi/v1/userTrades", symbol="BTCUSDT", orderId=placed["orderId"])
+    assert sum(Decimal(f["qty"]) for f in fills) == qty
+    off = [f["price"] for f in fills if abs(Decimal(f["price"]) - index) > index * FILL_BAND]
+    assert off == [], f"fills more than 0.1 % from the index {index}"
+
+
+def test_every_closed_minute_has_trades(make_server: ServerFactory) -> None:
+    # 60 exchange seconds a real second: ten exchange minutes take ten real seconds.
+    server = make_server("data", "", "--speed", "60", live_market=True).start()
+    started = public(server, "/fapi/v1/time")["serverTime"]
+    while public(server, "/fapi/v1/time")["serverTime"] < started + 10 * MINUTE:
+        time.sleep(0.2)
+
+    for symbol in instruments(server, "PERPETUAL"):
+        now = public(server, "/fapi/v1/time")["serverTime"]
+        rows = public(server, "/fapi/v1/klines", symbol=symbol, interval="1m", limit=1500)
+        assert {len(row) for row in rows} == {12}, rows
+        closed = [row for row in rows if row[6] < now]
+        assert len(closed) >= 10, (symbol, now, rows)
+        opens = [row[0] for row in closed]
+        assert opens == list(range(opens[0], opens[0] + MINUTE * len(opens), MINUTE)), symbol
+        assert all(row[6] == row[0] + MINUTE - 1 for row in closed), symbol
+        empty = [row for row in closed if Decimal(row[5]) <= 0 or row[8] < 1]
+        assert empty == [], f"{symbol}: closed minutes without trades"
+
+
+def test_agents_are_on_by_default(live: SandboxServer) -> None:
+    agents = live.call("GET", "/simulation")["agents"]
+    assert (agents["enabled"], agents["paused"]) == (True, False)
+    assert sorted(agents["symbols"]) == sorted(instruments(live))  # symbols = []: every one
+
+
+def test_paused_agents_do_nothing_and_resumed_ones_follow_the_index(
+    manual: SandboxServer,
+) -> None:
+    maker_key = manual.call("POST", "/accounts/market-maker/keys", {"type": "hmac"})
+    maker = Credentials.from_admin(maker_key)
+    symbols = instruments(manual)
+    perpetuals = instruments(manual, "PERPETUAL")
+
+    def maker_orders() -> list[dict[str, Any]]:
+        response = signed_request(manual.url, maker, "GET", "/fapi/v1/openOrders")
+        assert response.status_code == 200, response.text
+        return sorted(response.json(), key=lambda order: order["orderId"])
+
+    def market() -> dict[str, Any]:
+        return {
+            "orders": maker_orders(),
+            "books": {s: book(manual, s) for s in symbols},
+            "trades": {s: public(manual, "/fapi/v1/trades", symbol=s) for s in perpetuals},
+        }
+
+    paused = manual.call("POST", "/agents/pause")["agents"]
+    assert paused["paused"] is True
+    before = market()
+    assert len(before["orders"]) >= 50 * len(symbols)  # the opening ladder: 25 a side each
+    index_before = index_of(manual, "BTCUSDT")
+    # 40 s hold a whole 20 s slot, which running noise takers trade in on every symbol.
+    manual.call("POST", "/clock/advance", {"by": "40s"})
+    assert index_of(manual, "BTCUSDT") != index_before  # the index moved: a live maker requotes
+    assert market() == before
+
+    resumed = manual.call("POST", "/agents/resume")["agents"]
+    assert resumed["paused"] is False
+    manual.call("PUT", "/prices/BTCUSDT", {"price": "78000"})
+    manual.call("POST", "/clock/advance", {"by": "2s"})
+    index, bids, asks = index_of(manual, "BTCUSDT"), *book(manual, "BTCUSDT")
+    check_ladder("BTCUSDT", index, bids, asks)
+    target = Decimal(78000)
+    assert target * (1 - FILL_BAND) < bids[0] < asks[0] < target * (1 + FILL_BAND)
+
+    manual.call("POST", "/clock/advance", {"by": "40s"})
+    last_id = {s: max((t["id"] for t in before["trades"][s]), default=0) for s in perpetuals}
+    latest = {s: public(manual, "/fapi/v1/trades", symbol=s) for s in perpetuals}
+    untraded = [s for s in perpetuals if not any(t["id"] > last_id[s] for t in latest[s])]
+    assert untraded == []
+
+
+def test_reseeding_the_agents(manual: SandboxServer) -> None:
+    assert manual.call("GET", "/simulation")["agents"]["seed"] == 1  # agents.seed 0: exchange's
+    assert manual.call("PUT", "/agents/seed", {"seed": 42})["agents"]["seed"] == 42
+    assert manual.call("GET", "/simulation")["agents"]["seed"] == 42
+    with manual.admin() as admin:
+        refused = admin.put("/agents/seed", json={"seed": -1})
+    assert (refused.status_code, refused.json()["code"]) == (400, -1102)
+    assert "non-negative" in refused.json()["msg"]
+
+
+def test_switching_agents_that_are_off_is_refused(make_server: ServerFactory) -> None:
+    server = make_server("off").start()  # live_market=False: agents.enabled = false
+    with server.admin() as admin:
+        for path in ("/agents/pause", "/agents/resume"):
+            response = admin.post(path)
+            assert response.status_code == 400, (path, response.text)
+            assert response.json() == {
+                "code": -1102,
+                "msg": "the liquidity agents are off (agents.enabled = false)",
+            }
+    assert server.call("GET", "/simulation")["agents"] == {"enabled": False}
