@@ -19,6 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from binance_sandbox.cli.options import ConfigOption
 from binance_sandbox.config.loader import ConfigError, load_config
 from binance_sandbox.marketdata import (
     Coverage,
@@ -39,14 +40,6 @@ data_app = typer.Typer(
     no_args_is_help=True,
 )
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        "-c",
-        help="TOML file (default: $BINANCE_SANDBOX_CONFIG or ./binance-sandbox.toml if present).",
-    ),
-]
 DataDirOption = Annotated[
     Path | None,
     typer.Option(

@@ -12,6 +12,7 @@ from rich.table import Table
 from binance_sandbox.cli import manage
 from binance_sandbox.cli.admin_client import CliError
 from binance_sandbox.cli.data import data_app
+from binance_sandbox.cli.options import ConfigOption
 from binance_sandbox.cli.serve import run_server
 from binance_sandbox.config.loader import ConfigError, find_config_file, load_config
 from binance_sandbox.config.model import SandboxConfig
@@ -32,15 +33,6 @@ app.add_typer(config_app, name="config")
 app.add_typer(data_app, name="data")
 manage.register(app)
 console = Console()
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        "-c",
-        help="TOML file (default: $BINANCE_SANDBOX_CONFIG or ./binance-sandbox.toml if present).",
-    ),
-]
 
 
 @app.command()

@@ -54,6 +54,7 @@ def run_server(
             runtime.exchange.state,
             list(config.accounts),
             runtime.created_keys,
+            runtime.market.summary(),
         )
 
     app = create_app(runtime, token, on_started, debug_signatures)

@@ -39,6 +39,7 @@ def print_banner(
     state: ExchangeState,
     seeded_names: list[str],
     created: list[CreatedKey],
+    market: str,
 ) -> None:
     table = Table(show_header=False, box=None)
     table.add_column(no_wrap=True)
@@ -47,6 +48,7 @@ def print_banner(
     table.add_row("WebSocket base", base_url.replace("http", "ws", 1) + "/ws")
     table.add_row("Admin API", f"{base_url}/sandbox/v1  (Authorization: Bearer {token})")
     table.add_row("Exchange time", f"{state.last_ts} ms, {state.clock.mode} clock")
+    table.add_row("Market", market)
     key, secret = _first_hmac_key(state, seeded_names)
     console.print(Panel(table, title="binance-sandbox is running", expand=False), crop=False)
     if key:  # plain lines, so the 64-character values copy (and grep) whole

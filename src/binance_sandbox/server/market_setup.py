@@ -7,6 +7,7 @@ window runs.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from binance_sandbox.config.model import SandboxConfig
@@ -36,9 +37,28 @@ class Market:
             timers.append(self.agents)
         return timers
 
+    def summary(self) -> str:
+        """One line for the banner: what moves the market."""
+        if self.agents is None:
+            parts = ["index prices only (agents off: books stay empty but for your orders)"]
+        else:
+            takers = " and noise takers" if self.agents.takes else ""
+            parts = [f"makers{takers} on {len(self.agents.symbols)} symbols"]
+        if self.replay is not None:
+            window = self.replay.window
+            parts.append(
+                f"replaying {_iso(window.start)}..{_iso(window.end)} "
+                f"({', '.join(self.replay.symbols or self.replay.pairs)})"
+            )
+        return "; ".join(parts)
+
     def close(self) -> None:
         if self.files is not None:
             self.files.close()
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def replay_window(config: SandboxConfig) -> ReplayWindow | None:

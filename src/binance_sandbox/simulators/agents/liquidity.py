@@ -117,6 +117,10 @@ class LiquidityAgents:
     def symbols(self) -> list[str]:
         return self._symbols
 
+    @property
+    def takes(self) -> bool:
+        return self._config.taker.enabled
+
     def seed(self, state: ExchangeState) -> int:
         return state.simulation.agents_seed or self._config.seed or state.seed
 

@@ -6,7 +6,9 @@ trade belongs to exactly one grid slice, and the scheduler fires a grid time at 
 trade prints once. While the replay is paused its slices are skipped, not postponed.
 """
 
+import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from binance_sandbox.core.commands import Command, PrintTrades, TapePrint
@@ -15,6 +17,9 @@ from binance_sandbox.marketdata.store import AggTrade, MarketDataStore
 from binance_sandbox.simulators.replay.window import ReplayWindow
 
 NEVER = 2**62  # a due time no clock reaches: the window is over
+_PROGRESS_EVERY_MS = 3_600_000
+
+log = logging.getLogger(__name__)
 
 
 class ReplayTape:
@@ -45,6 +50,7 @@ class ReplayTape:
     def fire(self, due_ms: int) -> list[Command]:
         if self._paused():
             return []
+        self._report_progress(due_ms)
         start = max(self._window.start, due_ms - self._interval)
         end = min(due_ms, self._window.end)
         commands: list[Command] = []
@@ -56,6 +62,14 @@ class ReplayTape:
             if prints:
                 commands.append(PrintTrades(symbol=instrument.symbol, prints=prints))
         return commands
+
+    def _report_progress(self, due_ms: int) -> None:
+        """An hour of the window done: say where the replay is, for the server log."""
+        window = self._window
+        if due_ms % _PROGRESS_EVERY_MS < self._interval or due_ms >= window.end:
+            done = (min(due_ms, window.end) - window.start) / (window.end - window.start)
+            moment = datetime.fromtimestamp(due_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+            log.info("replay at %s UTC, %.0f%% of the window", moment, 100 * done)
 
 
 def _tape_print(instrument: Instrument, row: AggTrade) -> TapePrint:
