@@ -90,7 +90,12 @@ function init(args)
    wrk.headers["X-MBX-APIKEY"] = args[2]
 end
 """
-SERVER_ENV = {"BINANCE_SANDBOX_JOURNAL_SYNCHRONOUS": "full"}
+# Agents off: the figure is the order path alone, and the accepted-order count (from order ids)
+# must not include the market makers' orders.
+SERVER_ENV = {
+    "BINANCE_SANDBOX_JOURNAL_SYNCHRONOUS": "full",
+    "BINANCE_SANDBOX_AGENTS_ENABLED": "false",
+}
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,12 @@ def check_books(state: ExchangeState) -> None:
         assert order.order_type == "LIMIT"
         assert 0 < order.remaining <= order.orig_qty
         assert (order.status == "NEW") == (order.executed_qty == 0)
+    # The index by account holds exactly the open orders, in the order they opened.
+    by_account: dict[int, dict[int, None]] = {}
+    for order_id, order in state.open_orders.items():
+        by_account.setdefault(order.account_id, {})[order_id] = None
+    assert state.open_order_ids == by_account
+    assert all(list(ids) == list(by_account[a]) for a, ids in state.open_order_ids.items())
 
 
 def describe(events: list[Event]) -> None:

@@ -216,3 +216,26 @@ def test_switching_agents_that_are_off_is_refused(make_server: ServerFactory) ->
                 "msg": "the liquidity agents are off (agents.enabled = false)",
             }
     assert server.call("GET", "/simulation")["agents"] == {"enabled": False}
+
+
+def test_a_restarted_live_market_picks_up_its_own_orders(make_server: ServerFactory) -> None:
+    """After a restart the makers find their ladders in the recovered state and move them; they
+    never stack a second ladder, and the paused switch survives (it is journaled)."""
+    server = make_server("data", MANUAL_CLOCK, live_market=True).start()
+    server.call("POST", "/clock/advance", {"by": "30s"})
+    before = {symbol: book(server, symbol) for symbol in instruments(server)}
+    server.call("POST", "/agents/pause")
+    assert server.stop() == 0
+
+    server.start()
+    assert server.call("GET", "/simulation")["agents"]["paused"] is True
+    assert {symbol: book(server, symbol) for symbol in instruments(server)} == before
+    server.call("POST", "/agents/resume")
+    server.call("PUT", "/prices/BTCUSDT", {"price": "78000"})
+    server.call("POST", "/clock/advance", {"by": "2s"})
+    for symbol in instruments(server):
+        bids, asks = book(server, symbol)
+        assert len(bids) == len(asks) == 25, symbol  # one ladder a side, not two
+    bids, asks = book(server, "BTCUSDT")
+    assert bids[0] < Decimal("78000") < asks[0]
+    assert abs(bids[0] / Decimal("78000") - 1) < Decimal("0.001")

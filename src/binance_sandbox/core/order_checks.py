@@ -14,7 +14,7 @@ notional / leverage of the account's open orders and positions plus this order's
 import re
 from dataclasses import dataclass
 
-from binance_sandbox.core import reduce_only, rejects
+from binance_sandbox.core import open_orders, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.events import Rejected
@@ -84,8 +84,8 @@ def _identity(state: ExchangeState, account: Account, cmd: PlaceOrder) -> Reject
         if not CLIENT_ORDER_ID.fullmatch(cmd.client_order_id):
             return rejects.CLIENT_ORDER_ID_INVALID
         if any(
-            o.account_id == account.account_id and o.client_order_id == cmd.client_order_id
-            for o in state.open_orders.values()
+            o.client_order_id == cmd.client_order_id
+            for o in open_orders.of_account(state, account.account_id)
         ):
             return rejects.CLIENT_ORDER_ID_DUPLICATED
     hedged = cmd.position_side in ("LONG", "SHORT")
@@ -157,11 +157,8 @@ def _notional(c: _Order) -> Rejected | None:
 
 
 def _open_orders(c: _Order) -> Rejected | None:
-    mine = sum(
-        1
-        for o in c.state.open_orders.values()
-        if o.account_id == c.account.account_id and o.symbol == c.inst.symbol
-    )
+    orders = open_orders.of_account(c.state, c.account.account_id)
+    mine = sum(1 for o in orders if o.symbol == c.inst.symbol)
     return rejects.MAX_OPEN_ORDERS if mine >= c.inst.max_num_orders else None
 
 
@@ -185,9 +182,9 @@ def _margin_covers(
 
 def _committed_notional_8(state: ExchangeState, account: Account, margin_asset: str) -> int:
     total = 0
-    for order in state.open_orders.values():
+    for order in open_orders.of_account(state, account.account_id):
         inst = state.instruments[order.symbol]
-        if order.account_id == account.account_id and inst.margin_asset == margin_asset:
+        if inst.margin_asset == margin_asset:
             total += order_notional_8(state, inst, order.remaining, order.price) or 0
     for position in state.positions.values():
         inst = state.instruments[position.symbol]

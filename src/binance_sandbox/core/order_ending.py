@@ -6,6 +6,7 @@ orders this one way, so the book and `open_orders` never disagree.
 
 import msgspec
 
+from binance_sandbox.core import open_orders
 from binance_sandbox.core.events import OrderUpdated
 from binance_sandbox.core.orders import Order, OrderStatus
 from binance_sandbox.core.state import ExchangeState
@@ -14,7 +15,7 @@ from binance_sandbox.core.state import ExchangeState
 def end_order(state: ExchangeState, order: Order, status: OrderStatus, ts: int) -> OrderUpdated:
     """Removes the order from the book (if matching has not already) and from the open orders."""
     state.books[order.symbol].own_side(order.is_buy).remove(order.order_id, order.price)
-    state.open_orders.pop(order.order_id, None)
+    open_orders.remove(state, order.order_id)
     order.status, order.update_time = status, ts
     if status == "CANCELED":
         return OrderUpdated(order=copy(order), execution="CANCELED")

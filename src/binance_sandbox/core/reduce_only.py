@@ -10,6 +10,7 @@ closing orders within the position they reduce:
   vanished through other orders) are expired, newest first — Binance's expiry reason 4.
 """
 
+from binance_sandbox.core import open_orders
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.order_ending import end_order
 from binance_sandbox.core.orders import Order, Side
@@ -71,9 +72,8 @@ def _closing_sides(
 ) -> set[tuple[PositionSide, Side]]:
     return {
         (o.position_side, o.side)
-        for o in state.open_orders.values()
-        if (o.account_id, o.symbol) == (account_id, symbol)
-        and is_closing(o.side, o.position_side, o.reduce_only)
+        for o in open_orders.of_account(state, account_id)
+        if o.symbol == symbol and is_closing(o.side, o.position_side, o.reduce_only)
     }
 
 
@@ -82,8 +82,7 @@ def _closing_orders(
 ) -> list[Order]:
     return [
         o
-        for o in state.open_orders.values()
-        if (o.account_id, o.symbol, o.position_side, o.side)
-        == (account_id, symbol, position_side, side)
+        for o in open_orders.of_account(state, account_id)
+        if (o.symbol, o.position_side, o.side) == (symbol, position_side, side)
         and is_closing(o.side, o.position_side, o.reduce_only)
     ]

@@ -43,6 +43,8 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     clock: ClockState = msgspec.field(default_factory=ClockState)
     books: dict[str, OrderBook] = msgspec.field(default_factory=dict)
     open_orders: dict[int, Order] = msgspec.field(default_factory=dict)  # by order id
+    # account id -> its open order ids, in the order they opened (see core/open_orders.py)
+    open_order_ids: dict[int, dict[int, None]] = msgspec.field(default_factory=dict)
     positions: dict[str, Position] = msgspec.field(default_factory=dict)  # see position_key
     next_order_id: int = 1
     overloaded: bool = False

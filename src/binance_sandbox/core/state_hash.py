@@ -10,6 +10,7 @@ import hashlib
 
 import msgspec
 
+from binance_sandbox.core import open_orders
 from binance_sandbox.core.state import ExchangeState
 
 _canonical = msgspec.json.Encoder(order="deterministic")
@@ -22,7 +23,9 @@ def encode_state(state: ExchangeState) -> bytes:
 
 
 def decode_state(data: bytes) -> ExchangeState:
-    return _snapshot_decoder.decode(data)
+    state = _snapshot_decoder.decode(data)
+    open_orders.reindex(state)  # snapshots taken before the index existed lack it
+    return state
 
 
 def canonical_state(state: ExchangeState) -> bytes:

@@ -11,7 +11,7 @@ Refusals (checks, FOK that cannot fill, post-only that would take) leave no trac
 Rejected event; the order id counter only moves for accepted orders.
 """
 
-from binance_sandbox.core import order_checks, reduce_only, rejects
+from binance_sandbox.core import open_orders, order_checks, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import (
     CancelAllOrders,
@@ -88,11 +88,7 @@ def cancel_order(state: ExchangeState, ts: int, cmd: CancelOrder) -> list[Event]
 
 
 def cancel_all_orders(state: ExchangeState, ts: int, cmd: CancelAllOrders) -> list[Event]:
-    mine = [
-        o
-        for o in state.open_orders.values()
-        if (o.account_id, o.symbol) == (cmd.account_id, cmd.symbol)
-    ]
+    mine = [o for o in open_orders.of_account(state, cmd.account_id) if o.symbol == cmd.symbol]
     return [end_order(state, order, "CANCELED", ts) for order in mine]
 
 
@@ -102,7 +98,7 @@ def set_position_mode(state: ExchangeState, cmd: SetPositionMode) -> list[Event]
         return [rejects.unknown_account(cmd.account_id)]
     if account.dual_side_position == cmd.dual_side_position:
         return [rejects.POSITION_MODE_UNCHANGED]
-    if any(o.account_id == cmd.account_id for o in state.open_orders.values()):
+    if cmd.account_id in state.open_order_ids:
         return [rejects.MODE_CHANGE_WITH_OPEN_ORDERS]
     if any(p.account_id == cmd.account_id and p.qty for p in state.positions.values()):
         return [rejects.MODE_CHANGE_WITH_POSITION]
@@ -154,7 +150,7 @@ def _trade(
     maker = state.open_orders[fill.maker_order_id]
     events = _fill_side(state, instrument, maker, fill, trade_id, ts, is_maker=True)
     if fill.maker_remaining == 0:
-        del state.open_orders[maker.order_id]
+        open_orders.remove(state, maker.order_id)
     events += _fill_side(state, instrument, taker, fill, trade_id, ts, is_maker=False)
     return events
 
@@ -243,9 +239,9 @@ def settle_taker(state: ExchangeState, order: Order, outcome: Outcome, ts: int) 
     then resting reduce-only orders that a trade left over-closing are trimmed."""
     events: list[Event] = []
     if outcome.ending == "RESTED":
-        state.open_orders[order.order_id] = order
+        open_orders.add(state, order)
     elif outcome.ending == "FILLED":
-        state.open_orders.pop(order.order_id, None)
+        open_orders.remove(state, order.order_id)
     else:
         status: OrderStatus = (
             "EXPIRED_IN_MATCH" if outcome.ending == "EXPIRED_IN_MATCH" else "EXPIRED"
@@ -264,8 +260,8 @@ def find_open(
         order = next(
             (
                 o
-                for o in state.open_orders.values()
-                if o.account_id == account_id and o.client_order_id == client_order_id
+                for o in open_orders.of_account(state, account_id)
+                if o.client_order_id == client_order_id
             ),
             None,
         )
