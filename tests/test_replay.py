@@ -126,3 +126,25 @@ def test_a_window_the_files_do_not_cover_refuses_to_start(make_server: ServerFac
     import_samples(server.data_dir)
     with pytest.raises(RuntimeError, match="no imported data between"):
         server.start()
+
+
+def test_a_replay_under_the_manual_clock_repeats_itself(make_server: ServerFactory) -> None:
+    """Same files, seed, config and commands: the same journal, byte for byte."""
+    config = REPLAY_CONFIG + '[clock]\nmode = "manual"\n'
+    runs = []
+    for name in ("first", "second"):
+        server = make_server(name, config, "--replay", f"{DAY}..2026-11-02", live_market=True)
+        import_samples(server.data_dir)
+        server.start()
+        server.call("POST", "/clock/advance", {"by": "10m"})
+        server.call("POST", "/replay/pause")
+        server.call("POST", "/clock/advance", {"by": "1m"})
+        server.call("POST", "/replay/resume")
+        server.call("POST", "/clock/advance", {"by": "1m"})
+        state_hash = server.call("GET", "/state-hash")["stateHash"]
+        assert server.stop() == 0
+        runs.append((server.journal_rows(), state_hash))
+    (rows, state_hash), (other_rows, other_hash) = runs
+    assert sum(b"print_trades" in body for _, _, body in rows) > 30  # ~4 trades a minute
+    assert rows == other_rows
+    assert state_hash == other_hash
