@@ -2,6 +2,7 @@
 refills, the amendment limit, the takers' schedule and their lean against inventory."""
 
 import msgspec
+import pytest
 
 from binance_sandbox.config.model import AgentsConfig
 from binance_sandbox.core.commands import (
@@ -156,3 +157,20 @@ def test_takers_lean_against_their_position_and_rest_while_paused() -> None:
 
     sim.state.simulation.agents_paused = True
     assert agent.fire(1_000) == []
+
+
+@pytest.mark.parametrize(
+    ("section", "setting", "message"),
+    [
+        ("maker", {"refill_below": 0}, "agents.maker.refill_below must be above 0 and at most 1"),
+        ("maker", {"levels": 0}, "agents.maker.levels must be at least 1"),
+        ("maker", {"level_notional": "abc"}, "agents.maker.level_notional = 'abc'"),
+        ("taker", {"min_notional": "9000"}, "agents.taker.min_notional must be positive and at"),
+    ],
+)
+def test_settings_the_agents_cannot_work_with_are_refused_by_name(
+    section: str, setting: dict[str, object], message: str
+) -> None:
+    config = msgspec.convert({section: setting}, AgentsConfig)
+    with pytest.raises(ValueError, match=message):
+        LiquidityAgents(config, [BTC], lambda: Sim().state)

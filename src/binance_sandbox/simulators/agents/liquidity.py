@@ -35,8 +35,7 @@ class LiquidityAgents:
         state: Callable[[], ExchangeState],
         replaying: Callable[[int], bool] = lambda ts: False,
     ) -> None:
-        if config.requote_ms <= 0:
-            raise ValueError("agents.requote_ms must be positive")
+        _check(config)
         self._config = config
         self._symbols = symbols
         self._state = state
@@ -159,6 +158,43 @@ class LiquidityAgents:
             return 0
         scale: int = 10**instrument.qty_decimals
         return position.qty * index // scale
+
+
+def _check(config: AgentsConfig) -> None:
+    """Refuses settings the agents cannot work with, naming the key to fix."""
+    maker, taker = config.maker, config.taker
+    level = _setting("agents.maker.level_notional", maker.level_notional)
+    lowest = _setting("agents.taker.min_notional", taker.min_notional)
+    highest = _setting("agents.taker.max_notional", taker.max_notional)
+    problems = {
+        "agents.requote_ms must be positive": config.requote_ms <= 0,
+        "agents.maker.levels must be at least 1": maker.levels < 1,
+        "agents.maker.spread_bps must not be negative": maker.spread_bps < 0,
+        "agents.maker.step_bps must be positive": maker.step_bps <= 0,
+        "agents.maker.refill_below must be above 0 and at most 1": not 0 < maker.refill_below <= 1,
+        "agents.maker.lag_steps must not be negative": maker.lag_steps < 0,
+        "agents.maker.skew_bps must not be negative": maker.skew_bps < 0,
+        "agents.maker.level_notional must be positive": level <= 0,
+        "agents.maker.max_inventory must not be negative": (
+            _setting("agents.maker.max_inventory", maker.max_inventory) < 0
+        ),
+        "agents.taker.min_notional must be positive and at most max_notional": not (
+            0 < lowest <= highest
+        ),
+        "agents.taker.max_inventory must not be negative": (
+            _setting("agents.taker.max_inventory", taker.max_inventory) < 0
+        ),
+    }
+    wrong = [message for message, failed in problems.items() if failed]
+    if wrong:
+        raise ValueError("; ".join(wrong))
+
+
+def _setting(key: str, text: str) -> int:
+    try:
+        return _amount(text)
+    except ValueError as exc:
+        raise ValueError(f"{key} = {text!r}: {exc}") from exc
 
 
 def _amount(text: str) -> int:
