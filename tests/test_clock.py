@@ -203,3 +203,29 @@ def test_non_positive_speed_is_refused(mono: FakeMonotonic, speed: float) -> Non
     with pytest.raises(ValueError, match="positive"):
         clock.set_speed(speed)
     assert clock.speed == 1.0
+
+
+def test_an_accelerated_clock_held_within_a_ceiling_slips_and_never_goes_back(
+    mono: FakeMonotonic,
+) -> None:
+    """The timers could not keep up: the clock waits at their ceiling, then runs on from it
+    at its speed instead of leaping to where it would have been."""
+    clock = ExchangeClock("accelerated", 1000.0, 0, mono)
+    ceiling = [600_000]
+    clock.hold_within(lambda: ceiling[0])
+    mono.sleep(0.5)
+    assert clock.now_ms() == 500_000  # below the ceiling: the speed as asked
+    mono.sleep(1.0)
+    assert clock.now_ms() == 600_000  # would be 1,500,000: held
+    assert clock.now_ms() == 600_000
+    ceiling[0] = 10_000_000
+    assert clock.now_ms() == 600_000  # runs on from the slip, not from 1,500,000
+    mono.sleep(0.25)
+    assert clock.now_ms() == 850_000
+
+
+def test_the_real_time_clock_is_never_held(mono: FakeMonotonic) -> None:
+    clock = ExchangeClock("real", 1.0, 0, mono)
+    clock.hold_within(lambda: 100)
+    mono.now += 2.0
+    assert clock.now_ms() == 2_000

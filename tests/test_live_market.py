@@ -239,3 +239,15 @@ def test_a_restarted_live_market_picks_up_its_own_orders(make_server: ServerFact
     bids, asks = book(server, "BTCUSDT")
     assert bids[0] < Decimal("78000") < asks[0]
     assert abs(bids[0] / Decimal("78000") - 1) < Decimal("0.001")
+
+
+def test_a_clock_faster_than_the_machine_waits_for_the_market(make_server: ServerFactory) -> None:
+    """At a speed no machine simulates, exchange time slows to what the timers reach instead
+    of running ahead: the server's time stays within a few seconds of the last index tick."""
+    server = make_server("data", "", "--speed", "100000", live_market=True).start()
+    started = public(server, "/fapi/v1/time")["serverTime"]
+    time.sleep(3)
+    now = public(server, "/fapi/v1/time")["serverTime"]
+    ticked = server.call("GET", "/prices")["BTCUSDT"]["time"]
+    assert now - started > 60_000  # it did run much faster than real time
+    assert now - ticked <= 5_000  # and never far ahead of the ticks (300,000 s unheld)

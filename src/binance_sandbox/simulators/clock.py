@@ -4,6 +4,11 @@ Exchange time = anchor + elapsed monotonic time x speed, unless paused (manual m
 clock that moves only when advanced). Invariant: exchange time never goes backwards, whatever
 the mode changes, speed changes or restarts (it resumes from the last journaled time).
 
+An accelerated clock may be held within a ceiling (`hold_within`, the timers' progress plus a
+lead): when the machine cannot simulate as fast as the speed asks, exchange time slows to what
+it can, instead of running ahead of the prices, the agents and a replay. The real-time clock is
+never held: it must stay with wall time.
+
 Wall time, which clients stamp on signed requests and rate limits count in, is not read here.
 """
 
@@ -29,12 +34,24 @@ class ExchangeClock:
         self.paused = mode == "manual"
         self._anchor_ms = start_ms
         self._anchor_mono = monotonic()
+        self._ceiling: Callable[[], int] | None = None
+
+    def hold_within(self, ceiling: Callable[[], int]) -> None:
+        """An accelerated clock shows at most `ceiling()`, which must never decrease."""
+        self._ceiling = ceiling
 
     def now_ms(self) -> int:
         if self.paused:
             return self._anchor_ms
         elapsed = self._monotonic() - self._anchor_mono
-        return self._anchor_ms + int(elapsed * self.speed * 1000)
+        now = self._anchor_ms + int(elapsed * self.speed * 1000)
+        if self._ceiling is not None and self.mode == "accelerated":
+            ceiling = self._ceiling()
+            if now > ceiling >= self._anchor_ms:
+                # Time slips: from here the clock runs on from the ceiling, not ahead of it.
+                self._anchor_ms, self._anchor_mono = ceiling, self._monotonic()
+                return ceiling
+        return now
 
     def seconds_until(self, exchange_ms: int) -> float | None:
         """Real seconds until the clock shows `exchange_ms`; None while it stands still."""

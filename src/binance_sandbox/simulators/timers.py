@@ -26,6 +26,8 @@ from binance_sandbox.simulators.clock import ExchangeClock
 from binance_sandbox.simulators.prices import PriceSource
 
 _CHUNK = 2000  # firings per submission while catching up a long advance
+# How far past the next due time an accelerated clock may run before the firings catch up.
+LEAD_MS = 2000
 
 
 class Timer(Protocol):
@@ -79,6 +81,10 @@ class TimerScheduler:
         self._clock = clock
         self._timers = timers
         self.fired_until = clock.now_ms()
+        # The accelerated clock's ceiling: the next due time after the last pass, plus the
+        # lead. It only grows, and the clock always reaches the next due time.
+        self._horizon = self._next_due() + LEAD_MS if timers else 2**62
+        clock.hold_within(lambda: self._horizon)
         self.lock = asyncio.Lock()
         self._changed = asyncio.Event()
 
@@ -117,6 +123,7 @@ class TimerScheduler:
         if batch:
             await self._sequencer.submit_many(batch)
         self.fired_until = max(self.fired_until, target_ms)
+        self._horizon = max(self._horizon, self._next_due() + LEAD_MS)
 
     def _next_due(self, after_ms: int | None = None) -> int:
         after = self.fired_until if after_ms is None else after_ms
