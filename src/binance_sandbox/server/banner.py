@@ -45,7 +45,7 @@ def print_banner(
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     table.add_row("REST base URL", base_url)
-    table.add_row("WebSocket base", base_url.replace("http", "ws", 1) + "/ws")
+    table.add_row("WebSocket", "market and user-data streams are not served yet (REST only)")
     table.add_row("Admin API", f"{base_url}/sandbox/v1  (Authorization: Bearer {token})")
     table.add_row("Exchange time", f"{state.last_ts} ms, {state.clock.mode} clock")
     table.add_row("Market", market)
