@@ -4,10 +4,10 @@ Exchange time = anchor + elapsed monotonic time x speed, unless paused (manual m
 clock that moves only when advanced). Invariant: exchange time never goes backwards, whatever
 the mode changes, speed changes or restarts (it resumes from the last journaled time).
 
-An accelerated clock may be held within a ceiling (`hold_within`, the timers' progress plus a
-lead): when the machine cannot simulate as fast as the speed asks, exchange time slows to what
-it can, instead of running ahead of the prices, the agents and a replay. The real-time clock is
-never held: it must stay with wall time.
+An accelerated clock may be held within a ceiling (`hold_within`: the timers' next due time,
+plus a lead once they run): when the machine cannot simulate as fast as the speed asks,
+exchange time slows to what it can, instead of running ahead of the prices, the agents and a
+replay. The real-time clock is never held: it must stay with wall time.
 
 Wall time, which clients stamp on signed requests and rate limits count in, is not read here.
 """

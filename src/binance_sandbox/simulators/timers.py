@@ -26,7 +26,8 @@ from binance_sandbox.simulators.clock import ExchangeClock
 from binance_sandbox.simulators.prices import PriceSource
 
 _CHUNK = 2000  # firings per submission while catching up a long advance
-# How far past the next due time an accelerated clock may run before the firings catch up.
+# How far past the next due time an accelerated clock may run once the timers are running:
+# room to fire several due times per wake-up at high speeds.
 LEAD_MS = 2000
 
 
@@ -81,9 +82,11 @@ class TimerScheduler:
         self._clock = clock
         self._timers = timers
         self.fired_until = clock.now_ms()
-        # The accelerated clock's ceiling: the next due time after the last pass, plus the
-        # lead. It only grows, and the clock always reaches the next due time.
-        self._horizon = self._next_due() + LEAD_MS if timers else 2**62
+        # The accelerated clock's ceiling. Until the first pass it is the next due time, so
+        # start-up (seeding, the agents' first quotes) is stamped before the first firing and
+        # the timers stay on their grid; then the next due time plus the lead. It only grows,
+        # and is raised whenever the next due time moved on.
+        self._horizon = self._next_due() if timers else 2**62
         clock.hold_within(lambda: self._horizon)
         self.lock = asyncio.Lock()
         self._changed = asyncio.Event()
@@ -95,7 +98,9 @@ class TimerScheduler:
     async def run(self) -> None:
         while self._timers:
             self._changed.clear()
-            wait = self._clock.seconds_until(self._next_due())
+            due = self._next_due()
+            self._horizon = max(self._horizon, due)  # a due time that went away moves it on
+            wait = self._clock.seconds_until(due)
             if wait is None or wait > 0:
                 await self._sleep(wait)
                 continue
