@@ -19,6 +19,7 @@ from binance_sandbox.core.commands import (
 )
 from binance_sandbox.core.events import Event, OrderUpdated, Rejected
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.open_orders import of_account
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position
 from binance_sandbox.core.state import position_key
@@ -161,8 +162,8 @@ async def open_orders(ctx: RequestContext) -> list[dict[str, Any]]:
     wanted = ctx.optional_instrument()
     return [
         order_view(ctx.state.instruments[o.symbol], o, with_cum_qty=False)
-        for o in ctx.state.open_orders.values()
-        if o.account_id == account and (wanted is None or o.symbol == wanted.symbol)
+        for o in of_account(ctx.state, account)
+        if wanted is None or o.symbol == wanted.symbol
     ]
 
 
@@ -211,9 +212,7 @@ def _positions(ctx: RequestContext, view: PositionView) -> list[dict[str, Any]]:
         key: p for key, p in ctx.state.positions.items() if p.account_id == account and p.qty
     }
     notionals: dict[str, list[int]] = {}
-    for order in ctx.state.open_orders.values():
-        if order.account_id != account:
-            continue
+    for order in of_account(ctx.state, account):
         key = position_key(account, order.symbol, order.position_side)
         rows.setdefault(key, Position(account_id=account, symbol=order.symbol,
                                       side=order.position_side))  # fmt: skip

@@ -15,6 +15,7 @@ from binance_sandbox.config.model import AgentsConfig
 from binance_sandbox.core.commands import Command
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.open_orders import of_account
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.state import ExchangeState, position_key
 from binance_sandbox.simulators.agents.ladder import LadderShape, ladder
@@ -35,20 +36,24 @@ class LiquidityAgents:
         state: Callable[[], ExchangeState],
         replaying: Callable[[int], bool] = lambda ts: False,
     ) -> None:
-        _check(config)
+        maker, taker = config.maker, config.taker
+        self._shape = LadderShape(
+            maker.levels,
+            maker.spread_bps,
+            maker.step_bps,
+            _amount("agents.maker.level_notional", maker.level_notional),
+        )
+        self._max_inventory = _amount("agents.maker.max_inventory", maker.max_inventory)
+        self._sizing = TakerSizing(
+            _amount("agents.taker.min_notional", taker.min_notional),
+            _amount("agents.taker.max_notional", taker.max_notional),
+            _amount("agents.taker.max_inventory", taker.max_inventory),
+        )
+        _check(config, self._max_inventory, self._shape, self._sizing)
         self._config = config
         self._symbols = symbols
         self._state = state
         self._replaying = replaying
-        maker = config.maker
-        self._shape = LadderShape(
-            maker.levels, maker.spread_bps, maker.step_bps, _amount(maker.level_notional)
-        )
-        self._max_inventory = _amount(maker.max_inventory)
-        taker = config.taker
-        self._sizing = TakerSizing(
-            _amount(taker.min_notional), _amount(taker.max_notional), _amount(taker.max_inventory)
-        )
         self._schedules: dict[int, TakerSchedule] = {}
         self._account_ids: dict[str, int] = {}
 
@@ -76,8 +81,8 @@ class LiquidityAgents:
         if maker is None:
             return []
         by_symbol: dict[str, list[Order]] = {symbol: [] for symbol in self._symbols}
-        for order in state.open_orders.values():
-            if order.account_id == maker and order.symbol in by_symbol:
+        for order in of_account(state, maker):
+            if order.symbol in by_symbol:
                 by_symbol[order.symbol].append(order)
         commands: list[Command] = []
         for symbol, orders in by_symbol.items():
@@ -99,6 +104,7 @@ class LiquidityAgents:
         if taker is None or self._replaying(due_ms):
             return []
         commands: list[Command] = []
+        seed = self.seed(state)
         for symbol in symbols:
             instrument = state.instruments[symbol]
             index = state.index_prices.get(instrument.pair)
@@ -106,7 +112,6 @@ class LiquidityAgents:
                 continue
             units = index // 10 ** (AMOUNT_DECIMALS - instrument.price_decimals)
             inventory = self._inventory(state, taker, instrument, index)
-            seed = self.seed(state)
             commands.append(
                 market_order(taker, instrument, units, inventory, self._sizing, seed, due_ms)
             )
@@ -160,12 +165,11 @@ class LiquidityAgents:
         return position.qty * index // scale
 
 
-def _check(config: AgentsConfig) -> None:
+def _check(
+    config: AgentsConfig, max_inventory: int, shape: LadderShape, sizing: TakerSizing
+) -> None:
     """Refuses settings the agents cannot work with, naming the key to fix."""
-    maker, taker = config.maker, config.taker
-    level = _setting("agents.maker.level_notional", maker.level_notional)
-    lowest = _setting("agents.taker.min_notional", taker.min_notional)
-    highest = _setting("agents.taker.max_notional", taker.max_notional)
+    maker = config.maker
     problems = {
         "agents.requote_ms must be positive": config.requote_ms <= 0,
         "agents.maker.levels must be at least 1": maker.levels < 1,
@@ -174,29 +178,22 @@ def _check(config: AgentsConfig) -> None:
         "agents.maker.refill_below must be above 0 and at most 1": not 0 < maker.refill_below <= 1,
         "agents.maker.lag_steps must not be negative": maker.lag_steps < 0,
         "agents.maker.skew_bps must not be negative": maker.skew_bps < 0,
-        "agents.maker.level_notional must be positive": level <= 0,
-        "agents.maker.max_inventory must not be negative": (
-            _setting("agents.maker.max_inventory", maker.max_inventory) < 0
-        ),
+        "agents.maker.level_notional must be positive": shape.level_notional <= 0,
+        "agents.maker.max_inventory must not be negative": max_inventory < 0,
         "agents.taker.min_notional must be positive and at most max_notional": not (
-            0 < lowest <= highest
+            0 < sizing.min_notional <= sizing.max_notional
         ),
-        "agents.taker.max_inventory must not be negative": (
-            _setting("agents.taker.max_inventory", taker.max_inventory) < 0
-        ),
+        "agents.taker.max_inventory must not be negative": sizing.max_inventory < 0,
     }
     wrong = [message for message, failed in problems.items() if failed]
     if wrong:
         raise ValueError("; ".join(wrong))
 
 
-def _setting(key: str, text: str) -> int:
+def _amount(key: str, text: str) -> int:
+    """A configured amount at AMOUNT_DECIMALS; a bad one names its key."""
     try:
-        return _amount(text)
+        amount: int = parse_scaled(text, AMOUNT_DECIMALS)
     except ValueError as exc:
         raise ValueError(f"{key} = {text!r}: {exc}") from exc
-
-
-def _amount(text: str) -> int:
-    amount: int = parse_scaled(text, AMOUNT_DECIMALS)
     return amount
