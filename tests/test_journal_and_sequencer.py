@@ -72,12 +72,12 @@ async def test_nothing_is_applied_or_answered_when_the_journal_fails(tmp_path: P
         raise OSError("disk full")
 
     journal = sequencer._journal
-    working_append = journal.append
-    journal.append = broken_append  # type: ignore[method-assign]
+    working_append = journal.append_rows
+    journal.append_rows = broken_append  # type: ignore[method-assign]
     with pytest.raises(JournalFailure):
         await sequencer.submit(deposit(1))
     assert state_hash(sequencer.exchange.state) == hash_before
-    journal.append = working_append  # type: ignore[method-assign]
+    journal.append_rows = working_append  # type: ignore[method-assign]
     applied = await sequencer.submit(deposit(2))
     assert applied.seq == 3  # the failed command's number was not used
     await sequencer.close()

@@ -8,6 +8,7 @@ code and message.
 from typing import Literal
 
 from binance_sandbox.admin.keygen import AsymmetricType, generate_pair, normalise_public_key
+from binance_sandbox.core import rejects
 from binance_sandbox.core.accounts import Account, KeyType
 from binance_sandbox.core.commands import (
     Command,
@@ -18,7 +19,12 @@ from binance_sandbox.core.commands import (
     Withdraw,
 )
 from binance_sandbox.core.events import ApiKeyCreated, Event, Rejected
-from binance_sandbox.core.fixed import AMOUNT_DECIMALS, FixedPointError, parse_scaled
+from binance_sandbox.core.fixed import (
+    AMOUNT_DECIMALS,
+    MAX_BALANCE,
+    FixedPointError,
+    parse_scaled,
+)
 from binance_sandbox.sequencer.sequencer import Applied, Sequencer
 
 
@@ -127,6 +133,9 @@ def parse_amount(text: str) -> int:
         raise bad_request(f"{text!r} is not a decimal with at most 8 decimals") from exc
     if value <= 0:
         raise bad_request(f"{text!r} must be positive")
+    if value > MAX_BALANCE:  # the core refuses the balance; this keeps the command storable
+        rejection = rejects.balance_too_large("units")
+        raise AdminRejected(rejection.code, rejection.msg)
     return value
 
 

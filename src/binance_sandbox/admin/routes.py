@@ -1,9 +1,12 @@
 """The admin API's routes. Handlers parse, call an operation, render; nothing else.
 
 Errors are `{"code", "msg"}` like Binance's: 400 for a refused request, 404 for an unknown
-account, 401 for a missing token.
+account, 401 for a missing token, 500 (-1000) for a bug. Inputs are checked like a client's:
+strings bounded, booleans only `true` / `false`, integers within a signed 64-bit long.
 """
 
+import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -21,6 +24,9 @@ from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock_control import ClockControl, ClockError
 from binance_sandbox.simulators.simulation_control import SimulationControl
+
+log = logging.getLogger(__name__)
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 
 
 class AdminContext(Protocol):
@@ -48,6 +54,9 @@ def _handler(fn: Callable[[Request, AdminContext], Awaitable[Any]]) -> Handler:
             return JSONResponse({"code": exc.code, "msg": exc.msg}, status_code=exc.status)
         except (ClockError, ValueError) as exc:
             return JSONResponse({"code": -1102, "msg": str(exc)}, status_code=400)
+        except Exception:
+            log.exception("internal error on admin %s %s", request.method, request.url.path)
+            return JSONResponse({"code": -1000, "msg": "Internal error."}, status_code=500)
 
     return endpoint
 
@@ -74,6 +83,43 @@ def _field(body: dict[str, Any], name: str, default: Any = None) -> Any:
     return value
 
 
+def _text(body: dict[str, Any], name: str, max_length: int, default: str | None = None) -> str:
+    """A string (or an integer, written as one) of at most `max_length` characters."""
+    value = _field(body, name, default)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise bad_request(f"{name} must be a string")
+    text = value if isinstance(value, str) else str(value) if abs(value) < 10**max_length else ""
+    if not text or len(text) > max_length:
+        raise bad_request(f"{name} must be 1 to {max_length} characters")
+    return text
+
+
+def _flag(body: dict[str, Any], name: str, default: bool | None = None) -> bool:
+    """A JSON boolean (`"false"`, a string, is refused); mandatory without a default."""
+    value = body.get(name, default)
+    if not isinstance(value, bool):
+        raise bad_request(f"{name} must be true or false")
+    return value
+
+
+def _long(body: dict[str, Any], name: str) -> int:
+    value = _field(body, name)
+    if isinstance(value, bool) or not isinstance(value, int) or not _LONG_MIN <= value <= _LONG_MAX:
+        raise bad_request(f"{name} must be an integer")
+    return value
+
+
+def _number(body: dict[str, Any], name: str) -> float:
+    value = _field(body, name)
+    try:
+        number = float(_text(body, name, 40) if isinstance(value, str) else value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise bad_request(f"{name} must be a number") from exc
+    if isinstance(value, bool) or not math.isfinite(number):
+        raise bad_request(f"{name} must be a number")
+    return number
+
+
 async def health(request: Request, ctx: AdminContext) -> dict[str, Any]:
     state = ctx.sequencer.exchange.state
     return {
@@ -92,7 +138,7 @@ async def list_accounts(request: Request, ctx: AdminContext) -> list[dict[str, A
 
 async def create_account(request: Request, ctx: AdminContext) -> dict[str, Any]:
     body = await _body(request)
-    account = await ctx.operations.create_account(str(_field(body, "name")))
+    account = await ctx.operations.create_account(_text(body, "name", 64))
     return views.account_view(ctx.sequencer.exchange.state, account)
 
 
@@ -104,16 +150,17 @@ async def show_account(request: Request, ctx: AdminContext) -> dict[str, Any]:
 async def create_key(request: Request, ctx: AdminContext) -> dict[str, Any]:
     body = await _body(request)
     account = ctx.operations.account(request.path_params["ref"])
-    key_type = str(body.get("type", "hmac")).lower()
+    key_type = _text(body, "type", 16, "hmac").lower()
     if key_type not in ("hmac", "rsa", "ed25519"):
         raise bad_request("type must be hmac, rsa or ed25519")
+    public_key = _text(body, "publicKey", 16_384) if body.get("publicKey") else ""
     created = await ctx.operations.create_key(
         account.account_id,
         key_type,  # type: ignore[arg-type]  # checked just above
-        public_key=str(body.get("publicKey", "")),
-        read_only=bool(body.get("readOnly", False)),
-        enable_futures=bool(body.get("enableFutures", True)),
-        label=str(body.get("label", "")),
+        public_key=public_key,
+        read_only=_flag(body, "readOnly", False),
+        enable_futures=_flag(body, "enableFutures", True),
+        label=_text(body, "label", 64) if body.get("label") else "",
     )
     return views.created_key_view(created)
 
@@ -131,9 +178,9 @@ async def _transfer(request: Request, ctx: AdminContext, *, deposit: bool) -> di
     account = ctx.operations.account(request.path_params["ref"])
     applied = await ctx.operations.transfer(
         account.account_id,
-        str(_field(body, "asset")),
-        str(_field(body, "amount")),
-        str(body.get("clientTranId", "")),
+        _text(body, "asset", 20),
+        _text(body, "amount", 64),
+        _text(body, "clientTranId", 64) if body.get("clientTranId") else "",
         deposit=deposit,
     )
     return {
@@ -148,9 +195,7 @@ async def set_trade_group(request: Request, ctx: AdminContext) -> dict[str, Any]
     each other under an STP mode (Binance's tradeGroupId; -1 leaves the group)."""
     body = await _body(request)
     account = ctx.operations.account(request.path_params["ref"])
-    group = _field(body, "tradeGroupId")
-    if not isinstance(group, int) or isinstance(group, bool):
-        raise bad_request("tradeGroupId must be an integer (-1: none)")
+    group = _long(body, "tradeGroupId")
     await ctx.operations.submit(SetTradeGroup(account_id=account.account_id, trade_group_id=group))
     return views.account_view(ctx.sequencer.exchange.state, account)
 
@@ -167,7 +212,7 @@ async def show_prices(request: Request, ctx: AdminContext) -> dict[str, Any]:
 async def set_price(request: Request, ctx: AdminContext) -> dict[str, Any]:
     body = await _body(request)
     symbol = request.path_params["symbol"]
-    await ctx.operations.set_prices({symbol: str(_field(body, "price"))})
+    await ctx.operations.set_prices({symbol: _text(body, "price", 64)})
     return views.prices_view(ctx.sequencer.exchange.state)
 
 
@@ -184,27 +229,25 @@ async def resume_clock(request: Request, ctx: AdminContext) -> dict[str, Any]:
 
 
 async def set_speed(request: Request, ctx: AdminContext) -> dict[str, Any]:
-    body = await _body(request)
-    try:
-        speed = float(_field(body, "speed"))
-    except (TypeError, ValueError) as exc:
-        raise bad_request("speed must be a number") from exc
-    return await ctx.clock_control.set_speed(speed)
+    return await ctx.clock_control.set_speed(_number(await _body(request), "speed"))
 
 
 async def advance_clock(request: Request, ctx: AdminContext) -> dict[str, Any]:
     body = await _body(request)
     if "to" in body:
-        return await ctx.clock_control.advance_to(parse_instant_ms(str(body["to"])))
-    return await ctx.clock_control.advance_by(parse_duration_ms(str(_field(body, "by"))))
+        return await ctx.clock_control.advance_to(parse_instant_ms(_text(body, "to", 40)))
+    return await ctx.clock_control.advance_by(parse_duration_ms(_text(body, "by", 40)))
+
+
+async def stop_advance(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    """Stops the advance under way (if any) at its next step; the clock stays where it got to."""
+    return ctx.clock_control.stop_advance()
 
 
 async def set_overload(request: Request, ctx: AdminContext) -> dict[str, Any]:
     """System-level protection: while on, new orders get -1008 unless reduce-only."""
     body = await _body(request)
-    on = _field(body, "on")
-    if not isinstance(on, bool):
-        raise bad_request("on must be true or false")
+    on = _flag(body, "on")
     await ctx.operations.submit(SetOverload(on=on))
     return {"overloaded": ctx.sequencer.exchange.state.overloaded}
 
@@ -222,9 +265,7 @@ async def resume_agents(request: Request, ctx: AdminContext) -> dict[str, Any]:
 
 
 async def seed_agents(request: Request, ctx: AdminContext) -> dict[str, Any]:
-    seed = _field(await _body(request), "seed")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise bad_request("seed must be an integer")
+    seed = _long(await _body(request), "seed")
     return await ctx.simulation.set_agents(seed=seed)
 
 
@@ -264,6 +305,7 @@ def admin_routes() -> list[Route]:
         ("POST", "/clock/resume", resume_clock),
         ("POST", "/clock/speed", set_speed),
         ("POST", "/clock/advance", advance_clock),
+        ("POST", "/clock/advance/stop", stop_advance),
         ("POST", "/snapshots", take_snapshot),
         ("PUT", "/overload", set_overload),
         ("GET", "/simulation", show_simulation),

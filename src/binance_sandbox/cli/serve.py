@@ -1,7 +1,9 @@
 """`binance-sandbox serve`: recover or seed the exchange, listen, print the banner.
 
-uvicorn handles SIGINT and SIGTERM by finishing in-flight requests and running the lifespan
-shutdown, which lets the sequencer commit the last batch and snapshot before the process ends.
+uvicorn handles SIGINT and SIGTERM by finishing in-flight requests (for at most
+GRACEFUL_SHUTDOWN_S) and running the lifespan shutdown, which lets the sequencer commit the last
+batch and snapshot before the process ends. If the sequencer or the timers die, the server stops
+the same way and exits with FATAL_EXIT_CODE.
 """
 
 import asyncio
@@ -17,7 +19,11 @@ from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.server.app import create_app
 from binance_sandbox.server.banner import print_banner
 from binance_sandbox.server.datadir import ServerInfo
+from binance_sandbox.server.http_protocol import BinanceHttpProtocol
 from binance_sandbox.server.runtime import Runtime
+
+GRACEFUL_SHUTDOWN_S = 3
+FATAL_EXIT_CODE = 3  # a part of the exchange died; the journal recovers everything on restart
 
 
 def run_server(
@@ -65,8 +71,17 @@ def run_server(
         log_level=config.server.log_level,
         lifespan="on",
         access_log=False,
+        http=BinanceHttpProtocol,
+        # SIGTERM always ends the server: requests still running then are cut off.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
     server = uvicorn.Server(uv_config)
+
+    def stop_after_fatal() -> None:
+        assert server is not None
+        server.should_exit = True
+
+    runtime.on_fatal = stop_after_fatal
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal with the
     # handler it found; a no-op one makes a clean stop exit 0 instead of dying by the signal.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -75,6 +90,11 @@ def run_server(
         server.run()
     finally:
         runtime.data_dir.clear_server_info()
+    if runtime.fatal is not None:
+        console.print(
+            f"[red]The exchange stopped after an internal failure:[/red] {runtime.fatal!r}"
+        )
+        raise SystemExit(FATAL_EXIT_CODE)
 
 
 def _display_host(host: str) -> str:

@@ -36,6 +36,7 @@ class JournalConfig(_Section):
     max_batch: int = 4096
     snapshot_every_commands: int = 100_000
     snapshot_every_seconds: float = 300.0
+    snapshot_after_recovery_commands: int = 10_000
     keep_snapshots: int = 2
     compact: bool = True
 

@@ -11,6 +11,12 @@ from functools import lru_cache
 AMOUNT_DECIMALS = 8
 AMOUNT_SCALE = 10**AMOUNT_DECIMALS
 MAX_DIGITS = 40  # no price, quantity or balance needs more; bounds the work hostile input causes
+# The largest integer a command or the state may hold: snapshots (msgpack) and the journal (JSON)
+# store signed 64-bit integers, and sums of a few such values must stay within them too.
+MAX_SCALED = 2**62
+# Money enters the exchange only by transfers, and no balance may pass this: 10 billion of any
+# asset, far below MAX_SCALED, so trading's sums (PnL, fees, notionals) stay storable too.
+MAX_BALANCE = 10**10 * AMOUNT_SCALE
 
 # Exact arithmetic for every number within MAX_DIGITS at any scale we use (the default context
 # keeps 28 significant digits and would round silently).
@@ -39,6 +45,21 @@ def parse_scaled(text: str, decimals: int, *, exact: bool = True) -> int:
     if exact and whole != scaled:
         raise FixedPointError(f"{text!r} has more than {decimals} decimals")
     return int(whole)
+
+
+def scale_exact(value: Decimal, decimals: int) -> int | None:
+    """`value` x 10^decimals as an integer, or None when a non-zero digit lies beyond the scale.
+    Read from the digits themselves: no context precision can round a long fraction away."""
+    sign, digit_tuple, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN or infinity
+        return None
+    digits = "".join(map(str, digit_tuple))
+    significant = digits.rstrip("0") or "0"
+    shift = exponent + decimals + len(digits) - len(significant)
+    if shift < 0:
+        return None
+    magnitude: int = int(significant) * 10**shift
+    return -magnitude if sign else magnitude
 
 
 def format_scaled(value: int, decimals: int) -> str:

@@ -4,6 +4,7 @@ Codes below -9000 are the sandbox's own (admin operations Binance has no code fo
 """
 
 from binance_sandbox.core.events import Rejected
+from binance_sandbox.core.fixed import AMOUNT_SCALE, MAX_BALANCE
 
 BAD_SYMBOL = Rejected(code=-1121, msg="Invalid symbol.")
 BALANCE_NOT_SUFFICIENT = Rejected(code=-2018, msg="Balance is insufficient.")
@@ -26,6 +27,17 @@ def unknown_asset(asset: str) -> Rejected:
 
 def duplicate_account(name: str) -> Rejected:
     return Rejected(code=-9003, msg=f"An account named {name!r} already exists.")
+
+
+# A command the core failed on, or one the journal could not store (never expected: the gateway
+# bounds every value); Binance's code for an internal failure.
+INTERNAL_ERROR = Rejected(code=-1000, msg="An unknown error occured while processing the request.")
+UNSTORABLE = INTERNAL_ERROR
+
+
+def balance_too_large(asset: str) -> Rejected:
+    limit = MAX_BALANCE // AMOUNT_SCALE
+    return Rejected(code=-9006, msg=f"A balance may hold at most {limit} {asset} in the sandbox.")
 
 
 def not_created() -> Rejected:

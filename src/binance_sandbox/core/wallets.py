@@ -17,6 +17,7 @@ from binance_sandbox.core.events import (
     Rejected,
     TradeGroupChanged,
 )
+from binance_sandbox.core.fixed import MAX_BALANCE
 from binance_sandbox.core.key_derivation import derive_token
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 
@@ -127,6 +128,9 @@ def _refuse_transfer(
         return rejects.unknown_asset(asset)
     if delta == 0:
         return rejects.malformed("amount")
-    if account.balance(asset) + delta < 0:
+    balance = account.balance(asset) + delta
+    if balance < 0:
         return rejects.BALANCE_NOT_SUFFICIENT
+    if balance > MAX_BALANCE:
+        return rejects.balance_too_large(asset)
     return None

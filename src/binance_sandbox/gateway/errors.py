@@ -162,3 +162,9 @@ def either_of(first: str, second: str) -> BinanceError:
 
 def no_such_order() -> BinanceError:
     return BinanceError(-2013, "Order does not exist.")
+
+
+def out_of_legal_range(name: str, legal_range: str) -> BinanceError:
+    return BinanceError(
+        -1100, f"Illegal characters found in parameter '{name}'; legal range is '{legal_range}'."
+    )

@@ -68,6 +68,10 @@ def _parameter(param: Param) -> dict[str, Any]:
         schema["minimum"] = param.minimum
     if param.maximum is not None:
         schema["maximum"] = param.maximum
+    if param.max_length is not None:
+        schema["maxLength"] = param.max_length
+    if param.pattern is not None:
+        schema["pattern"] = f"^(?:{param.pattern})$"
     return {
         "name": param.name,
         "in": "query",

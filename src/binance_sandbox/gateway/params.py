@@ -2,8 +2,13 @@
 
 A parameter's type decides its error: a value that is not of the type is -1130 (Binance's
 "Data sent for parameter '%s' is not valid."), except where Binance has its own code (symbols
--1121, kline intervals -1120, the size of a batch -4082 / -4032). Range checks (`limit`
-bounds) are part of the type.
+-1121, kline intervals -1120, the size of a batch -4082 / -4032, a decimal beyond Binance's
+legal range -1100). Range checks (`limit` bounds) are part of the type.
+
+Every value is bounded here, at the edge, before anything is journaled: integers (ids, times)
+within Binance's signed 64-bit long, decimals within Binance's legal range (at most 20 digits
+before the point; digits after it are the endpoint's precision check, -1111), strings within a
+maximum length. No request can carry a number the core or the journal cannot hold.
 """
 
 import re
@@ -17,8 +22,13 @@ import orjson
 from binance_sandbox.gateway import errors
 
 _INT = re.compile(r"-?[0-9]{1,19}")  # ASCII: \d would admit other scripts' digits
-_DECIMAL = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)")
-_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
+# Binance's legal range for decimals is '^([0-9]{1,20})(\.[0-9]{1,20})?$'; more decimals than
+# the instrument takes are a precision error (-1111), so the fraction's length is not bounded here.
+_DECIMAL = re.compile(r"-?([0-9]{1,20}(\.[0-9]*)?|\.[0-9]+)")
+_TOO_LONG_DECIMAL = re.compile(r"-?[0-9]{21,}(\.[0-9]*)?")
+DECIMAL_RANGE = r"^([0-9]{1,20})(\.[0-9]{1,20})?$"
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+MAX_STRING_LENGTH = 256  # a string parameter without a tighter bound of its own
 
 KLINE_INTERVALS = (
     "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
@@ -38,6 +48,8 @@ class Param:
     enum: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None  # regular expression the whole value must match (OpenAPI)
     default: str | None = None
     aliases: tuple[str, ...] = ()  # other spellings Binance accepts (ccxt sends "orderidlist")
     convert: Converter = field(default=lambda name, value: value, compare=False, repr=False)
@@ -46,13 +58,49 @@ class Param:
         return self.convert(self.name, raw)
 
 
-def string(name: str, required: bool = False, description: str = "") -> Param:
-    return Param(name, "string", required, description)
+def string(
+    name: str,
+    required: bool = False,
+    description: str = "",
+    *,
+    pattern: str | None = None,
+    max_length: int = MAX_STRING_LENGTH,
+    error: Callable[[], errors.BinanceError] | None = None,
+) -> Param:
+    """At most `max_length` characters and, with `pattern`, matching it; otherwise Binance's
+    own code for the parameter (`error`) or -1130."""
+    compiled = re.compile(pattern) if pattern else None
+
+    def convert(param: str, raw: str) -> str:
+        if len(raw) > max_length or (compiled is not None and not compiled.fullmatch(raw)):
+            raise error() if error else errors.invalid_parameter(param)
+        return raw
+
+    return Param(
+        name,
+        "string",
+        required,
+        description,
+        max_length=max_length,
+        pattern=pattern,
+        convert=convert,
+    )
+
+
+SYMBOL_PATTERN = r"[A-Za-z0-9_]{1,32}"
+_SYMBOL = re.compile(SYMBOL_PATTERN)
 
 
 def symbol(name: str = "symbol", required: bool = False, description: str = "") -> Param:
-    """Upper-cased; whether the symbol exists is the handler's check (-1121)."""
-    return Param(name, "symbol", required, description, convert=lambda _n, v: v.upper())
+    """Upper-cased; whether the symbol exists is the handler's check (-1121), which is also the
+    answer to a value no symbol could have."""
+
+    def convert(_param: str, raw: str) -> str:
+        if not _SYMBOL.fullmatch(raw):
+            raise errors.bad_symbol()
+        return raw.upper()
+
+    return Param(name, "symbol", required, description, pattern=SYMBOL_PATTERN, convert=convert)
 
 
 def integer(
@@ -63,11 +111,15 @@ def integer(
     maximum: int | None = None,
     default: int | None = None,
 ) -> Param:
+    """A signed 64-bit long (Binance's LONG) within [minimum, maximum]."""
+    low = LONG_MIN if minimum is None else minimum
+    high = LONG_MAX if maximum is None else maximum
+
     def convert(param: str, raw: str) -> int:
         if not _INT.fullmatch(raw):
             raise errors.invalid_parameter(param)
         value = int(raw)
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        if not low <= value <= high:
             raise errors.invalid_parameter(param)
         return value
 
@@ -77,23 +129,28 @@ def integer(
         "integer",
         required,
         description,
-        minimum=minimum,
-        maximum=maximum,
+        minimum=low,
+        maximum=high,
         default=shown_default,
         convert=convert,
     )
 
 
 def decimal(name: str, required: bool = False, description: str = "") -> Param:
+    """A plain decimal with at most 20 digits before the point (Binance's legal range);
+    digits after it are exact, never rounded: the endpoint checks them against its precision."""
+
     def convert(param: str, raw: str) -> Decimal:
         if not _DECIMAL.fullmatch(raw):
+            if _TOO_LONG_DECIMAL.fullmatch(raw):
+                raise errors.out_of_legal_range(param, DECIMAL_RANGE)
             raise errors.invalid_parameter(param)
         try:
             return Decimal(raw)
         except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
             raise errors.invalid_parameter(param) from exc
 
-    return Param(name, "decimal", required, description, convert=convert)
+    return Param(name, "decimal", required, description, pattern=_DECIMAL.pattern, convert=convert)
 
 
 def boolean(name: str, required: bool = False, description: str = "") -> Param:
@@ -214,4 +271,4 @@ def _json_array(param: str, raw: str) -> list[Any]:
 
 
 def _is_long(item: object) -> bool:
-    return type(item) is int and _LONG_MIN <= item <= _LONG_MAX
+    return type(item) is int and LONG_MIN <= item <= LONG_MAX

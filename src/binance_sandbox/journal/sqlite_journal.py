@@ -54,7 +54,10 @@ class SqliteJournal:
         self._db.close()
 
     def append(self, batch: Sequence[Stamped]) -> None:
-        rows = [(s.seq, s.ts, encode_command(s.command)) for s in batch]
+        self.append_rows([(s.seq, s.ts, encode_command(s.command)) for s in batch])
+
+    def append_rows(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
+        """(seq, ts, body) rows whose bodies are already encoded (`encode_command`)."""
         with self._transaction():
             self._db.executemany("INSERT INTO journal (seq, ts, body) VALUES (?, ?, ?)", rows)
 
@@ -104,6 +107,10 @@ class SqliteJournal:
             self._db.execute("DELETE FROM snapshots WHERE seq < ?", (oldest_kept,))
             if compact:
                 self._db.execute("DELETE FROM journal WHERE seq <= ?", (oldest_kept,))
+
+    def latest_snapshot_seq(self) -> int:
+        row = self._db.execute("SELECT MAX(seq) FROM snapshots").fetchone()
+        return int(row[0]) if row[0] is not None else 0
 
     def latest_snapshot(self) -> Snapshot | None:
         row = self._db.execute(

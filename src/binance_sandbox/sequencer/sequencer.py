@@ -10,6 +10,13 @@ before it is durable, and replay applies exactly what was journaled.
 Exchange time on a stamp never goes backwards; a timer command asks for its due time (`at`)
 and gets max(due, last stamp).
 
+A command can only fail itself: each is encoded for the journal before the batch is stamped,
+and one that cannot be encoded is refused alone; a core failure on one command is that
+command's refusal (the same on replay, see `journal.recovery.apply_isolated`); a snapshot that
+cannot be taken is logged and the exchange goes on. What is left — the journal refusing a commit,
+a projection's write failing — ends the task, and `failed` tells the shell, which stops the
+process rather than leave it hanging.
+
 The matching engine's recvWindow (Binance, 2023-04-18): an order whose `recv_deadline`
 (timestamp + recvWindow, wall time) has passed when the sequencer takes it is refused with
 -5028 before it is stamped. The check reads wall time, so it happens here, outside the
@@ -17,6 +24,7 @@ journal: a refused order changes nothing and replay never needs the wall clock.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +38,8 @@ from binance_sandbox.core.commands import Command, Stamped
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.state_hash import encode_state, state_hash
+from binance_sandbox.journal.codec import encode_command
+from binance_sandbox.journal.recovery import apply_isolated
 from binance_sandbox.journal.sqlite_journal import Snapshot, SqliteJournal
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 
@@ -55,6 +65,7 @@ class _Pending(msgspec.Struct):
     command: Command
     at: int | None
     future: asyncio.Future[Applied]
+    body: bytes = b""  # the journal's encoding, made before stamping
 
 
 Listener = Callable[[Stamped, Applied], None]
@@ -96,6 +107,11 @@ class Sequencer:
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self.batches = 0
+        self.failed: asyncio.Future[BaseException] | None = None
+
+    @property
+    def snapshot_policy(self) -> SnapshotPolicy:
+        return self._snapshots
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -104,7 +120,28 @@ class Sequencer:
         self._flush_sources.append(source)
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="sequencer")
+        loop = asyncio.get_running_loop()
+        self.failed = loop.create_future()
+        self._task = loop.create_task(self._run(), name="sequencer")
+        self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: "asyncio.Task[None]") -> None:
+        """The task only ends on `close`; any other end is fatal for the process."""
+        if task.cancelled():  # the event loop is being torn down
+            return
+        error = task.exception()
+        if error is None and not self._closing:
+            error = RuntimeError("the sequencer stopped")
+        if error is None:
+            return
+        self._closing = True
+        log.critical("the sequencer died; no command can be processed", exc_info=error)
+        while not self._queue.empty():
+            pending = self._queue.get_nowait()
+            if pending is not None and not pending.future.done():
+                pending.future.set_exception(SequencerClosed("the sequencer died"))
+        if self.failed is not None and not self.failed.done():
+            self.failed.set_result(error)
 
     async def submit(self, command: Command, at: int | None = None) -> Applied:
         """Sequences one command; returns once it is durable and applied."""
@@ -126,12 +163,16 @@ class Sequencer:
         return list(await asyncio.gather(*futures))
 
     async def close(self) -> None:
-        """Stops taking commands, finishes every queued one, snapshots, closes the journal."""
+        """Stops taking commands, finishes every queued one, snapshots, closes the journal.
+        After a failure it only closes: recovery starts from what is journaled."""
+        healthy = self.failed is None or not self.failed.done()
         self._closing = True
         self._queue.put_nowait(None)
         if self._task is not None:
-            await self._task
-        await self.snapshot()
+            with contextlib.suppress(Exception):
+                await self._task
+        if healthy and (self.failed is None or not self.failed.done()):
+            await self.try_snapshot()
         self._executor.shutdown(wait=True)
         self._journal.close()
 
@@ -165,13 +206,23 @@ class Sequencer:
             batch.append(item)
         return batch, False
 
+    async def try_snapshot(self) -> None:
+        try:
+            await self.snapshot()
+        except Exception:  # the previous snapshot and the journal still recover everything
+            self._snapshots.taken()
+            log.exception("a snapshot could not be taken; recovery will replay more of the journal")
+
     async def _process(self, batch: list[_Pending]) -> None:
-        batch = self._refuse_stale(batch)
+        batch = self._encoded(self._refuse_stale(batch))
         if not batch:
             return
         stamped = self._stamp(batch)
+        rows = [
+            (item.seq, item.ts, pending.body) for item, pending in zip(stamped, batch, strict=True)
+        ]
         try:
-            await self._run_in_journal_thread(self._journal.append, stamped)
+            await self._run_in_journal_thread(self._journal.append_rows, rows)
         except Exception as exc:
             log.exception("journal commit failed; %d commands refused", len(batch))
             for pending in batch:
@@ -186,7 +237,7 @@ class Sequencer:
             await self._run_in_journal_thread(_run_all, writes)
         self._snapshots.note_applied(len(batch))
         if self._snapshots.due():
-            await self.snapshot()
+            await self.try_snapshot()
 
     def _refuse_stale(self, batch: list[_Pending]) -> list[_Pending]:
         wall = self._wall_ms()
@@ -195,6 +246,19 @@ class Sequencer:
             deadline = getattr(pending.command, "recv_deadline", 0)
             if deadline and deadline < wall:
                 pending.future.set_result(Applied(0, 0, [rejects.ME_RECV_WINDOW]))
+            else:
+                kept.append(pending)
+        return kept
+
+    def _encoded(self, batch: list[_Pending]) -> list[_Pending]:
+        """Encodes each command for the journal; one that cannot be stored is refused alone."""
+        kept = []
+        for pending in batch:
+            try:
+                pending.body = encode_command(pending.command)
+            except (msgspec.EncodeError, OverflowError, ValueError):
+                log.error("refused a command the journal cannot store: %.200r", pending.command)
+                pending.future.set_result(Applied(0, 0, [rejects.UNSTORABLE]))
             else:
                 kept.append(pending)
         return kept
@@ -211,13 +275,7 @@ class Sequencer:
         return stamped
 
     def _apply_one(self, item: Stamped, pending: _Pending) -> None:
-        try:
-            applied = Applied(item.seq, item.ts, self.exchange.apply(item))
-        except Exception as exc:  # a bug in the core: say so loudly, keep the exchange up
-            log.exception("the core failed on command %d: %r", item.seq, item.command)
-            if not pending.future.done():
-                pending.future.set_exception(exc)
-            return
+        applied = Applied(item.seq, item.ts, apply_isolated(self.exchange, item))
         if not pending.future.done():
             pending.future.set_result(applied)
         for listener in self._listeners:

@@ -1,4 +1,9 @@
-"""When to snapshot: after so many commands or so many seconds, whichever comes first."""
+"""When to snapshot: after so many commands or so many seconds, whichever comes first.
+
+Commands count from the newest snapshot in the journal, not from process start (a process that
+crashes before its first snapshot hands its count on to the next), so restart time stays
+bounded however often the process dies.
+"""
 
 import time
 from collections.abc import Callable
@@ -10,12 +15,19 @@ class SnapshotPolicy:
         every_commands: int,
         every_seconds: float,
         monotonic: Callable[[], float] = time.monotonic,
+        *,
+        since_snapshot: int = 0,
     ) -> None:
+        """`since_snapshot`: commands journaled after the newest snapshot, at start-up."""
         self.every_commands = every_commands
         self.every_seconds = every_seconds
         self._monotonic = monotonic
-        self._commands = 0
+        self._commands = since_snapshot
         self._since = monotonic()
+
+    @property
+    def since_snapshot(self) -> int:
+        return self._commands
 
     def note_applied(self, count: int) -> None:
         self._commands += count

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from binance_sandbox.admin.operations import AdminOperations, CreatedKey
@@ -36,6 +37,7 @@ from binance_sandbox.simulators.simulation_control import SimulationControl
 from binance_sandbox.simulators.timers import OrderTimer, TimerScheduler
 
 log = logging.getLogger(__name__)
+STOP_TIMEOUT_S = 10
 
 
 class Runtime:
@@ -65,6 +67,9 @@ class Runtime:
         self.operations = AdminOperations(sequencer)
         self.created_keys: list[CreatedKey] = []
         self._timers: asyncio.Task[None] | None = None
+        # Set by the server: what to do when a part the exchange cannot run without dies.
+        self.on_fatal: Callable[[], None] = lambda: None
+        self.fatal: BaseException | None = None
 
     @classmethod
     def open(cls, config: SandboxConfig, config_dir: Path) -> "Runtime":
@@ -78,7 +83,9 @@ class Runtime:
         window = replay_window(config)
         clock = _make_clock(config, exchange, window)
         policy = SnapshotPolicy(
-            config.journal.snapshot_every_commands, config.journal.snapshot_every_seconds
+            config.journal.snapshot_every_commands,
+            config.journal.snapshot_every_seconds,
+            since_snapshot=exchange.state.last_seq - journal.latest_snapshot_seq(),
         )
         sequencer = Sequencer(
             exchange,
@@ -103,6 +110,11 @@ class Runtime:
 
     async def start(self) -> None:
         self.sequencer.start()
+        replayed = self.sequencer.snapshot_policy.since_snapshot
+        threshold = self.config.journal.snapshot_after_recovery_commands
+        if threshold > 0 and replayed >= threshold:
+            log.info("recovery replayed %d commands: taking a snapshot", replayed)
+            await self.sequencer.try_snapshot()
         if not self.exchange.state.created:
             self.created_keys = await seed_exchange(
                 self.config, self.sequencer, self.clock, self.market.ticker, self.operations
@@ -118,13 +130,32 @@ class Runtime:
         # The timers fire from the time the exchange opened at: under a fast clock start-up takes
         # exchange minutes, and a replay must not skip them.
         self._timers = asyncio.get_running_loop().create_task(self.scheduler.run(), name="timers")
+        self._timers.add_done_callback(self._timers_ended)
+        assert self.sequencer.failed is not None
+        self.sequencer.failed.add_done_callback(lambda failed: self._die(failed.result()))
+
+    def _timers_ended(self, task: "asyncio.Task[None]") -> None:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.critical("the timers died; the exchange clock cannot move", exc_info=error)
+            self._die(error)
+
+    def _die(self, error: BaseException) -> None:
+        """Supervision: a dead sequencer or timer task ends the process (non-zero), so that a
+        supervisor or the user restarts it and recovery runs, instead of a server that hangs."""
+        if self.fatal is None:
+            self.fatal = error
+            log.critical("stopping the server: restart it to recover from the journal")
+            self.on_fatal()
 
     async def stop(self) -> None:
         if self._timers is not None:
             self._timers.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(BaseException):
                 await self._timers
-        await self.sequencer.close()
+        try:  # bounded: a stop must end even if the journal cannot
+            await asyncio.wait_for(self.sequencer.close(), timeout=STOP_TIMEOUT_S)
+        except TimeoutError:
+            log.error("the journal did not close within %d s; recovery will replay", STOP_TIMEOUT_S)
         self.market.close()
         self.klines.close()
         self.history.close()

@@ -107,28 +107,41 @@ class TimerScheduler:
             async with self.lock:
                 await self.fire_until(self._clock.now_ms())
 
-    async def fire_until(self, target_ms: int) -> None:
-        """Submits every firing due up to `target_ms`, in time order. Hold `lock`."""
+    async def fire_until(
+        self, target_ms: int, should_stop: Callable[[], bool] = lambda: False
+    ) -> int:
+        """Submits every firing due up to `target_ms`, in time order, and returns how far it got:
+        `target_ms`, or less when `should_stop` said so between two submissions (a long advance
+        is interruptible). `fired_until` moves with each submission. Hold `lock`."""
         for timer in self._timers:
             timer.begin(self._sequencer.exchange.state)
         batch: list[tuple[int | None, Command]] = []
         cursor = self.fired_until
+        reached = target_ms
         while (due := self._next_due(cursor)) <= target_ms:
             for timer in self._timers:
                 if timer.next_due(cursor) != due:
                     continue
                 if timer.reads_state and batch:
-                    await self._sequencer.submit_many(batch)
+                    await self._submit(batch, cursor)
                     batch = []
                 batch.extend((due, command) for command in timer.fire(due))
             cursor = due
             if len(batch) >= _CHUNK:
-                await self._sequencer.submit_many(batch)
+                await self._submit(batch, cursor)
                 batch = []
+                if should_stop():
+                    reached = cursor
+                    break
         if batch:
-            await self._sequencer.submit_many(batch)
-        self.fired_until = max(self.fired_until, target_ms)
+            await self._submit(batch, cursor)
+        self.fired_until = max(self.fired_until, reached)
         self._horizon = max(self._horizon, self._next_due() + LEAD_MS)
+        return reached
+
+    async def _submit(self, batch: list[tuple[int | None, Command]], fired_until: int) -> None:
+        await self._sequencer.submit_many(batch)
+        self.fired_until = max(self.fired_until, fired_until)
 
     def _next_due(self, after_ms: int | None = None) -> int:
         after = self.fired_until if after_ms is None else after_ms

@@ -8,8 +8,12 @@ a price with MARKET -1106.
 
 from decimal import Decimal
 
+from binance_sandbox.core import rejects
 from binance_sandbox.core.commands import AmendOrder, PlaceOrder
+from binance_sandbox.core.events import Rejected
+from binance_sandbox.core.fixed import MAX_SCALED, scale_exact
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.order_checks import CLIENT_ORDER_ID
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
 
@@ -24,6 +28,9 @@ PRICE_MATCH = (
 )  # fmt: skip
 STP_MODES = ("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH")
 
+# Refused at the edge (the core checks it too), so a refused id is never journaled.
+_INVALID_ID = (rejects.CLIENT_ORDER_ID_INVALID.code, rejects.CLIENT_ORDER_ID_INVALID.msg)
+
 NEW_ORDER_PARAMS = (
     params.symbol(required=True),
     params.enum("side", ("BUY", "SELL"), required=True, error=errors.invalid_side),
@@ -33,7 +40,12 @@ NEW_ORDER_PARAMS = (
     params.decimal("quantity"),
     params.decimal("price"),
     params.boolean("reduceOnly"),
-    params.string("newClientOrderId"),
+    params.string(
+        "newClientOrderId",
+        pattern=CLIENT_ORDER_ID.pattern,
+        max_length=36,
+        error=lambda: errors.from_rejection(*_INVALID_ID),
+    ),
     params.enum("newOrderRespType", ("ACK", "RESULT"), error=errors.invalid_response_type),
     params.enum("priceMatch", PRICE_MATCH, error=errors.invalid_price_match),
     params.enum("selfTradePreventionMode", STP_MODES, error=errors.invalid_stp_mode),
@@ -112,17 +124,21 @@ def place_command(ctx: RequestContext) -> PlaceOrder:
 def _quantity(instrument: Instrument, value: Decimal) -> int:
     if value <= 0:
         raise errors.BinanceError(-4003, "Quantity less than zero.")
-    return _scaled(value, instrument.qty_decimals)
+    return _scaled(value, instrument.qty_decimals, rejects.QTY_ABOVE_MAX)
 
 
 def _price(instrument: Instrument, value: Decimal) -> int:
     if value <= 0:
         raise errors.BinanceError(-4001, "Price less than 0.")
-    return _scaled(value, instrument.price_decimals)
+    return _scaled(value, instrument.price_decimals, rejects.PRICE_ABOVE_MAX)
 
 
-def _scaled(value: Decimal, decimals: int) -> int:
-    scaled = value.scaleb(decimals)
-    if scaled != scaled.to_integral_value():
+def _scaled(value: Decimal, decimals: int, too_large: Rejected) -> int:
+    """Exact (a digit beyond the precision is -1111, never rounded away). A value no filter
+    could admit is refused here with the filter's error, so the journal never sees it."""
+    scaled = scale_exact(value, decimals)
+    if scaled is None:
         raise errors.bad_precision()
-    return int(scaled)
+    if scaled > MAX_SCALED:
+        raise errors.from_rejection(too_large.code, too_large.msg)
+    return scaled
