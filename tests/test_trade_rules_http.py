@@ -6,16 +6,14 @@ predictable. Each test uses its own accounts, so tests do not see each other's o
 
 import json
 from collections.abc import Iterator
-from itertools import count
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import ServerFactory
 from tests.support.server import SandboxServer
-from tests.support.signing import Credentials, signed_request
+from tests.support.trader import Trader
 from tests.support.wire import Error, error_of
 
 CONFIG = """
@@ -30,7 +28,6 @@ price = "77000"
 source = "fixed"
 price = "2900"
 """
-_names = count()
 
 
 @pytest.fixture(scope="module")
@@ -39,34 +36,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     started = SandboxServer(root / "data", CONFIG).start()
     yield started
     started.stop()
-
-
-class Trader:
-    def __init__(self, server: SandboxServer) -> None:
-        self.name = f"trader{next(_names)}"
-        server.call("POST", "/accounts", {"name": self.name})
-        server.call("POST", f"/accounts/{self.name}/deposits", {"asset": "USDT", "amount": "10000"})
-        created = server.call("POST", f"/accounts/{self.name}/keys", {"type": "hmac"})
-        self.credentials = Credentials.from_admin(created)
-        self.url = server.url
-
-    def send(self, method: str, path: str, **params: Any) -> httpx.Response:
-        return signed_request(self.url, self.credentials, method, path, **params)
-
-    def ok(self, method: str, path: str, **params: Any) -> Any:
-        response = self.send(method, path, **params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def error(self, method: str, path: str, **params: Any) -> Error:
-        return error_of(self.send(method, path, **params))
-
-    def limit(self, side: str, price: str, qty: str = "0.010", **extra: Any) -> httpx.Response:
-        return self.send(
-            "POST", "/fapi/v1/order", symbol=extra.pop("symbol", "BTCUSDT"), side=side,
-            type="LIMIT",
-            timeInForce=extra.pop("timeInForce", "GTC"), quantity=qty, price=price, **extra,
-        )  # fmt: skip
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -285,6 +286,13 @@ async def take_snapshot(request: Request, ctx: AdminContext) -> dict[str, Any]:
 async def show_state_hash(request: Request, ctx: AdminContext) -> dict[str, Any]:
     state = ctx.sequencer.exchange.state
     return {"seq": state.last_seq, "time": state.last_ts, "stateHash": state_hash(state)}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such route, wrong method) as JSON, like every admin error."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    msg = f"Path {request.url.path}, Method {request.method} is invalid"
+    return JSONResponse({"code": -5000, "msg": msg}, status_code=status)
 
 
 def admin_routes() -> list[Route]:

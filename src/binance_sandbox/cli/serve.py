@@ -37,7 +37,10 @@ def run_server(
         console.print(f"[red]Cannot start:[/red] {exc}", highlight=False)
         raise SystemExit(2) from exc
     state = runtime.exchange.state
-    console.print(f"Recovered up to command {state.last_seq}.")
+    replayed = runtime.sequencer.snapshot_policy.since_snapshot
+    console.print(
+        f"Recovered up to command {state.last_seq} ({replayed} replayed after the newest snapshot)."
+    )
     token = runtime.data_dir.admin_token()
     server: uvicorn.Server | None = None
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import orjson
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,7 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from binance_sandbox.admin.auth import AdminTokenGuard
-from binance_sandbox.admin.routes import admin_routes
+from binance_sandbox.admin.routes import admin_routes, http_error
 from binance_sandbox.gateway.app import Gateway
 from binance_sandbox.gateway.openapi import openapi_document
 from binance_sandbox.gateway.rate_limits import RateLimiter
@@ -50,7 +51,11 @@ def create_app(
     async def openapi_json(_request: Request) -> Response:
         return Response(openapi, media_type="application/json")
 
-    admin = Starlette(routes=admin_routes(), middleware=[Middleware(AdminTokenGuard, token=token)])
+    admin = Starlette(
+        routes=admin_routes(),
+        middleware=[Middleware(AdminTokenGuard, token=token)],
+        exception_handlers={HTTPException: http_error},
+    )
     admin.state.context = runtime
     shell = Starlette(
         routes=[Route("/openapi.json", openapi_json), Mount("/sandbox/v1", app=admin)],
