@@ -154,3 +154,29 @@ async def test_an_order_stale_at_the_engine_is_refused_unjournaled(tmp_path: Pat
     assert fresh.seq == 3  # reached the core (which refuses it: no such instrument here)
     assert fresh.events == [Rejected(code=-1121, msg="Invalid symbol.")]
     await sequencer.close()
+
+
+async def test_a_damaged_snapshot_file_falls_back_to_its_predecessor(tmp_path: Path) -> None:
+    """Snapshot bodies are files written by a forked child; a torn one is detected by its
+    digest and recovery takes the snapshot before it plus the journal behind that."""
+    sequencer = make_sequencer(tmp_path / "j.db")
+    await seeded(sequencer)
+    await sequencer.submit(deposit(1))
+    first = await sequencer.snapshot()
+    await sequencer.submit(deposit(2))
+    newest = await sequencer.snapshot()
+    expected = state_hash(sequencer.exchange.state)
+    assert newest.state_hash == expected
+    await sequencer.submit(deposit(3))
+    await sequencer.close()  # a third snapshot at close; the journal keeps two of them
+
+    journal = SqliteJournal(tmp_path / "j.db")
+    files = sorted(journal.snapshot_dir.iterdir())
+    assert [f.name for f in files] == [newest.file, f"{newest.seq + 1:020d}.snapshot"]
+    files[-1].write_bytes(files[-1].read_bytes()[:-10])  # torn
+    snapshot = journal.latest_snapshot()
+    assert snapshot is not None
+    assert (snapshot.seq, snapshot.state_hash) == (newest.seq, expected)
+    assert first.seq < newest.seq
+    recovered = recover(journal)
+    assert recovered.state.last_seq == newest.seq + 1  # the snapshot before, then the journal

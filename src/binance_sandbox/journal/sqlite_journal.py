@@ -6,9 +6,14 @@ either entirely durable or absent after a crash. Sequence numbers in the table a
 Compaction deletes journal rows that an older snapshot already covers, never the tail behind
 the newest snapshot's predecessor, so one corrupt snapshot still leaves a way back.
 
+Snapshot bodies live in files beside the journal (`snapshot_files`); the `snapshots` table
+records each one (its `file`), so writing a snapshot never holds the journal's write lock for
+long. Rows written before that have their body in the table and are still read.
+
 All methods must be called from one thread at a time (the sequencer's journal thread).
 """
 
+import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,6 +23,13 @@ import msgspec
 
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.journal.codec import decode_row, encode_command
+from binance_sandbox.journal.snapshot_files import (
+    DamagedSnapshot,
+    read_snapshot_file,
+    write_snapshot_file,
+)
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -29,7 +41,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
     seq INTEGER PRIMARY KEY,
     ts INTEGER NOT NULL,
     state_hash TEXT NOT NULL,
-    body BLOB NOT NULL
+    body BLOB NOT NULL,
+    file TEXT NOT NULL DEFAULT ''
 );
 """
 
@@ -49,6 +62,10 @@ class SqliteJournal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(snapshots)")}
+        if "file" not in columns:  # a journal from before snapshot files
+            self._db.execute("ALTER TABLE snapshots ADD COLUMN file TEXT NOT NULL DEFAULT ''")
+        self.snapshot_dir = path.parent / f"{path.stem}-snapshots"
 
     def close(self) -> None:
         self._db.close()
@@ -64,8 +81,7 @@ class SqliteJournal:
     def last_seq(self) -> int:
         row = self._db.execute("SELECT MAX(seq) FROM journal").fetchone()
         journaled = int(row[0]) if row[0] is not None else 0
-        snapshot = self.latest_snapshot()
-        return max(journaled, snapshot.seq if snapshot else 0)
+        return max(journaled, self.latest_snapshot_seq())
 
     def read_after(self, seq: int, chunk: int = 10_000) -> Iterator[Stamped]:
         """Every journaled command with a sequence number above `seq`, in order."""
@@ -90,13 +106,24 @@ class SqliteJournal:
         return int(row[0]) if row[0] is not None else 0
 
     def save_snapshot(self, snapshot: Snapshot, keep: int, compact: bool) -> None:
-        """Stores a snapshot and drops snapshots beyond the newest `keep` (at least 2). With
-        `compact`, also drops the journal rows the oldest kept snapshot covers, so the newest
-        snapshot's predecessor plus the journal behind it remain a way back. One transaction."""
+        """Writes the snapshot's file, then records it (`record_snapshot`)."""
+        name = write_snapshot_file(
+            self.snapshot_dir, snapshot.seq, snapshot.state_hash, snapshot.body
+        )
+        self.record_snapshot(snapshot.seq, snapshot.ts, snapshot.state_hash, name, keep, compact)
+
+    def record_snapshot(
+        self, seq: int, ts: int, state_hash: str, file: str, keep: int, compact: bool
+    ) -> None:
+        """Records a snapshot whose file is written and drops snapshots beyond the newest `keep`
+        (at least 2). With `compact`, also drops the journal rows the oldest kept snapshot
+        covers, so the newest snapshot's predecessor plus the journal behind it remain a way
+        back. One short transaction; the dropped snapshots' files go after it commits."""
         with self._transaction():
             self._db.execute(
-                "INSERT OR REPLACE INTO snapshots (seq, ts, state_hash, body) VALUES (?, ?, ?, ?)",
-                (snapshot.seq, snapshot.ts, snapshot.state_hash, snapshot.body),
+                "INSERT OR REPLACE INTO snapshots (seq, ts, state_hash, body, file) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (seq, ts, state_hash, b"", file),
             )
             kept = self._db.execute(
                 "SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?", (max(keep, 2),)
@@ -104,19 +131,35 @@ class SqliteJournal:
             if len(kept) < 2:
                 return
             oldest_kept = kept[-1][0]
+            dropped = self._db.execute(
+                "SELECT file FROM snapshots WHERE seq < ? AND file != ''", (oldest_kept,)
+            ).fetchall()
             self._db.execute("DELETE FROM snapshots WHERE seq < ?", (oldest_kept,))
             if compact:
                 self._db.execute("DELETE FROM journal WHERE seq <= ?", (oldest_kept,))
+        for (name,) in dropped:
+            (self.snapshot_dir / name).unlink(missing_ok=True)
 
     def latest_snapshot_seq(self) -> int:
         row = self._db.execute("SELECT MAX(seq) FROM snapshots").fetchone()
         return int(row[0]) if row[0] is not None else 0
 
     def latest_snapshot(self) -> Snapshot | None:
-        row = self._db.execute(
-            "SELECT seq, ts, state_hash, body FROM snapshots ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        return Snapshot(*row) if row else None
+        """The newest snapshot whose body can be read; a damaged one is passed over for its
+        predecessor (compaction keeps the journal behind that)."""
+        rows = self._db.execute(
+            "SELECT seq, ts, state_hash, body, file FROM snapshots ORDER BY seq DESC"
+        ).fetchall()
+        for seq, ts, state_hash, stored, file in rows:
+            if not file:
+                return Snapshot(seq, ts, state_hash, stored)
+            try:
+                _, body = read_snapshot_file(self.snapshot_dir / file)
+            except DamagedSnapshot as exc:
+                log.warning("passing over snapshot %d: %s", seq, exc)
+                continue
+            return Snapshot(seq, ts, state_hash, body)
+        return None
 
     def _transaction(self) -> "_Transaction":
         return _Transaction(self._db)

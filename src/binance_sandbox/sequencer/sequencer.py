@@ -37,10 +37,10 @@ from binance_sandbox.core import rejects
 from binance_sandbox.core.commands import Command, Stamped
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.exchange import Exchange
-from binance_sandbox.core.state_hash import encode_state, state_hash
 from binance_sandbox.journal.codec import encode_command
 from binance_sandbox.journal.recovery import apply_isolated
-from binance_sandbox.journal.sqlite_journal import Snapshot, SqliteJournal
+from binance_sandbox.journal.sqlite_journal import SqliteJournal
+from binance_sandbox.sequencer.snapshot_writer import SnapshotTaken, write_snapshot
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,9 @@ class Sequencer:
         self._compact = compact
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._snapshot_waiter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot")
+        self._snapshot_lock = asyncio.Lock()
+        self._background_snapshot: asyncio.Task[None] | None = None
         self._listeners: list[Listener] = []
         self._flush_sources: list[FlushSource] = []
         self._task: asyncio.Task[None] | None = None
@@ -171,20 +174,32 @@ class Sequencer:
         if self._task is not None:
             with contextlib.suppress(Exception):
                 await self._task
+        if self._background_snapshot is not None:
+            await self._background_snapshot
         if healthy and (self.failed is None or not self.failed.done()):
             await self.try_snapshot()
+        self._snapshot_waiter.shutdown(wait=True)
         self._executor.shutdown(wait=True)
         self._journal.close()
 
-    async def snapshot(self) -> Snapshot:
-        """Captures the state now (on the event loop, where alone it changes) and stores it."""
-        state = self.exchange.state
-        snapshot = Snapshot(state.last_seq, state.last_ts, state_hash(state), encode_state(state))
-        self._snapshots.taken()
-        await self._run_in_journal_thread(
-            self._journal.save_snapshot, snapshot, self._keep_snapshots, self._compact
-        )
-        return snapshot
+    async def snapshot(self) -> SnapshotTaken:
+        """Snapshots the state as it is now (between two commands, as any coroutine sees it).
+        A forked child writes the file while the exchange goes on; the journal records it."""
+        async with self._snapshot_lock:
+            self._snapshots.taken()
+            taken = await write_snapshot(
+                self.exchange.state, self._journal.snapshot_dir, self._snapshot_waiter
+            )
+            await self._run_in_journal_thread(
+                self._journal.record_snapshot,
+                taken.seq,
+                taken.ts,
+                taken.state_hash,
+                taken.file,
+                self._keep_snapshots,
+                self._compact,
+            )
+            return taken
 
     async def _run(self) -> None:
         while True:
@@ -236,8 +251,9 @@ class Sequencer:
         if writes:  # one hop to the journal thread for all projections
             await self._run_in_journal_thread(_run_all, writes)
         self._snapshots.note_applied(len(batch))
-        if self._snapshots.due():
-            await self.try_snapshot()
+        if self._snapshots.due() and not self._snapshot_lock.locked():
+            # in the background: the next batches do not wait for it
+            self._background_snapshot = asyncio.create_task(self.try_snapshot())
 
     def _refuse_stale(self, batch: list[_Pending]) -> list[_Pending]:
         wall = self._wall_ms()
