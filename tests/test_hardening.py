@@ -5,6 +5,7 @@ well-formed orders, and asserts Binance's error for the hostile request, success
 other order, and a healthy exchange afterwards (orders still trade, a snapshot can be taken).
 """
 
+import contextlib
 import socket
 import threading
 import time
@@ -288,3 +289,33 @@ def test_7_a_long_advance_reports_progress_and_can_be_stopped(
         assert_healthy(server)
     finally:
         server.stop()
+
+
+def test_sigterm_stops_the_server_within_seconds_even_mid_advance(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A year-long advance holds the clock's lock and keeps the sequencer busy; SIGTERM still
+    ends the process promptly and cleanly, and the restart recovers where the advance got to."""
+    root = tmp_path_factory.mktemp("sigterm")
+    server = SandboxServer(
+        root / "data", "[prices]\ninterval_ms = 1000\n", "--manual-clock"
+    ).start()
+    start = server.call("GET", "/clock")["time"]
+
+    def advance() -> None:
+        with server.admin() as admin, contextlib.suppress(httpx.HTTPError):
+            admin.post("/clock/advance", json={"by": "365d"})
+
+    runner = threading.Thread(target=advance, daemon=True)
+    runner.start()
+    deadline = time.monotonic() + 60
+    while server.call("GET", "/clock").get("advance", {}).get("reached", start) <= start:
+        assert time.monotonic() < deadline
+    assert server.proc is not None
+    stopping = time.monotonic()
+    assert server.stop() == 0
+    assert time.monotonic() - stopping < 20  # a few seconds; generous for a busy machine
+    server.start()
+    assert server.call("GET", "/clock")["time"] >= start
+    assert_healthy(server)
+    server.stop()

@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 from rich.console import Console
@@ -78,7 +79,7 @@ def run_server(
         # SIGTERM always ends the server: requests still running then are cut off.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
-    server = uvicorn.Server(uv_config)
+    server = _Server(uv_config, runtime)
 
     def stop_after_fatal() -> None:
         assert server is not None
@@ -98,6 +99,19 @@ def run_server(
             f"[red]The exchange stopped after an internal failure:[/red] {runtime.fatal!r}"
         )
         raise SystemExit(FATAL_EXIT_CODE)
+
+
+class _Server(uvicorn.Server):
+    """On SIGINT / SIGTERM, a clock advance under way stops at its next step, so its request
+    ends normally within the graceful shutdown instead of being cut off."""
+
+    def __init__(self, config: uvicorn.Config, runtime: Runtime) -> None:
+        super().__init__(config)
+        self._runtime = runtime
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._runtime.clock_control.stop_advance()
+        super().handle_exit(sig, frame)
 
 
 def _display_host(host: str) -> str:
