@@ -9,8 +9,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.health import assert_healthy, while_others_trade
 from tests.support.server import SandboxServer
 from tests.support.signing import now_ms, query, sign_payload
 from tests.support.trader import Trader
@@ -40,33 +40,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     started = SandboxServer(root / "data", CONFIG).start()
     yield started
     started.stop()
-
-
-def while_others_trade(server: SandboxServer, hostile: Callable[[], Any], orders: int = 12) -> Any:
-    """Runs `hostile` while another account places `orders` resting orders from two threads;
-    every one of those must be accepted. Returns what `hostile` returned."""
-    bystander = Trader(server)
-    with ThreadPoolExecutor(3) as pool:
-        placed = [
-            pool.submit(bystander.limit, "BUY", str(70_000 - n), "0.002") for n in range(orders)
-        ]
-        result = pool.submit(hostile).result()
-        answers = [future.result() for future in placed]
-    assert [a.status_code for a in answers] == [200] * orders, [a.text for a in answers]
-    return result
-
-
-def assert_healthy(server: SandboxServer) -> None:
-    """Orders still trade, and the state can still be snapshotted."""
-    maker, taker = Trader(server), Trader(server)
-    assert maker.limit("SELL", "77100", "0.002").status_code == 200
-    filled = taker.ok(
-        "POST", "/fapi/v1/order", symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.002",
-        newOrderRespType="RESULT",
-    )  # fmt: skip
-    assert filled["status"] == "FILLED"
-    with server.admin() as admin:
-        assert admin.post("/snapshots").status_code == 200
 
 
 def test_1_a_huge_balance_is_refused_where_money_enters(server: SandboxServer) -> None:
