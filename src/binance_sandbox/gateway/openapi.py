@@ -18,10 +18,13 @@ _ERROR = {
 }
 
 
-def openapi_document(endpoints: list[Endpoint]) -> dict[str, Any]:
+def openapi_document(endpoints: list[Endpoint], symbols: tuple[str, ...] = ()) -> dict[str, Any]:
+    """`symbols`: the symbols and pairs this exchange lists, the enum of every symbol-like
+    parameter (any other value is -1121), so generated requests name instruments that exist."""
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
-        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint)
+        operation = _operation(endpoint, symbols)
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {
@@ -38,8 +41,8 @@ def openapi_document(endpoints: list[Endpoint]) -> dict[str, Any]:
     }
 
 
-def _operation(endpoint: Endpoint) -> dict[str, Any]:
-    parameters = [_parameter(param) for param in endpoint.params]
+def _operation(endpoint: Endpoint, symbols: tuple[str, ...]) -> dict[str, Any]:
+    parameters = [_parameter(param, symbols) for param in endpoint.params]
     if endpoint.security.signed:
         parameters += _SIGNED_PARAMS
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -60,17 +63,19 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     return operation
 
 
-def _parameter(param: Param) -> dict[str, Any]:
+def _parameter(param: Param, symbols: tuple[str, ...]) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": _schema_type(param)}
     if param.enum:
         schema["enum"] = list(param.enum)
+    elif param.kind == "symbol" and symbols:
+        schema["enum"] = list(symbols)
     if param.minimum is not None:
         schema["minimum"] = param.minimum
     if param.maximum is not None:
         schema["maximum"] = param.maximum
     if param.max_length is not None:
         schema["maxLength"] = param.max_length
-    if param.pattern is not None:
+    if param.pattern is not None and "enum" not in schema:
         schema["pattern"] = f"^(?:{param.pattern})$"
     return {
         "name": param.name,

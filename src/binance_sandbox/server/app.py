@@ -37,7 +37,8 @@ def create_app(
         else None
     )
     gateway = Gateway(endpoints, runtime, limiter, debug_signatures)
-    openapi = orjson.dumps(openapi_document(endpoints))
+    openapi: list[bytes] = []  # made at the first request: a fresh exchange lists its
+    # instruments only once start-up has seeded it
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -49,7 +50,11 @@ def create_app(
             await runtime.stop()
 
     async def openapi_json(_request: Request) -> Response:
-        return Response(openapi, media_type="application/json")
+        if not openapi:
+            instruments = runtime.exchange.state.instruments.values()
+            listed = sorted({i.symbol for i in instruments} | {i.pair for i in instruments})
+            openapi.append(orjson.dumps(openapi_document(endpoints, tuple(listed))))
+        return Response(openapi[0], media_type="application/json")
 
     admin = Starlette(
         routes=admin_routes(),
