@@ -55,10 +55,10 @@ def consent(url: str, decision: str = "approve", account: str = "demo") -> httpx
         assert page.status_code == 200, page.text
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert csrf is not None
-        options = dict(
-            (name, value)
+        options = {
+            name: value
             for value, name in re.findall(r'<option value="(\d+)">([^<]+)</option>', page.text)
-        )
+        }
         form = {"csrf_token": csrf.group(1), "decision": decision, "account": options[account]}
         return browser.post(url, data=form)
 
@@ -99,5 +99,5 @@ def bearer(server: SandboxServer, method: str, path: str, token: str) -> httpx.R
 def ok_data(response: httpx.Response) -> Any:
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["code"] == "000000" and body["success"] is True and body["message"] is None
+    assert (body["code"], body["message"], body["success"]) == ("000000", None, True)
     return body["data"]
