@@ -98,9 +98,6 @@ class Token:
     def get_scope(self) -> str:
         return self.scope
 
-    def get_expires_in(self) -> int:
-        return (self.expires_ms - self.issued_ms) // 1000
-
     def is_expired(self) -> bool:
         return self.now_ms >= self.expires_ms
 

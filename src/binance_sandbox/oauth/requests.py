@@ -47,9 +47,5 @@ class SandboxOAuth2Request(OAuth2Request):
         self.payload = MergedPayload([*query.multi_items(), *form])
 
     @property
-    def args(self) -> dict[str, Any]:
-        return self.payload.data
-
-    @property
     def form(self) -> dict[str, Any]:
         return self.payload.data

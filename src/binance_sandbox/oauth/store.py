@@ -191,13 +191,6 @@ class OAuthStore:
             now_ms,
         )
 
-    def consent(self, account_id: int, client_id: str) -> str | None:
-        row = self._db.execute(
-            "SELECT scope FROM consents WHERE account_id = ? AND client_id = ?",
-            (account_id, client_id),
-        ).fetchone()
-        return str(row[0]) if row else None
-
 
 def new_grant_id() -> str:
     return secrets.token_hex(16)
