@@ -136,6 +136,11 @@ def test_denial_is_binance_cancelled_not_rfc_access_denied(server: SandboxServer
     }
 
 
+def test_scopes_comma_or_space_separated_and_named_once(server: SandboxServer, app: App) -> None:
+    code = code_for(server, app, "user:openId user:email,user:openId,,user:email")
+    assert exchange(server, app, code).json()["scope"] == "user:openId,user:email"
+
+
 def test_an_unknown_scope_is_refused_back_to_the_app(server: SandboxServer, app: App) -> None:
     page = httpx.get(authorize_url(server, app, "user:openId,withdraw", state="s2"))
     assert page.status_code == 302

@@ -19,8 +19,9 @@ _SEPARATORS = re.compile(r"[,\s]+")
 
 
 def split_scopes(text: str | None) -> list[str]:
-    """Binance writes scopes comma-separated; RFC 6749 clients space-separated: take both."""
-    return [scope for scope in _SEPARATORS.split(text or "") if scope]
+    """Binance writes scopes comma-separated; RFC 6749 clients space-separated: take both.
+    A scope named twice counts once."""
+    return list(dict.fromkeys(scope for scope in _SEPARATORS.split(text or "") if scope))
 
 
 def binance_scope(scopes: list[str]) -> str:
