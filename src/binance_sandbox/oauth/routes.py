@@ -134,7 +134,8 @@ async def create_api_key(request: Request) -> Response:
         return refused.response()
     scopes = token.scope.split()
     if "read" not in scopes and "trade" not in scopes:
-        return Refused(_insufficient("create:apikey needs the read or trade scope")).response()
+        needed = InsufficientScopeError(description="create:apikey needs the read or trade scope")
+        return Refused(needed).response()
     client = login.store.client(token.client_id)
     try:
         created = await login.operations.create_key(
@@ -142,7 +143,7 @@ async def create_api_key(request: Request) -> Response:
             "hmac",
             read_only="trade" not in scopes,
             enable_futures="trade" in scopes,
-            label=f"oauth:{client.name if client else token.client_id}",
+            label=f"oauth:{client.name if client else token.client_id}"[:64],  # the admin bound
         )
     except AdminRejected as exc:
         return JSONResponse(
@@ -158,10 +159,6 @@ async def create_api_key(request: Request) -> Response:
             "enableFutures": event.can_trade,
         }
     )
-
-
-def _insufficient(description: str) -> OAuth2Error:
-    return InsufficientScopeError(description=description)
 
 
 def login_routes() -> list[Route]:
