@@ -118,7 +118,7 @@ def test_both_binance_authorize_paths_serve_the_consent_page(
         assert "Create an API key for your account" in page.text  # scopes in words
 
 
-def test_state_is_echoed_on_approval_and_on_denial(server: SandboxServer, app: App) -> None:
+def test_state_is_echoed_exactly(server: SandboxServer, app: App) -> None:
     url = authorize_url(server, app, SCOPE, state="xyz-Ünïcode 42")
     approved = redirect_params(consent(url))
     assert approved["state"] == "xyz-Ünïcode 42"
