@@ -46,7 +46,7 @@ def _json(payload: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(payload), status_code=status, media_type="application/json")
 
 
-def _handler(fn: Callable[[Request, AdminContext], Awaitable[Any]]) -> Handler:
+def admin_endpoint(fn: Callable[[Request, AdminContext], Awaitable[Any]]) -> Handler:
     async def endpoint(request: Request) -> Response:
         context: AdminContext = request.app.state.context
         try:
@@ -62,7 +62,7 @@ def _handler(fn: Callable[[Request, AdminContext], Awaitable[Any]]) -> Handler:
     return endpoint
 
 
-async def _body(request: Request) -> dict[str, Any]:
+async def read_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw:
         return {}
@@ -75,7 +75,7 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
-def _field(body: dict[str, Any], name: str, default: Any = None) -> Any:
+def required_field(body: dict[str, Any], name: str, default: Any = None) -> Any:
     value = body.get(name, default)
     if value is None:
         raise bad_request(
@@ -84,9 +84,9 @@ def _field(body: dict[str, Any], name: str, default: Any = None) -> Any:
     return value
 
 
-def _text(body: dict[str, Any], name: str, max_length: int, default: str | None = None) -> str:
+def text_field(body: dict[str, Any], name: str, max_length: int, default: str | None = None) -> str:
     """A string (or an integer, written as one) of at most `max_length` characters."""
-    value = _field(body, name, default)
+    value = required_field(body, name, default)
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise bad_request(f"{name} must be a string")
     text = value if isinstance(value, str) else str(value) if abs(value) < 10**max_length else ""
@@ -95,7 +95,7 @@ def _text(body: dict[str, Any], name: str, max_length: int, default: str | None 
     return text
 
 
-def _flag(body: dict[str, Any], name: str, default: bool | None = None) -> bool:
+def flag_field(body: dict[str, Any], name: str, default: bool | None = None) -> bool:
     """A JSON boolean (`"false"`, a string, is refused); mandatory without a default."""
     value = body.get(name, default)
     if not isinstance(value, bool):
@@ -104,16 +104,16 @@ def _flag(body: dict[str, Any], name: str, default: bool | None = None) -> bool:
 
 
 def _long(body: dict[str, Any], name: str) -> int:
-    value = _field(body, name)
+    value = required_field(body, name)
     if isinstance(value, bool) or not isinstance(value, int) or not _LONG_MIN <= value <= _LONG_MAX:
         raise bad_request(f"{name} must be an integer")
     return value
 
 
 def _number(body: dict[str, Any], name: str) -> float:
-    value = _field(body, name)
+    value = required_field(body, name)
     try:
-        number = float(_text(body, name, 40) if isinstance(value, str) else value)
+        number = float(text_field(body, name, 40) if isinstance(value, str) else value)
     except (TypeError, ValueError, OverflowError) as exc:
         raise bad_request(f"{name} must be a number") from exc
     if isinstance(value, bool) or not math.isfinite(number):
@@ -138,8 +138,8 @@ async def list_accounts(request: Request, ctx: AdminContext) -> list[dict[str, A
 
 
 async def create_account(request: Request, ctx: AdminContext) -> dict[str, Any]:
-    body = await _body(request)
-    account = await ctx.operations.create_account(_text(body, "name", 64))
+    body = await read_body(request)
+    account = await ctx.operations.create_account(text_field(body, "name", 64))
     return views.account_view(ctx.sequencer.exchange.state, account)
 
 
@@ -149,19 +149,19 @@ async def show_account(request: Request, ctx: AdminContext) -> dict[str, Any]:
 
 
 async def create_key(request: Request, ctx: AdminContext) -> dict[str, Any]:
-    body = await _body(request)
+    body = await read_body(request)
     account = ctx.operations.account(request.path_params["ref"])
-    key_type = _text(body, "type", 16, "hmac").lower()
+    key_type = text_field(body, "type", 16, "hmac").lower()
     if key_type not in ("hmac", "rsa", "ed25519"):
         raise bad_request("type must be hmac, rsa or ed25519")
-    public_key = _text(body, "publicKey", 16_384) if body.get("publicKey") else ""
+    public_key = text_field(body, "publicKey", 16_384) if body.get("publicKey") else ""
     created = await ctx.operations.create_key(
         account.account_id,
         key_type,  # type: ignore[arg-type]  # checked just above
         public_key=public_key,
-        read_only=_flag(body, "readOnly", False),
-        enable_futures=_flag(body, "enableFutures", True),
-        label=_text(body, "label", 64) if body.get("label") else "",
+        read_only=flag_field(body, "readOnly", False),
+        enable_futures=flag_field(body, "enableFutures", True),
+        label=text_field(body, "label", 64) if body.get("label") else "",
     )
     return views.created_key_view(created)
 
@@ -175,13 +175,13 @@ async def withdraw(request: Request, ctx: AdminContext) -> dict[str, Any]:
 
 
 async def _transfer(request: Request, ctx: AdminContext, *, deposit: bool) -> dict[str, Any]:
-    body = await _body(request)
+    body = await read_body(request)
     account = ctx.operations.account(request.path_params["ref"])
     applied = await ctx.operations.transfer(
         account.account_id,
-        _text(body, "asset", 20),
-        _text(body, "amount", 64),
-        _text(body, "clientTranId", 64) if body.get("clientTranId") else "",
+        text_field(body, "asset", 20),
+        text_field(body, "amount", 64),
+        text_field(body, "clientTranId", 64) if body.get("clientTranId") else "",
         deposit=deposit,
     )
     return {
@@ -194,7 +194,7 @@ async def _transfer(request: Request, ctx: AdminContext, *, deposit: bool) -> di
 async def set_trade_group(request: Request, ctx: AdminContext) -> dict[str, Any]:
     """Self-trade prevention across accounts: accounts of one trade group never trade with
     each other under an STP mode (Binance's tradeGroupId; -1 leaves the group)."""
-    body = await _body(request)
+    body = await read_body(request)
     account = ctx.operations.account(request.path_params["ref"])
     group = _long(body, "tradeGroupId")
     await ctx.operations.submit(SetTradeGroup(account_id=account.account_id, trade_group_id=group))
@@ -211,9 +211,9 @@ async def show_prices(request: Request, ctx: AdminContext) -> dict[str, Any]:
 
 
 async def set_price(request: Request, ctx: AdminContext) -> dict[str, Any]:
-    body = await _body(request)
+    body = await read_body(request)
     symbol = request.path_params["symbol"]
-    await ctx.operations.set_prices({symbol: _text(body, "price", 64)})
+    await ctx.operations.set_prices({symbol: text_field(body, "price", 64)})
     return views.prices_view(ctx.sequencer.exchange.state)
 
 
@@ -230,14 +230,14 @@ async def resume_clock(request: Request, ctx: AdminContext) -> dict[str, Any]:
 
 
 async def set_speed(request: Request, ctx: AdminContext) -> dict[str, Any]:
-    return await ctx.clock_control.set_speed(_number(await _body(request), "speed"))
+    return await ctx.clock_control.set_speed(_number(await read_body(request), "speed"))
 
 
 async def advance_clock(request: Request, ctx: AdminContext) -> dict[str, Any]:
-    body = await _body(request)
+    body = await read_body(request)
     if "to" in body:
-        return await ctx.clock_control.advance_to(parse_instant_ms(_text(body, "to", 40)))
-    return await ctx.clock_control.advance_by(parse_duration_ms(_text(body, "by", 40)))
+        return await ctx.clock_control.advance_to(parse_instant_ms(text_field(body, "to", 40)))
+    return await ctx.clock_control.advance_by(parse_duration_ms(text_field(body, "by", 40)))
 
 
 async def stop_advance(request: Request, ctx: AdminContext) -> dict[str, Any]:
@@ -247,8 +247,8 @@ async def stop_advance(request: Request, ctx: AdminContext) -> dict[str, Any]:
 
 async def set_overload(request: Request, ctx: AdminContext) -> dict[str, Any]:
     """System-level protection: while on, new orders get -1008 unless reduce-only."""
-    body = await _body(request)
-    on = _flag(body, "on")
+    body = await read_body(request)
+    on = flag_field(body, "on")
     await ctx.operations.submit(SetOverload(on=on))
     return {"overloaded": ctx.sequencer.exchange.state.overloaded}
 
@@ -266,7 +266,7 @@ async def resume_agents(request: Request, ctx: AdminContext) -> dict[str, Any]:
 
 
 async def seed_agents(request: Request, ctx: AdminContext) -> dict[str, Any]:
-    seed = _long(await _body(request), "seed")
+    seed = _long(await read_body(request), "seed")
     return await ctx.simulation.set_agents(seed=seed)
 
 
@@ -324,4 +324,4 @@ def admin_routes() -> list[Route]:
         ("POST", "/replay/resume", resume_replay),
         ("GET", "/state-hash", show_state_hash),
     ]
-    return [Route(path, _handler(fn), methods=[method]) for method, path, fn in table]
+    return [Route(path, admin_endpoint(fn), methods=[method]) for method, path, fn in table]

@@ -47,11 +47,11 @@ def register(app: typer.Typer) -> None:
     app.command()(snapshot)
 
 
-def _client(data_dir: Path, url: str | None, token: str | None) -> AdminClient:
+def admin_client(data_dir: Path, url: str | None, token: str | None) -> AdminClient:
     return AdminClient.locate(data_dir, url, token)
 
 
-def _show(payload: Any) -> None:
+def show(payload: Any) -> None:
     console.print_json(data=payload)
 
 
@@ -63,7 +63,7 @@ def accounts_create(
     token: TokenOption = None,
 ) -> None:
     """Create an account (empty; deposit into it and give it keys next)."""
-    _show(_client(data_dir, url, token).post("/accounts", {"name": name}))
+    show(admin_client(data_dir, url, token).post("/accounts", {"name": name}))
 
 
 @accounts_app.command("list")
@@ -74,9 +74,9 @@ def accounts_list(
     json: JsonOption = False,
 ) -> None:
     """List accounts with their balances and number of keys."""
-    accounts = _client(data_dir, url, token).get("/accounts")
+    accounts = admin_client(data_dir, url, token).get("/accounts")
     if json:
-        _show(accounts)
+        show(accounts)
         return
     table = Table("id", "name", "balances", "keys")
     for account in accounts:
@@ -95,7 +95,7 @@ def accounts_show(
     token: TokenOption = None,
 ) -> None:
     """Show one account: balances and API keys."""
-    _show(_client(data_dir, url, token).get(f"/accounts/{account}"))
+    show(admin_client(data_dir, url, token).get(f"/accounts/{account}"))
 
 
 @keys_app.command("create")
@@ -125,7 +125,7 @@ def keys_create(
     }
     if public_key is not None:
         body["publicKey"] = public_key.read_text()
-    _show(_client(data_dir, url, token).post(f"/accounts/{account}/keys", body))
+    show(admin_client(data_dir, url, token).post(f"/accounts/{account}/keys", body))
 
 
 def deposit(
@@ -138,7 +138,7 @@ def deposit(
 ) -> None:
     """Credit an account's wallet, e.g. `deposit demo USDT 5000`."""
     body = {"asset": asset, "amount": amount}
-    _show(_client(data_dir, url, token).post(f"/accounts/{account}/deposits", body))
+    show(admin_client(data_dir, url, token).post(f"/accounts/{account}/deposits", body))
 
 
 def withdraw(
@@ -151,7 +151,7 @@ def withdraw(
 ) -> None:
     """Debit an account's wallet (refused if the balance is short)."""
     body = {"asset": asset, "amount": amount}
-    _show(_client(data_dir, url, token).post(f"/accounts/{account}/withdrawals", body))
+    show(admin_client(data_dir, url, token).post(f"/accounts/{account}/withdrawals", body))
 
 
 def snapshot(
@@ -160,7 +160,7 @@ def snapshot(
     token: TokenOption = None,
 ) -> None:
     """Snapshot the exchange state now (and compact the journal behind it)."""
-    _show(_client(data_dir, url, token).post("/snapshots"))
+    show(admin_client(data_dir, url, token).post("/snapshots"))
 
 
 @price_app.command("set")
@@ -172,7 +172,7 @@ def price_set(
     token: TokenOption = None,
 ) -> None:
     """Set a symbol's index price now (a gbm path continues from it)."""
-    _show(_client(data_dir, url, token).put(f"/prices/{symbol.upper()}", {"price": price}))
+    show(admin_client(data_dir, url, token).put(f"/prices/{symbol.upper()}", {"price": price}))
 
 
 @price_app.command("show")
@@ -182,7 +182,7 @@ def price_show(
     token: TokenOption = None,
 ) -> None:
     """Show every symbol's index price and when it last changed."""
-    _show(_client(data_dir, url, token).get("/prices"))
+    show(admin_client(data_dir, url, token).get("/prices"))
 
 
 @clock_app.command("show")
@@ -192,7 +192,7 @@ def clock_show(
     token: TokenOption = None,
 ) -> None:
     """Show the clock's mode, speed and exchange time."""
-    _show(_client(data_dir, url, token).get("/clock"))
+    show(admin_client(data_dir, url, token).get("/clock"))
 
 
 @clock_app.command("pause")
@@ -202,7 +202,7 @@ def clock_pause(
     token: TokenOption = None,
 ) -> None:
     """Stop exchange time (timers stop firing)."""
-    _show(_client(data_dir, url, token).post("/clock/pause"))
+    show(admin_client(data_dir, url, token).post("/clock/pause"))
 
 
 @clock_app.command("resume")
@@ -212,7 +212,7 @@ def clock_resume(
     token: TokenOption = None,
 ) -> None:
     """Let exchange time run again at the current speed."""
-    _show(_client(data_dir, url, token).post("/clock/resume"))
+    show(admin_client(data_dir, url, token).post("/clock/resume"))
 
 
 @clock_app.command("speed")
@@ -223,7 +223,7 @@ def clock_speed(
     token: TokenOption = None,
 ) -> None:
     """Set how many exchange seconds pass per real second."""
-    _show(_client(data_dir, url, token).post("/clock/speed", {"speed": speed}))
+    show(admin_client(data_dir, url, token).post("/clock/speed", {"speed": speed}))
 
 
 @clock_app.command("advance")
@@ -238,7 +238,7 @@ def clock_advance(
     if (by is None) == (to is None):
         raise CliError("give exactly one of --by and --to")
     body = {"by": by} if by is not None else {"to": to}
-    _show(_client(data_dir, url, token).post("/clock/advance", body))
+    show(admin_client(data_dir, url, token).post("/clock/advance", body))
 
 
 @agents_app.command("show")
@@ -248,7 +248,7 @@ def agents_show(
     token: TokenOption = None,
 ) -> None:
     """Show the agents' and the replay's state."""
-    _show(_client(data_dir, url, token).get("/simulation"))
+    show(admin_client(data_dir, url, token).get("/simulation"))
 
 
 @agents_app.command("pause")
@@ -258,7 +258,7 @@ def agents_pause(
     token: TokenOption = None,
 ) -> None:
     """Stop the agents acting (their orders stay on the book)."""
-    _show(_client(data_dir, url, token).post("/agents/pause"))
+    show(admin_client(data_dir, url, token).post("/agents/pause"))
 
 
 @agents_app.command("resume")
@@ -268,7 +268,7 @@ def agents_resume(
     token: TokenOption = None,
 ) -> None:
     """Let the agents act again."""
-    _show(_client(data_dir, url, token).post("/agents/resume"))
+    show(admin_client(data_dir, url, token).post("/agents/resume"))
 
 
 @agents_app.command("seed")
@@ -279,7 +279,7 @@ def agents_seed(
     token: TokenOption = None,
 ) -> None:
     """Re-seed the agents' random draws (0: back to the configured or exchange seed)."""
-    _show(_client(data_dir, url, token).put("/agents/seed", {"seed": seed}))
+    show(admin_client(data_dir, url, token).put("/agents/seed", {"seed": seed}))
 
 
 @replay_app.command("pause")
@@ -289,7 +289,7 @@ def replay_pause(
     token: TokenOption = None,
 ) -> None:
     """Hold the replayed index and skip the files' trades until resumed (the clock runs on)."""
-    _show(_client(data_dir, url, token).post("/replay/pause"))
+    show(admin_client(data_dir, url, token).post("/replay/pause"))
 
 
 @replay_app.command("resume")
@@ -299,4 +299,4 @@ def replay_resume(
     token: TokenOption = None,
 ) -> None:
     """Follow the files again, from the current exchange time."""
-    _show(_client(data_dir, url, token).post("/replay/resume"))
+    show(admin_client(data_dir, url, token).post("/replay/resume"))

@@ -103,6 +103,13 @@ class ReplayConfig(_Section):
     store: str = ""  # imported market data; "" = market-data.sqlite in the data directory
 
 
+class OAuthConfig(_Section):
+    strict_rfc: bool = False  # refuse token requests with parameters in the query string
+    code_ttl_s: int = 300  # authorization codes (RFC 9700: short-lived)
+    access_token_ttl_s: int = 3600
+    refresh_token_ttl_s: int = 30 * 86400
+
+
 class AccountKeyConfig(_Section):
     type: Literal["hmac", "rsa", "ed25519"] = "hmac"
     public_key: str = ""  # RSA / Ed25519: PEM of the public key
@@ -125,5 +132,6 @@ class SandboxConfig(_Section):
     prices: PricesConfig = msgspec.field(default_factory=PricesConfig)
     agents: AgentsConfig = msgspec.field(default_factory=AgentsConfig)
     replay: ReplayConfig = msgspec.field(default_factory=ReplayConfig)
+    oauth: OAuthConfig = msgspec.field(default_factory=OAuthConfig)
     instruments: dict[str, Instrument] = msgspec.field(default_factory=dict)
     accounts: dict[str, AccountConfig] = msgspec.field(default_factory=dict)

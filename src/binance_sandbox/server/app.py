@@ -19,9 +19,11 @@ from binance_sandbox.gateway.app import Gateway
 from binance_sandbox.gateway.openapi import openapi_document
 from binance_sandbox.gateway.rate_limits import RateLimiter
 from binance_sandbox.gateway.table import endpoint_table
+from binance_sandbox.oauth.admin_routes import login_admin_routes
+from binance_sandbox.oauth.routes import login_routes
 from binance_sandbox.server.runtime import Runtime
 
-_STARLETTE_PREFIXES = ("/sandbox/", "/openapi.json")
+_STARLETTE_PREFIXES = ("/sandbox/", "/openapi.json", "/oauth/", "/en/oauth/", "/oauth-api/")
 
 
 def create_app(
@@ -57,15 +59,20 @@ def create_app(
         return Response(openapi[0], media_type="application/json")
 
     admin = Starlette(
-        routes=admin_routes(),
+        routes=admin_routes() + login_admin_routes(),
         middleware=[Middleware(AdminTokenGuard, token=token)],
         exception_handlers={HTTPException: http_error},
     )
     admin.state.context = runtime
     shell = Starlette(
-        routes=[Route("/openapi.json", openapi_json), Mount("/sandbox/v1", app=admin)],
+        routes=[
+            Route("/openapi.json", openapi_json),
+            Mount("/sandbox/v1", app=admin),
+            *login_routes(),
+        ],
         lifespan=lifespan,
     )
+    shell.state.login = runtime.login
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         # The gateway is the hot path: it gets HTTP requests without Starlette's routing.

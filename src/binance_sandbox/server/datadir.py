@@ -27,6 +27,10 @@ class DataDir:
         return self.path / "journal.db"
 
     @property
+    def oauth_path(self) -> Path:
+        return self.path / "oauth.db"
+
+    @property
     def token_path(self) -> Path:
         return self.path / "admin-token"
 

@@ -20,6 +20,7 @@ from binance_sandbox.core.events import Event
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
+from binance_sandbox.oauth.service import LoginService
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.sqlite_projection import SqliteProjection
@@ -65,6 +66,13 @@ class Runtime:
         self.clock_control = ClockControl(clock, self.scheduler, sequencer)
         self.simulation = SimulationControl(sequencer, self.scheduler, market.agents, market.replay)
         self.operations = AdminOperations(sequencer)
+        self.login = LoginService(
+            data_dir.oauth_path,
+            config.oauth,
+            clock.now_ms,
+            lambda: sequencer.exchange.state,
+            self.operations,
+        )
         self.created_keys: list[CreatedKey] = []
         self._timers: asyncio.Task[None] | None = None
         # Set by the server: what to do when a part the exchange cannot run without dies.
@@ -160,6 +168,7 @@ class Runtime:
         self.klines.close()
         self.history.close()
         self.tape.close()
+        self.login.close()
         log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
 
 
