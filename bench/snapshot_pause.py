@@ -22,6 +22,7 @@ issue's aim is max <= 20 ms during snapshots.
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import time
@@ -173,6 +174,7 @@ def main() -> None:
         )
     ratio = results["forked"]["max_ms"] / results["in_process"]["max_ms"]
     print(f"max latency, forked / in-process: {ratio:.2f}")
+    print(f"load average (1, 5, 15 min): {os.getloadavg()}")
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "snapshot_pause.json").write_text(json.dumps(results, indent=2))
 
