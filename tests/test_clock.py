@@ -1,9 +1,15 @@
 """ExchangeClock: real, accelerated and manual time driven by a fake monotonic clock."""
 
+import time
+
 import pytest
 
+from binance_sandbox.config.loader import load_config
 from binance_sandbox.core.commands import ClockMode
+from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.server.runtime import open_clock
 from binance_sandbox.simulators.clock import ExchangeClock
+from binance_sandbox.simulators.replay.window import ReplayWindow
 
 START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 
@@ -229,3 +235,14 @@ def test_the_real_time_clock_is_never_held(mono: FakeMonotonic) -> None:
     clock.hold_within(lambda: 100)
     mono.now += 2.0
     assert clock.now_ms() == 2_000
+
+
+def test_a_fast_clock_stands_at_its_opening_until_the_timers_take_it_over() -> None:
+    """Opening stores, files and the market takes real time, minutes of exchange time at
+    1000x; the timers must still fire from where the exchange opened (a replay's first slices
+    print, its first candles are the file's)."""
+    config = load_config(environ={}, flags={"clock.mode": "accelerated", "clock.speed": 1000.0})
+    window = ReplayWindow(START_MS, START_MS + 86_400_000)
+    clock = open_clock(config, Exchange(), window)
+    time.sleep(0.05)  # start-up work: 50 exchange seconds at this speed
+    assert clock.now_ms() == START_MS

@@ -89,7 +89,7 @@ class Runtime:
         exchange = recover(journal, on_applied=projections.on_applied)
         projections.catch_up()
         window = replay_window(config)
-        clock = _make_clock(config, exchange, window)
+        clock = open_clock(config, exchange, window)
         policy = SnapshotPolicy(
             config.journal.snapshot_every_commands,
             config.journal.snapshot_every_seconds,
@@ -192,7 +192,7 @@ class Projections:
                 write()
 
 
-def _make_clock(
+def open_clock(
     config: SandboxConfig, exchange: Exchange, replay: ReplayWindow | None
 ) -> ExchangeClock:
     """A fresh exchange starts at `clock.start` (or now, or a replay's start); a recovered one
@@ -210,6 +210,11 @@ def _make_clock(
         start = parse_instant_ms(config.clock.start) if config.clock.start else wall_ms
     if replay is not None and start >= replay.end:
         log.warning("the exchange clock is past the replay window: nothing will be replayed")
+    opened = max(start, exchange.state.last_ts)
     clock = ExchangeClock(mode, config.clock.speed, start)
-    clock.advance_to(exchange.state.last_ts)
+    # An accelerated clock stands at its opening time until the timers take it over: opening
+    # the files and the market takes real time, worth minutes of exchange time at high speed,
+    # and the timers must fire from where the exchange opened (a replay's first slices too).
+    clock.hold_within(lambda: opened)
+    clock.advance_to(opened)
     return clock
