@@ -352,3 +352,30 @@ def test_the_fill_on_the_public_tape(fill: dict[str, Any], exchange: ccxt.binanc
     ticker = exchange.fetch_ticker(MARKET)
     assert ticker["last"] == float(ts.MAKER_PRICE)
     assert ticker["baseVolume"] >= 0.01
+
+
+def test_a_self_trade_keeps_both_sides_in_user_trades(
+    sandbox: Sandbox, exchange: ccxt.binanceusdm
+) -> None:
+    """STP NONE: the account's resting SELL and its own MARKET BUY trade; userTrades shows
+    both sides under the one trade id, each with its order and commission."""
+    market, symbol = "SOL/USDT:USDT", "SOLUSDT"
+    ts.pin_price(sandbox.server, symbol, "140")
+    no_stp = {"selfTradePreventionMode": "NONE"}
+    resting = exchange.create_order(market, "limit", "sell", 1, 140, no_stp)
+    taken = exchange.create_order(market, "market", "buy", 1, None, no_stp)
+    assert taken["status"] == "closed"
+
+    as_maker = exchange.fetch_my_trades(market, params={"orderId": resting["id"]})
+    as_taker = exchange.fetch_my_trades(market, params={"orderId": taken["id"]})
+    assert [t["order"] for t in as_maker] == [resting["id"]]
+    assert [t["order"] for t in as_taker] == [taken["id"]]
+    maker_row, taker_row = as_maker[0]["info"], as_taker[0]["info"]
+    assert maker_row["id"] == taker_row["id"]
+    assert (maker_row["side"], maker_row["maker"]) == ("SELL", True)
+    assert (taker_row["side"], taker_row["maker"]) == ("BUY", False)
+    assert Decimal(maker_row["commission"]) == Decimal("140") * ts.MAKER_RATE
+    assert Decimal(taker_row["commission"]) == Decimal("140") * ts.TAKER_RATE
+    both = exchange.fetch_my_trades(market)
+    makers = sorted(t["info"]["maker"] for t in both if t["info"]["id"] == maker_row["id"])
+    assert makers == [False, True]

@@ -1,10 +1,11 @@
 """Order and trade history: the query side of allOrders, userTrades and queries of closed
 orders, projected from `OrderUpdated` events (the core keeps only open orders).
 
-An order's row is its latest state; a trade has one row per side (account), both with the
-trade's id. Rows not yet committed are served from memory — the pending ones and those of the
-flush in progress (kept until the next flush, by when the sequencer has awaited the write) —
-so a read right after an answer sees what the answer said.
+An order's row is its latest state; a trade has one row per side, both with the trade's id:
+keyed by (account, trade id, maker or taker), so a self-trade (STP NONE) keeps both sides.
+Rows not yet committed are served from memory — the pending ones and those of the flush in
+progress (kept until the next flush, by when the sequencer has awaited the write) — so a read
+right after an answer sees what the answer said.
 """
 
 from pathlib import Path
@@ -43,8 +44,17 @@ CREATE TABLE IF NOT EXISTS trade_history (
     order_id INTEGER NOT NULL,
     time INTEGER NOT NULL,
     body BLOB NOT NULL,
-    PRIMARY KEY (account_id, trade_id)
+    is_maker INTEGER NOT NULL,
+    PRIMARY KEY (account_id, trade_id, is_maker)
 );
+"""
+# Data directories made before `is_maker` joined the key: rebuild the table around it.
+_UPGRADE = """
+ALTER TABLE trade_history RENAME TO trade_history_old;
+{schema}
+INSERT INTO trade_history SELECT *, json_extract(CAST(body AS TEXT), '$.trade.is_maker')
+    FROM trade_history_old;
+DROP TABLE trade_history_old;
 """
 
 
@@ -82,6 +92,9 @@ class HistoryStore(SqliteProjection):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
+        columns = [row[1] for row in self.reader.execute("PRAGMA table_info(trade_history)")]
+        if "is_maker" not in columns:
+            self.migrate(_UPGRADE.format(schema=_SCHEMA))
         self._orders: dict[int, Order] = {}
         self._trades: list[TradeRecord] = []
         self._flushing_orders: dict[int, Order] = {}
@@ -108,7 +121,15 @@ class HistoryStore(SqliteProjection):
             for o in self._orders.values()
         ]
         trades = [
-            (t.trade.trade_id, t.account_id, t.symbol, t.order_id, t.time, _order_json.encode(t))
+            (
+                t.trade.trade_id,
+                t.account_id,
+                t.symbol,
+                t.order_id,
+                t.time,
+                _order_json.encode(t),
+                t.trade.is_maker,
+            )
             for t in self._trades
         ]
         amendments = [
@@ -121,7 +142,7 @@ class HistoryStore(SqliteProjection):
         return [
             ("INSERT OR REPLACE INTO amendment_history VALUES (?, ?, ?, ?, ?, ?)", amendments),
             ("INSERT OR REPLACE INTO order_history VALUES (?, ?, ?, ?, ?, ?)", orders),
-            ("INSERT OR REPLACE INTO trade_history VALUES (?, ?, ?, ?, ?, ?)", trades),
+            ("INSERT OR REPLACE INTO trade_history VALUES (?, ?, ?, ?, ?, ?, ?)", trades),
         ]
 
     def order(
@@ -176,7 +197,7 @@ class HistoryStore(SqliteProjection):
         return merged(
             (_trade_decoder.decode(r[0]) for r in rows),
             [*self._flushing_trades, *self._trades],
-            key=lambda t: t.trade.trade_id,
+            key=lambda t: (t.trade.trade_id, t.trade.is_maker),
             keep=lambda t: (
                 (t.account_id, t.symbol) == (account_id, symbol)
                 and t.trade.trade_id >= first_id

@@ -19,6 +19,7 @@ _PROGRESS = "CREATE TABLE IF NOT EXISTS projection_progress (name TEXT PRIMARY K
 
 Write = tuple[str, Sequence[Sequence[Any]]]  # SQL and its rows
 R = TypeVar("R")
+K = TypeVar("K", int, tuple[int, bool])
 
 
 class SqliteProjection:
@@ -35,6 +36,10 @@ class SqliteProjection:
         ).fetchone()
         self.seq = int(row[0]) if row else 0
         self._dirty = False
+
+    def migrate(self, script: str) -> None:
+        """Reshapes tables of an older data directory, all or nothing, before any read."""
+        self._writer.executescript(f"BEGIN; {script} COMMIT;")
 
     def close(self) -> None:
         self._writer.close()
@@ -77,7 +82,7 @@ class SqliteProjection:
 
 
 def merged(
-    stored: Iterable[R], unwritten: Iterable[R], key: Callable[[R], int], keep: Callable[[R], bool]
+    stored: Iterable[R], unwritten: Iterable[R], key: Callable[[R], K], keep: Callable[[R], bool]
 ) -> list[R]:
     """Committed rows (already filtered by SQL) and the not yet committed ones that `keep`
     admits, one per key — the unwritten, newer state winning — ordered by key."""
