@@ -16,6 +16,7 @@ import pytest
 from binance_sandbox.core.accounts import ApiKey
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
+from binance_sandbox.gateway.client_clocks import ClientClocks
 from binance_sandbox.gateway.endpoint import Security
 from binance_sandbox.gateway.request_parse import parse_request
 from binance_sandbox.gateway.security import authenticate, check_timestamp
@@ -331,7 +332,45 @@ def _authenticate(security: Security, can_trade: bool) -> ApiKeyRecord | None:
     state, credentials = _state_with(can_trade)
     wall = 1_767_225_600_000
     request = parse_request(signed_query(credentials, {"timestamp": wall}).encode(), b"")
-    return authenticate(security, credentials.api_key, request, state, wall)
+    return authenticate(security, credentials.api_key, request, state, wall)[0]
+
+
+def test_a_timestamp_may_follow_a_clock_synced_to_server_time() -> None:
+    """The two-clock rule (client_clocks.py): besides wall time, a timestamp may follow
+    exchange time now, or a serverTime answered earlier carried forward in real time; each is
+    judged with Binance's bounds, and the -5028 deadline comes back as wall time."""
+    wall = 1_767_225_600_000
+    exchange = [wall - 300 * 86_400_000]  # a manual clock standing 300 days back
+    clocks = ClientClocks(lambda: exchange[0])
+
+    def deadline(timestamp: int, now: int = wall) -> int | tuple[int, str, int]:
+        try:
+            return check_timestamp({"timestamp": str(timestamp)}, now, clocks)
+        except errors.BinanceError as error:
+            return error.code, error.msg, error.status
+
+    assert deadline(wall) == wall + 5_000
+    assert deadline(exchange[0] + 999) == wall + 999 + 5_000  # exchange time now
+    assert deadline(exchange[0] + 1_000) == OUTSIDE  # ahead of both clocks (judged on wall)
+    assert deadline(exchange[0] - 5_000) == wall
+    assert deadline(exchange[0] - 5_001) == OUTSIDE
+
+    clocks.served(exchange[0], wall)  # GET /fapi/v1/time answered, then the clock moved on
+    exchange[0] += 3_600_000
+    later = wall + 20_000  # the synced client stamps serverTime + 20 real seconds
+    assert deadline(exchange[0] - 3_600_000 + 20_000, later) == later + 5_000
+    assert deadline(exchange[0] - 3_600_000 + 26_000, later) == OUTSIDE  # its clock ran ahead
+    assert deadline(exchange[0] - 3_600_000 + 14_999, later) == OUTSIDE  # too old
+    assert deadline(wall + 21_000, later) == AHEAD  # wall time keeps Binance's own answers
+
+
+def test_served_server_times_are_kept_up_to_a_limit() -> None:
+    clocks = ClientClocks(lambda: 0, limit=2)
+    for offset in (-10_000_000, -20_000_000, -30_000_000):
+        clocks.served(offset, 0)
+    assert clocks.offset_for(-10_000_000, 5_000, 0) is None  # the oldest went
+    assert clocks.offset_for(-20_000_000, 5_000, 0) == -20_000_000
+    assert clocks.offset_for(-30_000_000, 5_000, 0) == -30_000_000
 
 
 def test_trade_needs_a_key_that_may_trade() -> None:
@@ -358,7 +397,7 @@ def test_the_permission_is_checked_after_the_signature() -> None:
 def test_endpoints_without_security_ignore_keys() -> None:
     state, _ = _state_with(can_trade=True)
     request = parse_request(b"", b"")
-    assert authenticate(Security.NONE, "bad", request, state, 0) is None
+    assert authenticate(Security.NONE, "bad", request, state, 0) == (None, 0)
 
 
 # -- --debug-signatures -----------------------------------------------------------------------
@@ -399,7 +438,7 @@ def test_without_debug_signatures_no_payload_is_logged(
     ],
     ids=["manual-2020", "speed-3600"],
 )
-def test_signed_requests_are_stamped_with_wall_time_not_exchange_time(
+def test_signed_requests_may_follow_wall_time_or_the_server_time_a_client_synced_to(
     make_server: ServerFactory, config: str, args: tuple[str, ...]
 ) -> None:
     server = make_server("clock", config, *args).start()
@@ -415,7 +454,11 @@ def test_signed_requests_are_stamped_with_wall_time_not_exchange_time(
             assert server_time > wall + 10_000  # an hour of exchange time per real second
         # Stamped with the wall time: accepted, whatever the exchange's clock says.
         assert_served(get(client, credentials, signed_query(credentials, {"timestamp": wall})))
-        # Stamped with the exchange's time (a client that "syncs" to serverTime): refused.
-        target = signed_query(credentials, {"timestamp": server_time})
-        expected = OUTSIDE if config else AHEAD
-        assert error_of(get(client, credentials, target)) == expected
+        # Stamped with the serverTime it was answered (a client that synced to it): accepted.
+        synced = signed_query(credentials, {"timestamp": server_time})
+        assert_served(get(client, credentials, synced))
+        # Far from wall time and from every served serverTime: refused, judged on wall time.
+        stale = signed_query(credentials, {"timestamp": server_time - 86_400_000})
+        assert error_of(get(client, credentials, stale)) == OUTSIDE
+        ahead = signed_query(credentials, {"timestamp": max(wall, server_time) + 86_400_000})
+        assert error_of(get(client, credentials, ahead)) == AHEAD

@@ -20,7 +20,7 @@ from binance_sandbox.gateway.context import RequestContext, Services
 from binance_sandbox.gateway.endpoint import Endpoint
 from binance_sandbox.gateway.rate_limits import RateLimiter
 from binance_sandbox.gateway.request_parse import parse_request
-from binance_sandbox.gateway.security import authenticate, recv_deadline
+from binance_sandbox.gateway.security import authenticate
 from binance_sandbox.gateway.validation import validate
 
 log = logging.getLogger(__name__)
@@ -73,19 +73,19 @@ class Gateway:
             params = validate(endpoint, request.values)
         finally:
             self._charge_weight(scope, endpoint, params, wall_ms)
-        key = authenticate(
+        key, deadline = authenticate(
             endpoint.security,
             _api_key(scope),
             request,
             self._services.exchange.state,
             wall_ms,
             self._debug_signatures,
+            self._services.client_clocks,
         )
         if endpoint.orders and self._limiter is not None and key is not None:
             counts = self._limiter.charge_orders(key.account_id, endpoint.orders, wall_ms)
             headers.append((b"x-mbx-order-count-10s", str(counts[0]).encode()))
             headers.append((b"x-mbx-order-count-1m", str(counts[1]).encode()))
-        deadline = recv_deadline(request.values) if endpoint.security.signed else 0
         context = RequestContext(params, key, self._services, wall_ms, deadline)
         return await endpoint.handler(context)
 

@@ -9,6 +9,7 @@ from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
+from binance_sandbox.gateway.client_clocks import ClientClocks
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.tape import TapeStore
@@ -22,6 +23,7 @@ class Services(Protocol):
     config: SandboxConfig
     sequencer: Sequencer
     clock: ExchangeClock
+    client_clocks: ClientClocks
     klines: KlineStore
     history: HistoryStore
     tape: TapeStore

@@ -1,7 +1,8 @@
 """Authentication as Binance does it: API key, timestamp window, signature, permission.
 
 Order of checks: the key (missing or malformed -2014, unknown -2015), then for SIGNED
-endpoints the timestamp against *wall* time (-1021; `recvWindow` default 5000, at most 60000),
+endpoints the timestamp against wall time or a clock a client synced to serverTime keeps
+(`client_clocks`; -1021, judged on wall time; `recvWindow` default 5000, at most 60000),
 then the signature (-1022), then the permission (a key that may not trade calling a TRADE
 endpoint: -2015). Key errors are HTTP 401, the others 400.
 """
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
+from binance_sandbox.gateway.client_clocks import MAX_AHEAD_MS, ClientClocks
 from binance_sandbox.gateway.endpoint import Security
 from binance_sandbox.gateway.request_parse import ParsedRequest
 from binance_sandbox.gateway.signatures import signature_matches
@@ -22,7 +24,6 @@ _KEY_FORMAT = re.compile(r"[A-Za-z0-9]{64}")
 _DIGITS = re.compile(r"[0-9]{1,20}")  # ASCII only: str.isdigit() also takes "¹" and "５"
 DEFAULT_RECV_WINDOW = 5000
 MAX_RECV_WINDOW = 60000
-MAX_AHEAD_MS = 1000
 
 
 def authenticate(
@@ -32,13 +33,17 @@ def authenticate(
     state: ExchangeState,
     wall_ms: int,
     debug_signatures: bool = False,
-) -> ApiKeyRecord | None:
+    clocks: ClientClocks | None = None,
+) -> tuple[ApiKeyRecord | None, int]:
+    """The caller's key and, for a signed request, its recvWindow deadline in wall time (the
+    matching engine's -5028 check); 0 when unsigned. `clocks`: those besides wall time a
+    timestamp may follow."""
     if not security.needs_key:
-        return None
+        return None, 0
     record = _key(api_key, state)
     if not security.signed:
-        return record
-    check_timestamp(request.values, wall_ms)
+        return record, 0
+    deadline = check_timestamp(request.values, wall_ms, clocks)
     if request.signature is None:
         raise errors.mandatory("signature")
     if debug_signatures:
@@ -49,7 +54,7 @@ def authenticate(
         raise errors.invalid_signature()
     if security is Security.TRADE and not record.key.can_trade:
         raise errors.rejected_api_key()
-    return record
+    return record, deadline
 
 
 def _key(api_key: str, state: ExchangeState) -> ApiKeyRecord:
@@ -61,15 +66,12 @@ def _key(api_key: str, state: ExchangeState) -> ApiKeyRecord:
     return record
 
 
-def recv_deadline(values: Mapping[str, str]) -> int:
-    """timestamp + recvWindow of a request that passed `check_timestamp`."""
-    window = int(values.get("recvWindow", DEFAULT_RECV_WINDOW))
-    return int(values["timestamp"]) + window
-
-
-def check_timestamp(values: Mapping[str, str], wall_ms: int) -> None:
-    """Binance accepts iff timestamp < serverTime + 1000 and serverTime - timestamp <= recvWindow,
-    where serverTime is the wall time here (the two-clock rule)."""
+def check_timestamp(
+    values: Mapping[str, str], wall_ms: int, clocks: ClientClocks | None = None
+) -> int:
+    """Binance accepts iff timestamp < serverTime + 1000 and serverTime - timestamp <= recvWindow.
+    serverTime here is wall time, or a clock synced to exchange time (`clocks`), judged as
+    wall time shifted by its offset. Returns timestamp + recvWindow as wall time."""
     raw = values.get("timestamp")
     if raw is None:
         raise errors.mandatory("timestamp")
@@ -78,8 +80,12 @@ def check_timestamp(values: Mapping[str, str], wall_ms: int) -> None:
     window_raw = values.get("recvWindow", str(DEFAULT_RECV_WINDOW))
     if not _DIGITS.fullmatch(window_raw) or not 0 < int(window_raw) <= MAX_RECV_WINDOW:
         raise errors.invalid_parameter("recvWindow")
-    timestamp = int(raw)
+    timestamp, window = int(raw), int(window_raw)
+    if wall_ms - window <= timestamp < wall_ms + MAX_AHEAD_MS:
+        return timestamp + window
+    offset = clocks.offset_for(timestamp, window, wall_ms) if clocks is not None else None
+    if offset is not None:
+        return timestamp - offset + window
     if timestamp >= wall_ms + MAX_AHEAD_MS:
         raise errors.ahead_of_server()
-    if wall_ms - timestamp > int(window_raw):
-        raise errors.outside_recv_window()
+    raise errors.outside_recv_window()

@@ -18,6 +18,7 @@ from binance_sandbox.config.times import parse_instant_ms
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.gateway.client_clocks import ClientClocks
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
 from binance_sandbox.oauth.service import LoginService
@@ -60,6 +61,7 @@ class Runtime:
         self.data_dir = data_dir
         self.sequencer = sequencer
         self.clock = clock
+        self.client_clocks = ClientClocks(clock.now_ms)
         self.market = market
         order_timer = OrderTimer(lambda: sequencer.exchange.state)
         self.scheduler = TimerScheduler(sequencer, clock, market.timers(order_timer))

@@ -1,7 +1,7 @@
 """Connectivity: ping and server time, on /fapi and on the spot paths clients call first.
 
-serverTime is exchange time (the two-clock rule): under an accelerated or manual clock it is
-not the wall time clients must stamp signed requests with.
+serverTime is exchange time (the two-clock rule). A client may sync its clock to it: each
+answer is noted, so a signed request stamped from it is accepted (`client_clocks`).
 """
 
 from typing import Any
@@ -15,7 +15,9 @@ async def ping(ctx: RequestContext) -> dict[str, Any]:
 
 
 async def server_time(ctx: RequestContext) -> dict[str, Any]:
-    return {"serverTime": ctx.now_ms()}
+    now = ctx.now_ms()
+    ctx.services.client_clocks.served(now, ctx.wall_ms)
+    return {"serverTime": now}
 
 
 ENDPOINTS = [
