@@ -115,6 +115,25 @@ def test_the_index_follows_the_file_and_a_market_order_fills_near_it(
     assert resumed == pytest.approx(float(index_rows[later][1]), rel=1e-9)
 
 
+def test_a_replay_starts_with_30_days_of_history_behind_its_window(
+    make_server: ServerFactory,
+) -> None:
+    """The seeded history ends where the file's index starts: the minute before the window
+    closes at the window's first index price; trade klines have it too."""
+    server = replaying(make_server, REPLAY_CONFIG + '[clock]\nmode = "manual"\n')
+    client = httpx.Client(base_url=server.url, timeout=10)
+    before = get_ok(client, "/fapi/v1/indexPriceKlines", pair="BTCUSDT", interval="1m",
+                    endTime=DAY_START - 1, limit=1500)  # fmt: skip
+    assert len(before) == 1500
+    assert before[-1][0] == DAY_START - 60_000
+    first_index_open = file_rows("indexPriceKlines")[0][1]
+    assert float(before[-1][4]) == pytest.approx(float(first_index_open), rel=1e-9)
+    oldest = get_ok(client, "/fapi/v1/klines", symbol="BTCUSDT", interval="1d", startTime=0,
+                    limit=40)  # fmt: skip
+    assert oldest[0][0] == DAY_START - 30 * 86_400_000
+    assert all(float(day[5]) > 0 for day in oldest[:30])
+
+
 def test_a_replay_without_data_refuses_to_start(make_server: ServerFactory) -> None:
     server = make_server("data", "", "--replay", f"{DAY}..2026-11-02", live_market=True)
     with pytest.raises(RuntimeError, match="no imported market data"):

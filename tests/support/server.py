@@ -19,8 +19,9 @@ import msgspec
 
 
 class SandboxServer:
-    """`live_market=False` (the default for tests) turns the liquidity agents off, so a test
-    sees only its own orders; the built-in default config runs them."""
+    """`live_market=False` (the default for tests) turns the liquidity agents and the seeded
+    kline history off, so a test sees only its own orders and prices; the built-in default
+    config has both."""
 
     def __init__(
         self, data_dir: Path, config: str = "", *args: str, live_market: bool = False
@@ -39,6 +40,7 @@ class SandboxServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_SANDBOX_")}
         if not self.live_market:
             env["BINANCE_SANDBOX_AGENTS_ENABLED"] = "false"
+            env["BINANCE_SANDBOX_PRICES_HISTORY_DAYS"] = "0"
         command = [sys.executable, "-m", "binance_sandbox", "serve", "--port", "0"]
         command += ["--data-dir", str(self.data_dir), "--config", str(self.config_path)]
         with self.log_path.open("ab") as log:

@@ -61,6 +61,7 @@ class PriceSourceConfig(_Section):
 
 class PricesConfig(_Section):
     interval_ms: int = 1000  # exchange time between index price updates
+    history_days: int = 30  # days of seeded 1-minute klines before the exchange opened
     pairs: dict[str, PriceSourceConfig] = msgspec.field(default_factory=dict)  # index per pair
 
 

@@ -9,6 +9,7 @@ from binance_sandbox.gateway.handlers import (
     market_core,
     market_extra,
     orders,
+    other_markets,
     spot_wallet,
 )
 
@@ -23,6 +24,7 @@ def endpoint_table() -> list[Endpoint]:
         *orders.ENDPOINTS,
         *batch_orders.ENDPOINTS,
         *spot_wallet.ENDPOINTS,
+        *other_markets.ENDPOINTS,
     ]
     keys = [endpoint.key for endpoint in endpoints]
     duplicates = {key for key in keys if keys.count(key) > 1}

@@ -2,48 +2,38 @@
 
 Persisted as a `SqliteProjection`; compaction never outruns it, because it is flushed after
 every batch and compaction only removes rows behind an older snapshot. Larger intervals are
-aggregated from the 1-minute candles on read; a pair's candles are only those with index
-updates (no gap is filled).
+aggregated from the 1-minute candles on read; a pair's candles are those with index updates
+(no gap is filled), after the seeded history of the days before its first one
+(`seeded_history`).
 """
 
 from pathlib import Path
-from typing import Self
 
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Event, IndexPricesChanged
+from binance_sandbox.projections.index_candle import Candle
 from binance_sandbox.projections.kline_buckets import latest_open_time, open_time
-from binance_sandbox.projections.minute_candles import (
-    MinuteCandle,
-    MinuteCandles,
-    bucketed,
-    candle_table,
-)
+from binance_sandbox.projections.minute_candles import MinuteCandles, bucketed, candle_table
+from binance_sandbox.projections.seeded_history import Anchor, SeededIndex
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write
 
 _TABLE = "index_klines_1m"
-
-
-class Candle(MinuteCandle):
-    open: int
-    high: int
-    low: int
-    close: int
-    ticks: int
-
-    def absorb(self, other: Self) -> None:
-        self.high = max(self.high, other.high)
-        self.low = min(self.low, other.low)
-        self.close = other.close
-        self.ticks += other.ticks
 
 
 class KlineStore(SqliteProjection):
     name = "index_klines"
     schema = candle_table(_TABLE, "pair", Candle)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        history_days: int = 0,
+        seed: int = 0,
+        volatility: dict[str, float] | None = None,
+    ) -> None:
         super().__init__(path)
         self._minutes = MinuteCandles(self.reader, _TABLE, "pair", Candle)
+        self.seeded = SeededIndex(history_days, seed, volatility or {}, self._first_live)
 
     def project(self, stamped: Stamped, events: list[Event]) -> bool:
         changed = False
@@ -61,14 +51,23 @@ class KlineStore(SqliteProjection):
     def candles(self, pair: str, interval: str, start: int, end: int, limit: int) -> list[Candle]:
         """The first `limit` candles of `interval` from the one containing `start` up to those
         opening at or before `end`."""
-        minutes = self._minutes.between(pair, open_time(interval, start), end)
+        opened = open_time(interval, start)
+        minutes = self.seeded.between(pair, opened, end) + self._minutes.between(pair, opened, end)
         return bucketed(interval, minutes)[:limit]
 
     def latest(self, pair: str, interval: str, end: int, limit: int) -> list[Candle]:
         """The candles of the last `limit` intervals up to the one containing `end`."""
-        first = self._minutes.first_minute(pair)
+        first = self.seeded.first_minute(pair) or self._minutes.first_minute(pair)
         if first is None:
             return []
         return self.candles(
             pair, interval, latest_open_time(interval, end, limit, first), end, limit
         )
+
+    def _first_live(self, pair: str) -> Anchor | None:
+        """The pair's first live minute and its open price: where the seeded history ends."""
+        first = self._minutes.first_minute(pair)
+        if first is None:
+            return None
+        minute = self._minutes.between(pair, first, first)
+        return (first, minute[0].open) if minute else None

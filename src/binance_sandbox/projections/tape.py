@@ -12,7 +12,8 @@ projected from matches (`OrderUpdated` TRADE events of the taker side) and repla
   the first id and the whole quantity; its time and candle minute are the print's own time.
 - Candles count trades, so a print counts `count`. Intervals larger than a minute are
   aggregated from the minutes on read, and intervals without trades after the symbol's first
-  trade are shown as Binance shows them (`with_quiet_intervals`).
+  trade are shown as Binance shows them (`with_quiet_intervals`). Before the pair's first live
+  minute come the seeded history's candles (`seeded_history`), in klines only.
 """
 
 from pathlib import Path
@@ -29,6 +30,7 @@ from binance_sandbox.projections.kline_buckets import (
     open_times,
 )
 from binance_sandbox.projections.minute_candles import MinuteCandles, bucketed, candle_table
+from binance_sandbox.projections.seeded_history import SeededTrades
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write
 from binance_sandbox.projections.tape_log import (
     FOREVER,
@@ -52,8 +54,9 @@ class TapeStore(SqliteProjection):
         log_table(_TRADES) + log_table(_AGG_TRADES) + candle_table(_CANDLES, "symbol", TradeCandle)
     )
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, seeded: SeededTrades | None = None) -> None:
         super().__init__(path)
+        self._seeded = seeded
         self._trades = TapeLog(self.reader, _TRADES, PublicTrade)
         self._aggregates = TapeLog(self.reader, _AGG_TRADES, AggTrade)
         self._minutes = MinuteCandles(self.reader, _CANDLES, "symbol", TradeCandle)
@@ -107,24 +110,32 @@ class TapeStore(SqliteProjection):
         self, symbol: str, interval: str, start: int, end: int, limit: int
     ) -> list[TradeCandle]:
         """The first `limit` candles of `interval` from the one containing `start` (but not
-        before the symbol's first trade) up to the one containing `end`."""
-        first = self._minutes.first_minute(symbol)
+        before the symbol's first trade or seeded minute) up to the one containing `end`."""
+        first = self._first_minute(symbol)
         if first is None:
             return []
         opens = open_times(interval, max(start, first), end, limit)
         if not opens:
             return []
-        minutes = self._minutes.between(symbol, opens[0], close_time(interval, opens[-1]))
+        last = close_time(interval, opens[-1])
+        minutes = self._minutes.between(symbol, opens[0], last)
         before = self._minutes.last_before(symbol, opens[0])
+        if self._seeded is not None:
+            minutes = self._seeded.between(symbol, opens[0], last) + minutes
+            before = before or self._seeded.last_before(symbol, opens[0])
         return with_quiet_intervals(opens, bucketed(interval, minutes), before)
 
     def latest(self, symbol: str, interval: str, end: int, limit: int) -> list[TradeCandle]:
         """The candles of the last `limit` intervals up to the one containing `end`."""
-        first = self._minutes.first_minute(symbol)
+        first = self._first_minute(symbol)
         if first is None:
             return []
         start = latest_open_time(interval, end, limit, first)
         return self.candles(symbol, interval, start, end, limit)
+
+    def _first_minute(self, symbol: str) -> int | None:
+        seeded = self._seeded.first_minute(symbol) if self._seeded is not None else None
+        return seeded or self._minutes.first_minute(symbol)
 
     def summary(self, symbol: str, start: int, end: int) -> TradeCandle | None:
         """The trades of the minutes opening in [start, end] as one candle; None without any."""

@@ -24,6 +24,7 @@ from binance_sandbox.journal.sqlite_journal import SqliteJournal
 from binance_sandbox.oauth.service import LoginService
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
+from binance_sandbox.projections.seeded_history import SeededTrades
 from binance_sandbox.projections.sqlite_projection import SqliteProjection
 from binance_sandbox.projections.tape import TapeStore
 from binance_sandbox.sequencer.sequencer import Sequencer
@@ -87,7 +88,7 @@ class Runtime:
         data_dir = DataDir(Path(config.server.data_dir))
         data_dir.ensure()
         journal = SqliteJournal(data_dir.journal_path, config.journal.synchronous)
-        projections = Projections(data_dir.journal_path)
+        projections = Projections(data_dir.journal_path, config)
         exchange = recover(journal, on_applied=projections.on_applied)
         projections.catch_up()
         window = replay_window(config)
@@ -177,10 +178,17 @@ class Runtime:
 class Projections:
     """The read-side stores fed from applied events (and, at start-up, from recovery)."""
 
-    def __init__(self, path: Path) -> None:
-        self.klines = KlineStore(path)
+    def __init__(self, path: Path, config: SandboxConfig) -> None:
+        # the seeded history walks at each gbm pair's volatility; other sources' is flat
+        volatility = {
+            pair: source.volatility
+            for pair, source in config.prices.pairs.items()
+            if source.source == "gbm"
+        }
+        days, seed = config.prices.history_days, config.exchange.seed
+        self.klines = KlineStore(path, days, seed, volatility)
         self.history = HistoryStore(path)
-        self.tape = TapeStore(path)
+        self.tape = TapeStore(path, SeededTrades(self.klines.seeded, config.instruments))
         self.all: tuple[SqliteProjection, ...] = (self.klines, self.history, self.tape)
 
     def on_applied(self, stamped: Stamped, events: list[Event]) -> None:

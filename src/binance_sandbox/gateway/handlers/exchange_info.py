@@ -20,14 +20,14 @@ async def exchange_info(ctx: RequestContext) -> dict[str, Any]:
         "timezone": "UTC",
         "serverTime": ctx.now_ms(),
         "futuresType": "U_MARGINED",
-        "rateLimits": _rate_limits(ctx.services.config.limits),
+        "rateLimits": rate_limits(ctx.services.config.limits),
         "exchangeFilters": [],
         "assets": [_asset(asset) for asset in ctx.state.assets],
         "symbols": [_symbol(instrument) for instrument in ctx.state.instruments.values()],
     }
 
 
-def _rate_limits(limits: LimitsConfig) -> list[dict[str, Any]]:
+def rate_limits(limits: LimitsConfig) -> list[dict[str, Any]]:
     return [
         _rate_limit("REQUEST_WEIGHT", "MINUTE", 1, limits.request_weight_per_minute),
         _rate_limit("ORDERS", "MINUTE", 1, limits.orders_per_minute),

@@ -39,8 +39,8 @@ from binance_sandbox.gateway.handlers.market_common import (
 )
 from binance_sandbox.gateway.params import Param
 from binance_sandbox.gateway.render import amount, price, quantity, quote
+from binance_sandbox.projections.index_candle import Candle
 from binance_sandbox.projections.kline_buckets import close_time, next_open_time, open_time
-from binance_sandbox.projections.klines import Candle
 from binance_sandbox.projections.trade_candles import TradeCandle
 
 CONTRACT_TYPES = ("PERPETUAL", "CURRENT_QUARTER", "NEXT_QUARTER", "TRADIFI_PERPETUAL")
