@@ -24,3 +24,11 @@ def make_server(tmp_path: Path) -> Iterator[ServerFactory]:
     for server in made:
         if server.proc is not None and server.proc.poll() is None:
             server.kill()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A fresh sandbox with the built-in defaults (live market, seeded history), per module."""
+    server = SandboxServer(tmp_path_factory.mktemp("live") / "data", "", live_market=True).start()
+    yield server
+    server.stop()

@@ -27,14 +27,6 @@ MINUTE = 60_000
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    root: Path = tmp_path_factory.mktemp("live")
-    server = SandboxServer(root / "data", "", live_market=True).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def manual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     root: Path = tmp_path_factory.mktemp("manual")
     server = SandboxServer(root / "data", MANUAL_CLOCK, live_market=True).start()

@@ -5,9 +5,6 @@ COIN-M markets together (one failed call fails the load), then asks for enough 1
 candles of every kind for its indicators at once.
 """
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import ccxt
 import pytest
 
@@ -18,18 +15,10 @@ MARKET = "BTC/USDT:USDT"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    root: Path = tmp_path_factory.mktemp("bot")
-    server = SandboxServer(root / "data", "", live_market=True).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def exchange(server: SandboxServer) -> ccxt.binance:
-    key = server.call("POST", "/accounts/demo/keys", {"type": "hmac"})
+def exchange(live: SandboxServer) -> ccxt.binance:
+    key = live.call("POST", "/accounts/demo/keys", {"type": "hmac"})
     client = ccxt.binance({"apiKey": key["apiKey"], "secret": key["secretKey"]})
-    client.urls["api"] = rebase(client.urls["api"], server.url)
+    client.urls["api"] = rebase(client.urls["api"], live.url)
     return client
 
 
@@ -61,9 +50,7 @@ def test_at_least_500_closed_one_minute_candles_at_once(
         assert all(c[5] > 0 for c in closed)  # every minute traded
 
 
-def test_the_seeded_history_runs_into_the_live_index_path(
-    server: SandboxServer, exchange: ccxt.binance
-) -> None:
+def test_the_seeded_history_runs_into_the_live_index_path(exchange: ccxt.binance) -> None:
     """The last seeded minute closes at the first live index price; 30 days lie before it."""
     exchange.load_markets()
     oldest = exchange.fetch_ohlcv(MARKET, "1m", since=0, limit=2, params={"price": "index"})

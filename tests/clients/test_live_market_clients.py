@@ -7,10 +7,9 @@ newOrderRespType=RESULT (ccxt adds it to every order itself), so the placement's
 says whether the order filled at once: no query afterwards that a later fill could satisfy.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -101,14 +100,6 @@ ADAPTERS: dict[str, Adapter] = {
     "futures-connector": connector_adapter,
     "official-sdk": official_sdk_adapter,
 }
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    root: Path = tmp_path_factory.mktemp("live-clients")
-    server = SandboxServer(root / "data", "", live_market=True).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
