@@ -156,10 +156,9 @@ def test_an_oversized_body_is_1101(client: httpx.Client) -> None:
     ("method", "path"),
     [("GET", "/fapi/v1/doesNotExist"), ("GET", "/"), ("DELETE", "/fapi/v1/time")],
 )
-def test_an_unknown_path_is_404_1099(client: httpx.Client, method: str, path: str) -> None:
-    # Evidence (a rotki log) shows Binance's own 404 carries no JSON code; our issue asks every
-    # failure to be {code, msg}, so we answer with Binance's documented NOT_FOUND code.
+def test_an_unknown_path_or_method_is_5000(client: httpx.Client, method: str, path: str) -> None:
+    # Binance's answer to a path or method its API lacks (issue 19); HTTP 404 is our choice.
     response = client.request(method, path + "?" + query({"timestamp": now_ms()}))
-    expected = (-1099, "Not found, unauthenticated, or unauthorized.", 404)
+    expected = (-5000, f"Path {path}, Method {method} is invalid", 404)
     assert error_of(response) == expected
     assert response.headers["content-type"] == "application/json"

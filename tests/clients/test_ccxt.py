@@ -64,3 +64,15 @@ def test_signed_balance(exchange: ccxt.binanceusdm) -> None:
     balance = exchange.fetch_balance()
     assert balance["USDT"]["total"] == pytest.approx(10_000)
     assert balance["USDT"]["free"] == pytest.approx(10_000)
+
+
+def test_an_endpoint_the_sandbox_lacks_is_not_an_authentication_error(
+    exchange: ccxt.binanceusdm,
+) -> None:
+    """Binance's -5000 "Path …, Method … is invalid": ccxt has no class for it and raises its
+    plain ExchangeError — not AuthenticationError, which would blame the API key."""
+    with pytest.raises(ccxt.ExchangeError) as raised:
+        exchange.fapiPrivateGetAdlQuantile()  # GET /fapi/v1/adlQuantile: not served yet
+    assert not isinstance(raised.value, ccxt.AuthenticationError)
+    assert '"code":-5000' in str(raised.value)
+    assert "Path /fapi/v1/adlQuantile, Method GET is invalid" in str(raised.value)

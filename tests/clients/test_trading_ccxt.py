@@ -133,7 +133,7 @@ def test_positions_of_both_sides(
     strict=True,
     raises=ccxt.ExchangeError,
     reason="not implemented yet: ccxt fetch_positions first calls GET /fapi/v1/leverageBracket "
-    "(load_leverage_brackets), which answers 404 -1099; then it would read /fapi/v3/positionRisk",
+    "(load_leverage_brackets), which answers 404 -5000; then it would read /fapi/v3/positionRisk",
 )
 def test_fetch_positions(fill: dict[str, Any], exchange: ccxt.binanceusdm) -> None:
     (position,) = exchange.fetch_positions([MARKET])

@@ -65,7 +65,7 @@ class Gateway:
     ) -> Any:
         endpoint = self._routes.get((scope["method"], scope["path"]))
         if endpoint is None:
-            raise errors.not_found()
+            raise errors.unknown_path(scope["method"], scope["path"])
         params: dict[str, Any] = {}
         try:  # a malformed or invalid request costs its weight all the same (at default params)
             body = await _read_body(receive)

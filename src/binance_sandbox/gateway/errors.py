@@ -20,8 +20,10 @@ def unknown() -> BinanceError:
     return BinanceError(-1000, "An unknown error occured while processing the request.", 500)
 
 
-def not_found() -> BinanceError:
-    return BinanceError(-1099, "Not found, unauthenticated, or unauthorized.", 404)
+def unknown_path(method: str, path: str) -> BinanceError:
+    """A path or method the API does not have: Binance's -5000 (ccxt maps it to
+    ExchangeError, not to AuthenticationError as it does -1099)."""
+    return BinanceError(-5000, f"Path {path}, Method {method} is invalid", 404)
 
 
 def too_many_requests(limit: int, retry_after: int) -> BinanceError:
