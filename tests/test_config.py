@@ -55,7 +55,6 @@ def test_instruments_get_their_symbol_from_the_table_name() -> None:
 def test_default_btcusdt_filters() -> None:
     btc = defaults().instruments["BTCUSDT"]
     assert btc.min_notional == "50"
-    assert btc.max_num_algo_orders == 0
     assert btc.position_control_side == "NONE"
     assert btc.tick_size == "0.10"
     # order prices are on pricePrecision's scale (2), where the 0.10 tick is 10 units

@@ -512,7 +512,7 @@ def test_percent_price_at_the_multipliers_and_on_the_far_side_pass() -> None:
 
 
 MIN_NOTIONAL_50 = Rejected(
-    code=-4164, msg="Order's notional must be no smaller than 50 (unless you choose reduce only)"
+    code=-4164, msg="Order's notional must be no smaller than 50 (unless you choose reduce only)."
 )
 
 

@@ -133,12 +133,14 @@ def test_exchange_info_has_the_live_layout(server: SandboxServer) -> None:
         return [f["filterType"] for f in symbols[symbol]["filters"]]
 
     assert filter_types("ETHUSDT") == [
-        "PRICE_FILTER", "LOT_SIZE", "MARKET_LOT_SIZE", "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS",
-        "MIN_NOTIONAL", "PERCENT_PRICE", "POSITION_RISK_CONTROL",
-    ]  # fmt: skip
-    assert as_json(symbols["ETHUSDT"]["filters"][4]) == as_json(
-        {"limit": 10, "filterType": "MAX_NUM_ALGO_ORDERS"}
-    )
+        "PRICE_FILTER",
+        "LOT_SIZE",
+        "MARKET_LOT_SIZE",
+        "MAX_NUM_ORDERS",
+        "MIN_NOTIONAL",
+        "PERCENT_PRICE",
+        "POSITION_RISK_CONTROL",
+    ]  # fmt: skip  (MAX_NUM_ALGO_ORDERS: removed by Binance on 2025-12-29)
     assert "POSITION_RISK_CONTROL" not in filter_types("XRPUSDT")
     quarterly = symbols["BTCUSDT_261225"]
     assert (quarterly["contractType"], quarterly["deliveryDate"]) == (

@@ -67,7 +67,7 @@ def test_conditional_types_belong_to_the_algo_api(trader: Trader) -> None:
 PRECISION = (-1111, "Precision is over the maximum defined for this asset.", 400)
 ETH_NOTIONAL = (
     -4164,
-    "Order's notional must be no smaller than 20 (unless you choose reduce only)",
+    "Order's notional must be no smaller than 20 (unless you choose reduce only).",
     400,
 )
 FOK_MESSAGE = "Due to the order could not be filled immediately, the FOK order has been rejected."
@@ -333,3 +333,30 @@ def test_history_windows(fresh: SandboxServer) -> None:
     assert too_long == (-1127, "More than 168 hours between startTime and endTime.", 400)
     combo = taker.error("GET", "/fapi/v1/userTrades", symbol="BTCUSDT", fromId=1, startTime=since)
     assert combo == (-1128, "Combination of optional parameters invalid.", 400)
+
+
+def test_wire_details_of_an_unfilled_order(trader: Trader) -> None:
+    """avgPrice "0.00" until a fill; goodTillDate 0 unless the order is GTD (issue 19)."""
+    placed = trader.limit("BUY", "76000", goodTillDate=str(4_102_444_800_000)).json()
+    assert (placed["status"], placed["avgPrice"], placed["goodTillDate"]) == ("NEW", "0.00", 0)
+    queried = trader.ok("GET", "/fapi/v1/order", symbol="BTCUSDT", orderId=placed["orderId"])
+    assert (queried["avgPrice"], queried["goodTillDate"]) == ("0.00", 0)
+
+
+def test_amendments_newest_first_and_a_price_match_amendment_echoes_it(
+    fresh: SandboxServer,
+) -> None:
+    trader, other = Trader(fresh), Trader(fresh)
+    assert other.limit("BUY", "76300").status_code == 200  # the best bid QUEUE joins
+    placed = trader.limit("BUY", "76000").json()
+    amend(trader, placed["orderId"], "0.010", "76100", side="BUY")
+    amend(trader, placed["orderId"], "0.010", "76200", side="BUY")
+    matched = trader.ok(
+        "PUT", "/fapi/v1/order", symbol="BTCUSDT", orderId=placed["orderId"], side="BUY",
+        quantity="0.010", priceMatch="QUEUE",
+    )  # fmt: skip
+    assert (matched["priceMatch"], matched["price"]) == ("QUEUE", "76300.00")
+    history = trader.ok("GET", "/fapi/v1/orderAmendment", symbol="BTCUSDT",
+                        orderId=placed["orderId"])  # fmt: skip
+    assert [h["amendment"]["count"] for h in history] == [3, 2, 1]
+    assert history[-1]["amendment"]["price"] == {"before": "76000.00", "after": "76100.00"}

@@ -41,7 +41,7 @@ def amend_order(state: ExchangeState, ts: int, cmd: AmendOrder) -> list[Event]:
         return [filtered]
     if cmd.quantity <= order.executed_qty or _gtx_would_take(state, order, price):
         return [end_order(state, order, "CANCELED", ts)]
-    return _requeue(state, order, price, cmd.quantity, ts)
+    return _requeue(state, order, cmd, price, ts)
 
 
 def _refusal(state: ExchangeState, order: Order, cmd: AmendOrder) -> Rejected | None:
@@ -63,8 +63,11 @@ def _new_price(state: ExchangeState, order: Order, cmd: AmendOrder) -> int | Non
     return price_for(state.books[order.symbol], order.is_buy, cmd.price_match)
 
 
-def _requeue(state: ExchangeState, order: Order, price: int, qty: int, ts: int) -> list[Event]:
+def _requeue(
+    state: ExchangeState, order: Order, cmd: AmendOrder, price: int, ts: int
+) -> list[Event]:
     book = state.books[order.symbol]
+    qty = cmd.quantity
     book.own_side(order.is_buy).remove(order.order_id, order.price)
     amendment = Amendment(
         price_before=order.price,
@@ -74,6 +77,7 @@ def _requeue(state: ExchangeState, order: Order, price: int, qty: int, ts: int) 
         count=order.amendments + 1,
     )
     order.price, order.orig_qty, order.update_time = price, qty, ts
+    order.price_match = cmd.price_match  # the answer echoes how it was priced, as Binance's
     order.amendments += 1
     events: list[Event] = [
         OrderUpdated(order=copy(order), execution="AMENDMENT", amendment=amendment)

@@ -41,7 +41,6 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     market_max_qty: str
     market_min_qty: str = ""  # empty: same as min_qty
     max_num_orders: int = 200
-    max_num_algo_orders: int = 0  # 0: the filter is not published (BTCUSDT since 2026)
     min_notional: str
     percent_price_up: str = "1.0500"
     percent_price_down: str = "0.9500"

@@ -112,5 +112,5 @@ NO_SUCH_ORDER = Rejected(code=-2013, msg="Order does not exist.")
 def min_notional(notional: str) -> Rejected:
     return Rejected(
         code=-4164,
-        msg=f"Order's notional must be no smaller than {notional} (unless you choose reduce only)",
+        msg=f"Order's notional must be no smaller than {notional} (unless you choose reduce only).",
     )

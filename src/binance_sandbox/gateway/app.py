@@ -81,6 +81,7 @@ class Gateway:
             wall_ms,
             self._debug_signatures,
             self._services.client_clocks,
+            _ip(scope),
         )
         if endpoint.orders and self._limiter is not None and key is not None:
             counts = self._limiter.charge_orders(key.account_id, endpoint.orders, wall_ms)

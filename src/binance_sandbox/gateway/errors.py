@@ -102,8 +102,11 @@ def bad_api_key_format() -> BinanceError:
     return BinanceError(-2014, "API-key format invalid.", 401)
 
 
-def rejected_api_key() -> BinanceError:
-    return BinanceError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+def rejected_api_key(ip: str) -> BinanceError:
+    """Binance names the caller's address in place of the final period."""
+    return BinanceError(
+        -2015, f"Invalid API-key, IP, or permissions for action, request ip: {ip}", 401
+    )
 
 
 def invalid_depth_limit(limit: str) -> BinanceError:

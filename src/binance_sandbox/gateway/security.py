@@ -34,13 +34,14 @@ def authenticate(
     wall_ms: int,
     debug_signatures: bool = False,
     clocks: ClientClocks | None = None,
+    ip: str = "",
 ) -> tuple[ApiKeyRecord | None, int]:
     """The caller's key and, for a signed request, its recvWindow deadline in wall time (the
     matching engine's -5028 check); 0 when unsigned. `clocks`: those besides wall time a
     timestamp may follow."""
     if not security.needs_key:
         return None, 0
-    record = _key(api_key, state)
+    record = _key(api_key, state, ip)
     if not security.signed:
         return record, 0
     deadline = check_timestamp(request.values, wall_ms, clocks)
@@ -53,16 +54,16 @@ def authenticate(
     if not signature_matches(record.key, request.payload, request.signature):
         raise errors.invalid_signature()
     if security is Security.TRADE and not record.key.can_trade:
-        raise errors.rejected_api_key()
+        raise errors.rejected_api_key(ip)
     return record, deadline
 
 
-def _key(api_key: str, state: ExchangeState) -> ApiKeyRecord:
+def _key(api_key: str, state: ExchangeState, ip: str) -> ApiKeyRecord:
     if not _KEY_FORMAT.fullmatch(api_key):
         raise errors.bad_api_key_format()
     record = state.api_keys.get(api_key)
     if record is None:
-        raise errors.rejected_api_key()
+        raise errors.rejected_api_key(ip)
     return record
 
 

@@ -2,8 +2,9 @@
 
 Keys, their order and the filters' shapes follow the live answer of 2026-09-15 (BTCUSDT entry),
 including its key order inside each filter. The instrument's Binance strings are printed
-verbatim. MAX_NUM_ALGO_ORDERS is published only for instruments that set a limit, and
-POSITION_RISK_CONTROL only for those with a position control side. `symbol` is ignored: Binance
+verbatim. MAX_NUM_ALGO_ORDERS is not published (Binance removed it on 2025-12-29: one limit of
+200 open conditional orders across symbols), and POSITION_RISK_CONTROL only for instruments
+with a position control side. `symbol` is ignored: Binance
 returns the full list whatever is sent. rateLimits are the limits the gateway enforces.
 """
 
@@ -98,8 +99,6 @@ def _filters(i: Instrument) -> list[dict[str, Any]]:
         },
         {"limit": i.max_num_orders, "filterType": "MAX_NUM_ORDERS"},
     ]
-    if i.max_num_algo_orders > 0:
-        filters.append({"limit": i.max_num_algo_orders, "filterType": "MAX_NUM_ALGO_ORDERS"})
     filters.append({"filterType": "MIN_NOTIONAL", "notional": i.min_notional})
     filters.append(
         {

@@ -103,6 +103,7 @@ def place_command(ctx: RequestContext) -> PlaceOrder:
         raise errors.not_required("price")
     if "reduceOnly" in p and ctx.account().dual_side_position:
         raise errors.not_required("reduceOnly")
+    time_in_force = p.get("timeInForce", "GTC")
     return PlaceOrder(
         account_id=ctx.account().account_id,
         symbol=instrument.symbol,
@@ -110,13 +111,14 @@ def place_command(ctx: RequestContext) -> PlaceOrder:
         order_type=order_type,
         quantity=_quantity(instrument, p["quantity"]),
         price=_price(instrument, p["price"]) if "price" in p else 0,
-        time_in_force=p.get("timeInForce", "GTC"),
+        time_in_force=time_in_force,
         position_side=p.get("positionSide", "BOTH"),
         reduce_only=p.get("reduceOnly", False),
         client_order_id=p.get("newClientOrderId", ""),
         price_match=price_match,
         stp_mode=p.get("selfTradePreventionMode", "EXPIRE_MAKER"),
-        good_till_date=p.get("goodTillDate", 0),
+        # Binance keeps goodTillDate only for GTD orders; sent with another one, it shows 0
+        good_till_date=p.get("goodTillDate", 0) if time_in_force == "GTD" else 0,
         recv_deadline=ctx.recv_deadline,
     )
 

@@ -16,7 +16,7 @@ from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
 
 def average_price(instrument: Instrument, order: Order) -> str:
     if not order.executed_qty:
-        return quote(instrument, 0)
+        return "0.00"  # Binance's text until the first fill, whatever the symbol's precision
     scale = 10**instrument.qty_decimals
     return quote(instrument, div_half_up(order.cum_quote * scale, order.executed_qty))
 

@@ -107,7 +107,8 @@ async def order_amendments(ctx: RequestContext) -> list[dict[str, Any]]:
     records = ctx.services.history.amendments(
         ctx.account().account_id, ctx.instrument().symbol, order_id, start, end
     )
-    return [amendment_view(ctx.instrument(), record) for record in records[-limit:]]
+    # newest first, as Binance's example lists them
+    return [amendment_view(ctx.instrument(), record) for record in reversed(records[-limit:])]
 
 
 async def test_order(ctx: RequestContext) -> dict[str, Any]:
