@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 
 from tests.conftest import ServerFactory
@@ -232,6 +233,24 @@ def test_a_restarted_live_market_picks_up_its_own_orders(make_server: ServerFact
     index = index_of(server, "BTCUSDT")  # 78000 moved on by two ticks of the random walk
     assert bids[0] < index < asks[0]
     assert abs(index / Decimal("78000") - 1) < Decimal("0.001")
+
+
+def test_the_noise_takers_trade_at_the_first_opening_only(make_server: ServerFactory) -> None:
+    """The opening trade gives a fresh market its first kline; a restart (agents running)
+    continues the market and sends no extra MARKET order."""
+    server = make_server("data", MANUAL_CLOCK, live_market=True).start()
+
+    def taker_orders() -> int:
+        rows = [msgspec.json.decode(body) for _, _, body in server.journal_rows()]
+        return sum(r["type"] == "place_order" and r["order_type"] == "MARKET" for r in rows)
+
+    opened = taker_orders()
+    assert opened == len(instruments(server))  # one per symbol when the market first opened
+    assert server.stop() == 0
+    server.start()
+    assert server.call("GET", "/simulation")["agents"]["paused"] is False
+    assert taker_orders() == opened
+    assert server.stop() == 0
 
 
 def test_a_clock_faster_than_the_machine_waits_for_the_market(make_server: ServerFactory) -> None:

@@ -360,3 +360,17 @@ def test_amendments_newest_first_and_a_price_match_amendment_echoes_it(
                         orderId=placed["orderId"])  # fmt: skip
     assert [h["amendment"]["count"] for h in history] == [3, 2, 1]
     assert history[-1]["amendment"]["price"] == {"before": "76000.00", "after": "76100.00"}
+
+
+def test_server_made_client_order_ids_differ_between_fresh_sandboxes(
+    make_server: ServerFactory,
+) -> None:
+    """Same (default) seed, same commands: the ids are salted with the genesis time, so two
+    sandboxes started one after the other do not hand out the same clientOrderId."""
+    made = []
+    for name in ("first", "second"):
+        server = make_server(name, CONFIG).start()
+        made.append(Trader(server).limit("BUY", "76000").json()["clientOrderId"])
+        server.stop()
+    assert made[0] != made[1]
+    assert all(len(i) == len(made[0]) for i in made)

@@ -67,7 +67,7 @@ class Exchange:
 def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list[Event]:  # noqa: PLR0912
     match command:
         case Genesis():
-            return _genesis(state, command)
+            return _genesis(state, ts, command)
         case SetIndexPrices():
             return _set_index_prices(state, ts, command)
         case SetClock():
@@ -105,10 +105,10 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return _set_simulation(state, command)
 
 
-def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:
+def _genesis(state: ExchangeState, ts: int, cmd: Genesis) -> list[Event]:
     if state.created:
         return [rejects.already_created()]
-    state.created = True
+    state.created, state.created_at = True, ts
     state.seed = cmd.seed
     state.assets = cmd.assets
     state.instruments = {instrument.symbol: instrument for instrument in cmd.instruments}

@@ -32,6 +32,7 @@ class ApiKeyRecord(msgspec.Struct, kw_only=True):
 class ExchangeState(msgspec.Struct, kw_only=True):
     seed: int = 0
     created: bool = False
+    created_at: int = 0  # the genesis stamp: salts server-made client order ids
     last_seq: int = 0
     last_ts: int = 0
     assets: tuple[str, ...] = ()

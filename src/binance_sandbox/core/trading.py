@@ -107,7 +107,10 @@ def set_position_mode(state: ExchangeState, cmd: SetPositionMode) -> list[Event]
 
 
 def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: int) -> Order:
-    made_up = derive_token(state.seed, seq, "client-order-id")[:CLIENT_ORDER_ID_LENGTH]
+    # Salted with the genesis time: two fresh sandboxes of one seed (the default) started at
+    # different times make different ids; a manual-clock run made again makes the same ones.
+    purpose = f"client-order-id:{state.created_at}"
+    made_up = derive_token(state.seed, seq, purpose)[:CLIENT_ORDER_ID_LENGTH]
     return Order(
         order_id=state.next_order_id,
         client_order_id=cmd.client_order_id or made_up,
