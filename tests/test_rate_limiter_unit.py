@@ -125,33 +125,36 @@ def test_bans_double_for_repeat_offenders_up_to_three_days() -> None:
 
 def test_orders_within_both_windows_are_counted_per_account() -> None:
     limiter = RateLimiter(2400, 3, 5)
-    assert limiter.charge_orders(1, 1, T0) == (1, 1)
-    assert limiter.charge_orders(1, 2, T0 + 9_999) == (3, 3)
-    assert limiter.charge_orders(2, 3, T0 + 9_999) == (3, 3)  # per account
-    assert limiter.charge_orders(1, 1, T0 + 10_000) == (1, 4)  # a new 10-second window
+    assert limiter.charge_orders(1, (1, 1), T0) == (1, 1)
+    assert limiter.charge_orders(1, (2, 2), T0 + 9_999) == (3, 3)
+    assert limiter.charge_orders(2, (3, 3), T0 + 9_999) == (3, 3)  # per account
+    assert limiter.charge_orders(1, (1, 1), T0 + 10_000) == (1, 4)  # a new 10-second window
 
 
 def test_over_the_ten_second_order_limit_is_1015() -> None:
     limiter = RateLimiter(2400, 3, 1200)
-    limiter.charge_orders(1, 3, T0)
-    error = refusal(limiter.charge_orders, 1, 1, T0 + 9_999)
+    limiter.charge_orders(1, (3, 3), T0)
+    error = refusal(limiter.charge_orders, 1, (1, 1), T0 + 9_999)
     message = "Too many new orders; current limit is 3 orders per 10 SECOND."
     assert (error.code, error.msg, error.status) == (-1015, message, 429)
     assert error.headers == {}  # an order-count 429 has no Retry-After (PM-Pro general-info)
-    assert limiter.charge_orders(1, 1, T0 + 10_000) == (1, 4)  # the refused one not counted
+    assert limiter.charge_orders(1, (1, 1), T0 + 10_000) == (1, 4)  # the refused one not counted
 
 
 def test_over_the_one_minute_order_limit_is_1015() -> None:
     limiter = RateLimiter(2400, 300, 4)
-    limiter.charge_orders(1, 4, T0)
-    error = refusal(limiter.charge_orders, 1, 1, T0 + 59_999)
+    limiter.charge_orders(1, (4, 4), T0)
+    error = refusal(limiter.charge_orders, 1, (1, 1), T0 + 59_999)
     message = "Too many new orders; current limit is 4 orders per 1 MINUTE."
     assert (error.code, error.msg, error.status) == (-1015, message, 429)
     assert error.headers == {}
-    assert limiter.charge_orders(1, 4, T0 + MINUTE) == (4, 4)
+    assert limiter.charge_orders(1, (4, 4), T0 + MINUTE) == (4, 4)
 
 
-def test_a_batch_counts_all_its_orders() -> None:
-    limiter = RateLimiter(2400, 5, 1200)
-    assert limiter.charge_orders(1, 5, T0) == (5, 5)
-    assert refusal(limiter.charge_orders, 1, 1, T0).code == -1015
+def test_a_batch_counts_5_on_the_ten_second_limit_and_1_on_the_minute() -> None:
+    """Place/Modify Multiple Orders: "5 on 10s order rate limit; 1 on 1min order rate limit"."""
+    limiter = RateLimiter(2400, 5, 2)
+    assert limiter.charge_orders(1, (5, 1), T0) == (5, 1)
+    assert refusal(limiter.charge_orders, 1, (1, 1), T0).code == -1015
+    assert limiter.charge_orders(1, (5, 1), T0 + 10_000) == (5, 2)
+    assert "1 MINUTE" in refusal(limiter.charge_orders, 1, (5, 1), T0 + 20_000).msg

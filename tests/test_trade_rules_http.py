@@ -374,3 +374,18 @@ def test_server_made_client_order_ids_differ_between_fresh_sandboxes(
         server.stop()
     assert made[0] != made[1]
     assert all(len(i) == len(made[0]) for i in made)
+
+
+def test_a_batch_counts_5_on_the_10_second_order_count_and_1_on_the_minute(
+    trader: Trader,
+) -> None:
+    """Place Multiple Orders' weight on Binance: 5 on X-MBX-ORDER-COUNT-10S, 1 on -1M."""
+    items = [
+        {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+         "quantity": "0.010", "price": price}
+        for price in ("75000", "75100")
+    ]  # fmt: skip
+    batch = trader.send("POST", "/fapi/v1/batchOrders", batchOrders=json.dumps(items))
+    assert batch.status_code == 200, batch.text
+    counts = (batch.headers["x-mbx-order-count-10s"], batch.headers["x-mbx-order-count-1m"])
+    assert counts == ("5", "1")  # a fresh account: nothing counted before

@@ -83,7 +83,7 @@ class Gateway:
             self._services.client_clocks,
             _ip(scope),
         )
-        if endpoint.orders and self._limiter is not None and key is not None:
+        if any(endpoint.orders) and self._limiter is not None and key is not None:
             counts = self._limiter.charge_orders(key.account_id, endpoint.orders, wall_ms)
             headers.append((b"x-mbx-order-count-10s", str(counts[0]).encode()))
             headers.append((b"x-mbx-order-count-1m", str(counts[1]).encode()))

@@ -91,7 +91,8 @@ class Endpoint:
     handler: Handler
     params: tuple[Param, ...] = ()
     summary: str = ""
-    orders: int = 0  # how much it counts on the ORDERS limiters (order-placing endpoints)
+    # what it counts on the ORDERS limiters (10-second, 1-minute): order-placing endpoints
+    orders: tuple[int, int] = (0, 0)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -74,17 +74,20 @@ class RateLimiter:
         state = self._ips.get(ip)
         return state.weight.current(now_ms, MINUTE_MS).used if state else 0
 
-    def charge_orders(self, account_id: int, count: int, now_ms: int) -> tuple[int, int]:
-        """Counts orders; returns (used in 10 s, used in 1 min), or raises -1015."""
+    def charge_orders(
+        self, account_id: int, counts: tuple[int, int], now_ms: int
+    ) -> tuple[int, int]:
+        """Counts an order request, (on the 10-second count, on the 1-minute count) — a batch
+        is 5 and 1 on Binance; returns (used in 10 s, used in 1 min), or raises -1015."""
         state = self._accounts.setdefault(account_id, _AccountOrders())
         short = state.ten_seconds.current(now_ms, TEN_SECONDS_MS)
         long = state.minute.current(now_ms, MINUTE_MS)
-        if short.used + count > self.orders_per_10s:
+        if short.used + counts[0] > self.orders_per_10s:
             raise errors.too_many_orders(self.orders_per_10s, "10 SECOND")
-        if long.used + count > self.orders_per_minute:
+        if long.used + counts[1] > self.orders_per_minute:
             raise errors.too_many_orders(self.orders_per_minute, "1 MINUTE")
-        short.used += count
-        long.used += count
+        short.used += counts[0]
+        long.used += counts[1]
         return short.used, long.used
 
     def _ban(self, state: _IpState, now_ms: int) -> errors.BinanceError:

@@ -101,10 +101,10 @@ def _error(exc: errors.BinanceError) -> Result:
 ENDPOINTS = [
     Endpoint("POST", "/fapi/v1/batchOrders", Security.TRADE, fixed(5), place_batch,
              (params.json_objects("batchOrders", 5, required=True),),
-             summary="Place Multiple Orders", orders=5),
+             summary="Place Multiple Orders", orders=(5, 1)),
     Endpoint("PUT", "/fapi/v1/batchOrders", Security.TRADE, fixed(5), amend_batch,
              (params.json_objects("batchOrders", 5, required=True),),
-             summary="Modify Multiple Orders", orders=5),
+             summary="Modify Multiple Orders", orders=(5, 1)),
     Endpoint("DELETE", "/fapi/v1/batchOrders", Security.TRADE, fixed(1), cancel_batch,
              (params.symbol(required=True),
               # ccxt and python-binance send these names in lower case; Binance takes both

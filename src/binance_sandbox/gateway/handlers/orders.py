@@ -327,11 +327,11 @@ _SYMBOL_ONLY = (params.symbol(),)
 
 ENDPOINTS = [
     Endpoint("POST", "/fapi/v1/order", Security.TRADE, fixed(0), new_order, NEW_ORDER_PARAMS,
-             summary="New Order", orders=1),
+             summary="New Order", orders=(1, 1)),
     Endpoint("POST", "/fapi/v1/order/test", Security.TRADE, fixed(0), test_order,
              NEW_ORDER_PARAMS, summary="Test Order"),
     Endpoint("PUT", "/fapi/v1/order", Security.TRADE, fixed(0), amend_order, AMEND_PARAMS,
-             summary="Modify Order", orders=1),
+             summary="Modify Order", orders=(1, 1)),
     Endpoint("GET", "/fapi/v1/orderAmendment", Security.USER_DATA, fixed(1), order_amendments,
              (*ORDER_REF, *AMENDMENT_WINDOW), summary="Get Order Modify History"),
     Endpoint("GET", "/fapi/v1/order", Security.USER_DATA, fixed(1), query_order, ORDER_REF,
