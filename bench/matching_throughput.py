@@ -446,7 +446,7 @@ def measure_core(prefix: Sequence[Cmd], accounts: int, mark_8: int) -> dict[str,
     expected_book, expected_fills = run_real(prefix)
     state = core.exchange.state
     check_same("core vs real book", real_levels(state.books[SYMBOL]), real_levels(expected_book))
-    fills = state.next_trade_id - 1
+    fills = sum(state.last_trade_ids.values())
     if fills != expected_fills:
         raise SystemExit(f"MISMATCH: fills core {fills} vs book {expected_fills}")
     print(

@@ -708,7 +708,7 @@ def test_market_order_fills_a_resting_limit_of_another_account() -> None:
     )
     assert sim.state.open_orders == {}
     assert sim.book() == ([], [])
-    assert (sim.state.next_order_id, sim.state.next_trade_id) == (3, 2)
+    assert (sim.state.next_order_id, sim.state.last_trade_ids) == (3, {"BTCUSDT": 1})
 
 
 def test_commission_rounds_half_away_from_zero_at_8_decimals() -> None:

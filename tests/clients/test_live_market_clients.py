@@ -146,3 +146,29 @@ def test_market_orders_fill_at_once_and_in_full(
             answers[symbol, side] = place(symbol, side, qty)
             expected[symbol, side] = Answer("FILLED", qty, qty)
     assert answers == expected
+
+
+def test_ccxt_pages_the_live_tape_by_trade_id(live: SandboxServer) -> None:
+    """A symbol's trade ids run on without gaps (ids are per symbol, as Binance's): ccxt pages
+    them with fromId, and the 24-hour ticker's count is lastId - firstId + 1."""
+    live.call("POST", "/accounts", {"name": "tape-reader"})
+    live.call("POST", "/accounts/tape-reader/deposits", {"asset": "USDT", "amount": "100000"})
+    key = live.call("POST", "/accounts/tape-reader/keys", {"type": "hmac"})
+    client = ccxt_pointed(live.url, key["apiKey"], key["secretKey"])
+    client.options["fetchTradesMethod"] = "fapiPublicGetHistoricalTrades"
+    for side in ("buy", "sell"):  # each sweeps several of the makers' levels: several trades
+        client.create_order("BTC/USDT:USDT", "market", side, 1.5)
+
+    newest = client.fetch_trades("BTC/USDT:USDT", limit=20)
+    last_id = int(newest[-1]["id"])
+    assert last_id >= 6
+    start = max(1, last_id - 30)
+    paged = client.fetch_trades("BTC/USDT:USDT", limit=10, params={"fromId": start})
+    paged += client.fetch_trades("BTC/USDT:USDT", limit=10, params={"fromId": start + 10})
+    ids = sorted(int(trade["id"]) for trade in paged)  # ccxt reorders trades of one ms
+    assert ids == list(range(start, start + len(ids)))
+    assert len(ids) >= min(20, last_id - start + 1)  # the market trades on meanwhile
+
+    ticker = client.fetch_ticker("BTC/USDT:USDT")["info"]
+    assert ticker["count"] == ticker["lastId"] - ticker["firstId"] + 1
+    assert ticker["lastId"] >= last_id

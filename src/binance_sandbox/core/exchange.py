@@ -141,8 +141,7 @@ def _print_trades(state: ExchangeState, cmd: PrintTrades) -> list[Event]:
     for tape_print in cmd.prints:
         if tape_print.price <= 0 or tape_print.qty <= 0 or tape_print.count <= 0:
             return [rejects.malformed("prints")]
-    first = state.next_trade_id
-    state.next_trade_id += sum(tape_print.count for tape_print in cmd.prints)
+    first = state.take_trade_ids(cmd.symbol, sum(tape_print.count for tape_print in cmd.prints))
     return [TradesPrinted(symbol=cmd.symbol, first_trade_id=first, prints=cmd.prints)]
 
 

@@ -52,8 +52,16 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     countdowns: dict[str, int] = msgspec.field(
         default_factory=dict
     )  # "account:symbol" -> due  # -1008 for new orders that are not reduce-only
-    next_trade_id: int = 1
+    # trade ids run per symbol, as Binance's: a symbol's ids have no gaps, so the 24-hour
+    # ticker's count is lastId - firstId + 1
+    last_trade_ids: dict[str, int] = msgspec.field(default_factory=dict)
     simulation: SimulationState = msgspec.field(default_factory=SimulationState)
+
+    def take_trade_ids(self, symbol: str, count: int) -> int:
+        """The first of `count` new trade ids of `symbol`."""
+        first = self.last_trade_ids.get(symbol, 0) + 1
+        self.last_trade_ids[symbol] = first + count - 1
+        return first
 
     def account(self, account_id: int) -> Account | None:
         if 1 <= account_id <= len(self.accounts):

@@ -148,8 +148,7 @@ def taker_for(order: Order, time_in_force: TimeInForce, stp_group: int) -> Taker
 def _trade(
     state: ExchangeState, instrument: Instrument, taker: Order, fill: Fill, ts: int
 ) -> list[Event]:
-    trade_id = state.next_trade_id
-    state.next_trade_id += 1
+    trade_id = state.take_trade_ids(instrument.symbol, 1)
     maker = state.open_orders[fill.maker_order_id]
     events = _fill_side(state, instrument, maker, fill, trade_id, ts, is_maker=True)
     if fill.maker_remaining == 0:

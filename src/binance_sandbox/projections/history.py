@@ -2,7 +2,8 @@
 orders, projected from `OrderUpdated` events (the core keeps only open orders).
 
 An order's row is its latest state; a trade has one row per side, both with the trade's id:
-keyed by (account, trade id, maker or taker), so a self-trade (STP NONE) keeps both sides.
+keyed by (account, symbol, trade id — ids run per symbol —, maker or taker), so a self-trade
+(STP NONE) keeps both sides.
 Rows not yet committed are served from memory — the pending ones and those of the flush in
 progress (kept until the next flush, by when the sequencer has awaited the write) — so a read
 right after an answer sees what the answer said.
@@ -45,10 +46,10 @@ CREATE TABLE IF NOT EXISTS trade_history (
     time INTEGER NOT NULL,
     body BLOB NOT NULL,
     is_maker INTEGER NOT NULL,
-    PRIMARY KEY (account_id, trade_id, is_maker)
+    PRIMARY KEY (account_id, symbol, trade_id, is_maker)
 );
 """
-# Data directories made before `is_maker` joined the key: rebuild the table around it.
+# Data directories made before `symbol` and `is_maker` joined the key: rebuild the table.
 _UPGRADE = """
 ALTER TABLE trade_history RENAME TO trade_history_old;
 {schema}
