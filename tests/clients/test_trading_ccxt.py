@@ -379,3 +379,32 @@ def test_a_self_trade_keeps_both_sides_in_user_trades(
     both = exchange.fetch_my_trades(market)
     makers = sorted(t["info"]["maker"] for t in both if t["info"]["id"] == maker_row["id"])
     assert makers == [False, True]
+
+
+def test_a_market_order_sweeps_only_within_market_take_bound(
+    sandbox: Sandbox, exchange: ccxt.binanceusdm, maker: ccxt.binanceusdm
+) -> None:
+    """BNBUSDT's marketTakeBound is 5 %: with the mark at 650 a MARKET BUY fills up to 682.50;
+    the rest of it expires. A MARKET SELL whose best bid is already beyond 617.50 is -4131."""
+    market = "BNB/USDT:USDT"
+    ts.pin_price(sandbox.server, "BNBUSDT", "700")
+    far = maker.create_order(market, "limit", "sell", 0.1, 690)  # beyond the bound at 650
+    ts.pin_price(sandbox.server, "BNBUSDT", "610")
+    low_bid = maker.create_order(market, "limit", "buy", 0.1, 612)
+    ts.pin_price(sandbox.server, "BNBUSDT", "650")
+    for price in (650, 680):
+        maker.create_order(market, "limit", "sell", 0.1, price)
+
+    bought = exchange.create_order(market, "market", "buy", 1)  # more than the book holds
+    assert (bought["status"], bought["filled"]) == ("expired", 0.2)
+    assert bought["info"]["status"] == "EXPIRED"
+    assert float(bought["info"]["avgPrice"]) == pytest.approx(665)
+    assert maker.fetch_order(far["id"], market)["status"] == "open"  # never reached
+
+    with pytest.raises(ccxt.ExchangeError) as refused:
+        exchange.create_order(market, "market", "sell", 0.1)
+    assert binance_error(refused.value) == (
+        -4131,
+        "The counterparty's best price does not meet the PERCENT_PRICE filter limit",
+    )
+    assert maker.fetch_order(low_bid["id"], market)["status"] == "open"

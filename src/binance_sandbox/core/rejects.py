@@ -58,6 +58,9 @@ QTY_OFF_STEP = Rejected(code=-4023, msg="Qty not increased by step size.")
 PRICE_BELOW_MIN = Rejected(code=-4013, msg="Price less than min price.")
 PRICE_ABOVE_MAX = Rejected(code=-4002, msg="Price greater than max price.")
 PRICE_OFF_TICK = Rejected(code=-4014, msg="Price not increased by tick size.")
+MARKET_BEYOND_BOUND = Rejected(
+    code=-4131, msg="The counterparty's best price does not meet the PERCENT_PRICE filter limit"
+)
 PRICE_ABOVE_CAP = Rejected(code=-4016, msg="Price is higher than mark price multiplier cap.")
 PRICE_BELOW_FLOOR = Rejected(code=-4024, msg="Price is lower than mark price multiplier floor.")
 CLIENT_ORDER_ID_INVALID = Rejected(code=-4015, msg="Client order id is not valid.")

@@ -11,6 +11,8 @@ Refusals (checks, FOK that cannot fill, post-only that would take) leave no trac
 Rejected event; the order id counter only moves for accepted orders.
 """
 
+import msgspec
+
 from binance_sandbox.core import open_orders, order_checks, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import (
@@ -30,6 +32,7 @@ from binance_sandbox.core.events import (
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.key_derivation import derive_token
+from binance_sandbox.core.market_bound import market_limit
 from binance_sandbox.core.matching import Fill, Outcome, Taker, TimeInForce, execute
 from binance_sandbox.core.order_ending import copy, end_order
 from binance_sandbox.core.orders import Order, OrderStatus
@@ -54,7 +57,13 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
         return [price]
     order = _new_order(state, seq, ts, cmd, price)
     time_in_force = cmd.time_in_force if order.order_type == "LIMIT" else "IOC"
-    outcome = execute(state.books[cmd.symbol], taker_for(order, time_in_force, account.stp_group))
+    taker = taker_for(order, time_in_force, account.stp_group)
+    if order.order_type == "MARKET":
+        bounded = _bounded(state, instrument, taker)
+        if isinstance(bounded, Rejected):
+            return [bounded]
+        taker = bounded
+    outcome = execute(state.books[cmd.symbol], taker)
     if outcome.ending == "REFUSED_FOK":
         return [rejects.FOK_REJECTED]
     if outcome.ending == "REFUSED_GTX":
@@ -63,6 +72,18 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
     events: list[Event] = [OrderUpdated(order=copy(order), execution="NEW")]
     events += take_liquidity(state, instrument, order, outcome, ts)
     return events + settle_taker(state, order, outcome, ts)
+
+
+def _bounded(state: ExchangeState, instrument: Instrument, taker: Taker) -> Taker | Rejected:
+    """A MARKET taker limited to marketTakeBound from the mark (market_bound.py)."""
+    limit = market_limit(state, instrument, taker.is_buy)
+    if limit is None:
+        return taker
+    opposite = state.books[instrument.symbol].opposite_side(taker.is_buy)
+    best = opposite.best()
+    if best is not None and not opposite.crosses(best.price, limit):
+        return rejects.MARKET_BEYOND_BOUND
+    return msgspec.structs.replace(taker, limit=limit)
 
 
 def _traders(taker: Order, outcome: Outcome) -> set[int]:
