@@ -635,6 +635,25 @@ def test_resting_reduce_only_order_never_opens_a_position() -> None:
     assert position.qty == 0
 
 
+def test_a_reduce_only_market_close_beside_a_covering_reduce_only_order_is_2022() -> None:
+    """Our choice (issue 19), pinned: the resting reduce-only take-profit already covers the
+    position, so a reduce-only MARKET close is refused and the take-profit stays. Evidence:
+    Qubx issue #386 (live Binance, 2026-08-21) — "while the take is open, any attempt to close
+    the position is refused" (-4118 on Portfolio Margin, -2022 here). Binance's er=4 ("knocked
+    out by another higher priority RO (market) order") covers resting orders a trade left
+    over-closing, which `reduce_only.trim` expires."""
+    sim = Sim()
+    sim.place(2, "SELL", qty("0.1"), px("77000"))
+    sim.place(1, "BUY", qty("0.1"))  # account 1 is long 0.1
+    sim.place(1, "SELL", qty("0.1"), px("78000"), reduce_only=True)  # take profit, resting
+    sim.place(3, "BUY", qty("0.1"), px("76000"))
+    assert sim.place(1, "SELL", qty("0.1"), reduce_only=True) == [REDUCE_ONLY_REJECTED]
+    position = sim.position(1)
+    assert position is not None
+    assert position.qty == qty("0.1")
+    assert [o.price for o in sim.state.open_orders.values() if o.account_id == 1] == [px("78000")]
+
+
 # --- margin (-2019) ---------------------------------------------------------------------------
 
 
