@@ -66,3 +66,16 @@ def test_a_data_directory_from_before_the_maker_key_keeps_its_trades(tmp_path: P
     store.close()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT is_maker FROM trade_history").fetchall() == [(1,)]
+
+
+def test_amendments_older_than_the_retention_on_exchange_time_are_dropped(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.db", amendment_retention_ms=1000)
+    for seq in (1, 2):
+        store.on_applied(*amended(seq, 7))  # at exchange times 11 and 12
+    for _ in range(2):
+        write = store.take_flush()
+        assert write is not None
+        write()
+        store.on_applied(*amended(3000, 7))  # exchange time 3010: 11 and 12 are past 1 s
+    assert [a.amendment_id for a in store.amendments(1, "BTCUSDT", 7, 0, 10_000)] == [3000]
+    store.close()

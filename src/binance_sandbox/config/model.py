@@ -39,6 +39,7 @@ class JournalConfig(_Section):
     snapshot_after_recovery_commands: int = 10_000
     keep_snapshots: int = 2
     compact: bool = True
+    amendment_history_hours: float = 24.0  # orderAmendment keeps this much exchange time; 0: all
 
 
 class LimitsConfig(_Section):

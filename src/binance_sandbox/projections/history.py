@@ -7,6 +7,10 @@ keyed by (account, symbol, trade id — ids run per symbol —, maker or taker),
 Rows not yet committed are served from memory — the pending ones and those of the flush in
 progress (kept until the next flush, by when the sequencer has awaited the write) — so a read
 right after an answer sees what the answer said.
+
+Amendments are kept for `amendment_retention_ms` of exchange time (0: for ever): the market
+makers amend all day, about 6 MB an hour, so without a bound the file would only grow.
+Binance keeps three months; the sandbox's default is a day (`journal.amendment_history_hours`).
 """
 
 from pathlib import Path
@@ -38,6 +42,7 @@ CREATE TABLE IF NOT EXISTS amendment_history (
     time INTEGER NOT NULL,
     body BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS amendment_history_by_time ON amendment_history (time);
 CREATE TABLE IF NOT EXISTS trade_history (
     trade_id INTEGER NOT NULL,
     account_id INTEGER NOT NULL,
@@ -91,8 +96,10 @@ class HistoryStore(SqliteProjection):
     name = "history"
     schema = _SCHEMA
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, amendment_retention_ms: int = 0) -> None:
         super().__init__(path)
+        self._retention = amendment_retention_ms
+        self._newest_ts = 0
         columns = [row[1] for row in self.reader.execute("PRAGMA table_info(trade_history)")]
         if "is_maker" not in columns:
             self.migrate(_UPGRADE.format(schema=_SCHEMA))
@@ -105,6 +112,7 @@ class HistoryStore(SqliteProjection):
 
     def project(self, stamped: Stamped, events: list[Event]) -> bool:
         changed = False
+        self._newest_ts = stamped.ts
         for event in events:
             if isinstance(event, OrderUpdated):
                 changed = True
@@ -140,7 +148,9 @@ class HistoryStore(SqliteProjection):
         self._flushing_orders, self._flushing_trades = self._orders, self._trades
         self._flushing_amendments = self._amendments
         self._orders, self._trades, self._amendments = {}, [], []
+        expired = [(self._newest_ts - self._retention,)] if self._retention else []
         return [
+            ("DELETE FROM amendment_history WHERE time < ?", expired),
             ("INSERT OR REPLACE INTO amendment_history VALUES (?, ?, ?, ?, ?, ?)", amendments),
             ("INSERT OR REPLACE INTO order_history VALUES (?, ?, ?, ?, ?, ?)", orders),
             ("INSERT OR REPLACE INTO trade_history VALUES (?, ?, ?, ?, ?, ?, ?)", trades),

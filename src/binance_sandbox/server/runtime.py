@@ -187,7 +187,8 @@ class Projections:
         }
         days, seed = config.prices.history_days, config.exchange.seed
         self.klines = KlineStore(path, days, seed, volatility)
-        self.history = HistoryStore(path)
+        retention_ms = round(config.journal.amendment_history_hours * 3_600_000)
+        self.history = HistoryStore(path, retention_ms)
         self.tape = TapeStore(path, SeededTrades(self.klines.seeded, config.instruments))
         self.all: tuple[SqliteProjection, ...] = (self.klines, self.history, self.tape)
 
