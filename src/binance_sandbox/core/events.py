@@ -89,6 +89,30 @@ class PositionModeChanged(msgspec.Struct, tag="position_mode_changed", frozen=Tr
     dual: bool
 
 
+class LeverageChanged(msgspec.Struct, tag="leverage_changed", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+    leverage: int
+    max_notional: int  # at AMOUNT_DECIMALS
+
+
+class MarginTypeChanged(msgspec.Struct, tag="margin_type_changed", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+    isolated: bool
+
+
+class PositionMarginChanged(
+    msgspec.Struct, tag="position_margin_changed", frozen=True, kw_only=True
+):
+    account_id: int
+    symbol: str
+    position_side: str
+    kind: int  # 1 add, 2 reduce
+    amount: int
+    isolated_wallet: int  # after the change
+
+
 class TradeGroupChanged(msgspec.Struct, tag="trade_group_changed", frozen=True, kw_only=True):
     account_id: int
     trade_group_id: int
@@ -123,6 +147,9 @@ Event = (
     | ClockChanged
     | OrderUpdated
     | PositionModeChanged
+    | LeverageChanged
+    | MarginTypeChanged
+    | PositionMarginChanged
     | OverloadChanged
     | TradeGroupChanged
     | TradesPrinted

@@ -5,7 +5,14 @@ first command is `Genesis`. Breaking one of these is a bug in the shell, so it r
 refusals come back as `Rejected` events.
 """
 
-from binance_sandbox.core import amending, order_timers, rejects, trading, wallets
+from binance_sandbox.core import (
+    amending,
+    margin_settings,
+    order_timers,
+    rejects,
+    trading,
+    wallets,
+)
 from binance_sandbox.core.commands import (
     AmendOrder,
     CancelAllOrders,
@@ -16,11 +23,14 @@ from binance_sandbox.core.commands import (
     Deposit,
     FireOrderTimers,
     Genesis,
+    ModifyPositionMargin,
     PlaceOrder,
     PrintTrades,
     SetClock,
     SetCountdown,
     SetIndexPrices,
+    SetLeverage,
+    SetMarginType,
     SetOverload,
     SetPositionMode,
     SetSimulation,
@@ -94,6 +104,12 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return trading.cancel_all_orders(state, ts, command)
         case SetPositionMode():
             return trading.set_position_mode(state, command)
+        case SetLeverage():
+            return margin_settings.set_leverage(state, command)
+        case SetMarginType():
+            return margin_settings.set_margin_type(state, command)
+        case ModifyPositionMargin():
+            return margin_settings.modify_position_margin(state, ts, command)
         case SetTradeGroup():
             return wallets.set_trade_group(state, command)
         case SetOverload():

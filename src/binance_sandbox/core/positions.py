@@ -28,6 +28,7 @@ class Position(msgspec.Struct, kw_only=True):
     entry_price: int = 0  # at AMOUNT_DECIMALS; 0 when flat
     realized_pnl: int = 0  # cumulative, at AMOUNT_DECIMALS
     opening_fees: int = 0  # commission paid opening what is held now, at AMOUNT_DECIMALS
+    isolated_wallet: int = 0  # isolated margin mode: the margin set aside for it (8 decimals)
     update_time: int = 0
 
 

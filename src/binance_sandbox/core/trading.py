@@ -11,7 +11,7 @@ Refusals (checks, FOK that cannot fill, post-only that would take) leave no trac
 Rejected event; the order id counter only moves for accepted orders.
 """
 
-from binance_sandbox.core import open_orders, order_checks, reduce_only, rejects
+from binance_sandbox.core import isolated_margin, open_orders, order_checks, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import (
     CancelAllOrders,
@@ -30,6 +30,7 @@ from binance_sandbox.core.events import (
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.key_derivation import derive_token
+from binance_sandbox.core.margin import symbol_config
 from binance_sandbox.core.matching import Fill, Outcome, Taker, TimeInForce, execute
 from binance_sandbox.core.order_ending import copy, end_order
 from binance_sandbox.core.orders import Order, OrderStatus
@@ -172,9 +173,14 @@ def _fill_side(
     position = _position(state, order)
     signed = fill.qty if order.is_buy else -fill.qty
     fill_price_8 = price_8(fill.price, instrument.price_decimals)
+    size_before = abs(position.qty)
     result = apply_fill(position, signed, fill_price_8, instrument.qty_decimals, ts)
     pnl = result.realized_pnl
     account = state.accounts[order.account_id - 1]
+    config = symbol_config(account, instrument)
+    if config.isolated:
+        isolated_margin.book_fill(position, config.leverage, size_before, result, fill.qty,
+                                  fill_price_8, instrument.qty_decimals)  # fmt: skip
     commission = _commission(account, instrument, fill, is_maker=is_maker)
     charge_opening_fee(position, result, fill.qty, commission)
     trade = Trade(
