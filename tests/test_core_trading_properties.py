@@ -214,7 +214,7 @@ def check_zero_sum(state: ExchangeState, ledger: Ledger, marks: dict[str, int]) 
             assert (p.entry_price == 0) == (p.qty == 0)
         qty_decimals = state.instruments[symbol].qty_decimals
         total = sum(p.realized_pnl + unrealized_pnl(p, mark, qty_decimals) for p in positions)
-        assert abs(total) <= ledger.bound[symbol] + Fraction(len(positions), 2)
+        assert abs(total) <= ledger.bound[symbol] + len(positions)  # UPnL is cut toward zero
 
 
 def check_books(state: ExchangeState) -> None:
