@@ -100,5 +100,5 @@ def unrealized_pnl(position: Position, mark_price_8: int, qty_decimals: int) -> 
     """Q x (MP - EP) at 8 decimals, cut toward zero as Binance prints it (the real positionRisk
     row of FORMULAS §4.2: -0.080245535... is "-0.08024553")."""
     exact = position.qty * (mark_price_8 - position.entry_price)
-    magnitude = abs(exact) // 10**qty_decimals
+    magnitude: int = abs(exact) // 10**qty_decimals
     return magnitude if exact >= 0 else -magnitude
