@@ -19,8 +19,11 @@ from fractions import Fraction
 
 from binance_sandbox.core.brackets import Tier, tier_for
 from binance_sandbox.core.fixed import AMOUNT_SCALE
-from binance_sandbox.core.margin import SideRisk
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.margin import SideRisk, mark_of, symbol_config
+from binance_sandbox.core.positions import Position, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
+from binance_sandbox.core.state import ExchangeState
 
 
 @dataclass(frozen=True)
@@ -124,3 +127,24 @@ def quantile(rank: Fraction, ranks: list[Fraction]) -> int:
     """0-4: which fifth of `ranks` (the same symbol and direction) `rank` is in, highest 4."""
     below = sum(1 for other in ranks if other < rank)
     return min(4, below * 5 // len(ranks)) if ranks else 0
+
+
+def adl_quantile(state: ExchangeState, side: SideRisk) -> int:
+    """The quantile of `side`'s position among the symbol's positions of its direction."""
+    if side.position is None or not side.position.qty:
+        return 0
+    symbol, long = side.instrument.symbol, side.position.qty > 0
+    ranks = [
+        _rank(state, side.instrument, p)
+        for p in state.positions.values()
+        if p.symbol == symbol and p.qty and (p.qty > 0) == long
+    ]
+    return quantile(_rank(state, side.instrument, side.position), ranks)
+
+
+def _rank(state: ExchangeState, instrument: Instrument, position: Position) -> Fraction:
+    mark = mark_of(state, instrument)
+    notional = position.qty * mark // 10**instrument.qty_decimals
+    config = symbol_config(state.accounts[position.account_id - 1], instrument)
+    margin = position.isolated_wallet if config.isolated else abs(notional) // config.leverage
+    return adl_rank(unrealized_pnl(position, mark, instrument.qty_decimals), notional, margin)

@@ -6,9 +6,11 @@ from binance_sandbox.gateway.handlers import (
     batch_orders,
     futures_data,
     general,
+    margin,
     market_core,
     market_extra,
     orders,
+    positions,
     spot_wallet,
 )
 
@@ -20,7 +22,9 @@ def endpoint_table() -> list[Endpoint]:
         *market_extra.ENDPOINTS,
         *futures_data.ENDPOINTS,
         *account.ENDPOINTS,
+        *margin.ENDPOINTS,
         *orders.ENDPOINTS,
+        *positions.ENDPOINTS,
         *batch_orders.ENDPOINTS,
         *spot_wallet.ENDPOINTS,
     ]
