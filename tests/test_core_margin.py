@@ -14,8 +14,14 @@ from binance_sandbox.core.commands import (
     SetLeverage,
     SetMarginType,
     SetPositionMode,
+    Withdraw,
 )
-from binance_sandbox.core.events import LeverageChanged, OrderUpdated, PositionMarginChanged
+from binance_sandbox.core.events import (
+    BalanceChanged,
+    LeverageChanged,
+    OrderUpdated,
+    PositionMarginChanged,
+)
 from binance_sandbox.core.liquidation import Leg, liquidation_price, liquidation_prices
 from binance_sandbox.core.margin import OrderSums, account_risk, open_loss, order_margin
 from tests.test_core_trading import BTC, INSTRUMENTS, USD, Sim, px, qty, usd
@@ -253,3 +259,21 @@ def test_position_margin_rules() -> None:
     sim.place(3, "BUY", qty("0.04"), px("77000"))
     sim.place(1, "SELL", qty("0.04"))  # closes 40 %: 40 % of the isolated wallet goes back
     assert position.isolated_wallet == usd("231")
+
+
+def test_withdrawals_leave_the_margin_in_use_and_unrealized_profit() -> None:
+    """Long 0.1 at 77,000 (IM 385, fee 3.85) on 1,000: max withdraw 611.15; a mark of 78,000
+    adds 100 of unrealized profit, which cannot leave: still 611.15 (IM 390 now: 606.15)."""
+    sim = Sim(funds=1_000 * USD)
+    sim.place(2, "SELL", qty("0.1"), px("77000"))
+    sim.place(1, "BUY", qty("0.1"))
+    account = sim.state.accounts[0]
+    assert account_risk(sim.state, account).assets["USDT"].max_withdraw == usd("611.15")
+    sim.do(SetIndexPrices(prices={BTC: usd("78000")}, source="t"))
+    row = account_risk(sim.state, account).assets["USDT"]
+    assert (row.max_withdraw, row.available) == (usd("606.15"), usd("706.15"))
+    too_much = Withdraw(account_id=1, asset="USDT", amount=usd("606.16"))
+    assert sim.do(too_much) == [rejects.BALANCE_NOT_SUFFICIENT]
+    (taken,) = sim.do(Withdraw(account_id=1, asset="USDT", amount=usd("606.15")))
+    assert isinstance(taken, BalanceChanged)
+    assert account_risk(sim.state, account).assets["USDT"].available == usd("100")

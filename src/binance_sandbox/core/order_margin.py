@@ -2,8 +2,9 @@
 -2019 when the available balance cannot pay what the order adds.
 
 What an order adds is the change of its position side's open-order margin (worse side, open
-loss, reducing quantity free) plus the taker commission on its notional, so an order that only
-shrinks a position adds nothing and always passes. A LIMIT order is priced at its limit; a
+loss, reducing quantity free) plus the taker commission on its notional; an order whose side
+only shrinks the position (with the other orders of that side) is not checked, so closing
+always passes. A LIMIT order is priced at its limit; a
 MARKET order at the worst price it would reach walking the book (nothing to walk: it cannot
 fill, so there is nothing to check).
 """
@@ -45,12 +46,13 @@ def refusal(
     notional = cmd.quantity * assumed // 10**instrument.qty_decimals
     after = replace(sums)
     after.add(is_buy, notional, open_loss(instrument, is_buy, cmd.quantity, assumed, before.mark))
+    side_total = before.notional + after.bids if is_buy else before.notional - after.asks
+    if abs(side_total) <= abs(before.notional):
+        return None  # its side only shrinks the position
     leverage = before.config.leverage
-    added = order_margin(before.notional, after, leverage) - before.order_im
-    if added <= 0:
-        return None
     if exposure(before.notional, after) > max_notional(instrument.tiers, leverage):
         return rejects.MAX_LEVERAGE_RATIO
+    added = max(0, order_margin(before.notional, after, leverage) - before.order_im)
     fee = notional * account.taker_rate // AMOUNT_SCALE
     free = account_risk(state, account, groups).asset(instrument.margin_asset, account).free
     return rejects.MARGIN_INSUFFICIENT if added + fee > free else None

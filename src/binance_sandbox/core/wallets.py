@@ -1,6 +1,6 @@
 """Accounts, API keys and transfers in and out of wallets."""
 
-from binance_sandbox.core import rejects
+from binance_sandbox.core import margin, rejects
 from binance_sandbox.core.accounts import Account, ApiKey, Transfer
 from binance_sandbox.core.commands import (
     CreateAccount,
@@ -129,8 +129,13 @@ def _refuse_transfer(
     if delta == 0:
         return rejects.malformed("amount")
     balance = account.balance(asset) + delta
-    if balance < 0:
+    if balance < 0 or (delta < 0 and -delta > _max_withdraw(state, account, asset)):
         return rejects.BALANCE_NOT_SUFFICIENT
     if balance > MAX_BALANCE:
         return rejects.balance_too_large(asset)
     return None
+
+
+def _max_withdraw(state: ExchangeState, account: Account, asset: str) -> int:
+    """What may leave the account: margin in use and unrealized profit stay (maxWithdrawAmount)."""
+    return margin.account_risk(state, account).asset(asset, account).max_withdraw
