@@ -10,10 +10,12 @@ from binance_sandbox.core import rejects
 from binance_sandbox.core.brackets import Bracket, maintenance_margin, max_notional, tiers
 from binance_sandbox.core.commands import (
     ModifyPositionMargin,
+    PrintTrades,
     SetIndexPrices,
     SetLeverage,
     SetMarginType,
     SetPositionMode,
+    TapePrint,
     Withdraw,
 )
 from binance_sandbox.core.events import (
@@ -123,7 +125,10 @@ def test_the_real_isolated_position_row() -> None:
                                            amount=usd("0.02676433"), kind=1))  # fmt: skip
     assert isinstance(added, PositionMarginChanged)
     assert added.isolated_wallet == usd("2.21147021")
+    # A print below the index makes the index the mark's median (core/mark_price.py).
+    sim.do(PrintTrades(symbol=BTC, prints=(TapePrint(sim.ts, px("37100"), 1, 1, True),)))
     sim.do(SetIndexPrices(prices={BTC: usd("37113.25148824")}, source="t"))
+    assert sim.state.mark_price(BTCUSDT) == usd("37113.25148824")
     account = sim.state.accounts[0]
     risk = account_risk(sim.state, account)
     (side,) = risk.sides

@@ -44,6 +44,7 @@ class BalanceChanged(msgspec.Struct, tag="balance_changed", frozen=True, kw_only
 class IndexPricesChanged(msgspec.Struct, tag="index_prices_changed", frozen=True, kw_only=True):
     prices: dict[str, int]
     time: int
+    marks: dict[str, int] = msgspec.field(default_factory=dict)  # symbol -> new mark price
 
 
 class ClockChanged(msgspec.Struct, tag="clock_changed", frozen=True, kw_only=True):

@@ -8,6 +8,7 @@ refusals come back as `Rejected` events.
 from binance_sandbox.core import (
     amending,
     margin_settings,
+    mark_price,
     order_timers,
     rejects,
     trading,
@@ -47,7 +48,9 @@ from binance_sandbox.core.events import (
     SimulationChanged,
     TradesPrinted,
 )
+from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.order_book import OrderBook
+from binance_sandbox.core.positions import price_8
 from binance_sandbox.core.state import ClockState, ExchangeState, SimulationState
 
 
@@ -141,7 +144,15 @@ def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> lis
             return [rejects.malformed("price")]
     state.index_prices.update(cmd.prices)
     state.index_price_times.update(dict.fromkeys(cmd.prices, ts))
-    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts)]
+    marks = {
+        symbol: mark_price.tick(
+            state.marks.setdefault(symbol, MarkState()), instrument, state.books[symbol],
+            cmd.prices[instrument.pair], ts,
+        )
+        for symbol, instrument in state.instruments.items()
+        if instrument.pair in cmd.prices
+    }  # fmt: skip
+    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks)]
 
 
 def _set_clock(state: ExchangeState, ts: int, cmd: SetClock) -> list[Event]:
@@ -159,6 +170,10 @@ def _print_trades(state: ExchangeState, cmd: PrintTrades) -> list[Event]:
             return [rejects.malformed("prints")]
     first = state.next_trade_id
     state.next_trade_id += sum(tape_print.count for tape_print in cmd.prints)
+    if cmd.prints:
+        instrument = state.instruments[cmd.symbol]
+        last = price_8(cmd.prints[-1].price, instrument.price_decimals)
+        state.marks.setdefault(cmd.symbol, MarkState()).last_trade = last
     return [TradesPrinted(symbol=cmd.symbol, first_trade_id=first, prints=cmd.prints)]
 
 

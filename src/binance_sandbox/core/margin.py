@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from binance_sandbox.core import open_orders
 from binance_sandbox.core.accounts import Account, SymbolConfig
 from binance_sandbox.core.brackets import default_leverage, maintenance_margin
+from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
-from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position, PositionSide, price_8, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState, position_key
@@ -153,25 +153,30 @@ def exposure(position_notional: int, sums: OrderSums) -> int:
 
 
 def order_sums(state: ExchangeState, account_id: int) -> dict[tuple[str, str], OrderSums]:
-    """The account's open orders summed per (symbol, position side)."""
+    """The account's open orders summed per (symbol, position side). The hot path of every
+    order check: each symbol's scales and mark are looked up once."""
     groups: dict[tuple[str, str], OrderSums] = {}
+    scales: dict[str, tuple[int, int, int]] = {}
     for order in open_orders.of_account(state, account_id):
-        sums = groups.setdefault((order.symbol, order.position_side), OrderSums())
-        _add_order(state, sums, order)
+        scale = scales.get(order.symbol)
+        if scale is None:
+            instrument = state.instruments[order.symbol]
+            to_8 = 10 ** (AMOUNT_DECIMALS - instrument.price_decimals)
+            scale = scales[order.symbol] = (
+                to_8,
+                10**instrument.qty_decimals,
+                mark_of(state, instrument),
+            )
+        to_8, qty_scale, mark = scale
+        price = order.price * to_8
+        qty = order.remaining
+        gap = price - mark if order.is_buy else mark - price
+        loss = qty * gap // qty_scale if gap > 0 and mark else 0
+        sums = groups.get((order.symbol, order.position_side))
+        if sums is None:
+            sums = groups[(order.symbol, order.position_side)] = OrderSums()
+        sums.add(order.is_buy, qty * price // qty_scale, loss)
     return groups
-
-
-def _add_order(state: ExchangeState, sums: OrderSums, order: Order) -> None:
-    instrument = state.instruments[order.symbol]
-    notional = order_notional(instrument, order.remaining, order.price)
-    loss = open_loss(
-        instrument,
-        order.is_buy,
-        order.remaining,
-        price_8(order.price, instrument.price_decimals),
-        mark_of(state, instrument),
-    )
-    sums.add(order.is_buy, notional, loss)
 
 
 def side_risk(

@@ -31,6 +31,7 @@ from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.key_derivation import derive_token
 from binance_sandbox.core.margin import symbol_config
+from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.matching import Fill, Outcome, Taker, TimeInForce, execute
 from binance_sandbox.core.order_ending import copy, end_order
 from binance_sandbox.core.orders import Order, OrderStatus
@@ -148,6 +149,8 @@ def _trade(
 ) -> list[Event]:
     trade_id = state.next_trade_id
     state.next_trade_id += 1
+    last = price_8(fill.price, instrument.price_decimals)
+    state.marks.setdefault(instrument.symbol, MarkState()).last_trade = last
     maker = state.open_orders[fill.maker_order_id]
     events = _fill_side(state, instrument, maker, fill, trade_id, ts, is_maker=True)
     if fill.maker_remaining == 0:

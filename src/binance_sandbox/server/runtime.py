@@ -212,4 +212,9 @@ def _make_clock(
         log.warning("the exchange clock is past the replay window: nothing will be replayed")
     clock = ExchangeClock(mode, config.clock.speed, start)
     clock.advance_to(exchange.state.last_ts)
+    # An accelerated clock stands at its start until the timer scheduler takes over the hold:
+    # at 1000x the milliseconds of building the market would otherwise skip exchange seconds
+    # the timers (a replay's first prints) never fire for.
+    begun = clock.now_ms()
+    clock.hold_within(lambda: begun)
     return clock
