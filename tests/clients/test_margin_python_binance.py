@@ -58,6 +58,16 @@ def test_positions_account_and_balance(position: dict[str, Any], client: Client)
     ms.check_balance(client.futures_account_balance())
 
 
+def test_income_history(position: dict[str, Any], client: Client) -> None:
+    """The seeded deposit as TRANSFER; the opening fill's taker fee as COMMISSION."""
+    rows = client.futures_income_history()
+    assert [(r["incomeType"], r["symbol"], Decimal(r["income"])) for r in rows] == [
+        ("TRANSFER", "", Decimal(10_000)),
+        ("COMMISSION", ms.SYMBOL, ms.WALLET - 10_000),
+    ]
+    assert client.futures_income_history(incomeType="REALIZED_PNL") == []
+
+
 def test_over_committed_order_is_2019(position: dict[str, Any], client: Client) -> None:
     with pytest.raises(BinanceAPIException) as raised:
         client.futures_create_order(
