@@ -14,6 +14,7 @@ from binance.um_futures import UMFutures
 from tests.clients import margin_support as ms
 from tests.clients.conftest import Sandbox
 from tests.clients.trading_support import maker_key, pin_price
+from tests.support.signing import Credentials, signed_request
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +74,24 @@ def test_isolated_margin_added_and_taken_back(position: dict[str, Any], client: 
         client.modify_isolated_position_margin(ms.SYMBOL, ms.TOO_MUCH, 2)
     assert (raised.value.error_code, raised.value.error_message) == ms.ISOLATED_INSUFFICIENT
     ms.check_margin_history(client.get_position_margin_history(ms.SYMBOL))
+
+
+def test_account_switches_and_status(sandbox: Sandbox, client: UMFutures) -> None:
+    """feeBurn (journaled), multi-assets mode (single-asset only), order rate limits (the
+    config's), quantitative-rules indicators (none)."""
+    credentials = Credentials(sandbox.api_key, sandbox.secret)
+
+    def call(method: str, path: str, **params: Any) -> Any:
+        response = signed_request(sandbox.url, credentials, method, path, **params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    assert call("GET", "/fapi/v1/feeBurn") == {"feeBurn": False}
+    assert call("POST", "/fapi/v1/feeBurn", feeBurn="true") == {"code": 200, "msg": "success"}
+    assert call("GET", "/fapi/v1/feeBurn") == {"feeBurn": True}
+    assert call("GET", "/fapi/v1/multiAssetsMargin") == {"multiAssetsMargin": False}
+    limits = call("GET", "/fapi/v1/rateLimit/order")
+    assert [(r["interval"], r["intervalNum"], r["limit"]) for r in limits] == [
+        ("SECOND", 10, 300), ("MINUTE", 1, 1200),
+    ]  # fmt: skip
+    assert call("GET", "/fapi/v1/apiTradingStatus")["indicators"] == {}

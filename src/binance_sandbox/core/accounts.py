@@ -59,6 +59,9 @@ class Account(msgspec.Struct, kw_only=True):
     trade_group_id: int = -1  # accounts of one group never trade with each other under STP
     maker_rate: int = 20_000  # commission per unit of notional, x 1e8: 0.0200 % (VIP 0)
     taker_rate: int = 50_000  # 0.0500 % (FORMULAS.md §8)
+    fee_burn: bool = (
+        False  # BNB fee discount switch (feeBurn); commissions stay in the margin asset
+    )
     symbol_configs: dict[str, SymbolConfig] = msgspec.field(default_factory=dict)
     margin_changes: list[MarginChange] = msgspec.field(default_factory=list)
 

@@ -160,6 +160,11 @@ class ModifyPositionMargin(msgspec.Struct, tag="modify_position_margin", frozen=
     kind: Literal[1, 2]
 
 
+class SetFeeBurn(msgspec.Struct, tag="set_fee_burn", frozen=True, kw_only=True):
+    account_id: int
+    on: bool
+
+
 class SetTradeGroup(msgspec.Struct, tag="set_trade_group", frozen=True, kw_only=True):
     """Admin: put an account in a trade group (-1: none) for self-trade prevention."""
 
@@ -219,6 +224,7 @@ Command = (
     | SetLeverage
     | SetMarginType
     | ModifyPositionMargin
+    | SetFeeBurn
     | SetOverload
     | SetTradeGroup
     | PrintTrades

@@ -114,6 +114,11 @@ class PositionMarginChanged(
     isolated_wallet: int  # after the change
 
 
+class FeeBurnChanged(msgspec.Struct, tag="fee_burn_changed", frozen=True, kw_only=True):
+    account_id: int
+    on: bool
+
+
 class TradeGroupChanged(msgspec.Struct, tag="trade_group_changed", frozen=True, kw_only=True):
     account_id: int
     trade_group_id: int
@@ -151,6 +156,7 @@ Event = (
     | LeverageChanged
     | MarginTypeChanged
     | PositionMarginChanged
+    | FeeBurnChanged
     | OverloadChanged
     | TradeGroupChanged
     | TradesPrinted

@@ -29,6 +29,7 @@ from binance_sandbox.core.commands import (
     PrintTrades,
     SetClock,
     SetCountdown,
+    SetFeeBurn,
     SetIndexPrices,
     SetLeverage,
     SetMarginType,
@@ -113,6 +114,8 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return margin_settings.set_margin_type(state, command)
         case ModifyPositionMargin():
             return margin_settings.modify_position_margin(state, ts, command)
+        case SetFeeBurn():
+            return wallets.set_fee_burn(state, command)
         case SetTradeGroup():
             return wallets.set_trade_group(state, command)
         case SetOverload():

@@ -6,6 +6,7 @@ from binance_sandbox.core.commands import (
     CreateAccount,
     CreateApiKey,
     Deposit,
+    SetFeeBurn,
     SetTradeGroup,
     Withdraw,
 )
@@ -14,6 +15,7 @@ from binance_sandbox.core.events import (
     ApiKeyCreated,
     BalanceChanged,
     Event,
+    FeeBurnChanged,
     Rejected,
     TradeGroupChanged,
 )
@@ -65,6 +67,14 @@ def create_api_key(state: ExchangeState, seq: int, ts: int, cmd: CreateApiKey) -
             read_only=key.read_only,
         )
     ]
+
+
+def set_fee_burn(state: ExchangeState, cmd: SetFeeBurn) -> list[Event]:
+    account = state.account(cmd.account_id)
+    if account is None:
+        return [rejects.unknown_account(cmd.account_id)]
+    account.fee_burn = cmd.on
+    return [FeeBurnChanged(account_id=cmd.account_id, on=cmd.on)]
 
 
 def set_trade_group(state: ExchangeState, cmd: SetTradeGroup) -> list[Event]:

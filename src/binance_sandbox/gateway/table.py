@@ -3,6 +3,7 @@
 from binance_sandbox.gateway.endpoint import Endpoint
 from binance_sandbox.gateway.handlers import (
     account,
+    account_status,
     batch_orders,
     futures_data,
     general,
@@ -25,6 +26,7 @@ def endpoint_table() -> list[Endpoint]:
         *account.ENDPOINTS,
         *margin.ENDPOINTS,
         *income.ENDPOINTS,
+        *account_status.ENDPOINTS,
         *orders.ENDPOINTS,
         *positions.ENDPOINTS,
         *batch_orders.ENDPOINTS,
