@@ -24,7 +24,12 @@ from binance_sandbox.core.events import (
     OrderUpdated,
     PositionMarginChanged,
 )
-from binance_sandbox.core.liquidation import Leg, liquidation_price, liquidation_prices
+from binance_sandbox.core.liquidation import (
+    Leg,
+    adl_quantile,
+    liquidation_price,
+    liquidation_prices,
+)
 from binance_sandbox.core.margin import OrderSums, account_risk, open_loss, order_margin
 from tests.test_core_trading import BTC, INSTRUMENTS, USD, Sim, px, qty, usd
 
@@ -282,3 +287,47 @@ def test_withdrawals_leave_the_margin_in_use_and_unrealized_profit() -> None:
     (taken,) = sim.do(Withdraw(account_id=1, asset="USDT", amount=usd("606.15")))
     assert isinstance(taken, BalanceChanged)
     assert account_risk(sim.state, account).assets["USDT"].available == usd("100")
+
+
+def _lp(state_sim: Sim, account: int) -> list[int]:
+    holder = state_sim.state.accounts[account - 1]
+    risk = account_risk(state_sim.state, holder)
+    return liquidation_prices(risk.sides, {"USDT": risk.assets["USDT"].cross_wallet})
+
+
+def test_cross_liquidation_prices_one_way_and_hedge() -> None:
+    """Cross, one-way: long 0.1 @ 77,000 on 996.15 (1,000 - fee): (996.15 - 7,700) /
+    (0.1 x 0.004 - 0.1). Hedge: LONG 0.1 and SHORT 0.05 @ 77,000 share one price:
+    (WB - 0.1 x 77,000 + 0.05 x 77,000) / (0.15 x 0.004 - 0.1 + 0.05)."""
+    one_way = Sim(funds=1_000 * USD)
+    one_way.place(2, "SELL", qty("0.1"), px("77000"))
+    one_way.place(1, "BUY", qty("0.1"))
+    expected = (f("996.15") - 7_700) / (f("0.1") * f("0.004") - f("0.1"))
+    assert _lp(one_way, 1) == [round(expected * USD)]
+
+    hedge = Sim(funds=1_000 * USD)
+    hedge.do(SetPositionMode(account_id=1, dual_side_position=True))
+    hedge.place(2, "SELL", qty("0.1"), px("77000"))
+    hedge.place(1, "BUY", qty("0.1"), position_side="LONG")
+    hedge.place(2, "BUY", qty("0.05"), px("77000"))
+    hedge.place(1, "SELL", qty("0.05"), position_side="SHORT")
+    wallet = f("1000") - f("3.85") - f("1.925")  # two taker fees
+    shared = (wallet - 7_700 + 3_850) / (f("0.15") * f("0.004") - f("0.05"))
+    assert _lp(hedge, 1) == [round(shared * USD)] * 2
+
+
+def test_adl_quantile_ranks_the_more_profitable_long_higher() -> None:
+    """Two longs of one size, entries 76,000 and 77,000, mark 78,000: the cheaper one earns
+    more on the same margin: the top of the two ranks 4, the other 0."""
+    sim = Sim()
+    sim.place(3, "SELL", qty("0.1"), px("76000"))
+    sim.place(1, "BUY", qty("0.1"))
+    sim.place(3, "SELL", qty("0.1"), px("77000"))
+    sim.place(2, "BUY", qty("0.1"))
+    sim.do(PrintTrades(symbol=BTC, prints=(TapePrint(sim.ts, px("77500"), 1, 1, True),)))
+    sim.do(SetIndexPrices(prices={BTC: usd("78000")}, source="t"))
+    quantiles = []
+    for number in (1, 2):
+        (side,) = account_risk(sim.state, sim.state.accounts[number - 1]).sides
+        quantiles.append(adl_quantile(sim.state, side))
+    assert quantiles == [4, 0]

@@ -10,8 +10,8 @@ its notional at the liquidation price falls in (recomputed until it settles); LP
 ADL: rank = PnL% x effective leverage when in profit, PnL% / effective leverage otherwise, with
 PnL% = UPnL / |notional| and effective leverage = |notional| / (the position's margin + UPnL),
 its margin being the isolated wallet or, in cross mode, its initial margin (Binance does not say
-which balance a cross position's rank uses). The quantile 0-4 is the rank's fifth among the
-symbol's positions of the same direction, highest fifth 4.
+which balance a cross position's rank uses). The quantile 0-4 is the rank's place among the
+symbol's positions of the same direction, spread from 0 (lowest) to 4 (highest).
 """
 
 from dataclasses import dataclass
@@ -124,9 +124,10 @@ def adl_rank(upnl: int, notional: int, margin: int) -> Fraction:
 
 
 def quantile(rank: Fraction, ranks: list[Fraction]) -> int:
-    """0-4: which fifth of `ranks` (the same symbol and direction) `rank` is in, highest 4."""
+    """0-4: `rank`'s place among `ranks` (the same symbol and direction, itself included)
+    spread over 0 (lowest) to 4 (highest); 0 for a lone position."""
     below = sum(1 for other in ranks if other < rank)
-    return min(4, below * 5 // len(ranks)) if ranks else 0
+    return below * 4 // (len(ranks) - 1) if len(ranks) > 1 else 0
 
 
 def adl_quantile(state: ExchangeState, side: SideRisk) -> int:
