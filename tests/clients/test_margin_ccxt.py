@@ -92,3 +92,23 @@ def test_add_and_reduce_margin(position: dict[str, Any], exchange: ccxt.binanceu
         exchange.reduce_margin(MARKET, float(ms.TOO_MUCH))
     assert binance_error(raised.value) == ms.ISOLATED_INSUFFICIENT
     ms.check_margin_history(exchange.fapiPrivateGetPositionMarginHistory({"symbol": ms.SYMBOL}))
+
+
+def test_position_risk_v2_lists_every_symbol(sandbox: Sandbox, exchange: ccxt.binanceusdm) -> None:
+    """V2 answers a row per symbol, flat ones included (V3 lists only what is held); in hedge
+    mode both LONG and SHORT."""
+    symbols = sorted(m["id"] for m in exchange.load_markets().values() if m["linear"])
+    rows = exchange.fapiPrivateV2GetPositionRisk()
+    assert sorted(r["symbol"] for r in rows) == symbols
+    assert {r["positionSide"] for r in rows} == {"BOTH"}
+    assert [r["symbol"] for r in exchange.fapiPrivateV3GetPositionRisk()] == [ms.SYMBOL]
+    sandbox.server.call("POST", "/accounts", {"name": "hedger"})
+    key = sandbox.server.call("POST", "/accounts/hedger/keys", {"type": "hmac"})
+    hedger = pointed(sandbox.url, key["apiKey"], key["secretKey"])
+    hedger.set_position_mode(True)
+    rows = hedger.fapiPrivateV2GetPositionRisk()
+    assert sorted((r["symbol"], r["positionSide"]) for r in rows) == sorted(
+        (s, side) for s in symbols for side in ("LONG", "SHORT")
+    )
+    assert {(r["positionAmt"], r["leverage"], r["marginType"]) for r in rows if
+            r["symbol"] == ms.SYMBOL} == {("0.000", "20", "cross")}  # fmt: skip
