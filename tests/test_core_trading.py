@@ -660,30 +660,6 @@ def test_a_reduce_only_market_close_beside_a_covering_reduce_only_order_is_2022(
 MARGIN_INSUFFICIENT = Rejected(code=-2019, msg="Margin is insufficient.")
 
 
-def test_margin_covers_open_orders_and_this_one_at_20x() -> None:
-    """Wallet 1000 x 20 = 20000 of notional: 0.25 at 80000 fills it exactly."""
-    sim = Sim(funds=1_000 * USD)
-    assert sim.place(1, "BUY", qty("0.251"), px("80000")) == [MARGIN_INSUFFICIENT]
-    first = only_order(sim.place(1, "BUY", qty("0.25"), px("80000")))
-    assert sim.place(1, "BUY", qty("0.001"), px("70000")) == [MARGIN_INSUFFICIENT]
-    # The interim rule adds every order's notional, whatever its side (checked before matching).
-    assert sim.place(1, "SELL", qty("0.001"), px("78000")) == [MARGIN_INSUFFICIENT]
-    assert sim.place(1, "BUY", qty("0.001")) == [MARGIN_INSUFFICIENT]  # MARKET, at the mark
-    sim.cancel(1, order_id=first.order_id)
-    assert only_order(sim.place(1, "BUY", qty("0.001"), px("70000"))).order_id == 2
-
-
-def test_margin_counts_positions_at_their_entry() -> None:
-    """Long 0.2 at 77000 = 15400 of notional; wallet 1000 - 7.7 taker fee = 992.3, x 20 =
-    19846: 0.057 at 77000 (4389) fits, 0.058 (4466) does not."""
-    sim = Sim(funds=1_000 * USD)
-    sim.place(2, "SELL", qty("0.2"), px("77000"))
-    sim.place(1, "BUY", qty("0.2"))
-    assert sim.wallet(1) == usd("992.3")
-    assert sim.place(1, "BUY", qty("0.058"), px("77000")) == [MARGIN_INSUFFICIENT]
-    assert only_order(sim.place(1, "BUY", qty("0.057"), px("77000"))).order_id == 3
-
-
 # --- a fill: event order, trade ids, commissions, positions, wallets -------------------------
 
 

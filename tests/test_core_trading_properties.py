@@ -29,9 +29,9 @@ from that only where they are rounded (half away from zero, at 8 decimals):
 - a fill that reduces (or flips) realizes closed x (p - EP) rounded: at most 1/2 unit; the
   entry price's earlier error moves into realized PnL unchanged, and a flip's new entry is the
   fill price, exact;
-- unrealized PnL Q x (M - EP) is rounded once per position: at most 1/2 unit.
+- unrealized PnL Q x (M - EP) is cut toward zero once per position: less than 1 unit.
 So |sum(realized + unrealized)| <= sum over each fill side of (1/2 + |Q'| / 2 / 10**qty_decimals)
-+ (number of positions) / 2, in units of 1e-8 USDT: a few units per fill at these sizes.
++ (number of positions), in units of 1e-8 USDT: a few units per fill at these sizes.
 """
 
 from collections import defaultdict
@@ -214,7 +214,7 @@ def check_zero_sum(state: ExchangeState, ledger: Ledger, marks: dict[str, int]) 
             assert (p.entry_price == 0) == (p.qty == 0)
         qty_decimals = state.instruments[symbol].qty_decimals
         total = sum(p.realized_pnl + unrealized_pnl(p, mark, qty_decimals) for p in positions)
-        assert abs(total) <= ledger.bound[symbol] + Fraction(len(positions), 2)
+        assert abs(total) <= ledger.bound[symbol] + len(positions)  # UPnL is cut toward zero
 
 
 def check_books(state: ExchangeState) -> None:

@@ -4,9 +4,8 @@ the sandbox by URL only (test_ccxt.py's `rebase`).
 ccxt adds a broker newClientOrderId and newOrderRespType=RESULT to every new order. Its
 create_order rounds amount and price to the market's precision before sending, so the
 precision and tick refusals are provoked through its implicit API (fapiPrivatePostOrder),
-which sends the parameters as given. Its fetch_positions first loads leverage brackets
-(GET /fapi/v1/leverageBracket, not served yet), so positions are read with the direct
-fapiPrivateV3GetPositionRisk.
+which sends the parameters as given. Its fetch_positions first loads the leverage brackets
+(GET /fapi/v1/leverageBracket), then reads GET /fapi/v3/positionRisk.
 """
 
 import json
@@ -129,12 +128,6 @@ def test_positions_of_both_sides(
     assert Decimal(long["notional"]) > 0 > Decimal(short["notional"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ccxt.ExchangeError,
-    reason="not implemented yet: ccxt fetch_positions first calls GET /fapi/v1/leverageBracket "
-    "(load_leverage_brackets), which answers 404 -5000; then it would read /fapi/v3/positionRisk",
-)
 def test_fetch_positions(fill: dict[str, Any], exchange: ccxt.binanceusdm) -> None:
     (position,) = exchange.fetch_positions([MARKET])
     assert (position["side"], position["contracts"]) == ("long", float(ts.QTY))

@@ -29,6 +29,24 @@ class Transfer(msgspec.Struct, frozen=True, kw_only=True):
     client_tran_id: str
 
 
+class SymbolConfig(msgspec.Struct, kw_only=True):
+    """An account's settings on one symbol; absent: the symbol's default leverage, cross."""
+
+    leverage: int
+    isolated: bool = False
+
+
+class MarginChange(msgspec.Struct, frozen=True, kw_only=True):
+    """A manual change of an isolated position's margin (positionMargin/history)."""
+
+    symbol: str
+    position_side: str
+    kind: int  # 1 add, 2 reduce
+    amount: int  # at AMOUNT_DECIMALS
+    asset: str
+    time: int
+
+
 class Account(msgspec.Struct, kw_only=True):
     account_id: int
     name: str
@@ -41,6 +59,11 @@ class Account(msgspec.Struct, kw_only=True):
     trade_group_id: int = -1  # accounts of one group never trade with each other under STP
     maker_rate: int = 20_000  # commission per unit of notional, x 1e8: 0.0200 % (VIP 0)
     taker_rate: int = 50_000  # 0.0500 % (FORMULAS.md §8)
+    fee_burn: bool = (
+        False  # BNB fee discount switch (feeBurn); commissions stay in the margin asset
+    )
+    symbol_configs: dict[str, SymbolConfig] = msgspec.field(default_factory=dict)
+    margin_changes: list[MarginChange] = msgspec.field(default_factory=list)
 
     @property
     def stp_group(self) -> int:

@@ -138,6 +138,33 @@ class SetPositionMode(msgspec.Struct, tag="set_position_mode", frozen=True, kw_o
     dual_side_position: bool  # hedge mode
 
 
+class SetLeverage(msgspec.Struct, tag="set_leverage", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+    leverage: int
+
+
+class SetMarginType(msgspec.Struct, tag="set_margin_type", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+    isolated: bool
+
+
+class ModifyPositionMargin(msgspec.Struct, tag="modify_position_margin", frozen=True, kw_only=True):
+    """Adds margin to an isolated position (kind 1) or takes it back (kind 2)."""
+
+    account_id: int
+    symbol: str
+    position_side: PositionSide
+    amount: int  # at AMOUNT_DECIMALS
+    kind: Literal[1, 2]
+
+
+class SetFeeBurn(msgspec.Struct, tag="set_fee_burn", frozen=True, kw_only=True):
+    account_id: int
+    on: bool
+
+
 class SetTradeGroup(msgspec.Struct, tag="set_trade_group", frozen=True, kw_only=True):
     """Admin: put an account in a trade group (-1: none) for self-trade prevention."""
 
@@ -194,6 +221,10 @@ Command = (
     | SetCountdown
     | FireOrderTimers
     | SetPositionMode
+    | SetLeverage
+    | SetMarginType
+    | ModifyPositionMargin
+    | SetFeeBurn
     | SetOverload
     | SetTradeGroup
     | PrintTrades

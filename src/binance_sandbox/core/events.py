@@ -44,6 +44,7 @@ class BalanceChanged(msgspec.Struct, tag="balance_changed", frozen=True, kw_only
 class IndexPricesChanged(msgspec.Struct, tag="index_prices_changed", frozen=True, kw_only=True):
     prices: dict[str, int]
     time: int
+    marks: dict[str, int] = msgspec.field(default_factory=dict)  # symbol -> new mark price
 
 
 class ClockChanged(msgspec.Struct, tag="clock_changed", frozen=True, kw_only=True):
@@ -89,6 +90,35 @@ class PositionModeChanged(msgspec.Struct, tag="position_mode_changed", frozen=Tr
     dual: bool
 
 
+class LeverageChanged(msgspec.Struct, tag="leverage_changed", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+    leverage: int
+    max_notional: int  # at AMOUNT_DECIMALS
+
+
+class MarginTypeChanged(msgspec.Struct, tag="margin_type_changed", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+    isolated: bool
+
+
+class PositionMarginChanged(
+    msgspec.Struct, tag="position_margin_changed", frozen=True, kw_only=True
+):
+    account_id: int
+    symbol: str
+    position_side: str
+    kind: int  # 1 add, 2 reduce
+    amount: int
+    isolated_wallet: int  # after the change
+
+
+class FeeBurnChanged(msgspec.Struct, tag="fee_burn_changed", frozen=True, kw_only=True):
+    account_id: int
+    on: bool
+
+
 class TradeGroupChanged(msgspec.Struct, tag="trade_group_changed", frozen=True, kw_only=True):
     account_id: int
     trade_group_id: int
@@ -123,6 +153,10 @@ Event = (
     | ClockChanged
     | OrderUpdated
     | PositionModeChanged
+    | LeverageChanged
+    | MarginTypeChanged
+    | PositionMarginChanged
+    | FeeBurnChanged
     | OverloadChanged
     | TradeGroupChanged
     | TradesPrinted

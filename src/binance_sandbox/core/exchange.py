@@ -5,7 +5,15 @@ first command is `Genesis`. Breaking one of these is a bug in the shell, so it r
 refusals come back as `Rejected` events.
 """
 
-from binance_sandbox.core import amending, order_timers, rejects, trading, wallets
+from binance_sandbox.core import (
+    amending,
+    margin_settings,
+    mark_price,
+    order_timers,
+    rejects,
+    trading,
+    wallets,
+)
 from binance_sandbox.core.commands import (
     AmendOrder,
     CancelAllOrders,
@@ -16,11 +24,15 @@ from binance_sandbox.core.commands import (
     Deposit,
     FireOrderTimers,
     Genesis,
+    ModifyPositionMargin,
     PlaceOrder,
     PrintTrades,
     SetClock,
     SetCountdown,
+    SetFeeBurn,
     SetIndexPrices,
+    SetLeverage,
+    SetMarginType,
     SetOverload,
     SetPositionMode,
     SetSimulation,
@@ -37,7 +49,9 @@ from binance_sandbox.core.events import (
     SimulationChanged,
     TradesPrinted,
 )
+from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.order_book import OrderBook
+from binance_sandbox.core.positions import price_8
 from binance_sandbox.core.state import ClockState, ExchangeState, SimulationState
 
 
@@ -94,6 +108,14 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return trading.cancel_all_orders(state, ts, command)
         case SetPositionMode():
             return trading.set_position_mode(state, command)
+        case SetLeverage():
+            return margin_settings.set_leverage(state, command)
+        case SetMarginType():
+            return margin_settings.set_margin_type(state, command)
+        case ModifyPositionMargin():
+            return margin_settings.modify_position_margin(state, ts, command)
+        case SetFeeBurn():
+            return wallets.set_fee_burn(state, command)
         case SetTradeGroup():
             return wallets.set_trade_group(state, command)
         case SetOverload():
@@ -125,7 +147,15 @@ def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> lis
             return [rejects.malformed("price")]
     state.index_prices.update(cmd.prices)
     state.index_price_times.update(dict.fromkeys(cmd.prices, ts))
-    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts)]
+    marks = {
+        symbol: mark_price.tick(
+            state.marks.setdefault(symbol, MarkState()), instrument, state.books[symbol],
+            cmd.prices[instrument.pair], ts,
+        )
+        for symbol, instrument in state.instruments.items()
+        if instrument.pair in cmd.prices
+    }  # fmt: skip
+    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks)]
 
 
 def _set_clock(state: ExchangeState, ts: int, cmd: SetClock) -> list[Event]:
@@ -142,6 +172,10 @@ def _print_trades(state: ExchangeState, cmd: PrintTrades) -> list[Event]:
         if tape_print.price <= 0 or tape_print.qty <= 0 or tape_print.count <= 0:
             return [rejects.malformed("prints")]
     first = state.take_trade_ids(cmd.symbol, sum(tape_print.count for tape_print in cmd.prints))
+    if cmd.prints:
+        instrument = state.instruments[cmd.symbol]
+        last = price_8(cmd.prints[-1].price, instrument.price_decimals)
+        state.marks.setdefault(cmd.symbol, MarkState()).last_trade = last
     return [TradesPrinted(symbol=cmd.symbol, first_trade_id=first, prints=cmd.prints)]
 
 

@@ -6,6 +6,7 @@ the grid helpers turn them into the fixed scales the matching code computes with
 
 import msgspec
 
+from binance_sandbox.core.brackets import Bracket, Tier, tiers
 from binance_sandbox.core.fixed import decimals_of, parse_scaled
 
 
@@ -57,6 +58,7 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     )
     time_in_force: tuple[str, ...] = ("GTC", "IOC", "FOK", "GTX", "GTD")
     permission_sets: tuple[str, ...] = ("GRID", "COPY", "DCA", "PSB")
+    brackets: tuple[Bracket, ...] = ()  # notional and leverage brackets; empty: brackets.FALLBACK
 
     @property
     def price_decimals(self) -> int:
@@ -76,3 +78,7 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def step(self) -> int:
         return parse_scaled(self.step_size, self.qty_decimals)
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        return tiers(self.brackets)

@@ -4,9 +4,8 @@ In order: client order id (-4015, -4116); position side against the account's mo
 priceMatch (-5038, -5037, -5041), which also fixes the limit price; GTD date (-5040);
 LOT_SIZE / MARKET_LOT_SIZE (-4004, -4005, -4023); PRICE_FILTER (-4013, -4002, -4014);
 PERCENT_PRICE against the mark price (-4016, -4024); MIN_NOTIONAL unless reduce-only (-4164;
-MARKET at the mark price); MAX_NUM_ORDERS (-2025); reduce-only (-2022); and the interim
-margin check (-2019) that the risk issue replaces: the wallet's margin asset must cover the
-notional / leverage of the account's open orders and positions plus this order's.
+MARKET at the mark price); MAX_NUM_ORDERS (-2025); reduce-only (-2022); and the margin
+check (`order_margin`: -2027 position limit, -2019 margin insufficient).
 
 `check` returns the limit price the order will carry (0 for MARKET) or the rejection.
 """
@@ -14,7 +13,7 @@ notional / leverage of the account's open orders and positions plus this order's
 import re
 from dataclasses import dataclass
 
-from binance_sandbox.core import open_orders, reduce_only, rejects
+from binance_sandbox.core import open_orders, order_margin, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.events import Rejected
@@ -40,7 +39,6 @@ class _Order:
 CLIENT_ORDER_ID = re.compile(r"[\.A-Z\:/a-z0-9_-]{1,36}")
 GTD_MIN_AHEAD_MS = 600_000
 GTD_LATEST_MS = 253_402_300_799_000
-DEFAULT_LEVERAGE = 20  # until leverage is settable (the risk issue)
 
 
 def check(
@@ -57,9 +55,7 @@ def check(
         refusal = rule(order)
         if refusal is not None:
             return refusal
-    if not cmd.reduce_only and not _margin_covers(state, account, instrument, cmd, price):
-        return rejects.MARGIN_INSUFFICIENT
-    return price
+    return order_margin.refusal(state, account, instrument, cmd, price) or price
 
 
 def check_amendment(
@@ -170,27 +166,6 @@ def _reduce_only(c: _Order) -> Rejected | None:
     if reduce_only.over_closes(c.state, account, symbol, cmd.position_side, cmd.side, cmd.quantity):
         return rejects.REDUCE_ONLY_REJECTED
     return None
-
-
-def _margin_covers(
-    state: ExchangeState, account: Account, inst: Instrument, cmd: PlaceOrder, price: int
-) -> bool:
-    own = order_notional_8(state, inst, cmd.quantity, price) or 0
-    used = own + _committed_notional_8(state, account, inst.margin_asset)
-    return used <= account.balance(inst.margin_asset) * DEFAULT_LEVERAGE
-
-
-def _committed_notional_8(state: ExchangeState, account: Account, margin_asset: str) -> int:
-    total = 0
-    for order in open_orders.of_account(state, account.account_id):
-        inst = state.instruments[order.symbol]
-        if inst.margin_asset == margin_asset:
-            total += order_notional_8(state, inst, order.remaining, order.price) or 0
-    for position in state.positions.values():
-        inst = state.instruments[position.symbol]
-        if position.account_id == account.account_id and inst.margin_asset == margin_asset:
-            total += abs(position.qty) * position.entry_price // 10**inst.qty_decimals
-    return total
 
 
 def order_notional_8(state: ExchangeState, inst: Instrument, qty: int, price: int) -> int | None:

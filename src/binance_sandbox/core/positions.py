@@ -6,8 +6,8 @@ entry price to the quantity-weighted average; a fill against it closes up to the
 size at the unchanged entry price, realizing closed x (fill price - entry) x sign, and any
 excess opens the other way at the fill price. Commission is not part of realized PnL.
 
-Rounding: entry price and realized PnL are rounded half away from zero at 8 decimals; every
-other quantity is exact.
+Rounding: entry price and realized PnL are rounded half away from zero at 8 decimals,
+unrealized PnL is cut toward zero (as Binance prints it); every other quantity is exact.
 """
 
 from typing import Literal
@@ -28,6 +28,7 @@ class Position(msgspec.Struct, kw_only=True):
     entry_price: int = 0  # at AMOUNT_DECIMALS; 0 when flat
     realized_pnl: int = 0  # cumulative, at AMOUNT_DECIMALS
     opening_fees: int = 0  # commission paid opening what is held now, at AMOUNT_DECIMALS
+    isolated_wallet: int = 0  # isolated margin mode: the margin set aside for it (8 decimals)
     update_time: int = 0
 
 
@@ -96,5 +97,8 @@ def break_even_price(position: Position, qty_decimals: int) -> int:
 
 
 def unrealized_pnl(position: Position, mark_price_8: int, qty_decimals: int) -> int:
-    """Q x (MP - EP) at 8 decimals."""
-    return div_half_up(position.qty * (mark_price_8 - position.entry_price), 10**qty_decimals)
+    """Q x (MP - EP) at 8 decimals, cut toward zero as Binance prints it (the real positionRisk
+    row of FORMULAS §4.2: -0.080245535... is "-0.08024553")."""
+    exact = position.qty * (mark_price_8 - position.entry_price)
+    magnitude: int = abs(exact) // 10**qty_decimals
+    return magnitude if exact >= 0 else -magnitude

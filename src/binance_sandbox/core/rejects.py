@@ -70,6 +70,28 @@ POSITION_SIDE_MISMATCH = Rejected(
 )
 MAX_OPEN_ORDERS = Rejected(code=-2025, msg="Reach max open order limit.")
 MARGIN_INSUFFICIENT = Rejected(code=-2019, msg="Margin is insufficient.")
+MAX_LEVERAGE_RATIO = Rejected(
+    code=-2027, msg="Exceeded the maximum allowable position at current leverage."
+)
+MIN_LEVERAGE_RATIO = Rejected(
+    code=-2028, msg="Leverage is smaller than permitted: insufficient margin balance."
+)
+MARGIN_TYPE_UNCHANGED = Rejected(code=-4046, msg="No need to change margin type.")
+MARGIN_TYPE_WITH_OPEN_ORDERS = Rejected(
+    code=-4047, msg="Margin type cannot be changed if there exists open orders."
+)
+MARGIN_TYPE_WITH_POSITION = Rejected(
+    code=-4048, msg="Margin type cannot be changed if there exists position."
+)
+ADD_MARGIN_CROSS = Rejected(code=-4049, msg="Add margin only support for isolated position.")
+CROSS_BALANCE_INSUFFICIENT = Rejected(code=-4050, msg="Cross balance insufficient.")
+ISOLATED_BALANCE_INSUFFICIENT = Rejected(code=-4051, msg="Isolated balance insufficient.")
+MARGIN_NO_POSITION = Rejected(code=-4054, msg="Cannot add position margin: position is 0.")
+AMOUNT_NOT_POSITIVE = Rejected(code=-4055, msg="Amount must be positive.")
+ISOLATED_LEVERAGE_REDUCTION = Rejected(
+    code=-4161,
+    msg="Leverage reduction is not supported in Isolated Margin Mode with open positions",
+)
 REDUCE_ONLY_REJECTED = Rejected(code=-2022, msg="ReduceOnly Order is rejected.")
 FOK_REJECTED = Rejected(
     code=-5021,
@@ -117,3 +139,7 @@ def min_notional(notional: str) -> Rejected:
         code=-4164,
         msg=f"Order's notional must be no smaller than {notional} (unless you choose reduce only).",
     )
+
+
+def invalid_leverage(leverage: int) -> Rejected:
+    return Rejected(code=-4028, msg=f"Leverage {leverage} is not valid")

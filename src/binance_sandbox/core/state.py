@@ -5,6 +5,7 @@ import msgspec
 from binance_sandbox.core.accounts import Account, ApiKey
 from binance_sandbox.core.commands import ClockMode
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.order_book import OrderBook
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position
@@ -41,6 +42,7 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     api_keys: dict[str, ApiKeyRecord] = msgspec.field(default_factory=dict)
     index_prices: dict[str, int] = msgspec.field(default_factory=dict)  # by pair, as on Binance
     index_price_times: dict[str, int] = msgspec.field(default_factory=dict)  # last change
+    marks: dict[str, MarkState] = msgspec.field(default_factory=dict)  # by symbol
     clock: ClockState = msgspec.field(default_factory=ClockState)
     books: dict[str, OrderBook] = msgspec.field(default_factory=dict)
     open_orders: dict[int, Order] = msgspec.field(default_factory=dict)  # by order id
@@ -69,8 +71,11 @@ class ExchangeState(msgspec.Struct, kw_only=True):
         return None
 
     def mark_price(self, instrument: Instrument) -> int | None:
-        """The mark price at 8 decimals: the pair's index until the risk model brings Binance's
-        mark price formula."""
+        """The mark price at 8 decimals (core/mark_price.py), set at every index tick; the
+        pair's index until the first tick has set it; None without an index."""
+        marks = self.marks.get(instrument.symbol)
+        if marks is not None and marks.mark:
+            return marks.mark
         return self.index_prices.get(instrument.pair)
 
 

@@ -13,7 +13,7 @@ Rejected event; the order id counter only moves for accepted orders.
 
 import msgspec
 
-from binance_sandbox.core import open_orders, order_checks, reduce_only, rejects
+from binance_sandbox.core import isolated_margin, open_orders, order_checks, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import (
     CancelAllOrders,
@@ -32,6 +32,8 @@ from binance_sandbox.core.events import (
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.key_derivation import derive_token
+from binance_sandbox.core.margin import symbol_config
+from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.market_bound import market_limit
 from binance_sandbox.core.matching import Fill, Outcome, Taker, TimeInForce, execute
 from binance_sandbox.core.order_ending import copy, end_order
@@ -170,6 +172,8 @@ def _trade(
     state: ExchangeState, instrument: Instrument, taker: Order, fill: Fill, ts: int
 ) -> list[Event]:
     trade_id = state.take_trade_ids(instrument.symbol, 1)
+    last = price_8(fill.price, instrument.price_decimals)
+    state.marks.setdefault(instrument.symbol, MarkState()).last_trade = last
     maker = state.open_orders[fill.maker_order_id]
     events = _fill_side(state, instrument, maker, fill, trade_id, ts, is_maker=True)
     if fill.maker_remaining == 0:
@@ -195,9 +199,14 @@ def _fill_side(
     position = _position(state, order)
     signed = fill.qty if order.is_buy else -fill.qty
     fill_price_8 = price_8(fill.price, instrument.price_decimals)
+    size_before = abs(position.qty)
     result = apply_fill(position, signed, fill_price_8, instrument.qty_decimals, ts)
     pnl = result.realized_pnl
     account = state.accounts[order.account_id - 1]
+    config = symbol_config(account, instrument)
+    if config.isolated:
+        isolated_margin.book_fill(position, config.leverage, size_before, result, fill.qty,
+                                  fill_price_8, instrument.qty_decimals)  # fmt: skip
     commission = _commission(account, instrument, fill, is_maker=is_maker)
     charge_opening_fee(position, result, fill.qty, commission)
     trade = Trade(

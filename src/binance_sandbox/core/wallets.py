@@ -1,11 +1,12 @@
 """Accounts, API keys and transfers in and out of wallets."""
 
-from binance_sandbox.core import rejects
+from binance_sandbox.core import margin, rejects
 from binance_sandbox.core.accounts import Account, ApiKey, Transfer
 from binance_sandbox.core.commands import (
     CreateAccount,
     CreateApiKey,
     Deposit,
+    SetFeeBurn,
     SetTradeGroup,
     Withdraw,
 )
@@ -14,6 +15,7 @@ from binance_sandbox.core.events import (
     ApiKeyCreated,
     BalanceChanged,
     Event,
+    FeeBurnChanged,
     Rejected,
     TradeGroupChanged,
 )
@@ -65,6 +67,14 @@ def create_api_key(state: ExchangeState, seq: int, ts: int, cmd: CreateApiKey) -
             read_only=key.read_only,
         )
     ]
+
+
+def set_fee_burn(state: ExchangeState, cmd: SetFeeBurn) -> list[Event]:
+    account = state.account(cmd.account_id)
+    if account is None:
+        return [rejects.unknown_account(cmd.account_id)]
+    account.fee_burn = cmd.on
+    return [FeeBurnChanged(account_id=cmd.account_id, on=cmd.on)]
 
 
 def set_trade_group(state: ExchangeState, cmd: SetTradeGroup) -> list[Event]:
@@ -129,8 +139,13 @@ def _refuse_transfer(
     if delta == 0:
         return rejects.malformed("amount")
     balance = account.balance(asset) + delta
-    if balance < 0:
+    if balance < 0 or (delta < 0 and -delta > _max_withdraw(state, account, asset)):
         return rejects.BALANCE_NOT_SUFFICIENT
     if balance > MAX_BALANCE:
         return rejects.balance_too_large(asset)
     return None
+
+
+def _max_withdraw(state: ExchangeState, account: Account, asset: str) -> int:
+    """What may leave the account: margin in use and unrealized profit stay (maxWithdrawAmount)."""
+    return margin.account_risk(state, account).asset(asset, account).max_withdraw

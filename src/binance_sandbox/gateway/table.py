@@ -3,13 +3,17 @@
 from binance_sandbox.gateway.endpoint import Endpoint
 from binance_sandbox.gateway.handlers import (
     account,
+    account_status,
     batch_orders,
     futures_data,
     general,
+    income,
+    margin,
     market_core,
     market_extra,
     orders,
     other_markets,
+    positions,
     spot_wallet,
 )
 
@@ -21,7 +25,11 @@ def endpoint_table() -> list[Endpoint]:
         *market_extra.ENDPOINTS,
         *futures_data.ENDPOINTS,
         *account.ENDPOINTS,
+        *margin.ENDPOINTS,
+        *income.ENDPOINTS,
+        *account_status.ENDPOINTS,
         *orders.ENDPOINTS,
+        *positions.ENDPOINTS,
         *batch_orders.ENDPOINTS,
         *spot_wallet.ENDPOINTS,
         *other_markets.ENDPOINTS,

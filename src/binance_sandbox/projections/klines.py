@@ -1,4 +1,5 @@
-"""Index-price klines per pair: 1-minute candles projected from index price events, persisted.
+"""Index-price klines per pair and mark-price klines per symbol (keyed `mark_key(symbol)`):
+1-minute candles projected from index price events, which carry the marks they set, persisted.
 
 Persisted as a `SqliteProjection`; compaction never outruns it, because it is flushed after
 every batch and compaction only removes rows behind an older snapshot. Larger intervals are
@@ -18,6 +19,11 @@ from binance_sandbox.projections.seeded_history import Anchor, SeededIndex
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write
 
 _TABLE = "index_klines_1m"
+
+
+def mark_key(symbol: str) -> str:
+    """The key of a symbol's mark-price candles (pairs are keys of index candles)."""
+    return f"mark:{symbol}"
 
 
 class KlineStore(SqliteProjection):
@@ -43,6 +49,8 @@ class KlineStore(SqliteProjection):
                 minute = open_time("1m", event.time)
                 for pair, price in event.prices.items():
                     self._minutes.add(pair, Candle(minute, price, price, price, price, 1))
+                for symbol, mark in event.marks.items():
+                    self._minutes.add(mark_key(symbol), Candle(minute, mark, mark, mark, mark, 1))
         return changed
 
     def take_writes(self) -> list[Write]:

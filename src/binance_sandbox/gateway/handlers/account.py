@@ -1,17 +1,20 @@
-"""Signed account reads: futures balances (v2, v3) and account information (v3).
+"""Signed account reads: futures balances (v2, v3), account information (v2, v3) and the
+account configuration, all from one margin report of the core's model, so every figure agrees
+with positionRisk at the same instant.
 
-Until trading and the risk model exist there are no positions and no margin in use, so every
-margin figure is zero and available balance equals wallet balance.
+The account-level totals are the USDT asset's, as Binance's single-asset mode reports them.
 """
 
 import hashlib
 from functools import lru_cache
 from typing import Any
 
-from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.brackets import max_notional
+from binance_sandbox.core.margin import AssetRisk
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
-from binance_sandbox.gateway.render import ZERO, amount
+from binance_sandbox.gateway.handlers.positions import RiskReport, figure, risk_report
+from binance_sandbox.gateway.render import amount, plain
 
 
 @lru_cache(maxsize=4096)
@@ -24,18 +27,19 @@ def account_alias(account_id: int) -> str:
 async def balances(ctx: RequestContext) -> list[dict[str, Any]]:
     account = ctx.account()
     alias = account_alias(account.account_id)
+    report = risk_report(ctx.state, account)
     rows = []
     for asset in ctx.state.assets:
-        wallet = amount(account.balance(asset))
+        row = report.risk.asset(asset, account)
         rows.append(
             {
                 "accountAlias": alias,
                 "asset": asset,
-                "balance": wallet,
-                "crossWalletBalance": wallet,
-                "crossUnPnl": ZERO,
-                "availableBalance": wallet,
-                "maxWithdrawAmount": wallet,
+                "balance": amount(row.wallet),
+                "crossWalletBalance": amount(row.cross_wallet),
+                "crossUnPnl": amount(row.cross_upnl),
+                "availableBalance": amount(row.available),
+                "maxWithdrawAmount": amount(row.max_withdraw),
                 "marginAvailable": True,
                 "updateTime": account.balance_times.get(asset, 0),
             }
@@ -44,42 +48,102 @@ async def balances(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 async def account_information(ctx: RequestContext) -> dict[str, Any]:
-    account = ctx.account()
-    usdt = amount(account.balance("USDT"))
-    assets = [_asset_row(account, asset) for asset in ctx.state.assets]
+    """Account Information V3: totals, assets, and the held position sides."""
+    report = risk_report(ctx.state, ctx.account())
     return {
-        "totalInitialMargin": ZERO,
-        "totalMaintMargin": ZERO,
-        "totalWalletBalance": usdt,
-        "totalUnrealizedProfit": ZERO,
-        "totalMarginBalance": usdt,
-        "totalPositionInitialMargin": ZERO,
-        "totalOpenOrderInitialMargin": ZERO,
-        "totalCrossWalletBalance": usdt,
-        "totalCrossUnPnl": ZERO,
-        "availableBalance": usdt,
-        "maxWithdrawAmount": usdt,
-        "assets": assets,
-        "positions": [],
+        **_totals(report),
+        "assets": [_asset_row(report, asset) for asset in ctx.state.assets],
+        "positions": [
+            {
+                "symbol": one.instrument.symbol,
+                "positionSide": one.side,
+                "positionAmt": figures["positionAmt"],
+                "unrealizedProfit": figures["unRealizedProfit"],
+                "isolatedMargin": figures["isolatedMargin"],
+                "notional": figures["notional"],
+                "isolatedWallet": figures["isolatedWallet"],
+                "initialMargin": figure(one.position_im + one.order_im),
+                "maintMargin": figure(one.maint),
+                "updateTime": figures["updateTime"],
+            }
+            for one in report.risk.sides
+            for figures in (report.side_figures(one),)
+        ],
     }
 
 
-def _asset_row(account: Account, asset: str) -> dict[str, Any]:
-    wallet = amount(account.balance(asset))
+async def account_information_v2(ctx: RequestContext) -> dict[str, Any]:
+    """Account Information V2: the configuration, V3's totals and assets (with
+    marginAvailable), and positions with leverage, entry price and maximum notional."""
+    account = ctx.account()
+    report = risk_report(ctx.state, account)
+    positions = []
+    for one in report.risk.sides:
+        figures = report.side_figures(one)
+        positions.append(
+            {
+                "symbol": one.instrument.symbol,
+                "initialMargin": figure(one.position_im + one.order_im),
+                "maintMargin": figure(one.maint),
+                "unrealizedProfit": figures["unRealizedProfit"],
+                "positionInitialMargin": figure(one.position_im),
+                "openOrderInitialMargin": figure(one.order_im),
+                "leverage": str(one.config.leverage),
+                "isolated": one.isolated,
+                "entryPrice": figures["entryPrice"],
+                "maxNotional": plain(max_notional(one.instrument.tiers, one.config.leverage)),
+                "bidNotional": figure(one.bids),
+                "askNotional": figure(one.asks),
+                "positionSide": one.side,
+                "positionAmt": figures["positionAmt"],
+                "updateTime": figures["updateTime"],
+            }
+        )
+    config = await account_config(ctx)
+    del config["dualSidePosition"]
+    return {
+        **config,
+        **_totals(report),
+        "assets": [
+            _asset_row(report, asset) | {"marginAvailable": True} for asset in ctx.state.assets
+        ],
+        "positions": positions,
+    }
+
+
+def _totals(report: RiskReport) -> dict[str, str]:
+    usdt = report.risk.asset("USDT", report.account)
+    return {
+        "totalInitialMargin": amount(usdt.position_im + usdt.order_im),
+        "totalMaintMargin": amount(usdt.maint),
+        "totalWalletBalance": amount(usdt.wallet),
+        "totalUnrealizedProfit": amount(usdt.upnl),
+        "totalMarginBalance": amount(usdt.margin_balance),
+        "totalPositionInitialMargin": amount(usdt.position_im),
+        "totalOpenOrderInitialMargin": amount(usdt.order_im),
+        "totalCrossWalletBalance": amount(usdt.cross_wallet),
+        "totalCrossUnPnl": amount(usdt.cross_upnl),
+        "availableBalance": amount(usdt.available),
+        "maxWithdrawAmount": amount(usdt.max_withdraw),
+    }
+
+
+def _asset_row(report: RiskReport, asset: str) -> dict[str, Any]:
+    row: AssetRisk = report.risk.asset(asset, report.account)
     return {
         "asset": asset,
-        "walletBalance": wallet,
-        "unrealizedProfit": ZERO,
-        "marginBalance": wallet,
-        "maintMargin": ZERO,
-        "initialMargin": ZERO,
-        "positionInitialMargin": ZERO,
-        "openOrderInitialMargin": ZERO,
-        "crossWalletBalance": wallet,
-        "crossUnPnl": ZERO,
-        "availableBalance": wallet,
-        "maxWithdrawAmount": wallet,
-        "updateTime": account.balance_times.get(asset, 0),
+        "walletBalance": amount(row.wallet),
+        "unrealizedProfit": amount(row.upnl),
+        "marginBalance": amount(row.margin_balance),
+        "maintMargin": amount(row.maint),
+        "initialMargin": amount(row.position_im + row.order_im),
+        "positionInitialMargin": amount(row.position_im),
+        "openOrderInitialMargin": amount(row.order_im),
+        "crossWalletBalance": amount(row.cross_wallet),
+        "crossUnPnl": amount(row.cross_upnl),
+        "availableBalance": amount(row.available),
+        "maxWithdrawAmount": amount(row.max_withdraw),
+        "updateTime": report.account.balance_times.get(asset, 0),
     }
 
 
@@ -113,5 +177,9 @@ ENDPOINTS = [
     Endpoint(
         "GET", "/fapi/v3/account", Security.USER_DATA, fixed(5), account_information,
         summary="Account Information V3",
+    ),
+    Endpoint(
+        "GET", "/fapi/v2/account", Security.USER_DATA, fixed(5), account_information_v2,
+        summary="Account Information V2",
     ),
 ]  # fmt: skip

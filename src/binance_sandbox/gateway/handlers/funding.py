@@ -1,7 +1,8 @@
 """Mark price and funding: GET /fapi/v1/premiumIndex, /fapi/v1/fundingRate, /fapi/v1/fundingInfo.
 
-Until the risk and funding issues: mark price = index price (8 decimals), the premium is zero,
-and a perpetual's funding rate is Binance's interest rate, 0.01% per 8 hours. Every perpetual
+The mark price is the core's (Binance's median rule, core/mark_price.py); until the funding
+issue the premium is zero and a perpetual's funding rate is Binance's interest rate, 0.01% per
+8 hours. Every perpetual
 settles funding every 8 hours at 00:00, 08:00 and 16:00 UTC of exchange time. Delivery
 contracts have no funding: their lastFundingRate and interestRate are "" and their
 nextFundingTime is 0, as Binance answers for them. `time` is when the index price last changed.
@@ -13,6 +14,7 @@ ignores `symbol`, as Binance does.
 from typing import Any
 
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.mark_price import next_funding_time
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed, with_or_without_symbol
 from binance_sandbox.gateway.handlers.market_common import (
@@ -26,7 +28,6 @@ from binance_sandbox.gateway.handlers.market_common import (
 from binance_sandbox.gateway.render import amount
 
 FUNDING_INTERVAL_HOURS = 8
-FUNDING_INTERVAL_MS = FUNDING_INTERVAL_HOURS * 3_600_000
 INTEREST_RATE = "0.00010000"
 # Binance's default cap and floor (±2%) until instruments carry their own funding parameters.
 FUNDING_RATE_CAP = "0.02000000"
@@ -42,7 +43,7 @@ def _mark_price(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     perpetual = instrument.contract_type == PERPETUAL
     return {
         "symbol": instrument.symbol,
-        "markPrice": index,
+        "markPrice": amount(ctx.state.mark_price(instrument) or 0),
         "indexPrice": index,
         "estimatedSettlePrice": index,
         "lastFundingRate": INTEREST_RATE if perpetual else "",
@@ -50,11 +51,6 @@ def _mark_price(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
         "nextFundingTime": next_funding_time(ctx.now_ms()) if perpetual else 0,
         "time": ctx.state.index_price_times.get(instrument.pair, 0),
     }
-
-
-def next_funding_time(now_ms: int) -> int:
-    """The first funding time (00:00, 08:00 or 16:00 UTC) after `now_ms`."""
-    return now_ms - now_ms % FUNDING_INTERVAL_MS + FUNDING_INTERVAL_MS
 
 
 async def funding_rate_history(ctx: RequestContext) -> list[dict[str, Any]]:

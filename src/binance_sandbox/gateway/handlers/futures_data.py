@@ -12,8 +12,9 @@ Invariants:
   startTime on; oldest first either way.
 - Only basis has data: at a snapshot, the index price is the pair's index and the futures price
   the contract's mark price (rounded half up to its pricePrecision), each the last price before
-  the snapshot, read from the index candles. Until the risk issue brings Binance's mark price
-  for delivery contracts, a contract's mark is its pair's index, so the basis is zero.
+  the snapshot, read from the index candles. The futures price is still read from the pair's
+  index candles, not from the contract's mark candles (the projection keeps them under
+  `mark_key`), so the basis is zero.
   basis = futures - index; basisRate = basis / index and annualizedBasisRate = basisRate x
   year / time to delivery ("" for perpetuals), both at 4 places, half up. Snapshots before a
   path's first price are left out.
@@ -186,7 +187,7 @@ async def basis(ctx: RequestContext) -> list[dict[str, Any]]:
     if contract is None:
         return []
     indices = _prices_at(ctx, index, window)
-    prices = _prices_at(ctx, contract.pair, window)  # its mark: the pair's index, for now
+    prices = _prices_at(ctx, contract.pair, window)  # the pair's index (see the docstring)
     return [
         _basis_row(contract, indices[at], prices[at], at)
         for at in window.pick(sorted(indices.keys() & prices.keys()))

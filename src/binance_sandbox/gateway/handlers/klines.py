@@ -5,9 +5,9 @@ aggregated on read, with a candle for every interval from the first trade on (on
 trades has no volume and open = high = low = close = the previous close, as Binance's). A
 continuous kline is the trade kline of the pair's contract of `contractType` (`[]` when the
 pair has none of that type). Index price candles come from the kline projection (1-minute
-candles of the index path, aggregated on read). Until the risk issue the mark price is the
-index price, so mark candles are index candles, and the premium index is zero: premium
-candles are zeros at the same open times.
+candles of the index path, aggregated on read); mark price candles likewise from the marks each
+index tick sets (core/mark_price.py). Until funding is simulated the premium index is zero:
+premium candles are zeros at the open times of the index candles.
 
 Window rules (Binance's): without startTime and endTime, the latest `limit` candles; with only
 endTime, the latest `limit` opening at or before it; with startTime, the first `limit` opening
@@ -41,6 +41,7 @@ from binance_sandbox.gateway.params import Param
 from binance_sandbox.gateway.render import amount, price, quantity, quote
 from binance_sandbox.projections.index_candle import Candle
 from binance_sandbox.projections.kline_buckets import close_time, next_open_time, open_time
+from binance_sandbox.projections.klines import mark_key
 from binance_sandbox.projections.trade_candles import TradeCandle
 
 CONTRACT_TYPES = ("PERPETUAL", "CURRENT_QUARTER", "NEXT_QUARTER", "TRADIFI_PERPETUAL")
@@ -77,7 +78,7 @@ async def index_price_klines(ctx: RequestContext) -> list[KlineRow]:
 
 
 async def mark_price_klines(ctx: RequestContext) -> list[KlineRow]:
-    return _rows(ctx, _index_candles(ctx, ctx.instrument().pair))
+    return _rows(ctx, _index_candles(ctx, mark_key(ctx.instrument().symbol)))
 
 
 async def premium_index_klines(ctx: RequestContext) -> list[KlineRow]:

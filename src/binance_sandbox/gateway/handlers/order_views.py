@@ -8,9 +8,8 @@ from typing import Any
 
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
-from binance_sandbox.core.positions import Position, break_even_price, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
-from binance_sandbox.gateway.render import ZERO, amount, normalized, price, quantity, quote
+from binance_sandbox.gateway.render import amount, price, quantity, quote
 from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
 
 
@@ -98,68 +97,3 @@ def trade_view(instrument: Instrument, record: TradeRecord) -> dict[str, Any]:
         "symbol": record.symbol,
         "time": record.time,
     }
-
-
-def position_view(
-    instrument: Instrument, position: Position, mark: int, bids: int, asks: int
-) -> dict[str, Any]:
-    """Position Information V3; margins are zero until the risk issue (no leverage model yet)."""
-    return {
-        "symbol": position.symbol,
-        "positionSide": position.side,
-        **_position_figures(instrument, position, mark),
-        "liquidationPrice": "0",
-        "isolatedMargin": ZERO,
-        "notional": _notional(instrument, position, mark),
-        "marginAsset": instrument.margin_asset,
-        "isolatedWallet": "0",
-        "initialMargin": ZERO,
-        "maintMargin": ZERO,
-        "positionInitialMargin": ZERO,
-        "openOrderInitialMargin": ZERO,
-        "adl": 0,
-        "bidNotional": _open_notional(bids),
-        "askNotional": _open_notional(asks),
-        "updateTime": position.update_time,
-    }
-
-
-def position_view_v2(
-    instrument: Instrument, position: Position, mark: int, bids: int, asks: int
-) -> dict[str, Any]:
-    """Position Information V2 (cross margin at the default 20x until the risk issue)."""
-    return {
-        "symbol": position.symbol,
-        **_position_figures(instrument, position, mark),
-        "liquidationPrice": "0",
-        "leverage": "20",
-        "maxNotionalValue": "0",
-        "marginType": "cross",
-        "isolatedMargin": ZERO,
-        "isAutoAddMargin": "false",
-        "positionSide": position.side,
-        "notional": _notional(instrument, position, mark),
-        "isolatedWallet": "0",
-        "updateTime": position.update_time,
-        "isolated": False,
-        "adlQuantile": 0,
-    }
-
-
-def _position_figures(instrument: Instrument, position: Position, mark: int) -> dict[str, Any]:
-    return {
-        "positionAmt": quantity(instrument, position.qty),
-        "entryPrice": normalized(position.entry_price),
-        "breakEvenPrice": normalized(break_even_price(position, instrument.qty_decimals)),
-        "markPrice": amount(mark),
-        "unRealizedProfit": amount(unrealized_pnl(position, mark, instrument.qty_decimals)),
-    }
-
-
-def _notional(instrument: Instrument, position: Position, mark: int) -> str:
-    return amount(div_half_up(position.qty * mark, 10**instrument.qty_decimals))
-
-
-def _open_notional(value: int) -> str:
-    """The open orders' notional on one side; Binance prints none as "0"."""
-    return normalized(value) if value else "0"

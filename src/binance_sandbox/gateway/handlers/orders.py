@@ -6,7 +6,6 @@ Binance code with HTTP 400. `newOrderRespType` ACK answers the order as accepted
 answers it as the engine left it (FILLED, EXPIRED, …).
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from binance_sandbox.core import order_checks, trading
@@ -18,11 +17,8 @@ from binance_sandbox.core.commands import (
     SetPositionMode,
 )
 from binance_sandbox.core.events import Event, OrderUpdated, Rejected
-from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.open_orders import of_account
 from binance_sandbox.core.orders import Order
-from binance_sandbox.core.positions import Position
-from binance_sandbox.core.state import position_key
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import (
@@ -40,8 +36,6 @@ from binance_sandbox.gateway.handlers.order_params import (
 from binance_sandbox.gateway.handlers.order_views import (
     amendment_view,
     order_view,
-    position_view,
-    position_view_v2,
     trade_view,
 )
 from binance_sandbox.gateway.render import plain
@@ -50,7 +44,6 @@ from binance_sandbox.sequencer.sequencer import Applied
 WEEK_MS = 7 * 24 * 3_600_000
 ORDER_RETENTION_MS = 90 * 24 * 3_600_000  # allOrders: 3 months
 TRADE_RETENTION_MS = 183 * 24 * 3_600_000  # userTrades: 6 months
-PositionView = Callable[[Instrument, Position, int, int, int], dict[str, Any]]
 ORDER_REF = (
     params.symbol(required=True),
     params.integer("orderId", minimum=1),
@@ -70,7 +63,7 @@ HISTORY = (
 
 
 async def new_order(ctx: RequestContext) -> dict[str, Any]:
-    return placed_view(ctx, await _submit(ctx, place_command(ctx)))
+    return placed_view(ctx, await submit(ctx, place_command(ctx)))
 
 
 def placed_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
@@ -84,7 +77,7 @@ def placed_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
 
 
 async def amend_order(ctx: RequestContext) -> dict[str, Any]:
-    return amended_view(ctx, await _submit(ctx, amend_command(ctx)))
+    return amended_view(ctx, await submit(ctx, amend_command(ctx)))
 
 
 def amended_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
@@ -122,7 +115,7 @@ async def test_order(ctx: RequestContext) -> dict[str, Any]:
 
 async def cancel_order(ctx: RequestContext) -> dict[str, Any]:
     order_id, client_id = _reference(ctx)
-    return canceled_view(ctx, await _submit(ctx, cancel_command(ctx, order_id, client_id)))
+    return canceled_view(ctx, await submit(ctx, cancel_command(ctx, order_id, client_id)))
 
 
 def cancel_command(ctx: RequestContext, order_id: int | None, client_id: str | None) -> CancelOrder:
@@ -196,41 +189,6 @@ async def user_trades(ctx: RequestContext) -> list[dict[str, Any]]:
     return [trade_view(ctx.instrument(), t) for t in chosen]
 
 
-async def position_risk(ctx: RequestContext) -> list[dict[str, Any]]:
-    return _positions(ctx, position_view)
-
-
-async def position_risk_v2(ctx: RequestContext) -> list[dict[str, Any]]:
-    return _positions(ctx, position_view_v2)
-
-
-def _positions(ctx: RequestContext, view: PositionView) -> list[dict[str, Any]]:
-    """Every position the account holds or has open orders for (Binance: "positions of all
-    symbols user had position/open orders are returned"), with the open orders' notionals."""
-    account = ctx.account().account_id
-    wanted = ctx.optional_instrument()
-    rows: dict[str, Position] = {
-        key: p for key, p in ctx.state.positions.items() if p.account_id == account and p.qty
-    }
-    notionals: dict[str, list[int]] = {}
-    for order in of_account(ctx.state, account):
-        key = position_key(account, order.symbol, order.position_side)
-        rows.setdefault(key, Position(account_id=account, symbol=order.symbol,
-                                      side=order.position_side))  # fmt: skip
-        instrument = ctx.state.instruments[order.symbol]
-        notional = order_checks.order_notional_8(
-            ctx.state, instrument, order.remaining, order.price
-        )
-        notionals.setdefault(key, [0, 0])[0 if order.is_buy else 1] += notional or 0
-    answer = []
-    for key, position in sorted(rows.items()):
-        if wanted is None or position.symbol == wanted.symbol:
-            instrument = ctx.state.instruments[position.symbol]
-            mark = ctx.state.mark_price(instrument) or 0
-            answer.append(view(instrument, position, mark, *notionals.get(key, [0, 0])))
-    return answer
-
-
 async def commission_rate(ctx: RequestContext) -> dict[str, Any]:
     account = ctx.account()
     return {
@@ -243,15 +201,13 @@ async def commission_rate(ctx: RequestContext) -> dict[str, Any]:
 
 async def cancel_all_orders(ctx: RequestContext) -> dict[str, Any]:
     command = CancelAllOrders(account_id=ctx.account().account_id, symbol=ctx.instrument().symbol)
-    await _submit(ctx, command)
+    await submit(ctx, command)
     return {"code": 200, "msg": "The operation of cancel all open order is done."}
 
 
 async def change_position_mode(ctx: RequestContext) -> dict[str, Any]:
     dual = ctx.params["dualSidePosition"]
-    await _submit(
-        ctx, SetPositionMode(account_id=ctx.account().account_id, dual_side_position=dual)
-    )
+    await submit(ctx, SetPositionMode(account_id=ctx.account().account_id, dual_side_position=dual))
     return {"code": 200, "msg": "success"}
 
 
@@ -264,11 +220,11 @@ async def countdown_cancel_all(ctx: RequestContext) -> dict[str, Any]:
     command = SetCountdown(
         account_id=ctx.account().account_id, symbol=symbol, countdown_ms=countdown
     )
-    await _submit(ctx, command)
+    await submit(ctx, command)
     return {"symbol": symbol, "countdownTime": str(countdown)}
 
 
-async def _submit(ctx: RequestContext, command: Command) -> Applied:
+async def submit(ctx: RequestContext, command: Command) -> Applied:
     applied = await ctx.services.sequencer.submit(command)
     raise_rejection(applied.events)
     return applied
@@ -347,10 +303,6 @@ ENDPOINTS = [
     Endpoint("GET", "/fapi/v1/userTrades", Security.USER_DATA, fixed(5), user_trades,
              (*HISTORY, params.integer("orderId", minimum=1), params.integer("fromId", minimum=0)),
              summary="Account Trade List"),
-    Endpoint("GET", "/fapi/v2/positionRisk", Security.USER_DATA, fixed(5), position_risk_v2,
-             _SYMBOL_ONLY, summary="Position Information V2"),
-    Endpoint("GET", "/fapi/v3/positionRisk", Security.USER_DATA, fixed(5), position_risk,
-             _SYMBOL_ONLY, summary="Position Information V3"),
     Endpoint("DELETE", "/fapi/v1/allOpenOrders", Security.TRADE, fixed(1), cancel_all_orders,
              (params.symbol(required=True),), summary="Cancel All Open Orders"),
     Endpoint("POST", "/fapi/v1/countdownCancelAll", Security.TRADE, fixed(10),

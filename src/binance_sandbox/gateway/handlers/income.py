@@ -1,0 +1,75 @@
+"""Get Income History (GET /fapi/v1/income): TRANSFER from the account's transfers, and
+REALIZED_PNL and COMMISSION from its trades (the history projection), oldest first.
+
+Binance's windows: without startTime and endTime the last 7 days; nothing older than 3 months;
+`limit` 100 by default, at most 1,000, with `page` from 1. Other income types (funding,
+insurance clearance) have no source yet and answer none.
+"""
+
+from typing import Any
+
+from binance_sandbox.gateway import errors, params
+from binance_sandbox.gateway.context import RequestContext
+from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
+from binance_sandbox.gateway.render import amount
+
+DAY_MS = 24 * 3_600_000
+RETENTION_MS = 90 * DAY_MS
+INCOME_TYPES = ("TRANSFER", "REALIZED_PNL", "COMMISSION")
+
+
+def _window(ctx: RequestContext) -> tuple[int, int]:
+    now = ctx.now_ms()
+    start, end = ctx.params.get("startTime"), ctx.params.get("endTime")
+    if start is None and end is None:
+        start, end = now - 7 * DAY_MS, now
+    start = max(start if start is not None else 0, now - RETENTION_MS)
+    end = end if end is not None else now
+    if start > end:
+        raise errors.start_after_end()
+    return start, end
+
+
+def _row(symbol: str, kind: str, value: int, asset: str, time: int, tran_id: int,
+         trade_id: str) -> dict[str, Any]:  # fmt: skip
+    return {"symbol": symbol, "incomeType": kind, "income": amount(value), "asset": asset,
+            "info": kind, "time": time, "tranId": tran_id, "tradeId": trade_id}  # fmt: skip
+
+
+async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
+    account = ctx.account()
+    wanted_type = ctx.params.get("incomeType")
+    wanted = ctx.optional_instrument()
+    start, end = _window(ctx)
+    rows: list[dict[str, Any]] = []
+    if wanted is None:
+        rows += [
+            _row("", "TRANSFER", t.amount, t.asset, t.time, t.tran_id, "")
+            for t in account.transfers
+            if start <= t.time <= end
+        ]
+    symbols = [wanted.symbol] if wanted else sorted(ctx.state.instruments)
+    for symbol in symbols:
+        for record in ctx.services.history.trades(account.account_id, symbol, 0, start, end):
+            trade, tid = record.trade, record.trade.trade_id
+            if trade.realized_pnl:
+                rows.append(_row(symbol, "REALIZED_PNL", trade.realized_pnl,
+                                 trade.commission_asset, record.time, tid, str(tid)))  # fmt: skip
+            if trade.commission:
+                rows.append(_row(symbol, "COMMISSION", -trade.commission,
+                                 trade.commission_asset, record.time, tid, str(tid)))  # fmt: skip
+    if wanted_type is not None:
+        rows = [r for r in rows if r["incomeType"] == wanted_type]
+    rows.sort(key=lambda r: r["time"])
+    limit, page = ctx.params.get("limit", 100), ctx.params.get("page", 1)
+    return rows[(page - 1) * limit : page * limit]
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/fapi/v1/income", Security.USER_DATA, fixed(30), income_history,
+             (params.symbol(), params.string("incomeType"),
+              params.integer("startTime", minimum=0), params.integer("endTime", minimum=0),
+              params.integer("page", minimum=1),
+              params.integer("limit", minimum=1, maximum=1000, default=100)),
+             summary="Get Income History"),
+]  # fmt: skip
