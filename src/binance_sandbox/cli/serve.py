@@ -78,6 +78,11 @@ def run_server(
         http=BinanceHttpProtocol,
         # SIGTERM always ends the server: requests still running then are cut off.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        # Binance's keepalive: a ping every 3 minutes, disconnect without a pong in 10; no
+        # per-message compression, so a stream message is encoded once for all connections
+        ws_ping_interval=config.streams.ping_interval_s,
+        ws_ping_timeout=config.streams.pong_timeout_s,
+        ws_per_message_deflate=False,
     )
     server = _Server(uv_config, runtime)
 

@@ -1,0 +1,71 @@
+"""Who listens to which stream, and publishing: each message is encoded once per stream (and
+wrapped once for the combined connections), then appended to every subscriber's queue."""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+
+from binance_sandbox.gateway.streams.names import Stream
+from binance_sandbox.gateway.streams.session import Session
+
+# Told when a stream gains its first subscriber (True) or loses its last (False).
+Watcher = Callable[[Stream, bool], None]
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._subscribers: dict[str, dict[Session, None]] = {}
+        self._streams: dict[str, Stream] = {}
+        self._watchers: list[Watcher] = []
+        self.published = 0  # messages appended to queues, for the benchmark
+
+    def watch(self, watcher: Watcher) -> None:
+        self._watchers.append(watcher)
+
+    def streams(self) -> Iterable[Stream]:
+        """The streams someone listens to."""
+        return self._streams.values()
+
+    def listened(self, name: str) -> bool:
+        return name in self._subscribers
+
+    def subscribe(self, session: Session, stream: Stream) -> None:
+        session.streams[stream.name] = None
+        sessions = self._subscribers.setdefault(stream.name, {})
+        sessions[session] = None
+        if len(sessions) == 1:
+            self._streams[stream.name] = stream
+            for watcher in self._watchers:
+                watcher(stream, True)
+
+    def unsubscribe(self, session: Session, name: str) -> None:
+        session.streams.pop(name, None)
+        sessions = self._subscribers.get(name)
+        if sessions is None or session not in sessions:
+            return
+        del sessions[session]
+        if not sessions:
+            del self._subscribers[name]
+            stream = self._streams.pop(name)
+            for watcher in self._watchers:
+                watcher(stream, False)
+
+    def drop(self, session: Session) -> None:
+        for name in list(session.streams):
+            self.unsubscribe(session, name)
+
+    def publish(self, name: str, payload: Any) -> None:
+        sessions = self._subscribers.get(name)
+        if not sessions:
+            return
+        raw = orjson.dumps(payload).decode()
+        wrapped = ""
+        for session in list(sessions):
+            if session.combined:
+                if not wrapped:
+                    wrapped = f'{{"stream":{orjson.dumps(name).decode()},"data":{raw}}}'
+                session.push(wrapped)
+            else:
+                session.push(raw)
+        self.published += len(sessions)
