@@ -69,8 +69,7 @@ class Control:
         method = message["method"]
         if method not in METHODS:
             raise invalid(f"unknown variant `{method}`, expected one of {_EXPECTED}")
-        request_id = message.get("id")
-        if type(request_id) is not int or request_id < 0:
+        if not _valid_id(message.get("id")):
             raise invalid("request ID must be an unsigned integer")
         params = message.get("params", [])
         if not isinstance(params, list):
@@ -106,6 +105,14 @@ class Control:
         if stream is None or not self._allowed(stream):
             raise invalid("invalid stream")
         return stream
+
+
+def _valid_id(request_id: Any) -> bool:
+    """An unsigned integer (the futures docs), or as the spot docs allow, a string of at most 36
+    characters (the official SDK sends a UUID) or null."""
+    if type(request_id) is int:
+        return 0 <= request_id < 2**64
+    return request_id is None or (isinstance(request_id, str) and len(request_id) <= 36)
 
 
 def _error(code: int, msg: str, request_id: Any) -> Reply:
