@@ -55,9 +55,7 @@ class StreamsConfig(_Section):
     lifetime_s: float = 86_400.0  # a connection is closed after 24 hours
     max_streams: int = 1024  # per connection
     messages_per_second: int = 10  # incoming; a connection going beyond is disconnected
-    send_queue: int = (
-        1000  # messages waiting for a connection; a consumer this far behind is dropped
-    )
+    send_queue: int = 4096  # messages waiting to be written; a reader this far behind is dropped
 
 
 class PriceSourceConfig(_Section):
