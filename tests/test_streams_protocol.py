@@ -4,6 +4,7 @@ events field for field against REST."""
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -120,12 +121,13 @@ async def test_control_errors_are_binances(server: SandboxServer) -> None:
     async with connect(ws_url(server, "/ws")) as ws:
         for request, expected in cases:
             assert await ask(ws, request) == expected, request
-            await asyncio.sleep(0.11)  # stay under 10 messages a second
+            await asyncio.sleep(0.15)  # well under 10 messages a second
         await ws.send("{not json")
         assert json.loads(await ws.recv()) == error(
             3, "Invalid JSON: expected value at line 1 column 2", None
         )
         # a refused SUBSCRIBE subscribes none of its names
+        await asyncio.sleep(0.15)
         assert await ask(ws, {"method": "LIST_SUBSCRIPTIONS", "id": 12}) == {
             "result": [], "id": 12,
         }  # fmt: skip
@@ -280,3 +282,10 @@ async def test_a_trade_on_every_trade_stream_field_for_field(server: SandboxServ
     assert all(isinstance(top[k], str) for k in "bBaA")
     assert isinstance(top["u"], int)
     assert isinstance(top["T"], int)
+
+
+def test_the_banner_prints_the_websocket_base_url_and_a_snippet(server: SandboxServer) -> None:
+    ws = server.url.replace("http://", "ws://")
+    log = server.log_path.read_text()
+    assert re.search(rf"WebSocket\s+{re.escape(ws)}\s", log)
+    assert f'UMFuturesWebsocketClient(stream_url="{ws}"' in log
