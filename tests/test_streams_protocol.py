@@ -5,6 +5,7 @@ events field for field against REST."""
 import asyncio
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -286,6 +287,9 @@ async def test_a_trade_on_every_trade_stream_field_for_field(server: SandboxServ
 
 def test_the_banner_prints_the_websocket_base_url_and_a_snippet(server: SandboxServer) -> None:
     ws = server.url.replace("http://", "ws://")
-    log = server.log_path.read_text()
+    deadline = time.monotonic() + WAIT_S  # the banner follows server.json
+    while "More clients:" not in (log := server.log_path.read_text()):
+        assert time.monotonic() < deadline, log
+        time.sleep(0.05)
     assert re.search(rf"WebSocket\s+{re.escape(ws)}\s", log)
     assert f'UMFuturesWebsocketClient(stream_url="{ws}"' in log
