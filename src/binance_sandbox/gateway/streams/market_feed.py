@@ -1,14 +1,17 @@
 """The streams' source: the sequencer's applied events, and the exchange clock for the timed
 streams.
 
-The sequencer calls `on_applied` for each applied command (a narrow listener that only notes
-what changed); once per batch, on the next turn of the event loop, the feed publishes what
-happens as it happens (trades, aggregate trades, book tickers) and runs the timed streams due
-by then. A timer on wall time runs the timed streams while no command arrives. Update speeds
-are on the exchange clock: a stream due every 250 ms is pushed on every 250 ms of exchange
-time (so an accelerated clock speeds the streams up, and a manual clock moves them only when
-advanced). Event times `E` are exchange time; trade and book times `T` the stamps of the
-commands that made them.
+The sequencer calls `on_applied` for each applied command (a narrow listener that notes what
+changed, and runs the timed streams when the command's stamp reaches their next due time, so
+they show the state as of that moment even when one batch spans many periods); once per batch,
+on the next turn of the event loop, the feed publishes what happens as it happens (trades,
+aggregate trades, book tickers). Partial depth is pushed, like diff depth, when the book
+changed in the period. A timer on wall time runs the timed streams while no command arrives.
+
+Update speeds are on the exchange clock: a stream due every 250 ms is pushed on every 250 ms
+of exchange time (so an accelerated clock speeds the streams up, and a manual clock moves them
+only when advanced). Event times `E` are exchange time; trade and book times `T` the stamps of
+the commands that made them.
 """
 
 import asyncio
@@ -30,6 +33,7 @@ from binance_sandbox.sequencer.sequencer import Applied
 
 _TAPE_BATCH = 1000  # trades read from the tape at a time
 _IDLE_WAKE_S = 0.01  # wall time between looks at the exchange clock for due streams
+_NEVER = 2**63
 Top = tuple[int, int, int, int]
 
 
@@ -54,6 +58,7 @@ class MarketFeed:
         self._moved: dict[str, tuple[int, int]] = {}  # symbol -> (seq, ts) of its book's change
         self._traded: set[str] = set()
         self._scheduled = False
+        self._next_due = _NEVER  # the earliest due time of a timed stream
         hub.watch(self._on_watch)
 
     # --- the sequencer's listener -------------------------------------------------------
@@ -64,6 +69,8 @@ class MarketFeed:
                 self._order_changed(event, stamped)
             elif isinstance(event, TradesPrinted):
                 self._traded.add(event.symbol)
+        if stamped.ts >= self._next_due:  # as of this command: a batch may span many periods
+            self.tick(stamped.ts)
         if not self._scheduled:
             self._scheduled = True
             asyncio.get_running_loop().call_soon(self._after_batch)
@@ -100,11 +107,12 @@ class MarketFeed:
     async def run(self) -> None:
         """Runs the timed streams on the exchange clock while no command wakes them."""
         while True:
-            if self._timers or self._depth:
-                self.tick(self.now())
+            self.tick(self.now())
             await asyncio.sleep(_IDLE_WAKE_S)
 
     def tick(self, now: int) -> None:
+        if now < self._next_due:
+            return
         for symbol, feeds in self._depth.items():
             for period, feed in feeds.items():
                 if now >= feed.due:
@@ -114,6 +122,12 @@ class MarketFeed:
             if now >= timer.due:
                 timer.due = _next_due(now, timer.stream.period_ms)
                 self._push_timed(timer, now)
+        self._plan()
+
+    def _plan(self) -> None:
+        dues = [feed.due for feeds in self._depth.values() for feed in feeds.values()]
+        dues += [timer.due for timer in self._timers.values()]
+        self._next_due = min(dues, default=_NEVER)
 
     def _on_watch(self, stream: Stream, added: bool) -> None:
         kind, name = stream.kind, stream.name
@@ -129,6 +143,7 @@ class MarketFeed:
                 self._timers[name] = _Timer(stream, _next_due(self.now(), stream.period_ms))
             else:
                 del self._timers[name]
+        self._plan()
 
     def _watch_depth(self, stream: Stream, added: bool) -> None:
         feeds = self._depth.setdefault(stream.key, {})
