@@ -15,6 +15,9 @@ the commands that made them.
 """
 
 import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +34,7 @@ from binance_sandbox.gateway.streams.kline_events import kline_event
 from binance_sandbox.gateway.streams.names import Stream
 from binance_sandbox.sequencer.sequencer import Applied
 
+log = logging.getLogger(__name__)
 _TAPE_BATCH = 1000  # trades read from the tape at a time
 _IDLE_WAKE_S = 0.01  # wall time between looks at the exchange clock for due streams
 _NEVER = 2**63
@@ -70,7 +74,8 @@ class MarketFeed:
             elif isinstance(event, TradesPrinted):
                 self._traded.add(event.symbol)
         if stamped.ts >= self._next_due:  # as of this command: a batch may span many periods
-            self.tick(stamped.ts)
+            with _contained("timed streams"):
+                self.tick(stamped.ts)
         if not self._scheduled:
             self._scheduled = True
             asyncio.get_running_loop().call_soon(self._after_batch)
@@ -89,6 +94,10 @@ class MarketFeed:
                 feed.touch(order.is_buy, event.amendment.price_before, stamped.seq, stamped.ts)
 
     def _after_batch(self) -> None:
+        with _contained("streams after a batch"):
+            self._publish_batch()
+
+    def _publish_batch(self) -> None:
         self._scheduled = False
         now = self.now()
         for symbol in self._traded:
@@ -107,7 +116,8 @@ class MarketFeed:
     async def run(self) -> None:
         """Runs the timed streams on the exchange clock while no command wakes them."""
         while True:
-            self.tick(self.now())
+            with _contained("timed streams"):
+                self.tick(self.now())
             await asyncio.sleep(_IDLE_WAKE_S)
 
     def tick(self, now: int) -> None:
@@ -298,6 +308,16 @@ class MarketFeed:
         if event["k"] != timer.last:
             timer.last = event["k"]
             self._hub.publish(timer.stream.name, event)
+
+
+@contextlib.contextmanager
+def _contained(what: str) -> Iterator[None]:
+    """A failure in the streams is logged and stays there: it never reaches the sequencer,
+    whose listener this runs in, nor stops the other streams."""
+    try:
+        yield
+    except Exception:
+        log.exception("%s failed", what)
 
 
 def _next_due(now: int, period: int) -> int:
