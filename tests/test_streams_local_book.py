@@ -43,7 +43,7 @@ class LocalBook:
         self.snapshot_id: int | None = None  # lastUpdateId of the snapshot, once taken
         self.last_u: int | None = None  # u of the last event applied
         self.buffer: list[dict[str, Any]] = []
-        self.gaps = 0
+        self.gaps: list[tuple[str, int]] = []
         self.applied = 0
 
     def reset(self, snapshot: dict[str, Any]) -> None:
@@ -61,11 +61,11 @@ class LocalBook:
             if event["u"] < self.snapshot_id:
                 return  # already in the snapshot
             if not event["U"] <= self.snapshot_id <= event["u"]:
-                self.gaps += 1
+                self.gaps.append(("first event does not span the snapshot", self.snapshot_id))
             self._apply(event)
         else:
             if event["pu"] != self.last_u:
-                self.gaps += 1
+                self.gaps.append(("pu is not the previous u", self.last_u))
             self._apply(event)
 
     def _apply(self, event: dict[str, Any]) -> None:
@@ -176,6 +176,6 @@ async def test_local_book_from_the_diff_stream_equals_rest_depth(live: SandboxSe
     bids, asks = book.top(1000)
     assert bids == [(Decimal(p), Decimal(q)) for p, q in rest["bids"]]
     assert asks == [(Decimal(p), Decimal(q)) for p, q in rest["asks"]]
-    assert book.gaps == 0
+    assert book.gaps == []
     assert book.applied > 100  # the stream carried the orders' changes
     assert len(bids) > 25  # the makers' ladder and the random orders resting below it

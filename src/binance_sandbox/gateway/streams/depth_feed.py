@@ -7,7 +7,10 @@ previous event's `u`, `U` = `pu` + 1 and `u` the sequence number of that last ch
 any REST snapshot taken between two events, the next event has `U <= lastUpdateId <= u`, and
 Binance's "manage a local order book" procedure applies exactly: drop events with
 `u < lastUpdateId`, start at the one spanning it, then require each `pu` to be the previous
-`u`. A consumer that misses an event sees the gap in `pu`.
+`u`. A consumer that misses an event sees the gap in `pu`. (As on Binance, a snapshot taken
+when nothing at all has happened since the last event has `lastUpdateId` = that event's `u`,
+and the next event starts after it: a consumer that joined after that event starts over, or
+accepts `pu == lastUpdateId` as ccxt does.)
 
 Levels are what the book holds now at each price a change touched (0: gone), so an event is
 correct however many changes it folds together.
@@ -21,7 +24,10 @@ from binance_sandbox.core.order_book import BookSide
 class DepthFeed:
     def __init__(self, last_seq: int, due: int) -> None:
         self.touched: set[tuple[bool, int]] = set()  # (is bid, price)
-        self.previous = last_seq  # u of the last event: pu of the next
+        # u of the last event: pu of the next. A new feed starts one before the current
+        # sequence number, so its first event spans a snapshot taken before anything else
+        # happens (U <= lastUpdateId even then).
+        self.previous = last_seq - 1
         self.ids = (last_seq, last_seq, last_seq)  # U, u, pu of the last event
         self.changed_ts = 0  # exchange time of the last change: the event's T
         self._changed_seq = last_seq
