@@ -108,3 +108,26 @@ async def test_a_kline_closes_with_x_true_equal_to_the_rest_row(server: SandboxS
             k["Q"]] == row[:11]  # fmt: skip
     assert list(k) == ["t", "T", "s", "i", "f", "L", "o", "c", "h", "l", "v", "n", "x", "q", "V",
                        "Q", "B"]  # fmt: skip
+
+
+async def test_index_and_mark_price_klines_follow_the_index(server: SandboxServer) -> None:
+    """Mark price = index price until the risk issue: both klines are the index candles."""
+    url = server.url.replace("http://", "ws://") + "/ws"
+    async with connect(url) as ws:
+        await subscribed(ws, "btcusdt@indexPriceKline_1m", "btcusdt@markPriceKline_1m")
+        await asyncio.to_thread(advance, server, "2s")
+        received = await drain(ws)
+    newest = {m["e"]: m for m in received}
+    assert set(newest) == {"indexPrice_kline", "markPrice_kline"}
+    index, mark = newest["indexPrice_kline"], newest["markPrice_kline"]
+    assert index["ps"] == SYMBOL
+    assert mark["s"] == SYMBOL
+    assert index["k"] == mark["k"]
+    row = httpx.get(
+        server.url + "/fapi/v1/indexPriceKlines",
+        params={"pair": SYMBOL, "interval": "1m", "startTime": index["k"]["t"], "limit": 1},
+    ).json()[0]
+    k = index["k"]
+    assert [k["t"], k["o"], k["h"], k["l"], k["c"], k["T"], k["n"]] == [
+        row[0], row[1], row[2], row[3], row[4], row[6], row[8],
+    ]  # fmt: skip
