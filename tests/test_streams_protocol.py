@@ -293,3 +293,16 @@ def test_the_banner_prints_the_websocket_base_url_and_a_snippet(server: SandboxS
         time.sleep(0.05)
     assert re.search(rf"WebSocket\s+{re.escape(ws)}\s", log)
     assert f'UMFuturesWebsocketClient(stream_url="{ws}"' in log
+
+
+async def test_subscribing_twice_is_subscribing_once(server: SandboxServer) -> None:
+    async with connect(ws_url(server, "/ws")) as ws:
+        twice = {"method": "SUBSCRIBE", "params": ["btcusdt@depth", "btcusdt@depth"], "id": 1}
+        assert await ask(ws, twice) == {"result": None, "id": 1}
+        again = {"method": "SUBSCRIBE", "params": ["btcusdt@depth"], "id": 2}
+        assert await ask(ws, again) == {"result": None, "id": 2}
+        listed = await ask(ws, {"method": "LIST_SUBSCRIPTIONS", "id": 3})
+        assert listed == {"result": ["btcusdt@depth"], "id": 3}
+        gone = {"method": "UNSUBSCRIBE", "params": ["btcusdt@depth"], "id": 4}
+        assert await ask(ws, gone) == {"result": None, "id": 4}
+        assert await ask(ws, {"method": "LIST_SUBSCRIPTIONS", "id": 5}) == {"result": [], "id": 5}

@@ -63,9 +63,14 @@ class StreamConnections:
             self._hub.drop(session)
             reader.cancel()
             writer.cancel()
+        for task in done:  # a client gone in the middle of a write is no error of ours
+            if not task.cancelled():
+                task.exception()
         if session.overflowed:
             return  # its socket may not take even a close frame: the server drops it
-        code = GOING_AWAY if not done else reader.result() if reader in done else None
+        code = GOING_AWAY if not done else None
+        if reader in done and not reader.cancelled() and reader.exception() is None:
+            code = reader.result()
         if code is not None:
             with contextlib.suppress(Exception):
                 await send({"type": "websocket.close", "code": code})

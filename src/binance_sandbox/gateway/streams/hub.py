@@ -18,7 +18,6 @@ class Hub:
         self._subscribers: dict[str, dict[Session, None]] = {}
         self._streams: dict[str, Stream] = {}
         self._watchers: list[Watcher] = []
-        self.published = 0  # messages appended to queues, for the benchmark
 
     def watch(self, watcher: Watcher) -> None:
         self._watchers.append(watcher)
@@ -31,8 +30,10 @@ class Hub:
         return name in self._subscribers
 
     def subscribe(self, session: Session, stream: Stream) -> None:
-        session.streams[stream.name] = None
         sessions = self._subscribers.setdefault(stream.name, {})
+        if session in sessions:
+            return  # subscribing twice is subscribing once
+        session.streams[stream.name] = None
         sessions[session] = None
         if len(sessions) == 1:
             self._streams[stream.name] = stream
@@ -68,4 +69,3 @@ class Hub:
                 session.push(wrapped)
             else:
                 session.push(raw)
-        self.published += len(sessions)
