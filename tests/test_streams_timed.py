@@ -131,3 +131,26 @@ async def test_index_and_mark_price_klines_follow_the_index(server: SandboxServe
     assert [k["t"], k["o"], k["h"], k["l"], k["c"], k["T"], k["n"]] == [
         row[0], row[1], row[2], row[3], row[4], row[6], row[8],
     ]  # fmt: skip
+
+
+async def test_all_market_arrays_carry_only_what_changed(server: SandboxServer) -> None:
+    """`!ticker@arr` (1 s) and `!bookTicker` (5 s) push each symbol once, then only the symbols
+    that changed; `<symbol>@ticker` (2 s) is pushed every time."""
+    url = server.url.replace("http://", "ws://") + "/ws"
+    symbols = {
+        i["symbol"] for i in httpx.get(server.url + "/fapi/v1/exchangeInfo").json()["symbols"]
+    }
+    async with connect(url) as ws:
+        await subscribed(ws, "!ticker@arr", "!bookTicker", "ethusdt@ticker")
+        await asyncio.to_thread(advance, server, "10s")
+        received = await drain(ws)
+    arrays = [m for m in received if isinstance(m, list)]
+    tops = [m for m in received if isinstance(m, dict) and m["e"] == "bookTicker"]
+    singles = [m for m in received if isinstance(m, dict) and m["e"] == "24hrTicker"]
+    assert len(arrays) == 1  # nothing traded after the first push
+    assert {row["s"] for row in arrays[0]} == symbols
+    assert list(arrays[0][0]) == ["e", "E", "s", "p", "P", "w", "c", "Q", "o", "h", "l", "v",
+                                  "q", "O", "C", "F", "L", "n"]  # fmt: skip
+    assert sorted(top["s"] for top in tops) == sorted(symbols)  # the first 5 s push: all
+    assert len(singles) == 5  # 10 s at 2 s
+    assert {single["s"] for single in singles} == {"ETHUSDT"}
