@@ -80,7 +80,7 @@ def read_until_closed(connection: RawWebSocket) -> int:
         while True:
             assert connection.read_frame().opcode == TEXT
             frames += 1
-    except EOFError:
+    except (EOFError, ConnectionResetError):  # closed, or aborted (buffers thrown away)
         return frames
     except TimeoutError:
         raise AssertionError(f"still open after {frames} frames") from None

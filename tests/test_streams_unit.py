@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from binance_sandbox.gateway.streams.frames import Outgoing, text_frame
 from binance_sandbox.gateway.streams.hub import Hub
 from binance_sandbox.gateway.streams.names import Stream, parse_stream
 from binance_sandbox.gateway.streams.paths import Target, parse_target
@@ -86,8 +87,8 @@ async def test_publish_encodes_once_and_wraps_for_combined_sessions() -> None:
     async def send_combined(message: dict[str, Any]) -> None:
         sent_combined.append(message["text"])
 
-    raw.start_writer(send_raw)
-    combined.start_writer(send_combined)
+    raw.start_writer(send_raw, frames=False)
+    combined.start_writer(send_combined, frames=False)
     stream = parse_stream("btcusdt@aggTrade")
     assert stream is not None
     hub.subscribe(raw, stream)
@@ -105,10 +106,32 @@ async def test_a_full_queue_marks_the_session_and_stops_its_writer() -> None:
     async def stuck_send(_message: dict[str, Any]) -> None:
         await blocked.wait()  # a socket nobody reads
 
-    writer = session.start_writer(stuck_send)
+    writer = session.start_writer(stuck_send, frames=True)
     for n in range(5):
-        session.push(str(n))
+        session.push(Outgoing(str(n)))
         await asyncio.sleep(0)
     assert session.overflowed
     with pytest.raises(asyncio.CancelledError):
         await writer
+
+
+async def test_frames_writer_sends_the_backlog_in_one_write() -> None:
+    session = Session(False, 10)
+    writes: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        writes.append(message)
+
+    session.push(Outgoing("a"))
+    session.push(Outgoing("b" * 200))
+    session.start_writer(send, frames=True)
+    await asyncio.sleep(0)
+    assert writes == [
+        {"type": "binance.frames", "bytes": text_frame(b"a") + text_frame(b"b" * 200)}
+    ]
+
+
+def test_text_frames() -> None:
+    assert text_frame(b"hi") == b"\x81\x02hi"
+    assert text_frame(b"x" * 200)[:4] == b"\x81\x7e\x00\xc8"
+    assert text_frame(b"x" * 70_000)[:10] == b"\x81\x7f" + (70_000).to_bytes(8, "big")

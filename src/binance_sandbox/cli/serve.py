@@ -22,6 +22,7 @@ from binance_sandbox.server.banner import print_banner
 from binance_sandbox.server.datadir import ServerInfo
 from binance_sandbox.server.http_protocol import BinanceHttpProtocol
 from binance_sandbox.server.runtime import Runtime
+from binance_sandbox.server.ws_protocol import StreamsWebSocketProtocol
 
 GRACEFUL_SHUTDOWN_S = 3
 FATAL_EXIT_CODE = 3  # a part of the exchange died; the journal recovers everything on restart
@@ -83,6 +84,7 @@ def run_server(
         ws_ping_interval=config.streams.ping_interval_s,
         ws_ping_timeout=config.streams.pong_timeout_s,
         ws_per_message_deflate=False,
+        ws=StreamsWebSocketProtocol,
     )
     server = _Server(uv_config, runtime)
 

@@ -6,9 +6,10 @@ has nobody to answer), then two tasks run: the writer drains the session's queue
 socket and the reader answers control messages through the same queue, so replies and events
 keep their order. The connection ends when the client leaves, when it sends more than
 `messages_per_second` messages within a second (Binance disconnects it), when its queue
-overflows (a consumer too slow to keep up), or at the end of its lifetime (24 hours on
-Binance; `streams.lifetime_s`). Ping and pong are the server's (uvicorn's keepalive with
-Binance's 3-minute ping and 10-minute pong timeout, see `cli/serve.py`).
+overflows (a consumer too slow to keep up: its socket is aborted), or at the end of its
+lifetime (24 hours on Binance; `streams.lifetime_s`). Ping and pong are the server's
+(uvicorn's keepalive with Binance's 3-minute ping and 10-minute pong timeout, see
+`cli/serve.py`).
 """
 
 import asyncio
@@ -21,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from binance_sandbox.config.model import StreamsConfig
 from binance_sandbox.gateway.streams.control import Control, RequestError
+from binance_sandbox.gateway.streams.frames import ABORT, FRAMES, Outgoing
 from binance_sandbox.gateway.streams.hub import Hub
 from binance_sandbox.gateway.streams.names import Stream
 from binance_sandbox.gateway.streams.paths import RouteName, parse_target
@@ -51,7 +53,7 @@ class StreamConnections:
         for name in target.streams:
             with contextlib.suppress(RequestError):
                 control.subscribe([name])
-        writer = session.start_writer(send)
+        writer = session.start_writer(send, FRAMES in scope.get("extensions", {}))
         reader = asyncio.get_running_loop().create_task(self._read(receive, control, session))
         try:
             done, _ = await asyncio.wait(
@@ -66,8 +68,10 @@ class StreamConnections:
         for task in done:  # a client gone in the middle of a write is no error of ours
             if not task.cancelled():
                 task.exception()
-        if session.overflowed:
-            return  # its socket may not take even a close frame: the server drops it
+        if session.overflowed:  # its socket may not take even a close frame
+            if FRAMES in scope.get("extensions", {}):
+                await send({"type": ABORT})
+            return
         code = GOING_AWAY if not done else None
         if reader in done and not reader.cancelled() and reader.exception() is None:
             code = reader.result()
@@ -94,7 +98,7 @@ class StreamConnections:
             text = message.get("text")
             if text is None:
                 text = (message.get("bytes") or b"").decode("utf-8", "replace")
-            session.push(orjson.dumps(control.answer(text)).decode())
+            session.push(Outgoing(orjson.dumps(control.answer(text)).decode()))
 
 
 def _route_filter(route: RouteName, strict: bool) -> Callable[[Stream], bool]:

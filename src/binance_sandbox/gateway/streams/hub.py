@@ -1,11 +1,13 @@
 """Who listens to which stream, and publishing: each message is encoded once per stream (and
-wrapped once for the combined connections), then appended to every subscriber's queue."""
+wrapped once for the combined connections), then appended to every subscriber's queue; its
+WebSocket frame is made once too (`frames.Outgoing`)."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
 
+from binance_sandbox.gateway.streams.frames import Outgoing
 from binance_sandbox.gateway.streams.names import Stream
 from binance_sandbox.gateway.streams.session import Session
 
@@ -60,12 +62,13 @@ class Hub:
         sessions = self._subscribers.get(name)
         if not sessions:
             return
-        raw = orjson.dumps(payload).decode()
-        wrapped = ""
+        text = orjson.dumps(payload).decode()
+        raw = Outgoing(text)
+        wrapped: Outgoing | None = None
         for session in list(sessions):
             if session.combined:
-                if not wrapped:
-                    wrapped = f'{{"stream":{orjson.dumps(name).decode()},"data":{raw}}}'
+                if wrapped is None:
+                    wrapped = Outgoing(f'{{"stream":{orjson.dumps(name).decode()},"data":{text}}}')
                 session.push(wrapped)
             else:
                 session.push(raw)
