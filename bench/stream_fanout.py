@@ -17,7 +17,9 @@ Phases, each `--duration` seconds:
    wall clock in ms when the order was stamped: ms resolution, so up to 1 ms high).
 3. **fan-out**: `--subscribers` connections (split over `--processes` processes), each with
    `btcusdt@aggTrade` and `btcusdt@depth@100ms`, orders as fast as in the baseline: messages/s
-   delivered to all subscribers, orders/s against the baseline's.
+   delivered to all subscribers, orders/s against the baseline's. Then the same with the load
+   from wrk instead (two runs at once replaying a signed MARKET BUY and SELL,
+   `--wrk-connections` each; Binance has no nonce), after a wrk run without subscribers.
 4. **stuck**: the median order round trip with `--stuck` connections subscribed to the same
    streams that never read, against the same orders without them (alternated `--repeat`
    times; medians of all round trips).
@@ -35,13 +37,15 @@ import os
 import socket
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 from websockets.asyncio.client import connect
 
-from http_throughput import RESULTS_DIR, sandbox_server
+from http_throughput import RESULTS_DIR, Sandbox, Settings, sandbox_server
+from order_placement import signed, wrk_order
 
 SYMBOL = "BTCUSDT"
 STREAMS = ("btcusdt@aggTrade", "btcusdt@depth@100ms")
@@ -56,6 +60,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=1000.0, help="orders/s in the latency phase")
     parser.add_argument("--stuck", type=int, default=10, help="connections that never read")
     parser.add_argument("--repeat", type=int, default=3, help="stuck phase alternations")
+    parser.add_argument(
+        "--wrk-connections", type=int, default=16, help="per side, in the wrk fan-out phase"
+    )
     return parser.parse_args()
 
 
@@ -102,6 +109,20 @@ class Placer:
 
         await asyncio.gather(*(loop(n) for n in range(loops)))
         return placed
+
+
+async def wrk_orders(sandbox: Sandbox, settings: Settings, seconds: int, label: str) -> int:
+    """Two wrk runs at once, one replaying a signed MARKET BUY, one a SELL; orders answered
+    (wrk's outputs: `<label>-BUY.txt`, `<label>-SELL.txt` in the run's directory)."""
+    runs = []
+    for side in ("BUY", "SELL"):
+        path = "/fapi/v1/order?" + signed(
+            sandbox.secret, f"symbol={SYMBOL}&side={side}&type=MARKET&quantity=0.002"
+        )
+        runs.append(
+            asyncio.to_thread(wrk_order, settings, f"{label}-{side}", sandbox, path, seconds)
+        )
+    return sum(result.requests for result in await asyncio.gather(*runs))
 
 
 # --- subscribers (their own processes) ------------------------------------------------------
@@ -191,10 +212,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-async def measure(args: argparse.Namespace, url: str, key: str, secret: str) -> dict[str, Any]:
-    ws_url = url.replace("http://", "ws://")
+async def measure(args: argparse.Namespace, sandbox: Sandbox, out: Path) -> dict[str, Any]:
+    url, ws_url = sandbox.url, sandbox.url.replace("http://", "ws://")
     figures: dict[str, Any] = {}
-    placer = Placer(url, key, secret)
+    placer = Placer(url, sandbox.api_key, sandbox.secret)
+    wrk_settings = Settings(args.wrk_connections, 1, int(args.duration), 0, out)
     try:
         await placer.run(2.0, args.placers)  # warm-up
         placer.round_trips.clear()
@@ -230,6 +252,21 @@ async def measure(args: argparse.Namespace, url: str, key: str, secret: str) -> 
             "orders_per_s": orders / args.duration,
             "orders_vs_baseline": orders / args.duration / figures["baseline"]["orders_per_s"],
         }
+        seconds = int(args.duration)
+        wrk_alone = await wrk_orders(sandbox, wrk_settings, seconds, "wrk-alone")
+
+        async def wrk_load() -> int:
+            return await wrk_orders(sandbox, wrk_settings, seconds, "wrk-fanout")
+
+        received, _, orders = await with_subscribers(
+            ws_url, args.subscribers, args.processes, False, seconds, wrk_load
+        )
+        figures["fanout_wrk"] = {
+            "subscribers": args.subscribers,
+            "messages_per_s": received / seconds,
+            "orders_per_s": orders / seconds,
+            "orders_per_s_without_subscribers": wrk_alone / seconds,
+        }
         without: list[float] = []
         with_stuck: list[float] = []
         for _ in range(args.repeat):
@@ -259,7 +296,7 @@ def main() -> int:
     out = RESULTS_DIR / f"stream_fanout-{time.strftime('%Y%m%d-%H%M%S')}"
     out.mkdir()
     with sandbox_server(out) as sandbox:
-        figures = asyncio.run(measure(args, sandbox.url, sandbox.api_key, sandbox.secret))
+        figures = asyncio.run(measure(args, sandbox, out))
     (out / "figures.json").write_text(json.dumps({"args": vars(args), **figures}, indent=2))
     b, lat, fan, stuck = (figures[k] for k in ("baseline", "latency", "fanout", "stuck"))
     print(
@@ -275,6 +312,12 @@ def main() -> int:
         f"fan-out:  {fan['messages_per_s']:.0f} msgs/s delivered to {fan['subscribers']} "
         f"subscribers of {' + '.join(STREAMS)}; {fan['orders_per_s']:.0f} orders/s "
         f"({fan['orders_vs_baseline']:.2f}x the baseline)"
+    )
+    wrk = figures["fanout_wrk"]
+    print(
+        f"fan-out under wrk: {wrk['messages_per_s']:.0f} msgs/s delivered to "
+        f"{wrk['subscribers']} subscribers; {wrk['orders_per_s']:.0f} orders/s (without "
+        f"subscribers: {wrk['orders_per_s_without_subscribers']:.0f} orders/s)"
     )
     print(
         f"stuck:    order round trip p50 {stuck['round_trip_p50_ms_without']:.2f} ms without, "
