@@ -22,6 +22,7 @@ from binance_sandbox.server.banner import print_banner
 from binance_sandbox.server.datadir import ServerInfo
 from binance_sandbox.server.http_protocol import BinanceHttpProtocol
 from binance_sandbox.server.runtime import Runtime
+from binance_sandbox.server.ws_protocol import StreamsWebSocketProtocol
 
 GRACEFUL_SHUTDOWN_S = 3
 FATAL_EXIT_CODE = 3  # a part of the exchange died; the journal recovers everything on restart
@@ -78,6 +79,12 @@ def run_server(
         http=BinanceHttpProtocol,
         # SIGTERM always ends the server: requests still running then are cut off.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        # Binance's keepalive: a ping every 3 minutes, disconnect without a pong in 10; no
+        # per-message compression, so a stream message is encoded once for all connections
+        ws_ping_interval=config.streams.ping_interval_s,
+        ws_ping_timeout=config.streams.pong_timeout_s,
+        ws_per_message_deflate=False,
+        ws=StreamsWebSocketProtocol,
     )
     server = _Server(uv_config, runtime)
 

@@ -49,6 +49,16 @@ class LimitsConfig(_Section):
     orders_per_10s: int = 300
 
 
+class StreamsConfig(_Section):
+    strict_routes: bool = False  # answer as Binance when a stream is asked for on the wrong route
+    ping_interval_s: float = 180.0  # server ping every 3 minutes
+    pong_timeout_s: float = 600.0  # disconnect without a pong within 10 minutes
+    lifetime_s: float = 86_400.0  # a connection is closed after 24 hours
+    max_streams: int = 1024  # per connection
+    messages_per_second: int = 10  # incoming; a connection going beyond is disconnected
+    send_queue: int = 4096  # messages waiting to be written; a reader this far behind is dropped
+
+
 class PriceSourceConfig(_Section):
     source: Literal["fixed", "scripted", "gbm"] = "gbm"
     price: str = ""  # fixed price, or the start of a gbm path (decimal string)
@@ -131,6 +141,7 @@ class SandboxConfig(_Section):
     exchange: ExchangeConfig = msgspec.field(default_factory=ExchangeConfig)
     journal: JournalConfig = msgspec.field(default_factory=JournalConfig)
     limits: LimitsConfig = msgspec.field(default_factory=LimitsConfig)
+    streams: StreamsConfig = msgspec.field(default_factory=StreamsConfig)
     prices: PricesConfig = msgspec.field(default_factory=PricesConfig)
     agents: AgentsConfig = msgspec.field(default_factory=AgentsConfig)
     replay: ReplayConfig = msgspec.field(default_factory=ReplayConfig)

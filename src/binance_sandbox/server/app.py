@@ -1,6 +1,7 @@
-"""The ASGI application: the Binance gateway, `/openapi.json`, and the admin API under
-`/sandbox/v1` (its own token), in one app served on one port."""
+"""The ASGI application: the Binance gateway, the WebSocket market streams, `/openapi.json`,
+and the admin API under `/sandbox/v1` (its own token), in one app served on one port."""
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
@@ -18,6 +19,9 @@ from binance_sandbox.admin.routes import admin_routes, http_error
 from binance_sandbox.gateway.app import Gateway
 from binance_sandbox.gateway.openapi import openapi_document
 from binance_sandbox.gateway.rate_limits import RateLimiter
+from binance_sandbox.gateway.streams.connection import StreamConnections
+from binance_sandbox.gateway.streams.hub import Hub
+from binance_sandbox.gateway.streams.market_feed import MarketFeed
 from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.oauth.admin_routes import login_admin_routes
 from binance_sandbox.oauth.routes import login_routes
@@ -41,14 +45,22 @@ def create_app(
     gateway = Gateway(endpoints, runtime, limiter, debug_signatures)
     openapi: list[bytes] = []  # made at the first request: a fresh exchange lists its
     # instruments only once start-up has seeded it
+    hub = Hub()
+    feed = MarketFeed(hub, runtime)
+    runtime.sequencer.subscribe(feed.on_applied)
+    streams = StreamConnections(hub, runtime.config.streams)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await runtime.start()
+        timed_streams = asyncio.get_running_loop().create_task(feed.run(), name="streams")
         on_started()
         try:
             yield
         finally:
+            timed_streams.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timed_streams
             await runtime.stop()
 
     async def openapi_json(_request: Request) -> Response:
@@ -78,6 +90,8 @@ def create_app(
         # The gateway is the hot path: it gets HTTP requests without Starlette's routing.
         if scope["type"] == "http" and not scope["path"].startswith(_STARLETTE_PREFIXES):
             await gateway(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await streams(scope, receive, send)
         else:
             await shell(scope, receive, send)
 

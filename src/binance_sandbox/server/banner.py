@@ -20,6 +20,10 @@ ex = ccxt.binanceusdm({{"apiKey": "{key}", "secret": "{secret}"}})
 ex.urls["api"] = rebase(ex.urls["api"], "{base}")
 print(ex.fetch_balance()["USDT"])"""
 
+_STREAMS = """from binance.websocket.um_futures.websocket_client import UMFuturesWebsocketClient
+stream = UMFuturesWebsocketClient(stream_url="{ws}", on_message=lambda _, m: print(m))
+stream.agg_trade(symbol="btcusdt")"""
+
 _PYTHON_BINANCE = """from binance.client import Client
 client = Client("{key}", "{secret}", ping=False)
 client.FUTURES_URL = "{base}/fapi"
@@ -45,7 +49,8 @@ def print_banner(
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     table.add_row("REST base URL", base_url)
-    table.add_row("WebSocket", "market and user-data streams are not served yet (REST only)")
+    ws_url = "ws://" + base_url.removeprefix("http://")
+    table.add_row("WebSocket", f"{ws_url}  (market streams: /ws, /stream, /public, /market)")
     table.add_row("Admin API", f"{base_url}/sandbox/v1  (Authorization: Bearer {token})")
     table.add_row("Exchange time", f"{state.last_ts} ms, {state.clock.mode} clock")
     table.add_row("Market", market)
@@ -63,6 +68,8 @@ def print_banner(
         console.print(_CCXT.format(key=key, secret=secret, base=base_url), **_VERBATIM)
         console.print("[bold]python-binance[/bold]")
         console.print(_PYTHON_BINANCE.format(key=key, secret=secret, base=base_url), **_VERBATIM)
+    console.print("[bold]Market streams (binance-futures-connector)[/bold]")
+    console.print(_STREAMS.format(ws=ws_url), **_VERBATIM)
     console.print("More clients: docs/clients.md. Stop with Ctrl-C or SIGTERM; state is kept.")
 
 

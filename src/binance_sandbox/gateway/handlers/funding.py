@@ -35,10 +35,10 @@ FUNDING_RATE_FLOOR = "-0.02000000"
 
 
 async def premium_index(ctx: RequestContext) -> dict[str, Any] | list[dict[str, Any]]:
-    return one_or_all(ctx, _mark_price)
+    return one_or_all(ctx, mark_price_row)
 
 
-def _mark_price(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
+def mark_price_row(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     index = amount(ctx.state.index_prices.get(instrument.pair, 0))
     perpetual = instrument.contract_type == PERPETUAL
     return {

@@ -34,10 +34,10 @@ NO_TRADE_ID = -1
 
 
 async def ticker_24hr(ctx: RequestContext) -> dict[str, Any] | list[dict[str, Any]]:
-    return one_or_all(ctx, _day_statistics)
+    return one_or_all(ctx, day_statistics)
 
 
-def _day_statistics(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
+def day_statistics(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     now = ctx.now_ms()
     opened = open_time("1m", now - DAY_MS)
     day = ctx.services.tape.summary(instrument.symbol, opened, now)

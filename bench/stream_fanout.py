@@ -1,0 +1,332 @@
+"""WebSocket market streams under the live market plus load: fan-out, latency, stuck readers.
+
+`binance-sandbox serve` runs the built-in default config (makers on every symbol, noise
+takers) on a fresh data directory with rate limits off; load is the demo account's MARKET
+orders on BTCUSDT (0.002 BTC, alternately BUY and SELL, each taking the makers' best level:
+one trade and one aggregate trade each), signed with HMAC as a client signs them. Subscribers
+are `websockets` clients in separate processes (so their reading does not share the placing
+process's event loop); everything shares the machine's cores with the server.
+
+Phases, each `--duration` seconds:
+
+1. **baseline**: orders as fast as `--placers` concurrent loops go, no subscriber: orders/s and
+   the median order round trip.
+2. **latency**: one subscriber of `btcusdt@aggTrade`, orders paced at `--rate` per second:
+   trade -> aggTrade latency at the client, p50 / p99, as the client's wall clock at receipt
+   minus the event's `T` (the trade's exchange time, which under the real clock is the server's
+   wall clock in ms when the order was stamped: ms resolution, so up to 1 ms high).
+3. **fan-out**: `--subscribers` connections (split over `--processes` processes), each with
+   `btcusdt@aggTrade` and `btcusdt@depth@100ms`, orders as fast as in the baseline: messages/s
+   delivered to all subscribers, orders/s against the baseline's. Then the same with the load
+   from wrk instead (two runs at once replaying a signed MARKET BUY and SELL,
+   `--wrk-connections` each; Binance has no nonce), after a wrk run without subscribers.
+4. **stuck**: the median order round trip with `--stuck` connections subscribed to the same
+   streams that never read, against the same orders without them (alternated `--repeat`
+   times; medians of all round trips).
+
+Raw figures go to `bench/results/stream_fanout-<date>-<time>.json`.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import multiprocessing as mp
+import os
+import socket
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from websockets.asyncio.client import connect
+
+from http_throughput import RESULTS_DIR, Sandbox, Settings, sandbox_server
+from order_placement import signed, wrk_order
+
+SYMBOL = "BTCUSDT"
+STREAMS = ("btcusdt@aggTrade", "btcusdt@depth@100ms")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase")
+    parser.add_argument("--subscribers", type=int, default=100)
+    parser.add_argument("--processes", type=int, default=2, help="subscriber processes")
+    parser.add_argument("--placers", type=int, default=8, help="concurrent order loops")
+    parser.add_argument("--rate", type=float, default=1000.0, help="orders/s in the latency phase")
+    parser.add_argument("--stuck", type=int, default=10, help="connections that never read")
+    parser.add_argument("--repeat", type=int, default=3, help="stuck phase alternations")
+    parser.add_argument(
+        "--wrk-connections", type=int, default=16, help="per side, in the wrk fan-out phase"
+    )
+    return parser.parse_args()
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+class Placer:
+    def __init__(self, url: str, key: str, secret: str) -> None:
+        self._client = httpx.AsyncClient(base_url=url, timeout=30.0, headers={"X-MBX-APIKEY": key})
+        self._secret = secret.encode()
+        self.round_trips: list[float] = []
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def order(self, side: str) -> None:
+        query = urlencode({
+            "symbol": SYMBOL, "side": side, "type": "MARKET", "quantity": "0.002",
+            "timestamp": int(time.time() * 1000), "recvWindow": 60000,
+        })  # fmt: skip
+        signature = hmac.new(self._secret, query.encode(), hashlib.sha256).hexdigest()
+        started = time.perf_counter()
+        answer = await self._client.post(f"/fapi/v1/order?{query}&signature={signature}")
+        self.round_trips.append(time.perf_counter() - started)
+        if answer.status_code != 200:
+            raise RuntimeError(f"order refused: {answer.text}")
+
+    async def run(self, seconds: float, loops: int, rate: float = 0.0) -> int:
+        """Places orders for `seconds` from `loops` concurrent loops (paced to `rate`/s in
+        total if given); returns how many."""
+        deadline = time.perf_counter() + seconds
+        placed = 0
+        interval = loops / rate if rate else 0.0
+
+        async def loop(n: int) -> None:
+            nonlocal placed
+            due = time.perf_counter() + n * interval / loops
+            while time.perf_counter() < deadline:
+                if interval:
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                    due += interval
+                await self.order("BUY" if placed % 2 else "SELL")
+                placed += 1
+
+        await asyncio.gather(*(loop(n) for n in range(loops)))
+        return placed
+
+
+async def wrk_orders(sandbox: Sandbox, settings: Settings, seconds: int, label: str) -> int:
+    """Two wrk runs at once, one replaying a signed MARKET BUY, one a SELL; orders answered
+    (wrk's outputs: `<label>-BUY.txt`, `<label>-SELL.txt` in the run's directory)."""
+    runs = []
+    for side in ("BUY", "SELL"):
+        path = "/fapi/v1/order?" + signed(
+            sandbox.secret, f"symbol={SYMBOL}&side={side}&type=MARKET&quantity=0.002"
+        )
+        runs.append(
+            asyncio.to_thread(wrk_order, settings, f"{label}-{side}", sandbox, path, seconds)
+        )
+    return sum(result.requests for result in await asyncio.gather(*runs))
+
+
+# --- subscribers (their own processes) ------------------------------------------------------
+
+
+def subscriber_process(ws_url: str, connections: int, seconds: float, measure: bool,
+                       ready: Any, go: Any, results: Any) -> None:  # fmt: skip
+    asyncio.run(_subscribe(ws_url, connections, seconds, measure, ready, go, results))
+
+
+async def _subscribe(ws_url: str, connections: int, seconds: float, measure: bool,
+                     ready: Any, go: Any, results: Any) -> None:  # fmt: skip
+    streams = STREAMS if connections > 1 or not measure else STREAMS[:1]
+    sockets = []
+    for _ in range(connections):
+        ws = await connect(ws_url + "/ws", max_queue=None, ping_interval=None)
+        await ws.send(json.dumps({"method": "SUBSCRIBE", "params": list(streams), "id": 1}))
+        await ws.recv()
+        sockets.append(ws)
+    ready.release()
+    await asyncio.to_thread(go.wait)
+    counts = [0] * connections
+    latencies: list[float] = []
+
+    async def read(index: int, ws: Any) -> None:
+        async for message in ws:
+            counts[index] += 1
+            if measure and index == 0 and '"aggTrade"' in message:
+                latencies.append(time.time() * 1000 - json.loads(message)["T"])
+
+    readers = [asyncio.create_task(read(i, ws)) for i, ws in enumerate(sockets)]
+    await asyncio.sleep(seconds)
+    for reader in readers:
+        reader.cancel()
+    results.put((sum(counts), latencies))
+    for ws in sockets:
+        await ws.close()
+
+
+async def with_subscribers(ws_url: str, count: int, processes: int, measure: bool,
+                           seconds: float, load: Any) -> tuple[int, list[float], Any]:  # fmt: skip
+    context = mp.get_context("spawn")
+    ready, go, results = context.Semaphore(0), context.Event(), context.Queue()
+    shares = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
+    workers = [
+        context.Process(target=subscriber_process,
+                        args=(ws_url, share, seconds, measure, ready, go, results))
+        for share in shares if share
+    ]  # fmt: skip
+    for worker in workers:
+        worker.start()
+    for _ in workers:
+        await asyncio.to_thread(ready.acquire)
+    go.set()
+    outcome = await load()
+    received, latencies = 0, []
+    for _ in workers:
+        got, measured = await asyncio.to_thread(results.get)
+        received += got
+        latencies += measured
+    for worker in workers:
+        worker.join()
+    return received, latencies, outcome
+
+
+# --- stuck readers ----------------------------------------------------------------------------
+
+
+def stuck_connection(ws_url: str) -> socket.socket:
+    """A WebSocket handshake subscribing to STREAMS, then never a read."""
+    host, port = ws_url.removeprefix("ws://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    key = "dGhlIHNhbXBsZSBub25jZQ=="
+    path = "/stream?streams=" + "/".join(STREAMS)
+    sock.sendall(
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    return sock
+
+
+# --- phases -----------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+async def measure(args: argparse.Namespace, sandbox: Sandbox, out: Path) -> dict[str, Any]:
+    url, ws_url = sandbox.url, sandbox.url.replace("http://", "ws://")
+    figures: dict[str, Any] = {}
+    placer = Placer(url, sandbox.api_key, sandbox.secret)
+    wrk_settings = Settings(args.wrk_connections, 1, int(args.duration), 0, out)
+    try:
+        await placer.run(2.0, args.placers)  # warm-up
+        placer.round_trips.clear()
+        orders = await placer.run(args.duration, args.placers)
+        figures["baseline"] = {
+            "orders_per_s": orders / args.duration,
+            "round_trip_p50_ms": statistics.median(placer.round_trips) * 1e3,
+        }
+        placer.round_trips.clear()
+
+        async def paced() -> int:
+            return await placer.run(args.duration, args.placers, args.rate)
+
+        received, latencies, orders = await with_subscribers(
+            ws_url, 1, 1, True, args.duration, paced
+        )
+        figures["latency"] = {
+            "orders_per_s": orders / args.duration,
+            "aggtrades_per_s": len(latencies) / args.duration,
+            "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99),
+        }  # fmt: skip
+        placer.round_trips.clear()
+
+        async def flat_out() -> int:
+            return await placer.run(args.duration, args.placers)
+
+        received, _, orders = await with_subscribers(
+            ws_url, args.subscribers, args.processes, False, args.duration, flat_out
+        )
+        figures["fanout"] = {
+            "subscribers": args.subscribers,
+            "messages_per_s": received / args.duration,
+            "orders_per_s": orders / args.duration,
+            "orders_vs_baseline": orders / args.duration / figures["baseline"]["orders_per_s"],
+        }
+        seconds = int(args.duration)
+        wrk_alone = await wrk_orders(sandbox, wrk_settings, seconds, "wrk-alone")
+
+        async def wrk_load() -> int:
+            return await wrk_orders(sandbox, wrk_settings, seconds, "wrk-fanout")
+
+        received, _, orders = await with_subscribers(
+            ws_url, args.subscribers, args.processes, False, seconds, wrk_load
+        )
+        figures["fanout_wrk"] = {
+            "subscribers": args.subscribers,
+            "messages_per_s": received / seconds,
+            "orders_per_s": orders / seconds,
+            "orders_per_s_without_subscribers": wrk_alone / seconds,
+        }
+        without: list[float] = []
+        with_stuck: list[float] = []
+        for _ in range(args.repeat):
+            placer.round_trips.clear()
+            await placer.run(args.duration / args.repeat, 1)
+            without += placer.round_trips
+            stuck = [stuck_connection(ws_url) for _ in range(args.stuck)]
+            placer.round_trips.clear()
+            await placer.run(args.duration / args.repeat, 1)
+            with_stuck += placer.round_trips
+            for sock in stuck:
+                sock.close()
+        figures["stuck"] = {
+            "stuck_connections": args.stuck,
+            "round_trip_p50_ms_without": statistics.median(without) * 1e3,
+            "round_trip_p50_ms_with": statistics.median(with_stuck) * 1e3,
+            "ratio": statistics.median(with_stuck) / statistics.median(without),
+        }
+    finally:
+        await placer.close()
+    return figures
+
+
+def main() -> int:
+    args = parse_args()
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    out = RESULTS_DIR / f"stream_fanout-{time.strftime('%Y%m%d-%H%M%S')}"
+    out.mkdir()
+    with sandbox_server(out) as sandbox:
+        figures = asyncio.run(measure(args, sandbox, out))
+    (out / "figures.json").write_text(json.dumps({"args": vars(args), **figures}, indent=2))
+    b, lat, fan, stuck = (figures[k] for k in ("baseline", "latency", "fanout", "stuck"))
+    print(
+        f"baseline: {b['orders_per_s']:.0f} orders/s, round trip p50 "
+        f"{b['round_trip_p50_ms']:.2f} ms (no subscriber)"
+    )
+    print(
+        f"latency:  trade -> aggTrade at a client p50 {lat['p50_ms']:.2f} ms, p99 "
+        f"{lat['p99_ms']:.2f} ms at {lat['aggtrades_per_s']:.0f} aggTrades/s "
+        f"({lat['orders_per_s']:.0f} orders/s)"
+    )
+    print(
+        f"fan-out:  {fan['messages_per_s']:.0f} msgs/s delivered to {fan['subscribers']} "
+        f"subscribers of {' + '.join(STREAMS)}; {fan['orders_per_s']:.0f} orders/s "
+        f"({fan['orders_vs_baseline']:.2f}x the baseline)"
+    )
+    wrk = figures["fanout_wrk"]
+    print(
+        f"fan-out under wrk: {wrk['messages_per_s']:.0f} msgs/s delivered to "
+        f"{wrk['subscribers']} subscribers; {wrk['orders_per_s']:.0f} orders/s (without "
+        f"subscribers: {wrk['orders_per_s_without_subscribers']:.0f} orders/s)"
+    )
+    print(
+        f"stuck:    order round trip p50 {stuck['round_trip_p50_ms_without']:.2f} ms without, "
+        f"{stuck['round_trip_p50_ms_with']:.2f} ms with {stuck['stuck_connections']} stuck "
+        f"readers ({stuck['ratio']:.2f}x)"
+    )
+    print(f"figures: {out / 'figures.json'}; load average {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,329 @@
+"""The streams' source: the sequencer's applied events, and the exchange clock for the timed
+streams.
+
+The sequencer calls `on_applied` for each applied command (a narrow listener that notes what
+changed, and runs the timed streams when the command's stamp reaches their next due time, so
+they show the state as of that moment even when one batch spans many periods); once per batch,
+on the next turn of the event loop, the feed publishes what happens as it happens (trades,
+aggregate trades, book tickers). Partial depth is pushed, like diff depth, when the book
+changed in the period. A timer on wall time runs the timed streams while no command arrives.
+
+Update speeds are on the exchange clock: a stream due every 250 ms is pushed on every 250 ms
+of exchange time (so an accelerated clock speeds the streams up, and a manual clock moves them
+only when advanced). Event times `E` are exchange time; trade and book times `T` the stamps of
+the commands that made them.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from binance_sandbox.core.commands import Stamped
+from binance_sandbox.core.events import OrderUpdated, TradesPrinted
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.gateway.context import RequestContext, Services
+from binance_sandbox.gateway.handlers.funding import mark_price_row
+from binance_sandbox.gateway.handlers.tickers import day_statistics
+from binance_sandbox.gateway.streams import payloads
+from binance_sandbox.gateway.streams.depth_feed import DepthFeed, level_qty
+from binance_sandbox.gateway.streams.hub import Hub
+from binance_sandbox.gateway.streams.kline_events import kline_event
+from binance_sandbox.gateway.streams.names import Stream
+from binance_sandbox.sequencer.sequencer import Applied
+
+log = logging.getLogger(__name__)
+_TAPE_BATCH = 1000  # trades read from the tape at a time
+_IDLE_WAKE_S = 0.01  # wall time between looks at the exchange clock for due streams
+_NEVER = 2**63
+Top = tuple[int, int, int, int]
+
+
+@dataclass
+class _Timer:
+    stream: Stream
+    due: int
+    last: Any = None  # what was pushed last (streams that push only changes)
+    opened: int | None = None  # klines: open time of the candle pushed last
+    rows: dict[str, Any] = field(default_factory=dict)  # arrays: last row per symbol
+
+
+class MarketFeed:
+    def __init__(self, hub: Hub, services: Services) -> None:
+        self._hub = hub
+        self._services = services
+        self._ctx = RequestContext({}, None, services, 0)
+        self._depth: dict[str, dict[int, DepthFeed]] = {}  # symbol -> period -> feed
+        self._timers: dict[str, _Timer] = {}
+        self._tape_marks: dict[str, int] = {}  # trade stream name -> last id pushed
+        self._tops: dict[str, Top] = {}  # last bookTicker per symbol
+        self._moved: dict[str, tuple[int, int]] = {}  # symbol -> (seq, ts) of its book's change
+        self._traded: set[str] = set()
+        self._scheduled = False
+        self._next_due = _NEVER  # the earliest due time of a timed stream
+        hub.watch(self._on_watch)
+
+    # --- the sequencer's listener -------------------------------------------------------
+
+    def on_applied(self, stamped: Stamped, applied: Applied) -> None:
+        for event in applied.events:
+            if isinstance(event, OrderUpdated):
+                self._order_changed(event, stamped)
+            elif isinstance(event, TradesPrinted):
+                self._traded.add(event.symbol)
+        if stamped.ts >= self._next_due:  # as of this command: a batch may span many periods
+            with _contained("timed streams"):
+                self.tick(stamped.ts)
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._after_batch)
+
+    def _order_changed(self, event: OrderUpdated, stamped: Stamped) -> None:
+        order = event.order
+        self._moved[order.symbol] = (stamped.seq, stamped.ts)
+        if event.trade is not None and not event.trade.is_maker:
+            self._traded.add(order.symbol)
+        feeds = self._depth.get(order.symbol)
+        if feeds is None or not order.price:
+            return
+        for feed in feeds.values():
+            feed.touch(order.is_buy, order.price, stamped.seq, stamped.ts)
+            if event.amendment is not None:
+                feed.touch(order.is_buy, event.amendment.price_before, stamped.seq, stamped.ts)
+
+    def _after_batch(self) -> None:
+        with _contained("streams after a batch"):
+            self._publish_batch()
+
+    def _publish_batch(self) -> None:
+        self._scheduled = False
+        now = self.now()
+        for symbol in self._traded:
+            self._push_trades(symbol, now)
+        self._traded.clear()
+        for symbol, (seq, ts) in self._moved.items():
+            self._push_book_ticker(symbol, seq, ts, now)
+        self._moved.clear()
+        self.tick(now)
+
+    # --- timed streams --------------------------------------------------------------------
+
+    def now(self) -> int:
+        return max(self._services.clock.now_ms(), self._services.exchange.state.last_ts)
+
+    async def run(self) -> None:
+        """Runs the timed streams on the exchange clock while no command wakes them."""
+        while True:
+            with _contained("timed streams"):
+                self.tick(self.now())
+            await asyncio.sleep(_IDLE_WAKE_S)
+
+    def tick(self, now: int) -> None:
+        if now < self._next_due:
+            return
+        for symbol, feeds in self._depth.items():
+            for period, feed in feeds.items():
+                if now >= feed.due:
+                    feed.due = _next_due(now, period)
+                    self._push_depth(symbol, period, feed, now)
+        for timer in list(self._timers.values()):
+            if now >= timer.due:
+                timer.due = _next_due(now, timer.stream.period_ms)
+                self._push_timed(timer, now)
+        self._plan()
+
+    def _plan(self) -> None:
+        dues = [feed.due for feeds in self._depth.values() for feed in feeds.values()]
+        dues += [timer.due for timer in self._timers.values()]
+        self._next_due = min(dues, default=_NEVER)
+
+    def _on_watch(self, stream: Stream, added: bool) -> None:
+        kind, name = stream.kind, stream.name
+        if kind in ("aggTrade", "trade"):
+            if added:
+                self._tape_marks[name] = self._newest_tape_id(stream)
+            else:
+                del self._tape_marks[name]
+        elif kind in ("depth", "partialDepth"):
+            self._watch_depth(stream, added)
+        elif stream.period_ms:
+            if added:
+                self._timers[name] = _Timer(stream, _next_due(self.now(), stream.period_ms))
+            else:
+                del self._timers[name]
+        self._plan()
+
+    def _watch_depth(self, stream: Stream, added: bool) -> None:
+        feeds = self._depth.setdefault(stream.key, {})
+        feed = feeds.get(stream.period_ms)
+        if feed is None:
+            last_seq = self._services.exchange.state.last_seq
+            feed = feeds[stream.period_ms] = DepthFeed(
+                last_seq, _next_due(self.now(), stream.period_ms)
+            )
+        feed.streams += 1 if added else -1
+        if not feed.streams:
+            del feeds[stream.period_ms]
+            if not feeds:
+                del self._depth[stream.key]
+
+    # --- pushes ---------------------------------------------------------------------------
+
+    def _instrument(self, symbol: str) -> Instrument | None:
+        return self._services.exchange.state.instruments.get(symbol)
+
+    def _newest_tape_id(self, stream: Stream) -> int:
+        tape = self._services.tape
+        if stream.kind == "aggTrade":
+            newest_agg = tape.agg_trades(stream.key, None, None, None, 1)
+            return newest_agg[-1].id if newest_agg else 0
+        newest = tape.last_trade(stream.key)
+        return newest.last_id if newest else 0
+
+    def _push_trades(self, symbol: str, now: int) -> None:
+        instrument = self._instrument(symbol)
+        if instrument is None:
+            return
+        tape, hub = self._services.tape, self._hub
+        aggs_name, trades_name = f"{symbol.lower()}@aggTrade", f"{symbol.lower()}@trade"
+        if hub.listened(aggs_name):
+            mark = self._tape_marks[aggs_name]
+            for agg in tape.agg_trades(symbol, mark + 1, None, None, _TAPE_BATCH):
+                hub.publish(aggs_name, payloads.agg_trade(instrument, agg, now))
+                self._tape_marks[aggs_name] = agg.id
+        if hub.listened(trades_name):
+            mark = self._tape_marks[trades_name]
+            for public in tape.trades(symbol, mark + 1, _TAPE_BATCH):
+                hub.publish(trades_name, payloads.trade(instrument, public, now))
+                self._tape_marks[trades_name] = public.last_id
+
+    def _top(self, symbol: str) -> Top:
+        book = self._services.exchange.state.books[symbol]
+        bid, bid_qty = (book.bids.depth(1) or [(0, 0)])[0]
+        ask, ask_qty = (book.asks.depth(1) or [(0, 0)])[0]
+        return bid, bid_qty, ask, ask_qty
+
+    def _push_book_ticker(self, symbol: str, seq: int, ts: int, now: int) -> None:
+        instrument = self._instrument(symbol)
+        if instrument is None:
+            return
+        top = self._top(symbol)
+        if self._tops.get(symbol) == top:
+            return
+        self._tops[symbol] = top
+        name = f"{symbol.lower()}@bookTicker"
+        if self._hub.listened(name):
+            self._hub.publish(name, payloads.book_ticker(instrument, top, seq, now, ts))
+
+    def _push_depth(self, symbol: str, period: int, feed: DepthFeed, now: int) -> None:
+        touched = feed.take()
+        instrument = self._instrument(symbol)
+        if not touched or instrument is None:
+            return
+        book = self._services.exchange.state.books[symbol]
+        bids = sorted(((p, level_qty(book.bids, p)) for b, p in touched if b), reverse=True)
+        asks = sorted((p, level_qty(book.asks, p)) for b, p in touched if not b)
+        speed = "" if period == 250 else f"@{period}ms"
+        base = f"{symbol.lower()}@depth"
+        diff = payloads.depth_update(
+            instrument, feed.ids, now, feed.changed_ts,
+            payloads.levels(instrument, bids), payloads.levels(instrument, asks),
+        )  # fmt: skip
+        self._hub.publish(base + speed, diff)
+        for levels in (5, 10, 20):
+            name = f"{base}{levels}{speed}"
+            if self._hub.listened(name):
+                partial = payloads.depth_update(
+                    instrument, feed.ids, now, feed.changed_ts,
+                    payloads.levels(instrument, book.bids.depth(levels)),
+                    payloads.levels(instrument, book.asks.depth(levels)),
+                )  # fmt: skip
+                self._hub.publish(name, partial)
+
+    def _push_timed(self, timer: _Timer, now: int) -> None:
+        stream = timer.stream
+        kind = stream.kind
+        if kind == "markPrice":
+            instrument = self._instrument(stream.key)
+            if instrument is not None:
+                row = mark_price_row(self._ctx, instrument)
+                self._hub.publish(stream.name, payloads.mark_price(row, now))
+        elif kind == "markPriceArr":
+            rows = [mark_price_row(self._ctx, i) for i in self._all()]
+            self._hub.publish(stream.name, [payloads.mark_price(r, now) for r in rows])
+        elif kind in ("ticker", "miniTicker"):
+            instrument = self._instrument(stream.key)
+            if instrument is not None:
+                self._hub.publish(stream.name, _ticker(kind, self._day(instrument), now))
+        elif kind in ("tickerArr", "miniTickerArr"):
+            self._push_changed_tickers(timer, now)
+        elif kind == "bookTickerAll":
+            self._push_changed_tops(timer, now)
+        elif kind in ("kline", "continuousKline", "indexPriceKline", "markPriceKline"):
+            self._push_kline(timer, now)
+
+    def _all(self) -> list[Instrument]:
+        return list(self._services.exchange.state.instruments.values())
+
+    def _day(self, instrument: Instrument) -> dict[str, Any]:
+        return day_statistics(self._ctx, instrument)
+
+    def _push_changed_tickers(self, timer: _Timer, now: int) -> None:
+        """The symbols whose statistics changed since the last push (Binance's arrays carry
+        only those)."""
+        kind = "ticker" if timer.stream.kind == "tickerArr" else "miniTicker"
+        changed = []
+        for instrument in self._all():
+            row = self._day(instrument)
+            numbers = {k: v for k, v in row.items() if k not in ("openTime", "closeTime")}
+            if timer.rows.get(instrument.symbol) != numbers:
+                timer.rows[instrument.symbol] = numbers
+                changed.append(_ticker(kind, row, now))
+        if changed:
+            self._hub.publish(timer.stream.name, changed)
+
+    def _push_changed_tops(self, timer: _Timer, now: int) -> None:
+        state = self._services.exchange.state
+        for instrument in self._all():
+            top = self._top(instrument.symbol)
+            if timer.rows.get(instrument.symbol) != top:
+                timer.rows[instrument.symbol] = top
+                payload = payloads.book_ticker(instrument, top, state.last_seq, now, state.last_ts)
+                self._hub.publish(timer.stream.name, payload)
+
+    def _push_kline(self, timer: _Timer, now: int) -> None:
+        """The current candle when it changed; when a new one opens, first the one before it
+        once more, closed (`x`: true)."""
+        current = kline_event(self._services, timer.stream, now, None)
+        if current is None:
+            return
+        opened, event = current
+        if timer.opened is not None and opened > timer.opened:
+            closed = kline_event(self._services, timer.stream, now, timer.opened)
+            if closed is not None:
+                self._hub.publish(timer.stream.name, closed[1])
+        timer.opened = opened
+        if event["k"] != timer.last:
+            timer.last = event["k"]
+            self._hub.publish(timer.stream.name, event)
+
+
+@contextlib.contextmanager
+def _contained(what: str) -> Iterator[None]:
+    """A failure in the streams is logged and stays there: it never reaches the sequencer,
+    whose listener this runs in, nor stops the other streams."""
+    try:
+        yield
+    except Exception:
+        log.exception("%s failed", what)
+
+
+def _next_due(now: int, period: int) -> int:
+    """The next point of the stream's grid on the exchange clock after `now`."""
+    return now - now % period + period
+
+
+def _ticker(kind: str, row: dict[str, Any], now: int) -> dict[str, Any]:
+    return payloads.ticker(row, now) if kind == "ticker" else payloads.mini_ticker(row, now)
