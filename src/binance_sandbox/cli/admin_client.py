@@ -50,6 +50,9 @@ class AdminClient:
     def put(self, path: str, body: dict[str, Any]) -> Any:
         return self._call("PUT", path, body)
 
+    def delete(self, path: str) -> Any:
+        return self._call("DELETE", path, None)
+
     def _call(self, method: str, path: str, body: dict[str, Any] | None) -> Any:
         try:
             response = self._http.request(method, path, json=body)

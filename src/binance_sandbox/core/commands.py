@@ -11,6 +11,7 @@ from typing import Literal
 import msgspec
 
 from binance_sandbox.core.accounts import KeyType
+from binance_sandbox.core.fault_rules import FaultRule
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.matching import StpMode, TimeInForce
 from binance_sandbox.core.orders import OrderType, Side
@@ -179,6 +180,16 @@ class SetSimulation(msgspec.Struct, tag="set_simulation", frozen=True, kw_only=T
     replay_paused: bool
 
 
+class AddFaults(msgspec.Struct, tag="add_faults", frozen=True, kw_only=True):
+    """Admin: fault rules for the gateway (ids are given by the core, in order)."""
+
+    rules: tuple[FaultRule, ...]
+
+
+class ClearFaults(msgspec.Struct, tag="clear_faults", frozen=True, kw_only=True):
+    """Admin: every fault rule ends."""
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -198,6 +209,8 @@ Command = (
     | SetTradeGroup
     | PrintTrades
     | SetSimulation
+    | AddFaults
+    | ClearFaults
 )
 
 

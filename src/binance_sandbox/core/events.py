@@ -113,6 +113,11 @@ class SimulationChanged(msgspec.Struct, tag="simulation_changed", frozen=True, k
     replay_paused: bool
 
 
+class FaultsChanged(msgspec.Struct, tag="faults_changed", frozen=True, kw_only=True):
+    added: tuple[int, ...]  # the new rules' ids
+    cleared: bool  # every rule before them was removed
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -127,4 +132,5 @@ Event = (
     | TradeGroupChanged
     | TradesPrinted
     | SimulationChanged
+    | FaultsChanged
 )

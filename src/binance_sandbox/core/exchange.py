@@ -5,11 +5,13 @@ first command is `Genesis`. Breaking one of these is a bug in the shell, so it r
 refusals come back as `Rejected` events.
 """
 
-from binance_sandbox.core import amending, order_timers, rejects, trading, wallets
+from binance_sandbox.core import amending, faults, order_timers, rejects, trading, wallets
 from binance_sandbox.core.commands import (
+    AddFaults,
     AmendOrder,
     CancelAllOrders,
     CancelOrder,
+    ClearFaults,
     Command,
     CreateAccount,
     CreateApiKey,
@@ -103,6 +105,10 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return _print_trades(state, command)
         case SetSimulation():
             return _set_simulation(state, command)
+        case AddFaults():
+            return faults.add_rules(state, command.rules)
+        case ClearFaults():
+            return faults.clear_rules(state)
 
 
 def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:

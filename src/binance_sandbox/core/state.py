@@ -4,6 +4,7 @@ import msgspec
 
 from binance_sandbox.core.accounts import Account, ApiKey
 from binance_sandbox.core.commands import ClockMode
+from binance_sandbox.core.fault_rules import FaultRule
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.order_book import OrderBook
 from binance_sandbox.core.orders import Order
@@ -53,6 +54,8 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     )  # "account:symbol" -> due  # -1008 for new orders that are not reduce-only
     next_trade_id: int = 1
     simulation: SimulationState = msgspec.field(default_factory=SimulationState)
+    faults: list[FaultRule] = msgspec.field(default_factory=list)  # see fault_rules.py
+    next_fault_id: int = 1
 
     def account(self, account_id: int) -> Account | None:
         if 1 <= account_id <= len(self.accounts):

@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from binance_sandbox.admin.auth import AdminTokenGuard
+from binance_sandbox.admin.faults import fault_routes
 from binance_sandbox.admin.routes import admin_routes, http_error
 from binance_sandbox.gateway.app import Gateway
 from binance_sandbox.gateway.openapi import openapi_document
@@ -59,7 +60,7 @@ def create_app(
         return Response(openapi[0], media_type="application/json")
 
     admin = Starlette(
-        routes=admin_routes() + login_admin_routes(),
+        routes=admin_routes() + fault_routes() + login_admin_routes(),
         middleware=[Middleware(AdminTokenGuard, token=token)],
         exception_handlers={HTTPException: http_error},
     )

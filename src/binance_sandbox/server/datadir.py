@@ -31,6 +31,10 @@ class DataDir:
         return self.path / "oauth.db"
 
     @property
+    def request_log_path(self) -> Path:
+        return self.path / "requests.ndjson"
+
+    @property
     def token_path(self) -> Path:
         return self.path / "admin-token"
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from binance_sandbox.admin.operations import AdminOperations, CreatedKey
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.config.times import parse_instant_ms
+from binance_sandbox.control.faults import FaultInjector
+from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.exchange import Exchange
@@ -74,6 +76,8 @@ class Runtime:
             self.operations,
         )
         self.created_keys: list[CreatedKey] = []
+        self.faults = FaultInjector()
+        self.request_log = RequestLog(config.server.request_log_entries, data_dir.request_log_path)
         self._timers: asyncio.Task[None] | None = None
         # Set by the server: what to do when a part the exchange cannot run without dies.
         self.on_fatal: Callable[[], None] = lambda: None
@@ -169,6 +173,7 @@ class Runtime:
         self.history.close()
         self.tape.close()
         self.login.close()
+        self.request_log.close()
         log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
 
 
