@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from binance_sandbox.admin.operations import bad_request
+from binance_sandbox.admin.operations import AdminOperations, bad_request
 from binance_sandbox.admin.routes import AdminContext, int_field, read_body, routes_of, text_field
 from binance_sandbox.config.times import parse_duration_ms, parse_instant_ms
 from binance_sandbox.core.commands import AddFaults, ClearFaults
@@ -36,7 +36,7 @@ async def add_faults(request: Request, ctx: AdminContext) -> dict[str, Any]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_RULES_PER_CALL:
         raise bad_request(f"rules must be a list of 1 to {MAX_RULES_PER_CALL} rules")
     now = ctx.clock_control.clock.now_ms()
-    rules = tuple(_rule(item, ctx, now) for item in raw)
+    rules = tuple(parse_rule(item, ctx.operations, now) for item in raw)
     applied = await ctx.operations.submit(AddFaults(rules=rules))
     added = set(applied.events[0].added)  # type: ignore[union-attr]  # FaultsChanged
     state = ctx.sequencer.exchange.state
@@ -76,14 +76,15 @@ def fault_routes() -> list[Route]:
     )
 
 
-def _rule(item: Any, ctx: AdminContext, now: int) -> FaultRule:
+def parse_rule(item: Any, operations: AdminOperations, now: int) -> FaultRule:
+    """A rule from its JSON (the admin API's, the CLI's file, the config's `[[faults]]`)."""
     if not isinstance(item, dict):
         raise bad_request("a rule must be a JSON object")
     kind = text_field(item, "kind", 20)
     if kind not in _KINDS:
         raise bad_request(f"kind must be one of {', '.join(_KINDS)}")
     start, end = _window(item, now)
-    account = ctx.operations.account(text_field(item, "account", 64)) if "account" in item else None
+    account = operations.account(text_field(item, "account", 64)) if "account" in item else None
     fields: dict[str, Any] = {
         "kind": kind,
         "endpoint": text_field(item, "endpoint", 80) if "endpoint" in item else "",

@@ -1,6 +1,6 @@
 """The typed shape of the configuration file. Every field is documented in `default.toml`."""
 
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -135,4 +135,6 @@ class SandboxConfig(_Section):
     replay: ReplayConfig = msgspec.field(default_factory=ReplayConfig)
     oauth: OAuthConfig = msgspec.field(default_factory=OAuthConfig)
     instruments: dict[str, Instrument] = msgspec.field(default_factory=dict)
+    # fault rules added when a fresh exchange is seeded: the admin API's JSON (admin/faults.py)
+    faults: list[dict[str, Any]] = msgspec.field(default_factory=list)
     accounts: dict[str, AccountConfig] = msgspec.field(default_factory=dict)
