@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from binance_sandbox.admin import views
 from binance_sandbox.admin.operations import AdminOperations, AdminRejected, bad_request
+from binance_sandbox.admin.saved_states import SavedStates
 from binance_sandbox.config.times import parse_duration_ms, parse_instant_ms
 from binance_sandbox.control.faults import FaultInjector
 from binance_sandbox.control.request_log import RequestLog
@@ -41,6 +42,7 @@ class AdminContext(Protocol):
     simulation: SimulationControl
     faults: FaultInjector
     request_log: RequestLog
+    saved_states: SavedStates
 
 
 Handler = Callable[[Request], Awaitable[Response]]

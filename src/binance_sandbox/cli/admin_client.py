@@ -53,16 +53,26 @@ class AdminClient:
     def delete(self, path: str) -> Any:
         return self._call("DELETE", path, None)
 
+    def download(self, path: str) -> bytes:
+        return self._send("GET", path).content
+
+    def upload(self, path: str, data: bytes) -> Any:
+        return self._send("POST", path, content=data).json()
+
     def _call(self, method: str, path: str, body: dict[str, Any] | None) -> Any:
+        response = self._send(method, path, json=body)
+        return response.json() if response.content else None
+
+    def _send(self, method: str, path: str, **content: Any) -> httpx.Response:
         try:
-            response = self._http.request(method, path, json=body)
+            response = self._http.request(method, path, **content)
         except httpx.TransportError as exc:
             raise CliError(
                 f"Cannot reach the server at {self._http.base_url}: {exc}. Is it running?"
             ) from exc
-        payload = response.json() if response.content else None
         if response.is_error:
+            payload = response.json() if response.content else None
             if isinstance(payload, dict) and "msg" in payload:
                 raise CliError(f"{payload['msg']} (code {payload.get('code')})")
             raise CliError(f"The server answered HTTP {response.status_code}.")
-        return payload
+        return response

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from binance_sandbox.cli import manage
+from binance_sandbox.cli import manage, states
 from binance_sandbox.cli.admin_client import CliError
 from binance_sandbox.cli.data import data_app
 from binance_sandbox.cli.faults import faults_app, requests
@@ -36,6 +36,7 @@ app.add_typer(data_app, name="data")
 app.add_typer(oauth_app, name="oauth")
 app.add_typer(faults_app, name="faults")
 app.command()(requests)
+states.register(app)
 manage.register(app)
 console = Console()
 

@@ -190,6 +190,14 @@ class ClearFaults(msgspec.Struct, tag="clear_faults", frozen=True, kw_only=True)
     """Admin: every fault rule ends."""
 
 
+class ReplaceState(msgspec.Struct, tag="replace_state", frozen=True, kw_only=True):
+    """Admin: the exchange becomes a saved state (reset to genesis, a named snapshot, an
+    import): `body` is its snapshot encoding. The clock's mode and the journal position stay."""
+
+    body: bytes
+    source: str  # "reset", "restore:<name>" or "import"
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -211,6 +219,7 @@ Command = (
     | SetSimulation
     | AddFaults
     | ClearFaults
+    | ReplaceState
 )
 
 

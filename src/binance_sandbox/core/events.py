@@ -118,6 +118,10 @@ class FaultsChanged(msgspec.Struct, tag="faults_changed", frozen=True, kw_only=T
     cleared: bool  # every rule before them was removed
 
 
+class StateReplaced(msgspec.Struct, tag="state_replaced", frozen=True, kw_only=True):
+    source: str
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -133,4 +137,5 @@ Event = (
     | TradesPrinted
     | SimulationChanged
     | FaultsChanged
+    | StateReplaced
 )

@@ -5,7 +5,15 @@ first command is `Genesis`. Breaking one of these is a bug in the shell, so it r
 refusals come back as `Rejected` events.
 """
 
-from binance_sandbox.core import amending, faults, order_timers, rejects, trading, wallets
+from binance_sandbox.core import (
+    amending,
+    faults,
+    order_timers,
+    rejects,
+    state_replacement,
+    trading,
+    wallets,
+)
 from binance_sandbox.core.commands import (
     AddFaults,
     AmendOrder,
@@ -20,6 +28,7 @@ from binance_sandbox.core.commands import (
     Genesis,
     PlaceOrder,
     PrintTrades,
+    ReplaceState,
     SetClock,
     SetCountdown,
     SetIndexPrices,
@@ -109,6 +118,8 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return faults.add_rules(state, command.rules)
         case ClearFaults():
             return faults.clear_rules(state)
+        case ReplaceState():
+            return state_replacement.replace_state(state, command)
 
 
 def _genesis(state: ExchangeState, cmd: Genesis) -> list[Event]:

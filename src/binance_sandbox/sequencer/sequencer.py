@@ -29,6 +29,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 import msgspec
@@ -200,6 +201,11 @@ class Sequencer:
                 self._compact,
             )
             return taken
+
+    async def save_state(self, directory: Path, name: str) -> SnapshotTaken:
+        """The state as it is now, in a snapshot file of its own (not recorded in the journal)."""
+        async with self._snapshot_lock:
+            return await write_snapshot(self.exchange.state, directory, self._snapshot_waiter, name)
 
     async def _run(self) -> None:
         while True:

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from binance_sandbox.admin.auth import AdminTokenGuard
 from binance_sandbox.admin.faults import fault_routes
 from binance_sandbox.admin.routes import admin_routes, http_error
+from binance_sandbox.admin.state_routes import state_routes
 from binance_sandbox.gateway.app import Gateway
 from binance_sandbox.gateway.openapi import openapi_document
 from binance_sandbox.gateway.rate_limits import RateLimiter
@@ -60,7 +61,7 @@ def create_app(
         return Response(openapi[0], media_type="application/json")
 
     admin = Starlette(
-        routes=admin_routes() + fault_routes() + login_admin_routes(),
+        routes=admin_routes() + fault_routes() + state_routes() + login_admin_routes(),
         middleware=[Middleware(AdminTokenGuard, token=token)],
         exception_handlers={HTTPException: http_error},
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from binance_sandbox.admin.operations import AdminOperations, CreatedKey
+from binance_sandbox.admin.saved_states import SavedStates
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.config.times import parse_instant_ms
 from binance_sandbox.control.faults import FaultInjector
@@ -77,6 +78,7 @@ class Runtime:
         )
         self.created_keys: list[CreatedKey] = []
         self.faults = FaultInjector()
+        self.saved_states = SavedStates(data_dir.saved_states_path, sequencer, self.operations)
         self.request_log = RequestLog(config.server.request_log_entries, data_dir.request_log_path)
         self._timers: asyncio.Task[None] | None = None
         # Set by the server: what to do when a part the exchange cannot run without dies.
@@ -127,7 +129,8 @@ class Runtime:
         if threshold > 0 and replayed >= threshold:
             log.info("recovery replayed %d commands: taking a snapshot", replayed)
             await self.sequencer.try_snapshot()
-        if not self.exchange.state.created:
+        fresh = not self.exchange.state.created
+        if fresh:
             self.created_keys = await seed_exchange(
                 self.config, self.sequencer, self.clock, self.market.ticker, self.operations
             )
@@ -139,6 +142,8 @@ class Runtime:
                 self.operations,
                 self.clock.now_ms(),
             )
+        if fresh:  # what `reset` goes back to
+            await self.saved_states.save_genesis()
         # The timers fire from the time the exchange opened at: under a fast clock start-up takes
         # exchange minutes, and a replay must not skip them.
         self._timers = asyncio.get_running_loop().create_task(self.scheduler.run(), name="timers")

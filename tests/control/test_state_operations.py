@@ -1,0 +1,94 @@
+"""Reset, named snapshot / restore and export / import end with the same state hash, through
+the admin API and the CLI; a restore is journaled (a restart keeps it) and clients see it."""
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.conftest import ServerFactory
+from tests.support.server import SandboxServer
+from tests.support.trader import Trader
+from tests.test_admin_api import cli
+
+MANUAL = '[clock]\nmode = "manual"\n'
+
+
+def state_hash(server: SandboxServer) -> str:
+    return str(server.call("GET", "/state-hash")["stateHash"])
+
+
+def keys(server: SandboxServer) -> list[Any]:
+    return [account["apiKeys"] for account in server.call("GET", "/accounts")]
+
+
+def trade_a_little(server: SandboxServer) -> Trader:
+    trader = Trader(server)
+    assert trader.limit("BUY", "50000", "0.002").status_code == 200
+    server.call("POST", "/clock/advance", {"by": "1h"})
+    return trader
+
+
+def open_orders(trader: Trader) -> list[Any]:
+    return list(trader.ok("GET", "/fapi/v1/openOrders", symbol="BTCUSDT"))
+
+
+def test_reset_goes_back_to_the_first_start_with_the_same_keys(
+    make_server: ServerFactory,
+) -> None:
+    server = make_server("data", MANUAL).start()
+    genesis_hash, genesis_keys = state_hash(server), keys(server)
+    trade_a_little(server)
+    assert state_hash(server) != genesis_hash
+    answer = server.call("POST", "/reset")
+    assert answer["stateHash"] == answer["savedStateHash"] == genesis_hash == state_hash(server)
+    assert keys(server) == genesis_keys
+    assert [a["name"] for a in server.call("GET", "/accounts")] == ["demo"]
+
+
+def test_named_snapshot_restore_and_a_restart_after_it(make_server: ServerFactory) -> None:
+    server = make_server("data", MANUAL).start()
+    trader = trade_a_little(server)
+    saved = server.call("POST", "/states/before-cancel")
+    assert saved["stateHash"] == state_hash(server)
+    trader.ok("DELETE", "/fapi/v1/allOpenOrders", symbol="BTCUSDT")
+    assert open_orders(trader) == []
+    restored = cli(server, "states", "restore", "before-cancel")
+    assert restored.returncode == 0, restored.stderr
+    assert state_hash(server) == saved["stateHash"]
+    assert len(open_orders(trader)) == 1  # the client sees its order again
+    assert server.call("GET", "/states") == [
+        {"name": "before-cancel", "stateHash": saved["stateHash"]}
+    ]
+    assert server.stop() == 0
+    server.start()  # recovery replays the restore from the journal
+    assert state_hash(server) == saved["stateHash"]
+
+
+def test_export_then_import_into_another_server(make_server: ServerFactory, tmp_path: Path) -> None:
+    source = make_server("source", MANUAL).start()
+    trader = trade_a_little(source)
+    exported = tmp_path / "exchange.snapshot"
+    assert cli(source, "export", str(exported)).returncode == 0
+    target = make_server("target", MANUAL).start()
+    assert state_hash(target) != state_hash(source)
+    imported = cli(target, "import", str(exported))
+    assert imported.returncode == 0, imported.stderr
+    assert state_hash(target) == state_hash(source)
+    trader.url = target.url  # the same key and its order, on the other server
+    assert len(open_orders(trader)) == 1
+
+
+def test_a_damaged_file_or_an_unknown_name_is_refused(make_server: ServerFactory) -> None:
+    server = make_server("data", MANUAL).start()
+    before = state_hash(server)
+    with server.admin() as admin:
+        exported = admin.get("/export").content
+        damaged = exported[:-1] + bytes([exported[-1] ^ 1])
+        refused = admin.post("/import", content=damaged)
+        assert refused.status_code == 400
+        assert "damaged" in refused.json()["msg"]
+        assert admin.post("/states/nothing-here/restore").status_code == 404
+        assert admin.post("/states/..%2Fescape").status_code in (400, 404)
+    assert state_hash(server) == before
+    assert httpx.get(server.url + "/fapi/v1/ping").status_code == 200
