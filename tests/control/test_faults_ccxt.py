@@ -12,7 +12,7 @@ import pytest
 
 from binance_sandbox.control.faults import FaultInjector, Request
 from binance_sandbox.core.fault_rules import FaultRule
-from tests.clients.test_ccxt import rebase
+from binance_sandbox.testing.clients import rebase
 from tests.support.server import SandboxServer
 
 SYMBOL = "BTC/USDT:USDT"
