@@ -17,6 +17,7 @@ class ServerConfig(_Section):
     data_dir: str = ".sandbox"
     log_level: str = "info"
     request_log_entries: int = 10_000  # kept in memory and per file of the request log
+    metrics: bool = True  # Prometheus metrics at /metrics
 
 
 class ClockConfig(_Section):

@@ -154,19 +154,25 @@ class Gateway:
         status: int,
         code: int | None,
     ) -> None:
+        seconds = time.perf_counter() - started
+        method, path = scope["method"], scope["path"]
         self._services.request_log.record(
             {
                 "time": wall_ms,
-                "method": scope["method"],
-                "path": scope["path"],
+                "method": method,
+                "path": path,
                 "status": status,
                 "code": code,
-                "latencyMs": round((time.perf_counter() - started) * 1000, 3),
+                "latencyMs": round(seconds * 1000, 3),
                 "apiKey": trace.api_key,
                 "faultId": trace.fault.id if trace.fault else None,
                 "fault": trace.fault.kind if trace.fault else None,
             }
         )
+        if (metrics := self._services.metrics) is not None:
+            endpoint = self._routes.get((method, path))
+            orders = endpoint is not None and endpoint.orders > 0
+            metrics.request(method, path, status, seconds, orders)
 
     def _charge_weight(
         self, scope: Scope, endpoint: Endpoint, params: dict[str, Any], wall_ms: int

@@ -5,6 +5,7 @@ from typing import Any, Protocol
 
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.control.faults import FaultInjector
+from binance_sandbox.control.metrics import ExchangeMetrics
 from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.exchange import Exchange
@@ -29,6 +30,7 @@ class Services(Protocol):
     tape: TapeStore
     faults: FaultInjector
     request_log: RequestLog
+    metrics: ExchangeMetrics | None
 
     @property
     def exchange(self) -> Exchange: ...

@@ -17,10 +17,12 @@ from binance_sandbox.admin.saved_states import SavedStates
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.config.times import parse_instant_ms
 from binance_sandbox.control.faults import FaultInjector
+from binance_sandbox.control.metrics import ExchangeMetrics
 from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
 from binance_sandbox.oauth.service import LoginService
@@ -78,6 +80,7 @@ class Runtime:
         )
         self.created_keys: list[CreatedKey] = []
         self.faults = FaultInjector()
+        self.metrics = _metrics(config, sequencer)
         self.saved_states = SavedStates(data_dir.saved_states_path, sequencer, self.operations)
         self.request_log = RequestLog(config.server.request_log_entries, data_dir.request_log_path)
         self._timers: asyncio.Task[None] | None = None
@@ -180,6 +183,16 @@ class Runtime:
         self.login.close()
         self.request_log.close()
         log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
+
+
+def _metrics(config: SandboxConfig, sequencer: Sequencer) -> ExchangeMetrics | None:
+    if not config.server.metrics:
+        return None
+    paths = {endpoint.path for endpoint in endpoint_table()}
+    metrics = ExchangeMetrics(paths, lambda: sequencer.queue_depth)
+    sequencer.on_commit = metrics.commit
+    sequencer.subscribe(lambda _stamped, applied: metrics.events(len(applied.events)))
+    return metrics
 
 
 class Projections:
