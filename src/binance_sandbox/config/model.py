@@ -16,6 +16,7 @@ class ServerConfig(_Section):
     port: int = 8080
     data_dir: str = ".sandbox"
     log_level: str = "info"
+    log_format: Literal["text", "json"] = "text"
     request_log_entries: int = 10_000  # kept in memory and per file of the request log
     metrics: bool = True  # Prometheus metrics at /metrics
 
