@@ -224,6 +224,14 @@ async def list_transfers(request: Request, ctx: AdminContext) -> list[dict[str, 
     return [views.transfer_view(transfer) for transfer in account.transfers]
 
 
+async def list_open_orders(request: Request, ctx: AdminContext) -> list[dict[str, Any]]:
+    return views.open_orders_view(ctx.sequencer.exchange.state)
+
+
+async def list_positions(request: Request, ctx: AdminContext) -> list[dict[str, Any]]:
+    return views.positions_view(ctx.sequencer.exchange.state)
+
+
 async def show_prices(request: Request, ctx: AdminContext) -> dict[str, Any]:
     return views.prices_view(ctx.sequencer.exchange.state)
 
@@ -331,6 +339,8 @@ def admin_routes() -> list[Route]:
         ("POST", "/accounts/{ref}/withdrawals", withdraw),
         ("GET", "/accounts/{ref}/transfers", list_transfers),
         ("PUT", "/accounts/{ref}/trade-group", set_trade_group),
+        ("GET", "/orders", list_open_orders),
+        ("GET", "/positions", list_positions),
         ("GET", "/prices", show_prices),
         ("PUT", "/prices/{symbol}", set_price),
         ("GET", "/clock", show_clock),

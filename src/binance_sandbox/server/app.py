@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from binance_sandbox.admin.auth import AdminTokenGuard
+from binance_sandbox.admin.dashboard import dashboard
 from binance_sandbox.admin.faults import fault_routes
 from binance_sandbox.admin.routes import admin_routes, http_error
 from binance_sandbox.admin.state_routes import state_routes
@@ -30,6 +31,7 @@ _STARLETTE_PREFIXES = (
     "/sandbox/",
     "/openapi.json",
     "/metrics",
+    "/dashboard",
     "/oauth/",
     "/en/oauth/",
     "/oauth-api/",
@@ -83,6 +85,7 @@ def create_app(
         routes=[
             Route("/openapi.json", openapi_json),
             Route("/metrics", metrics),
+            Route("/dashboard", dashboard),
             Mount("/sandbox/v1", app=admin),
             *login_routes(),
         ],
