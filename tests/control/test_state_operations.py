@@ -92,3 +92,50 @@ def test_a_damaged_file_or_an_unknown_name_is_refused(make_server: ServerFactory
         assert admin.post("/states/..%2Fescape").status_code in (400, 404)
     assert state_hash(server) == before
     assert httpx.get(server.url + "/fapi/v1/ping").status_code == 200
+
+
+SEED = """
+[prices]
+BTCUSDT = "70000"
+
+[accounts.alice]
+balances = { USDT = "5000" }
+keys = [{ type = "hmac", label = "alice" }]
+
+[accounts.bob]
+balances = { USDT = "5000" }
+
+[[orders]]
+account = "alice"
+symbol = "BTCUSDT"
+side = "SELL"
+type = "LIMIT"
+price = "70000"
+quantity = "0.010"
+
+[[orders]]
+account = "bob"
+symbol = "BTCUSDT"
+side = "BUY"
+type = "MARKET"
+quantity = "0.004"
+"""
+
+
+def test_seed_from_a_declarative_file(make_server: ServerFactory, tmp_path: Path) -> None:
+    server = make_server("data", MANUAL).start()
+    file = tmp_path / "world.toml"
+    file.write_text(SEED)
+    done = cli(server, "seed", str(file))
+    assert done.returncode == 0, done.stderr
+    orders = server.call("GET", "/orders")
+    assert [(o["account"], o["side"], o["price"], o["executedQty"]) for o in orders] == [
+        ("alice", "SELL", "70000.00", "0.004")
+    ]
+    positions = {(p["account"], p["positionAmt"]) for p in server.call("GET", "/positions")}
+    assert positions == {("alice", "-0.004"), ("bob", "0.004")}
+    key = next(k for k in server.call("GET", "/accounts/alice")["apiKeys"])
+    assert key["label"] == "alice"
+    with server.admin() as admin:
+        refused = admin.post("/seed", json={"orders": [{"account": "nobody", "symbol": "X"}]})
+    assert refused.status_code == 404

@@ -1,5 +1,6 @@
 """The admin API's state operations: reset, named snapshots (save, list, restore), export and
-import of the whole exchange as one file (see `saved_states.py`)."""
+import of the whole exchange as one file (see `saved_states.py`), seeding from a file
+(`seed_file.py`)."""
 
 from typing import Any
 
@@ -8,7 +9,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from binance_sandbox.admin.operations import bad_request
-from binance_sandbox.admin.routes import AdminContext, routes_of
+from binance_sandbox.admin.routes import AdminContext, read_body, routes_of
+from binance_sandbox.admin.seed_file import seed
 
 MAX_IMPORT_BYTES = 1 << 30
 
@@ -37,6 +39,10 @@ async def export_state(request: Request, ctx: AdminContext) -> Response:
     )
 
 
+async def seed_from_file(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    return await seed(ctx.operations, await read_body(request))
+
+
 async def import_state(request: Request, ctx: AdminContext) -> dict[str, Any]:
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -56,5 +62,6 @@ def state_routes() -> list[Route]:
             ("POST", "/states/{name}/restore", restore_state),
             ("GET", "/export", export_state),
             ("POST", "/import", import_state),
+            ("POST", "/seed", seed_from_file),
         ]
     )

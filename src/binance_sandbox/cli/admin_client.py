@@ -4,6 +4,8 @@ The server's URL and the admin token come from flags or from the data directory 
 wrote them to; every failure becomes a `CliError` with a message that says what to do.
 """
 
+import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,15 @@ from binance_sandbox.server.datadir import DataDir
 
 class CliError(Exception):
     """Shown to the user as is, with exit status 1."""
+
+
+def read_document(file: Path) -> Any:
+    """A TOML (by its suffix) or JSON file a command sends to the admin API."""
+    try:
+        text = file.read_text()
+        return tomllib.loads(text) if file.suffix == ".toml" else json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"Cannot read {file}: {exc}") from exc
 
 
 class AdminClient:

@@ -2,13 +2,12 @@
 server, through its admin API (see `admin/faults.py` for a rule's fields)."""
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from binance_sandbox.cli.admin_client import CliError
+from binance_sandbox.cli.admin_client import CliError, read_document
 from binance_sandbox.cli.manage import (
     DataDirOption,
     JsonOption,
@@ -138,11 +137,7 @@ def requests(
 
 
 def _read_rules(file: Path) -> list[dict[str, Any]]:
-    try:
-        text = file.read_text()
-        data = tomllib.loads(text) if file.suffix == ".toml" else json.loads(text)
-    except (OSError, ValueError) as exc:
-        raise CliError(f"Cannot read rules from {file}: {exc}") from exc
+    data = read_document(file)
     rules = data.get("rules") if isinstance(data, dict) else data
     if not isinstance(rules, list):
         raise CliError(f"{file} must hold a list of rules (under `rules`)")

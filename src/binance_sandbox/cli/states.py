@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from binance_sandbox.cli.admin_client import CliError
+from binance_sandbox.cli.admin_client import CliError, read_document
 from binance_sandbox.cli.manage import (
     DataDirOption,
     TokenOption,
@@ -89,8 +89,19 @@ def import_(
     show(admin_client(data_dir, url, token).upload("/import", data))
 
 
+def seed(
+    file: Annotated[Path, typer.Argument(help="TOML or JSON: [accounts.NAME] and [[orders]].")],
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Add accounts (balances, keys) and orders from a declarative file."""
+    show(admin_client(data_dir, url, token).post("/seed", read_document(file)))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(states_app, name="states")
     app.command()(reset)
     app.command()(export)
     app.command("import")(import_)
+    app.command()(seed)
