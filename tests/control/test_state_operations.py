@@ -139,3 +139,17 @@ def test_seed_from_a_declarative_file(make_server: ServerFactory, tmp_path: Path
     with server.admin() as admin:
         refused = admin.post("/seed", json={"orders": [{"account": "nobody", "symbol": "X"}]})
     assert refused.status_code == 404
+
+
+def test_a_rule_added_after_a_restore_starts_afresh(make_server: ServerFactory) -> None:
+    """A restore brings back the saved rule ids; the hit counts of the rules it dropped must not
+    carry over to new rules that reuse their ids."""
+    server = make_server("data", MANUAL).start()
+    server.call("POST", "/states/clean")
+    for _ in range(2):
+        rule = server.call("POST", "/faults", {"kind": "unavailable", "count": 1})["rules"][0]
+        assert rule["id"] == 1
+        assert httpx.get(server.url + "/fapi/v1/ping").status_code == 503
+        assert httpx.get(server.url + "/fapi/v1/ping").status_code == 200
+        server.call("POST", "/states/clean/restore")
+        assert server.call("GET", "/faults")["rules"] == []

@@ -35,6 +35,11 @@ class FaultInjector:
         self._matched: dict[int, int] = {}
         self._hits: dict[int, int] = {}
 
+    def forget(self) -> None:
+        """After the state is replaced: its rules (and their ids, reused) start afresh."""
+        self._matched.clear()
+        self._hits.clear()
+
     def hits(self, rule_id: int) -> int:
         return self._hits.get(rule_id, 0)
 

@@ -20,7 +20,7 @@ from binance_sandbox.control.faults import FaultInjector
 from binance_sandbox.control.metrics import ExchangeMetrics
 from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.commands import Stamped
-from binance_sandbox.core.events import Event
+from binance_sandbox.core.events import Event, StateReplaced
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.journal.recovery import recover
@@ -30,7 +30,7 @@ from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.sqlite_projection import SqliteProjection
 from binance_sandbox.projections.tape import TapeStore
-from binance_sandbox.sequencer.sequencer import Sequencer
+from binance_sandbox.sequencer.sequencer import Applied, Sequencer
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 from binance_sandbox.server.datadir import DataDir
 from binance_sandbox.server.market_opening import open_market
@@ -80,6 +80,7 @@ class Runtime:
         )
         self.created_keys: list[CreatedKey] = []
         self.faults = FaultInjector()
+        sequencer.subscribe(self._on_applied)
         self.metrics = _metrics(config, sequencer)
         self.saved_states = SavedStates(data_dir.saved_states_path, sequencer, self.operations)
         self.request_log = RequestLog(config.server.request_log_entries, data_dir.request_log_path)
@@ -87,6 +88,10 @@ class Runtime:
         # Set by the server: what to do when a part the exchange cannot run without dies.
         self.on_fatal: Callable[[], None] = lambda: None
         self.fatal: BaseException | None = None
+
+    def _on_applied(self, _stamped: Stamped, applied: Applied) -> None:
+        if any(isinstance(event, StateReplaced) for event in applied.events):
+            self.faults.forget()
 
     @classmethod
     def open(cls, config: SandboxConfig, config_dir: Path) -> "Runtime":
