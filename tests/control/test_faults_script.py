@@ -51,8 +51,22 @@ def test_config_rules_then_a_scripted_file_survive_a_restart(
         (2, "unavailable", 0, True),
         (3, "reject_order", 0, True),
     ]
+    added = cli(
+        server, "faults", "add", "latency", "--endpoint", "GET /fapi/v1/ping",
+        "--latency-ms", "5", "--jitter-ms", "5", "--count", "2", "--for", "1h", "--seed", "9",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    rule = json.loads(added.stdout)["rules"][0]
+    now = server.call("GET", "/clock")["time"]
+    assert (rule["kind"], rule["endpoint"], rule["count"], rule["seed"]) == (
+        "latency",
+        "GET /fapi/v1/ping",
+        2,
+        9,
+    )
+    assert rule["until"] == now + 3_600_000
     cleared = cli(server, "faults", "clear")
-    assert json.loads(cleared.stdout) == {"cleared": 3}
+    assert json.loads(cleared.stdout) == {"cleared": 4}
     assert httpx.get(server.url + "/fapi/v1/time").status_code == 200
 
     download = tmp_path / "requests.ndjson"
