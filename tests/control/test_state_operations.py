@@ -51,12 +51,15 @@ def test_named_snapshot_restore_and_a_restart_after_it(make_server: ServerFactor
     trader = trade_a_little(server)
     saved = server.call("POST", "/states/before-cancel")
     assert saved["stateHash"] == state_hash(server)
+    assert trader.limit("BUY", "50001", "0.002").status_code == 200  # after the save
     trader.ok("DELETE", "/fapi/v1/allOpenOrders", symbol="BTCUSDT")
     assert open_orders(trader) == []
     restored = cli(server, "states", "restore", "before-cancel")
     assert restored.returncode == 0, restored.stderr
     assert state_hash(server) == saved["stateHash"]
     assert len(open_orders(trader)) == 1  # the client sees its order again
+    history = trader.ok("GET", "/fapi/v1/allOrders", symbol="BTCUSDT")
+    assert [(o["price"], o["status"]) for o in history] == [("50000.00", "NEW")]
     assert server.call("GET", "/states") == [
         {"name": "before-cancel", "stateHash": saved["stateHash"]}
     ]

@@ -119,7 +119,13 @@ class FaultsChanged(msgspec.Struct, tag="faults_changed", frozen=True, kw_only=T
 
 
 class StateReplaced(msgspec.Struct, tag="state_replaced", frozen=True, kw_only=True):
+    """The state became a saved one; what the read side needs to forget what came after it."""
+
     source: str
+    saved_seq: int  # the saved state's last sequence number
+    next_order_id: int  # orders and trades from these ids on no longer exist
+    next_trade_id: int
+    open_orders: tuple[Order, ...]  # as the saved state holds them
 
 
 Event = (

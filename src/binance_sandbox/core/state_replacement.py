@@ -26,4 +26,12 @@ def replace_state(state: ExchangeState, command: ReplaceState) -> list[Event]:
     for name in ExchangeState.__struct_fields__:
         if name not in _KEPT:
             setattr(state, name, getattr(saved, name))
-    return [StateReplaced(source=command.source)]
+    return [
+        StateReplaced(
+            source=command.source,
+            saved_seq=saved.last_seq,
+            next_order_id=saved.next_order_id,
+            next_trade_id=saved.next_trade_id,
+            open_orders=tuple(msgspec.structs.replace(o) for o in saved.open_orders.values()),
+        )
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import msgspec
 
 from binance_sandbox.core.commands import Stamped
-from binance_sandbox.core.events import Amendment, Event, OrderUpdated, Trade
+from binance_sandbox.core.events import Amendment, Event, OrderUpdated, StateReplaced, Trade
 from binance_sandbox.core.orders import Order, Side
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write, merged
@@ -88,11 +88,15 @@ class HistoryStore(SqliteProjection):
         self._flushing_trades: list[TradeRecord] = []
         self._amendments: list[AmendmentRecord] = []
         self._flushing_amendments: list[AmendmentRecord] = []
+        self._forget: StateReplaced | None = None  # deletes to run before the next rows
 
     def project(self, stamped: Stamped, events: list[Event]) -> bool:
         changed = False
         for event in events:
-            if isinstance(event, OrderUpdated):
+            if isinstance(event, StateReplaced):
+                changed = True
+                self._rewind(event)
+            elif isinstance(event, OrderUpdated):
                 changed = True
                 order = event.order
                 self._orders[order.order_id] = order
@@ -102,7 +106,42 @@ class HistoryStore(SqliteProjection):
                     self._amendments.append(_amended(order, event.amendment, stamped))
         return changed
 
+    def _rewind(self, replaced: StateReplaced) -> None:
+        """After a reset, restore or import: what came after the saved state is forgotten, and
+        its open orders are as it holds them."""
+        self._forget = replaced
+
+        def kept(order_id: int, trade_id: int = 0, amendment_id: int = 0) -> bool:
+            return (
+                order_id < replaced.next_order_id
+                and trade_id < replaced.next_trade_id
+                and amendment_id <= replaced.saved_seq
+            )
+
+        for orders in (self._orders, self._flushing_orders):
+            for order_id in [i for i in orders if not kept(i)]:
+                del orders[order_id]
+        for trades in (self._trades, self._flushing_trades):
+            trades[:] = [t for t in trades if kept(t.order_id, t.trade.trade_id)]
+        for amendments in (self._amendments, self._flushing_amendments):
+            amendments[:] = [a for a in amendments if kept(a.order_id, 0, a.amendment_id)]
+        for order in replaced.open_orders:
+            self._orders[order.order_id] = order
+
+    def _forgetting(self) -> list[Write]:
+        replaced, self._forget = self._forget, None
+        if replaced is None:
+            return []
+        orders, trades = (replaced.next_order_id,), (replaced.next_order_id, replaced.next_trade_id)
+        amendments = (replaced.next_order_id, replaced.saved_seq)
+        return [
+            ("DELETE FROM order_history WHERE order_id >= ?", [orders]),
+            ("DELETE FROM trade_history WHERE order_id >= ? OR trade_id >= ?", [trades]),
+            ("DELETE FROM amendment_history WHERE order_id >= ? OR amendment_id > ?", [amendments]),
+        ]
+
     def take_writes(self) -> list[Write]:
+        forget = self._forgetting()
         orders = [
             (o.order_id, o.account_id, o.symbol, o.client_order_id, o.time, _order_json.encode(o))
             for o in self._orders.values()
@@ -119,6 +158,7 @@ class HistoryStore(SqliteProjection):
         self._flushing_amendments = self._amendments
         self._orders, self._trades, self._amendments = {}, [], []
         return [
+            *forget,
             ("INSERT OR REPLACE INTO amendment_history VALUES (?, ?, ?, ?, ?, ?)", amendments),
             ("INSERT OR REPLACE INTO order_history VALUES (?, ?, ?, ?, ?, ?)", orders),
             ("INSERT OR REPLACE INTO trade_history VALUES (?, ?, ?, ?, ?, ?)", trades),
