@@ -5,9 +5,11 @@ to test-artifacts/."""
 
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import ServerFactory
@@ -41,6 +43,10 @@ def rows(driver: webdriver.Chrome, table: str) -> list[str]:
 def shows_order(driver: webdriver.Chrome, order_id: str) -> bool:
     selector = f'#orders tr[data-order-id="{order_id}"]'
     return bool(driver.find_elements(By.CSS_SELECTOR, selector))
+
+
+def lists_fault(driver: webdriver.Chrome, text: str) -> bool:
+    return any(text in row for row in rows(driver, "faults"))
 
 
 def paused(driver: webdriver.Chrome) -> bool:
@@ -105,3 +111,20 @@ def test_without_the_token_it_shows_nothing_but_the_form(
     browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
     until(browser, lambda d: any(r.startswith("1 demo") for r in rows(d, "accounts")))
     screenshot(browser, "dashboard-login")
+
+
+def test_fault_switches_add_and_clear_rules(
+    server: SandboxServer, browser: webdriver.Chrome
+) -> None:
+    browser.get(f"{server.url}/dashboard#token={server.token}")
+    until(browser, lambda d: any(r.startswith("1 demo") for r in rows(d, "accounts")))
+    Select(browser.find_element(By.ID, "fault-kind")).select_by_value("unavailable")
+    browser.find_element(By.ID, "fault-endpoint").send_keys("/fapi/v1/ping")
+    browser.find_element(By.CSS_SELECTOR, "#fault-form button").click()
+    until(browser, lambda d: lists_fault(d, "unavailable /fapi/v1/ping 1 0 true"))
+    assert httpx.get(server.url + "/fapi/v1/ping").status_code == 503
+    until(browser, lambda d: lists_fault(d, "unavailable /fapi/v1/ping 1 1 false"))
+    screenshot(browser, "dashboard-fault")
+    browser.find_element(By.ID, "clear-faults").click()
+    until(browser, lambda d: rows(d, "faults") == [])
+    assert server.call("GET", "/faults") == {"rules": []}
