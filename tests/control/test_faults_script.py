@@ -74,7 +74,8 @@ def test_config_rules_then_a_scripted_file_survive_a_restart(
     lines = [json.loads(line) for line in download.read_text().splitlines()]
     assert [(e["path"], e["status"]) for e in lines] == [("/fapi/v1/time", 200)]
     previous_run = server.data_dir / "requests.ndjson.1"
-    logged = [json.loads(line) for line in previous_run.read_text().splitlines()]
+    header, *lines = [json.loads(line) for line in previous_run.read_text().splitlines()]
+    logged = [dict(zip(header, line, strict=True)) for line in lines]
     assert [(e["status"], e["fault"]) for e in logged] == [
         (429, "rate_limit"),
         (429, "rate_limit"),

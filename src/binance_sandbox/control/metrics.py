@@ -7,6 +7,7 @@ as "other", so a scanner cannot grow the label set.
 """
 
 from collections.abc import Callable, Collection
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -18,6 +19,7 @@ class ExchangeMetrics:
     def __init__(self, known_paths: Collection[str], queue_depth: Callable[[], int]) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self._known = frozenset(known_paths)
+        self._request_counters: dict[tuple[str, str, int], Any] = {}
         self._requests = Counter(
             "binance_sandbox_requests",
             "Gateway requests answered, by method, endpoint path and HTTP status (0: none).",
@@ -59,8 +61,14 @@ class ExchangeMetrics:
         ).set(0)
 
     def request(self, method: str, path: str, status: int, seconds: float, order: bool) -> None:
-        label = path if path in self._known else "other"
-        self._requests.labels(method, label, str(status)).inc()
+        key = (method, path, status)
+        counter = self._request_counters.get(key)
+        if counter is None:  # labels() costs a microsecond; the gateway's hot path keeps it
+            label = path if path in self._known else "other"
+            counter = self._requests.labels(method, label, str(status))
+            if label != "other":  # a scanner's paths are not kept
+                self._request_counters[key] = counter
+        counter.inc()
         if order:
             self._orders.observe(seconds)
 

@@ -157,17 +157,15 @@ class Gateway:
         seconds = time.perf_counter() - started
         method, path = scope["method"], scope["path"]
         self._services.request_log.record(
-            {
-                "time": wall_ms,
-                "method": method,
-                "path": path,
-                "status": status,
-                "code": code,
-                "latencyMs": round(seconds * 1000, 3),
-                "apiKey": trace.api_key,
-                "faultId": trace.fault.id if trace.fault else None,
-                "fault": trace.fault.kind if trace.fault else None,
-            }
+            wall_ms,
+            method,
+            path,
+            status,
+            code,
+            round(seconds * 1000, 3),
+            trace.api_key,
+            trace.fault.id if trace.fault else None,
+            trace.fault.kind if trace.fault else None,
         )
         if (metrics := self._services.metrics) is not None:
             endpoint = self._routes.get((method, path))
