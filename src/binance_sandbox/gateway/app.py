@@ -110,7 +110,8 @@ class Gateway:
             wall_ms,
             self._debug_signatures,
         )
-        await self._inject_fault(scope, endpoint, params, key, wall_ms, trace)
+        if self._services.exchange.state.faults:  # no coroutine when no rule is set
+            await self._inject_fault(scope, endpoint, params, key, wall_ms, trace)
         if endpoint.orders and self._limiter is not None and key is not None:
             counts = self._limiter.charge_orders(key.account_id, endpoint.orders, wall_ms)
             headers.append((b"x-mbx-order-count-10s", str(counts[0]).encode()))
@@ -129,8 +130,6 @@ class Gateway:
         trace: "_Trace",
     ) -> None:
         state = self._services.exchange.state
-        if not state.faults:
-            return
         request = FaultedRequest(
             method=scope["method"],
             path=scope["path"],
