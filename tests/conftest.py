@@ -6,6 +6,8 @@ import pytest
 from tests.support.server import SandboxServer
 
 ServerFactory = Callable[..., SandboxServer]
+# A user's project, run by tests/control/test_pytest_plugin.py in a pytest of its own.
+collect_ignore = ["plugin_user_project"]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import ccxt
 import httpx
 import pytest
 
-from tests.clients.test_ccxt import rebase
+from binance_sandbox.testing.clients import rebase
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, now_ms, query, signed_query
 from tests.test_market_extra import weight_of

@@ -1,20 +1,10 @@
 """ccxt (binanceusdm) with API keys and default options, pointed at the sandbox by URL only."""
 
-from typing import Any
-
 import ccxt
 import pytest
 
+from binance_sandbox.testing.clients import rebase
 from tests.clients.conftest import Sandbox
-
-
-def rebase(urls: Any, base: str) -> Any:
-    """Every Binance URL in ccxt's url table, moved to the sandbox host (paths kept)."""
-    if isinstance(urls, dict):
-        return {name: rebase(url, base) for name, url in urls.items()}
-    if isinstance(urls, str) and urls.startswith("https://") and "binance" in urls:
-        return base + "/" + urls.split("/", 3)[3] if urls.count("/") >= 3 else base
-    return urls
 
 
 @pytest.fixture(scope="module")

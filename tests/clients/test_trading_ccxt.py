@@ -15,9 +15,9 @@ from typing import Any
 import ccxt
 import pytest
 
+from binance_sandbox.testing.clients import rebase
 from tests.clients import trading_support as ts
 from tests.clients.conftest import Sandbox
-from tests.clients.test_ccxt import rebase
 
 MARKET = "BTC/USDT:USDT"
 

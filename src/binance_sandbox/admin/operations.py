@@ -25,6 +25,7 @@ from binance_sandbox.core.fixed import (
     FixedPointError,
     parse_scaled,
 )
+from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.sequencer.sequencer import Applied, Sequencer
 
 
@@ -61,6 +62,12 @@ class AdminOperations:
         if account is None:
             raise AdminRejected(-9001, f"Account {ref} does not exist.", status=404)
         return account
+
+    def instrument(self, symbol: str) -> Instrument:
+        instrument = self._sequencer.exchange.state.instruments.get(symbol)
+        if instrument is None:
+            raise AdminRejected(rejects.BAD_SYMBOL.code, rejects.BAD_SYMBOL.msg)
+        return instrument
 
     async def create_account(self, name: str) -> Account:
         await self.submit(CreateAccount(name=name))

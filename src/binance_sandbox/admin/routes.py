@@ -19,7 +19,10 @@ from starlette.routing import Route
 
 from binance_sandbox.admin import views
 from binance_sandbox.admin.operations import AdminOperations, AdminRejected, bad_request
+from binance_sandbox.admin.saved_states import SavedStates
 from binance_sandbox.config.times import parse_duration_ms, parse_instant_ms
+from binance_sandbox.control.faults import FaultInjector
+from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.commands import SetOverload, SetTradeGroup
 from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.sequencer.sequencer import Sequencer
@@ -37,6 +40,9 @@ class AdminContext(Protocol):
     operations: AdminOperations
     clock_control: ClockControl
     simulation: SimulationControl
+    faults: FaultInjector
+    request_log: RequestLog
+    saved_states: SavedStates
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -50,7 +56,8 @@ def admin_endpoint(fn: Callable[[Request, AdminContext], Awaitable[Any]]) -> Han
     async def endpoint(request: Request) -> Response:
         context: AdminContext = request.app.state.context
         try:
-            return _json(await fn(request, context))
+            result = await fn(request, context)
+            return result if isinstance(result, Response) else _json(result)
         except AdminRejected as exc:
             return JSONResponse({"code": exc.code, "msg": exc.msg}, status_code=exc.status)
         except (ClockError, ValueError) as exc:
@@ -100,6 +107,17 @@ def flag_field(body: dict[str, Any], name: str, default: bool | None = None) -> 
     value = body.get(name, default)
     if not isinstance(value, bool):
         raise bad_request(f"{name} must be true or false")
+    return value
+
+
+def int_field(body: dict[str, Any], name: str, default: int, maximum: int, minimum: int = 0) -> int:
+    """An integer (a JSON number, or digits as a query parameter has them) in [minimum,
+    maximum]; `default` when absent."""
+    value = body.get(name, default)
+    if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 20:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise bad_request(f"{name} must be an integer from {minimum} to {maximum}")
     return value
 
 
@@ -206,6 +224,14 @@ async def list_transfers(request: Request, ctx: AdminContext) -> list[dict[str, 
     return [views.transfer_view(transfer) for transfer in account.transfers]
 
 
+async def list_open_orders(request: Request, ctx: AdminContext) -> list[dict[str, Any]]:
+    return views.open_orders_view(ctx.sequencer.exchange.state)
+
+
+async def list_positions(request: Request, ctx: AdminContext) -> list[dict[str, Any]]:
+    return views.positions_view(ctx.sequencer.exchange.state)
+
+
 async def show_prices(request: Request, ctx: AdminContext) -> dict[str, Any]:
     return views.prices_view(ctx.sequencer.exchange.state)
 
@@ -295,8 +321,15 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"code": -5000, "msg": msg}, status_code=status)
 
 
+RouteTable = list[tuple[str, str, Callable[[Request, AdminContext], Awaitable[Any]]]]
+
+
+def routes_of(table: RouteTable) -> list[Route]:
+    return [Route(path, admin_endpoint(fn), methods=[method]) for method, path, fn in table]
+
+
 def admin_routes() -> list[Route]:
-    table: list[tuple[str, str, Callable[[Request, AdminContext], Awaitable[Any]]]] = [
+    table: RouteTable = [
         ("GET", "/health", health),
         ("GET", "/accounts", list_accounts),
         ("POST", "/accounts", create_account),
@@ -306,6 +339,8 @@ def admin_routes() -> list[Route]:
         ("POST", "/accounts/{ref}/withdrawals", withdraw),
         ("GET", "/accounts/{ref}/transfers", list_transfers),
         ("PUT", "/accounts/{ref}/trade-group", set_trade_group),
+        ("GET", "/orders", list_open_orders),
+        ("GET", "/positions", list_positions),
         ("GET", "/prices", show_prices),
         ("PUT", "/prices/{symbol}", set_price),
         ("GET", "/clock", show_clock),
@@ -324,4 +359,4 @@ def admin_routes() -> list[Route]:
         ("POST", "/replay/resume", resume_replay),
         ("GET", "/state-hash", show_state_hash),
     ]
-    return [Route(path, admin_endpoint(fn), methods=[method]) for method, path, fn in table]
+    return routes_of(table)

@@ -66,3 +66,49 @@ def prices_view(state: ExchangeState) -> dict[str, Any]:
         pair: {"price": amount(price), "time": state.index_price_times[pair]}
         for pair, price in sorted(state.index_prices.items())
     }
+
+
+def open_orders_view(state: ExchangeState) -> list[dict[str, Any]]:
+    """Every open order of every account, oldest first (the dashboard's table)."""
+    views = []
+    for order in state.open_orders.values():
+        instrument = state.instruments[order.symbol]
+        account = state.account(order.account_id)
+        views.append(
+            {
+                "orderId": order.order_id,
+                "account": account.name if account else str(order.account_id),
+                "symbol": order.symbol,
+                "side": order.side,
+                "type": order.order_type,
+                "price": format_scaled(order.price, instrument.price_decimals),
+                "origQty": format_scaled(order.orig_qty, instrument.qty_decimals),
+                "executedQty": format_scaled(order.executed_qty, instrument.qty_decimals),
+                "status": order.status,
+                "time": order.time,
+            }
+        )
+    return sorted(views, key=lambda view: view["orderId"])
+
+
+def positions_view(state: ExchangeState) -> list[dict[str, Any]]:
+    """Open positions of every account. No liquidation price: the margin model that sets it is
+    not built yet (interim rule: wallet x 20 covers the notional)."""
+    views = []
+    for position in state.positions.values():
+        if position.qty == 0:
+            continue
+        instrument = state.instruments[position.symbol]
+        account = state.account(position.account_id)
+        views.append(
+            {
+                "account": account.name if account else str(position.account_id),
+                "symbol": position.symbol,
+                "positionSide": position.side,
+                "positionAmt": format_scaled(position.qty, instrument.qty_decimals),
+                "entryPrice": amount(position.entry_price),
+                "markPrice": amount(state.mark_price(instrument) or 0),
+                "liquidationPrice": None,
+            }
+        )
+    return views

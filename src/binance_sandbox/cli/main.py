@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from binance_sandbox.cli import manage
+from binance_sandbox.cli import manage, states
 from binance_sandbox.cli.admin_client import CliError
 from binance_sandbox.cli.data import data_app
+from binance_sandbox.cli.faults import faults_app, requests
 from binance_sandbox.cli.oauth import oauth_app
 from binance_sandbox.cli.options import ConfigOption
 from binance_sandbox.cli.serve import run_server
@@ -33,6 +34,9 @@ config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True
 app.add_typer(config_app, name="config")
 app.add_typer(data_app, name="data")
 app.add_typer(oauth_app, name="oauth")
+app.add_typer(faults_app, name="faults")
+app.command()(requests)
+states.register(app)
 manage.register(app)
 console = Console()
 

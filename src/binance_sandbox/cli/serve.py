@@ -7,7 +7,6 @@ the same way and exits with FATAL_EXIT_CODE.
 """
 
 import asyncio
-import logging
 import os
 import signal
 from pathlib import Path
@@ -21,6 +20,7 @@ from binance_sandbox.server.app import create_app
 from binance_sandbox.server.banner import print_banner
 from binance_sandbox.server.datadir import ServerInfo
 from binance_sandbox.server.http_protocol import BinanceHttpProtocol
+from binance_sandbox.server.json_logs import configure_logging
 from binance_sandbox.server.runtime import Runtime
 from binance_sandbox.server.ws_protocol import StreamsWebSocketProtocol
 
@@ -31,7 +31,7 @@ FATAL_EXIT_CODE = 3  # a part of the exchange died; the journal recovers everyth
 def run_server(
     config: SandboxConfig, config_dir: Path, console: Console, debug_signatures: bool = False
 ) -> None:
-    logging.basicConfig(level=config.server.log_level.upper(), format="%(levelname)s %(message)s")
+    configure_logging(config.server.log_level, config.server.log_format)
     console.print(f"Recovering the exchange from {config.server.data_dir} …")
     try:
         runtime = Runtime.open(config, config_dir)
@@ -74,6 +74,8 @@ def run_server(
         host=config.server.host,
         port=config.server.port,
         log_level=config.server.log_level,
+        # JSON logs: uvicorn's loggers go through the root handler (no log config of its own)
+        log_config=None if config.server.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
         lifespan="on",
         access_log=False,
         http=BinanceHttpProtocol,

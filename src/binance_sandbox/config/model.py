@@ -1,6 +1,6 @@
 """The typed shape of the configuration file. Every field is documented in `default.toml`."""
 
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -16,6 +16,9 @@ class ServerConfig(_Section):
     port: int = 8080
     data_dir: str = ".sandbox"
     log_level: str = "info"
+    log_format: Literal["text", "json"] = "text"
+    request_log_entries: int = 10_000  # kept in memory and per file of the request log
+    metrics: bool = True  # Prometheus metrics at /metrics
 
 
 class ClockConfig(_Section):
@@ -147,4 +150,6 @@ class SandboxConfig(_Section):
     replay: ReplayConfig = msgspec.field(default_factory=ReplayConfig)
     oauth: OAuthConfig = msgspec.field(default_factory=OAuthConfig)
     instruments: dict[str, Instrument] = msgspec.field(default_factory=dict)
+    # fault rules added when a fresh exchange is seeded: the admin API's JSON (admin/faults.py)
+    faults: list[dict[str, Any]] = msgspec.field(default_factory=list)
     accounts: dict[str, AccountConfig] = msgspec.field(default_factory=dict)

@@ -11,6 +11,7 @@ from typing import Literal
 import msgspec
 
 from binance_sandbox.core.accounts import KeyType
+from binance_sandbox.core.fault_rules import FaultRule
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.matching import StpMode, TimeInForce
 from binance_sandbox.core.orders import OrderType, Side
@@ -206,6 +207,24 @@ class SetSimulation(msgspec.Struct, tag="set_simulation", frozen=True, kw_only=T
     replay_paused: bool
 
 
+class AddFaults(msgspec.Struct, tag="add_faults", frozen=True, kw_only=True):
+    """Admin: fault rules for the gateway (ids are given by the core, in order)."""
+
+    rules: tuple[FaultRule, ...]
+
+
+class ClearFaults(msgspec.Struct, tag="clear_faults", frozen=True, kw_only=True):
+    """Admin: every fault rule ends."""
+
+
+class ReplaceState(msgspec.Struct, tag="replace_state", frozen=True, kw_only=True):
+    """Admin: the exchange becomes a saved state (reset to genesis, a named snapshot, an
+    import): `body` is its snapshot encoding. The clock's mode and the journal position stay."""
+
+    body: bytes
+    source: str  # "reset", "restore:<name>" or "import"
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -229,6 +248,9 @@ Command = (
     | SetTradeGroup
     | PrintTrades
     | SetSimulation
+    | AddFaults
+    | ClearFaults
+    | ReplaceState
 )
 
 

@@ -143,6 +143,22 @@ class SimulationChanged(msgspec.Struct, tag="simulation_changed", frozen=True, k
     replay_paused: bool
 
 
+class FaultsChanged(msgspec.Struct, tag="faults_changed", frozen=True, kw_only=True):
+    added: tuple[int, ...]  # the new rules' ids
+    cleared: bool  # every rule before them was removed
+
+
+class StateReplaced(msgspec.Struct, tag="state_replaced", frozen=True, kw_only=True):
+    """The state became a saved one; what the read side needs to forget what came after it."""
+
+    source: str
+    saved_seq: int  # the saved state's last sequence number
+    saved_ts: int  # the saved state's last time: trades after it no longer exist (trade ids
+    # run per symbol, so time, not an id, marks them)
+    next_order_id: int  # orders from this id on no longer exist, nor their trades
+    open_orders: tuple[Order, ...]  # as the saved state holds them
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -161,4 +177,6 @@ Event = (
     | TradeGroupChanged
     | TradesPrinted
     | SimulationChanged
+    | FaultsChanged
+    | StateReplaced
 )

@@ -7,17 +7,21 @@ refusals come back as `Rejected` events.
 
 from binance_sandbox.core import (
     amending,
+    faults,
     margin_settings,
     mark_price,
     order_timers,
     rejects,
+    state_replacement,
     trading,
     wallets,
 )
 from binance_sandbox.core.commands import (
+    AddFaults,
     AmendOrder,
     CancelAllOrders,
     CancelOrder,
+    ClearFaults,
     Command,
     CreateAccount,
     CreateApiKey,
@@ -27,6 +31,7 @@ from binance_sandbox.core.commands import (
     ModifyPositionMargin,
     PlaceOrder,
     PrintTrades,
+    ReplaceState,
     SetClock,
     SetCountdown,
     SetFeeBurn,
@@ -125,6 +130,12 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return _print_trades(state, command)
         case SetSimulation():
             return _set_simulation(state, command)
+        case AddFaults():
+            return faults.add_rules(state, command.rules)
+        case ClearFaults():
+            return faults.clear_rules(state)
+        case ReplaceState():
+            return state_replacement.replace_state(state, command)
 
 
 def _genesis(state: ExchangeState, ts: int, cmd: Genesis) -> list[Event]:

@@ -4,6 +4,7 @@ import msgspec
 
 from binance_sandbox.core.accounts import Account, ApiKey
 from binance_sandbox.core.commands import ClockMode
+from binance_sandbox.core.fault_rules import FaultRule
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.order_book import OrderBook
@@ -58,6 +59,8 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     # ticker's count is lastId - firstId + 1
     last_trade_ids: dict[str, int] = msgspec.field(default_factory=dict)
     simulation: SimulationState = msgspec.field(default_factory=SimulationState)
+    faults: list[FaultRule] = msgspec.field(default_factory=list)  # see fault_rules.py
+    next_fault_id: int = 1
 
     def take_trade_ids(self, symbol: str, count: int) -> int:
         """The first of `count` new trade ids of `symbol`."""

@@ -3,7 +3,8 @@
 The canonical form is msgspec JSON with `order="deterministic"` of the state's builtin form
 with every dict key as a string: keys sorted, integers only (the core holds no floats), so equal
 states hash equal whatever order their dicts were filled in, and int-keyed dicts (orders by id)
-are allowed. Snapshots use msgpack, which keeps insertion order.
+are allowed. The hash leaves out the state's position (last sequence number and time). Snapshots
+use msgpack, which keeps insertion order.
 """
 
 import hashlib
@@ -28,8 +29,16 @@ def decode_state(data: bytes) -> ExchangeState:
     return state
 
 
+# Where the state stands in the journal, not what it holds: a restored snapshot or an imported
+# export has the hash it was saved with, although it is applied at a later sequence number.
+_POSITION = ("last_seq", "last_ts")
+
+
 def canonical_state(state: ExchangeState) -> bytes:
-    return _canonical.encode(msgspec.to_builtins(state, str_keys=True))
+    tree = msgspec.to_builtins(state, str_keys=True)
+    for name in _POSITION:
+        del tree[name]
+    return _canonical.encode(tree)
 
 
 def state_hash(state: ExchangeState) -> str:

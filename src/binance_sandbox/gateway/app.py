@@ -5,8 +5,11 @@ parameters -> charge the IP's request weight (wall time) -> authenticate -> char
 account's order count (order endpoints) -> run the handler -> render JSON with Binance's
 headers. Every failure is `{"code", "msg"}` with Binance's status; an unexpected exception is
 logged with its traceback and answered -1000 / HTTP 500 (a bug: the fuzz test hunts them).
+An authenticated request may then be hit by a fault rule (`injected_faults.py`), and every
+request is noted in the request log.
 """
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable
@@ -15,9 +18,13 @@ from typing import Any
 import orjson
 from starlette.types import Receive, Scope, Send
 
+from binance_sandbox.control.faults import Request as FaultedRequest
+from binance_sandbox.core.fault_rules import FaultRule
+from binance_sandbox.core.state import ApiKeyRecord
 from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.context import RequestContext, Services
 from binance_sandbox.gateway.endpoint import Endpoint
+from binance_sandbox.gateway.injected_faults import NoAnswer, RawReply, backend_timeout, inject
 from binance_sandbox.gateway.rate_limits import RateLimiter
 from binance_sandbox.gateway.request_parse import parse_request
 from binance_sandbox.gateway.security import authenticate
@@ -44,24 +51,45 @@ class Gateway:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "http"
+        started = time.perf_counter()
         wall_ms = int(time.time() * 1000)
         headers: list[tuple[bytes, bytes]] = [_JSON]
+        trace = _Trace()
+        code: int | None = None
         try:
-            status, payload = 200, await self._serve(scope, receive, wall_ms, headers)
+            status, body = (
+                200,
+                orjson.dumps(await self._serve(scope, receive, wall_ms, headers, trace)),
+            )
         except errors.BinanceError as exc:
-            status, payload = exc.status, {"code": exc.code, "msg": exc.msg}
+            status, code, body = exc.status, exc.code, _error_body(exc.code, exc.msg)
             headers += [(k.encode(), v.encode()) for k, v in exc.headers.items()]
+        except RawReply as reply:
+            status, body = reply.status, reply.body
+            headers[0] = (b"content-type", reply.content_type)
+        except NoAnswer as silence:
+            if await _wait_for_hang_up(receive, silence.bound_ms):
+                self._log(scope, trace, wall_ms, started, 0, None)
+                return
+            error = backend_timeout()
+            status, code, body = error.status, error.code, _error_body(error.code, error.msg)
         except Exception:
             log.exception("internal error on %s %s", scope["method"], scope["path"])
             error = errors.unknown()
-            status, payload = error.status, {"code": error.code, "msg": error.msg}
+            status, code, body = error.status, error.code, _error_body(error.code, error.msg)
         if self._limiter is not None:
             used = self._limiter.used_weight(_ip(scope), wall_ms)
             headers.append((b"x-mbx-used-weight-1m", str(used).encode()))
-        await _respond(send, status, headers, orjson.dumps(payload))
+        await _respond(send, status, headers, body)
+        self._log(scope, trace, wall_ms, started, status, code)
 
     async def _serve(
-        self, scope: Scope, receive: Receive, wall_ms: int, headers: list[tuple[bytes, bytes]]
+        self,
+        scope: Scope,
+        receive: Receive,
+        wall_ms: int,
+        headers: list[tuple[bytes, bytes]],
+        trace: "_Trace",
     ) -> Any:
         endpoint = self._routes.get((scope["method"], scope["path"]))
         if endpoint is None:
@@ -73,9 +101,10 @@ class Gateway:
             params = validate(endpoint, request.values)
         finally:
             self._charge_weight(scope, endpoint, params, wall_ms)
+        trace.api_key = _api_key(scope)
         key, deadline = authenticate(
             endpoint.security,
-            _api_key(scope),
+            trace.api_key,
             request,
             self._services.exchange.state,
             wall_ms,
@@ -83,6 +112,8 @@ class Gateway:
             self._services.client_clocks,
             _ip(scope),
         )
+        if self._services.exchange.state.faults:  # no coroutine when no rule is set
+            await self._inject_fault(scope, endpoint, params, key, wall_ms, trace)
         if any(endpoint.orders) and self._limiter is not None and key is not None:
             counts = self._limiter.charge_orders(key.account_id, endpoint.orders, wall_ms)
             headers.append((b"x-mbx-order-count-10s", str(counts[0]).encode()))
@@ -90,11 +121,87 @@ class Gateway:
         context = RequestContext(params, key, self._services, wall_ms, deadline)
         return await endpoint.handler(context)
 
+    async def _inject_fault(
+        self,
+        scope: Scope,
+        endpoint: Endpoint,
+        params: dict[str, Any],
+        key: ApiKeyRecord | None,
+        wall_ms: int,
+        trace: "_Trace",
+    ) -> None:
+        state = self._services.exchange.state
+        request = FaultedRequest(
+            method=scope["method"],
+            path=scope["path"],
+            symbol=str(params.get("symbol", "")),
+            account_id=key.account_id if key is not None else 0,
+            places_orders=any(endpoint.orders),
+            now_ms=self._services.clock.now_ms(),
+        )
+        hit = self._services.faults.pick(state.faults, state.seed, request)
+        if hit is not None:
+            trace.fault = hit.rule
+            limit = self._services.config.limits.request_weight_per_minute
+            await inject(hit, scope["path"], wall_ms, limit)
+
+    def _log(
+        self,
+        scope: Scope,
+        trace: "_Trace",
+        wall_ms: int,
+        started: float,
+        status: int,
+        code: int | None,
+    ) -> None:
+        seconds = time.perf_counter() - started
+        method, path = scope["method"], scope["path"]
+        self._services.request_log.record(
+            wall_ms,
+            method,
+            path,
+            status,
+            code,
+            round(seconds * 1000, 3),
+            trace.api_key,
+            trace.fault.id if trace.fault else None,
+            trace.fault.kind if trace.fault else None,
+        )
+        if (metrics := self._services.metrics) is not None:
+            endpoint = self._routes.get((method, path))
+            orders = endpoint is not None and any(endpoint.orders)
+            metrics.request(method, path, status, seconds, orders)
+
     def _charge_weight(
         self, scope: Scope, endpoint: Endpoint, params: dict[str, Any], wall_ms: int
     ) -> None:
         if self._limiter is not None:
             self._limiter.charge_weight(_ip(scope), endpoint.weight(params), wall_ms)
+
+
+class _Trace:
+    """What the request log notes about a request beyond its answer."""
+
+    __slots__ = ("api_key", "fault")
+
+    def __init__(self) -> None:
+        self.api_key = ""
+        self.fault: FaultRule | None = None
+
+
+def _error_body(code: int, msg: str) -> bytes:
+    return orjson.dumps({"code": code, "msg": msg})
+
+
+async def _wait_for_hang_up(receive: Receive, bound_ms: int) -> bool:
+    """True once the client disconnects; False if `bound_ms` passes first."""
+    try:
+        async with asyncio.timeout(bound_ms / 1000):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+    except TimeoutError:
+        return False
+    return True
 
 
 def _ip(scope: Scope) -> str:

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from binance_sandbox.config.model import SandboxConfig
+from binance_sandbox.control.faults import FaultInjector
+from binance_sandbox.control.metrics import ExchangeMetrics
+from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.instruments import Instrument
@@ -27,6 +30,9 @@ class Services(Protocol):
     klines: KlineStore
     history: HistoryStore
     tape: TapeStore
+    faults: FaultInjector
+    request_log: RequestLog
+    metrics: ExchangeMetrics | None
 
     @property
     def exchange(self) -> Exchange: ...

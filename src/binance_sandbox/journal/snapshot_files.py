@@ -26,10 +26,13 @@ def snapshot_name(seq: int) -> str:
     return f"{seq:020d}.snapshot"
 
 
-def write_snapshot_file(directory: Path, seq: int, state_hash: str, body: bytes) -> str:
-    """Writes durably (temporary file, fsync, rename, fsync of the folder); returns the name."""
+def write_snapshot_file(
+    directory: Path, seq: int, state_hash: str, body: bytes, name: str = ""
+) -> str:
+    """Writes durably (temporary file, fsync, rename, fsync of the folder); returns the name
+    (by default the sequence number's)."""
     directory.mkdir(parents=True, exist_ok=True)
-    name = snapshot_name(seq)
+    name = name or snapshot_name(seq)
     temporary = directory / f"{name}.tmp"
     digest = hashlib.sha256(body).hexdigest()
     with temporary.open("wb") as out:
@@ -52,12 +55,17 @@ def read_snapshot_file(path: Path) -> tuple[str, bytes]:
         data = path.read_bytes()
     except OSError as exc:
         raise DamagedSnapshot(f"cannot read {path}: {exc}") from exc
+    return parse_snapshot(data, str(path))
+
+
+def parse_snapshot(data: bytes, origin: str = "the file") -> tuple[str, bytes]:
+    """(state hash, body) of a snapshot file's bytes, checked against its digest."""
     header, _, body = data.partition(b"\n")
     parts = header.split(b" ")
     if len(parts) != 3 or parts[0] != _MAGIC:
-        raise DamagedSnapshot(f"{path} is not a snapshot file")
+        raise DamagedSnapshot(f"{origin} is not a snapshot file")
     if hashlib.sha256(body).hexdigest().encode() != parts[2]:
-        raise DamagedSnapshot(f"{path} is damaged (its digest does not match)")
+        raise DamagedSnapshot(f"{origin} is damaged (its digest does not match)")
     return parts[1].decode(), body
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import msgspec
 
 from binance_sandbox.core.commands import Stamped
-from binance_sandbox.core.events import Amendment, Event, OrderUpdated, Trade
+from binance_sandbox.core.events import Amendment, Event, OrderUpdated, StateReplaced, Trade
 from binance_sandbox.core.orders import Order, Side
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write, merged
@@ -109,12 +109,16 @@ class HistoryStore(SqliteProjection):
         self._flushing_trades: list[TradeRecord] = []
         self._amendments: list[AmendmentRecord] = []
         self._flushing_amendments: list[AmendmentRecord] = []
+        self._forget: StateReplaced | None = None  # deletes to run before the next rows
 
     def project(self, stamped: Stamped, events: list[Event]) -> bool:
         changed = False
         self._newest_ts = stamped.ts
         for event in events:
-            if isinstance(event, OrderUpdated):
+            if isinstance(event, StateReplaced):
+                changed = True
+                self._rewind(event)
+            elif isinstance(event, OrderUpdated):
                 changed = True
                 order = event.order
                 self._orders[order.order_id] = order
@@ -124,7 +128,42 @@ class HistoryStore(SqliteProjection):
                     self._amendments.append(_amended(order, event.amendment, stamped))
         return changed
 
+    def _rewind(self, replaced: StateReplaced) -> None:
+        """After a reset, restore or import: what came after the saved state is forgotten, and
+        its open orders are as it holds them."""
+        self._forget = replaced
+
+        def kept(order_id: int, time: int = 0, amendment_id: int = 0) -> bool:
+            return (
+                order_id < replaced.next_order_id
+                and time <= replaced.saved_ts
+                and amendment_id <= replaced.saved_seq
+            )
+
+        for orders in (self._orders, self._flushing_orders):
+            for order_id in [i for i in orders if not kept(i)]:
+                del orders[order_id]
+        for trades in (self._trades, self._flushing_trades):
+            trades[:] = [t for t in trades if kept(t.order_id, t.time)]
+        for amendments in (self._amendments, self._flushing_amendments):
+            amendments[:] = [a for a in amendments if kept(a.order_id, 0, a.amendment_id)]
+        for order in replaced.open_orders:
+            self._orders[order.order_id] = order
+
+    def _forgetting(self) -> list[Write]:
+        replaced, self._forget = self._forget, None
+        if replaced is None:
+            return []
+        orders, trades = (replaced.next_order_id,), (replaced.next_order_id, replaced.saved_ts)
+        amendments = (replaced.next_order_id, replaced.saved_seq)
+        return [
+            ("DELETE FROM order_history WHERE order_id >= ?", [orders]),
+            ("DELETE FROM trade_history WHERE order_id >= ? OR time > ?", [trades]),
+            ("DELETE FROM amendment_history WHERE order_id >= ? OR amendment_id > ?", [amendments]),
+        ]
+
     def take_writes(self) -> list[Write]:
+        forget = self._forgetting()
         orders = [
             (o.order_id, o.account_id, o.symbol, o.client_order_id, o.time, _order_json.encode(o))
             for o in self._orders.values()
@@ -150,6 +189,7 @@ class HistoryStore(SqliteProjection):
         self._orders, self._trades, self._amendments = {}, [], []
         expired = [(self._newest_ts - self._retention,)] if self._retention else []
         return [
+            *forget,
             ("DELETE FROM amendment_history WHERE time < ?", expired),
             ("INSERT OR REPLACE INTO amendment_history VALUES (?, ?, ?, ?, ?, ?)", amendments),
             ("INSERT OR REPLACE INTO order_history VALUES (?, ?, ?, ?, ?, ?)", orders),

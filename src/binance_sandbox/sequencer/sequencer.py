@@ -29,6 +29,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 import msgspec
@@ -110,7 +111,13 @@ class Sequencer:
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self.batches = 0
+        # Told of each commit (seconds, commands), for metrics; a no-op by default.
+        self.on_commit: Callable[[float, int], None] = lambda _seconds, _commands: None
         self.failed: asyncio.Future[BaseException] | None = None
+
+    @property
+    def queue_depth(self) -> int:
+        return self._queue.qsize()
 
     @property
     def snapshot_policy(self) -> SnapshotPolicy:
@@ -201,6 +208,11 @@ class Sequencer:
             )
             return taken
 
+    async def save_state(self, directory: Path, name: str) -> SnapshotTaken:
+        """The state as it is now, in a snapshot file of its own (not recorded in the journal)."""
+        async with self._snapshot_lock:
+            return await write_snapshot(self.exchange.state, directory, self._snapshot_waiter, name)
+
     async def _run(self) -> None:
         while True:
             batch, stop = await self._next_batch()
@@ -236,6 +248,7 @@ class Sequencer:
         rows = [
             (item.seq, item.ts, pending.body) for item, pending in zip(stamped, batch, strict=True)
         ]
+        started = time.perf_counter()
         try:
             await self._run_in_journal_thread(self._journal.append_rows, rows)
         except Exception as exc:
@@ -245,6 +258,7 @@ class Sequencer:
                     pending.future.set_exception(JournalFailure(str(exc)))
             return
         self.batches += 1
+        self.on_commit(time.perf_counter() - started, len(batch))
         for item, pending in zip(stamped, batch, strict=True):
             self._apply_one(item, pending)
         writes = [write for source in self._flush_sources if (write := source()) is not None]

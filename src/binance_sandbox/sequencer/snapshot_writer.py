@@ -40,24 +40,28 @@ class SnapshotFailed(RuntimeError):
     """The child writing a snapshot did not succeed (its error is on stderr)."""
 
 
-def _write(state: ExchangeState, directory: Path) -> str:
+def _write(state: ExchangeState, directory: Path, name: str) -> str:
     digest = state_hash(state)
-    write_snapshot_file(directory, state.last_seq, digest, encode_state(state))
+    write_snapshot_file(directory, state.last_seq, digest, encode_state(state), name)
     return digest
 
 
-async def write_snapshot(state: ExchangeState, directory: Path, waiter: Executor) -> SnapshotTaken:
-    """Writes a snapshot file of `state` as it is now. Call between two commands."""
+async def write_snapshot(
+    state: ExchangeState, directory: Path, waiter: Executor, name: str = ""
+) -> SnapshotTaken:
+    """Writes a snapshot file of `state` as it is now (named `name`, by default after its
+    sequence number). Call between two commands."""
     seq, ts = state.last_seq, state.last_ts
+    name = name or snapshot_name(seq)
     if not hasattr(os, "fork"):
-        return SnapshotTaken(seq, ts, _write(state, directory), snapshot_name(seq))
+        return SnapshotTaken(seq, ts, _write(state, directory, name), name)
     with warnings.catch_warnings():  # the child only encodes and writes a file: no locks
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
     if pid == 0:  # the child
         code = 1
         try:
-            _write(state, directory)
+            _write(state, directory, name)
             code = 0
         except BaseException:
             traceback.print_exc(file=sys.stderr)
@@ -66,5 +70,4 @@ async def write_snapshot(state: ExchangeState, directory: Path, waiter: Executor
     _, status = await asyncio.get_running_loop().run_in_executor(waiter, os.waitpid, pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SnapshotFailed(f"the snapshot writer exited with {os.waitstatus_to_exitcode(status)}")
-    name = snapshot_name(seq)
     return SnapshotTaken(seq, ts, read_state_hash(directory / name), name)

@@ -15,7 +15,11 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from binance_sandbox.admin.auth import AdminTokenGuard
+from binance_sandbox.admin.dashboard import dashboard
+from binance_sandbox.admin.faults import fault_routes
 from binance_sandbox.admin.routes import admin_routes, http_error
+from binance_sandbox.admin.state_routes import state_routes
+from binance_sandbox.control.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from binance_sandbox.gateway.app import Gateway
 from binance_sandbox.gateway.openapi import openapi_document
 from binance_sandbox.gateway.rate_limits import RateLimiter
@@ -27,7 +31,15 @@ from binance_sandbox.oauth.admin_routes import login_admin_routes
 from binance_sandbox.oauth.routes import login_routes
 from binance_sandbox.server.runtime import Runtime
 
-_STARLETTE_PREFIXES = ("/sandbox/", "/openapi.json", "/oauth/", "/en/oauth/", "/oauth-api/")
+_STARLETTE_PREFIXES = (
+    "/sandbox/",
+    "/openapi.json",
+    "/metrics",
+    "/dashboard",
+    "/oauth/",
+    "/en/oauth/",
+    "/oauth-api/",
+)
 
 
 def create_app(
@@ -70,8 +82,13 @@ def create_app(
             openapi.append(orjson.dumps(openapi_document(endpoints, tuple(listed))))
         return Response(openapi[0], media_type="application/json")
 
+    async def metrics(_request: Request) -> Response:
+        if runtime.metrics is None:
+            return Response(b"metrics are off (server.metrics = false)\n", status_code=404)
+        return Response(runtime.metrics.scrape(), media_type=METRICS_CONTENT_TYPE)
+
     admin = Starlette(
-        routes=admin_routes() + login_admin_routes(),
+        routes=admin_routes() + fault_routes() + state_routes() + login_admin_routes(),
         middleware=[Middleware(AdminTokenGuard, token=token)],
         exception_handlers={HTTPException: http_error},
     )
@@ -79,6 +96,8 @@ def create_app(
     shell = Starlette(
         routes=[
             Route("/openapi.json", openapi_json),
+            Route("/metrics", metrics),
+            Route("/dashboard", dashboard),
             Mount("/sandbox/v1", app=admin),
             *login_routes(),
         ],

@@ -31,6 +31,14 @@ class DataDir:
         return self.path / "oauth.db"
 
     @property
+    def saved_states_path(self) -> Path:
+        return self.path / "saved-states"
+
+    @property
+    def request_log_path(self) -> Path:
+        return self.path / "requests.ndjson"
+
+    @property
     def token_path(self) -> Path:
         return self.path / "admin-token"
 

@@ -13,12 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from binance_sandbox.admin.operations import AdminOperations, CreatedKey
+from binance_sandbox.admin.saved_states import SavedStates
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.config.times import parse_instant_ms
+from binance_sandbox.control.faults import FaultInjector
+from binance_sandbox.control.metrics import ExchangeMetrics
+from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.commands import Stamped
-from binance_sandbox.core.events import Event
+from binance_sandbox.core.events import Event, StateReplaced
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.gateway.client_clocks import ClientClocks
+from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
 from binance_sandbox.oauth.service import LoginService
@@ -27,7 +32,7 @@ from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.seeded_history import SeededTrades
 from binance_sandbox.projections.sqlite_projection import SqliteProjection
 from binance_sandbox.projections.tape import TapeStore
-from binance_sandbox.sequencer.sequencer import Sequencer
+from binance_sandbox.sequencer.sequencer import Applied, Sequencer
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 from binance_sandbox.server.datadir import DataDir
 from binance_sandbox.server.market_opening import open_market
@@ -77,10 +82,19 @@ class Runtime:
             self.operations,
         )
         self.created_keys: list[CreatedKey] = []
+        self.faults = FaultInjector()
+        sequencer.subscribe(self._on_applied)
+        self.metrics = _metrics(config, sequencer)
+        self.saved_states = SavedStates(data_dir.saved_states_path, sequencer, self.operations)
+        self.request_log = RequestLog(config.server.request_log_entries, data_dir.request_log_path)
         self._timers: asyncio.Task[None] | None = None
         # Set by the server: what to do when a part the exchange cannot run without dies.
         self.on_fatal: Callable[[], None] = lambda: None
         self.fatal: BaseException | None = None
+
+    def _on_applied(self, _stamped: Stamped, applied: Applied) -> None:
+        if any(isinstance(event, StateReplaced) for event in applied.events):
+            self.faults.forget()
 
     @classmethod
     def open(cls, config: SandboxConfig, config_dir: Path) -> "Runtime":
@@ -126,7 +140,8 @@ class Runtime:
         if threshold > 0 and replayed >= threshold:
             log.info("recovery replayed %d commands: taking a snapshot", replayed)
             await self.sequencer.try_snapshot()
-        if not self.exchange.state.created:
+        fresh = not self.exchange.state.created
+        if fresh:
             self.created_keys = await seed_exchange(
                 self.config, self.sequencer, self.clock, self.market.ticker, self.operations
             )
@@ -138,6 +153,8 @@ class Runtime:
                 self.operations,
                 self.clock.now_ms(),
             )
+        if fresh:  # what `reset` goes back to
+            await self.saved_states.save_genesis()
         # The timers fire from the time the exchange opened at: under a fast clock start-up takes
         # exchange minutes, and a replay must not skip them.
         self._timers = asyncio.get_running_loop().create_task(self.scheduler.run(), name="timers")
@@ -172,7 +189,18 @@ class Runtime:
         self.history.close()
         self.tape.close()
         self.login.close()
+        self.request_log.close()
         log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
+
+
+def _metrics(config: SandboxConfig, sequencer: Sequencer) -> ExchangeMetrics | None:
+    if not config.server.metrics:
+        return None
+    paths = {endpoint.path for endpoint in endpoint_table()}
+    metrics = ExchangeMetrics(paths, lambda: sequencer.queue_depth)
+    sequencer.on_commit = metrics.commit
+    sequencer.subscribe(lambda _stamped, applied: metrics.events(len(applied.events)))
+    return metrics
 
 
 class Projections:

@@ -1,12 +1,14 @@
-"""A fresh exchange's first commands: genesis, clock, first prices, and the configured accounts.
+"""A fresh exchange's first commands: genesis, clock, first prices, the configured accounts and
+fault rules.
 
 Run once, when recovery finds an empty journal. Everything goes through the sequencer, so the
 seed is journaled like any other command and a replay from empty recreates it.
 """
 
+from binance_sandbox.admin.faults import parse_rule
 from binance_sandbox.admin.operations import AdminOperations, CreatedKey
 from binance_sandbox.config.model import SandboxConfig
-from binance_sandbox.core.commands import Genesis, SetClock
+from binance_sandbox.core.commands import AddFaults, Genesis, SetClock
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock import ExchangeClock
 from binance_sandbox.simulators.timers import PriceTicker
@@ -32,7 +34,11 @@ async def seed_exchange(
     )
     ticker.begin(sequencer.exchange.state)
     await sequencer.submit_many([(start, command) for command in ticker.fire(start)])
-    return await _seed_accounts(config, operations)
+    created = await _seed_accounts(config, operations)
+    if config.faults:
+        rules = tuple(parse_rule(item, operations, start) for item in config.faults)
+        await operations.submit(AddFaults(rules=rules))
+    return created
 
 
 async def _seed_accounts(config: SandboxConfig, operations: AdminOperations) -> list[CreatedKey]:
