@@ -112,6 +112,21 @@ LONG_PARAMS = [
     ("GET", "/fapi/v1/userTrades", {"startTime": HUGE}),
     ("DELETE", "/fapi/v1/order", {"orderId": HUGE}),
 ]
+# The largest long is valid: a window of a week from it or to the smallest must not overflow.
+EDGE_TIMES = [
+    ("/fapi/v1/allOrders", {"startTime": str(2**63 - 1)}),
+    ("/fapi/v1/allOrders", {"endTime": str(-(2**63))}),
+    ("/fapi/v1/userTrades", {"startTime": str(2**63 - 1)}),
+    ("/fapi/v1/orderAmendment", {"startTime": str(2**63 - 1)}),
+]
+
+
+@pytest.mark.parametrize(("path", "extra"), EDGE_TIMES)
+def test_4_windows_at_the_edges_of_a_long_answer_empty(
+    server: SandboxServer, path: str, extra: dict[str, str]
+) -> None:
+    answer = Trader(server).send("GET", path, symbol="BTCUSDT", **extra)
+    assert answer.status_code < 500, answer.text
 
 
 @pytest.mark.parametrize(("method", "path", "extra"), LONG_PARAMS)

@@ -271,9 +271,9 @@ def _history_window(
         if end - start > WEEK_MS:
             raise errors.lookup_interval_too_big(7 * 24)
     elif start is not None:
-        end = start + WEEK_MS
+        end = min(start + WEEK_MS, params.LONG_MAX)  # SQLite holds no larger integer
     elif end is not None:
-        start = end - WEEK_MS
+        start = max(end - WEEK_MS, params.LONG_MIN)
     else:
         start, end = (0 if unbounded else now - WEEK_MS), now
     return max(start, now - retention_ms), end, ctx.params.get("limit", 500)
