@@ -177,5 +177,7 @@ async def test_local_book_from_the_diff_stream_equals_rest_depth(live: SandboxSe
     assert bids == [(Decimal(p), Decimal(q)) for p, q in rest["bids"]]
     assert asks == [(Decimal(p), Decimal(q)) for p, q in rest["asks"]]
     assert book.gaps == []
-    assert book.applied > 100  # the stream carried the orders' changes
+    # The stream carried the orders' changes: diff events come every 100 ms of exchange time, so
+    # how many depends on how long the orders took; a handful is certain.
+    assert book.applied > 5
     assert len(bids) > 25  # the makers' ladder and the random orders resting below it

@@ -112,7 +112,8 @@ async def test_ccxt_watch_mark_price(live: SandboxServer) -> None:
     mark = await ccxt_watch(live, lambda exchange: exchange.watch_mark_price(CCXT_SYMBOL))
     assert mark["symbol"] == CCXT_SYMBOL
     assert mark["markPrice"] > 0
-    assert mark["indexPrice"] == mark["markPrice"]
+    # the mark is Binance's median (index + basis, last trade): near the index, not equal
+    assert abs(mark["markPrice"] - mark["indexPrice"]) < mark["indexPrice"] * 0.05
     info = mark["info"]
     assert info["e"] == "markPriceUpdate"
     assert is_decimal(info["p"])
