@@ -32,7 +32,6 @@ def duplicate_account(name: str) -> Rejected:
 # A command the core failed on, or one the journal could not store (never expected: the gateway
 # bounds every value); Binance's code for an internal failure.
 INTERNAL_ERROR = Rejected(code=-1000, msg="An unknown error occured while processing the request.")
-UNSTORABLE = INTERNAL_ERROR
 
 
 def balance_too_large(asset: str) -> Rejected:

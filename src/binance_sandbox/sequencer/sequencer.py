@@ -288,7 +288,7 @@ class Sequencer:
                 pending.body = encode_command(pending.command)
             except (msgspec.EncodeError, OverflowError, ValueError):
                 log.error("refused a command the journal cannot store: %.200r", pending.command)
-                pending.future.set_result(Applied(0, 0, [rejects.UNSTORABLE]))
+                pending.future.set_result(Applied(0, 0, [rejects.INTERNAL_ERROR]))
             else:
                 kept.append(pending)
         return kept

@@ -28,9 +28,6 @@ PRICE_MATCH = (
 )  # fmt: skip
 STP_MODES = ("NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH")
 
-# Refused at the edge (the core checks it too), so a refused id is never journaled.
-_INVALID_ID = (rejects.CLIENT_ORDER_ID_INVALID.code, rejects.CLIENT_ORDER_ID_INVALID.msg)
-
 NEW_ORDER_PARAMS = (
     params.symbol(required=True),
     params.enum("side", ("BUY", "SELL"), required=True, error=errors.invalid_side),
@@ -44,7 +41,8 @@ NEW_ORDER_PARAMS = (
         "newClientOrderId",
         pattern=CLIENT_ORDER_ID.pattern,
         max_length=36,
-        error=lambda: errors.from_rejection(*_INVALID_ID),
+        # refused at the edge too (the core checks it), so a refused id is never journaled
+        error=lambda: errors.from_rejection(-4015, rejects.CLIENT_ORDER_ID_INVALID.msg),
     ),
     params.enum("newOrderRespType", ("ACK", "RESULT"), error=errors.invalid_response_type),
     params.enum("priceMatch", PRICE_MATCH, error=errors.invalid_price_match),
