@@ -1,7 +1,7 @@
 """Kline events of every kind: trade klines (`kline`), a pair's contract of a type
-(`continuous_kline`, which has no `s` in `k`) and the index and mark price klines (the mark
-price is the index until the risk issue, so both read the index candles), from the same stores
-as the REST klines, so a stream candle equals the REST row of its interval."""
+(`continuous_kline`, which has no `s` in `k`) and the index and mark price klines (the pair's
+index candles, the contract's own mark candles), from the same stores as the REST klines, so a
+stream candle equals the REST row of its interval."""
 
 from typing import Any, TypeVar
 
