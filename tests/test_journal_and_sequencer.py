@@ -12,7 +12,7 @@ from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
-from binance_sandbox.sequencer.sequencer import JournalFailure, Sequencer
+from binance_sandbox.sequencer.sequencer import JournalFailure, Sequencer, SequencerClosed
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 
 GENESIS = Genesis(seed=1, assets=("USDT",), instruments=())
@@ -180,3 +180,79 @@ async def test_a_damaged_snapshot_file_falls_back_to_its_predecessor(tmp_path: P
     assert first.seq < newest.seq
     recovered = recover(journal)
     assert recovered.state.last_seq == newest.seq + 1  # the snapshot before, then the journal
+
+
+async def test_commands_applied_ahead_are_journaled_in_sequence_with_the_others(
+    tmp_path: Path,
+) -> None:
+    """Timer commands are applied at once and journaled by a background commit; a client
+    command's commit carries every row applied ahead of it, so the journal has no gap and
+    replays to the same state."""
+    sequencer = make_sequencer(tmp_path / "j.db")
+    await seeded(sequencer)
+    journal = sequencer._journal
+    held = asyncio.Event()
+    working_append = journal.append_rows
+
+    def slow_append(rows: object) -> None:  # the disk is slow: commits queue up
+        asyncio.run_coroutine_threadsafe(_noop(), loop).result()
+        working_append(rows)  # type: ignore[arg-type]
+
+    async def _noop() -> None:
+        await held.wait()
+
+    loop = asyncio.get_running_loop()
+    journal.append_rows = slow_append  # type: ignore[method-assign]
+    ahead = await sequencer.submit_ahead([(None, deposit(n)) for n in range(3)])
+    assert [a.seq for a in ahead] == [3, 4, 5]  # answered before any of them is durable
+    assert sequencer.exchange.state.last_seq == 5
+    assert sequencer.behind
+    more = await sequencer.submit_ahead([(None, deposit(3))])
+    client = asyncio.ensure_future(sequencer.submit(deposit(4)))
+    await asyncio.sleep(0.05)
+    assert not client.done()  # a client's answer waits for the disk
+    held.set()
+    assert (await client).seq == more[0].seq + 1 == 7
+    assert not sequencer.behind
+    journal.append_rows = working_append  # type: ignore[method-assign]
+    await sequencer.submit_ahead([(None, deposit(n)) for n in range(5, 9)])
+    await sequencer.journaled()
+    assert not sequencer.behind
+    expected = state_hash(sequencer.exchange.state)
+    await sequencer.close()
+    reread = SqliteJournal(tmp_path / "j.db")
+    assert [s.seq for s in reread.read_after(0)] == list(range(1, 12))
+    assert state_hash(recover(SqliteJournal(tmp_path / "j.db")).state) == expected
+
+
+async def test_a_failed_commit_of_commands_applied_ahead_is_fatal(tmp_path: Path) -> None:
+    """Once applied, a command the journal refused leaves the state ahead of the journal: the
+    sequencer stops (the process exits and recovers from the journal)."""
+    sequencer = make_sequencer(tmp_path / "j.db")
+    await seeded(sequencer)
+
+    def broken_append(rows: object) -> None:
+        raise OSError("disk full")
+
+    sequencer._journal.append_rows = broken_append  # type: ignore[method-assign]
+    await sequencer.submit_ahead([(None, deposit(1))])
+    assert sequencer.failed is not None
+    assert isinstance(await asyncio.wait_for(sequencer.failed, 30), OSError)
+    with pytest.raises(SequencerClosed):
+        await sequencer.submit(deposit(2))
+    with pytest.raises(SequencerClosed):
+        await sequencer.journaled()
+    await sequencer.close()
+    assert recover(SqliteJournal(tmp_path / "j.db")).state.last_seq == 2
+
+
+async def test_a_snapshot_is_recorded_only_once_the_journal_holds_it(tmp_path: Path) -> None:
+    sequencer = make_sequencer(tmp_path / "j.db")
+    await seeded(sequencer)
+    await sequencer.submit_ahead([(None, deposit(n)) for n in range(50)])
+    taken = await sequencer.snapshot()
+    assert taken.seq == 52
+    journal = SqliteJournal(tmp_path / "j.db")
+    assert journal.last_seq() >= taken.seq
+    assert journal.latest_snapshot_seq() == taken.seq
+    await sequencer.close()

@@ -118,6 +118,9 @@ class Gateway:
             counts = self._limiter.charge_orders(key.account_id, endpoint.orders, wall_ms)
             headers.append((b"x-mbx-order-count-10s", str(counts[0]).encode()))
             headers.append((b"x-mbx-order-count-1m", str(counts[1]).encode()))
+        if key is not None and self._services.sequencer.behind:
+            # an account's view never shows timer commands a crash could still undo
+            await self._services.sequencer.journaled()
         context = RequestContext(params, key, self._services, wall_ms, deadline)
         return await endpoint.handler(context)
 

@@ -4,8 +4,20 @@ One asyncio task drains a queue of submitted commands in batches. For each batch
 consecutive sequence numbers and exchange times, appends the batch to the journal in one
 commit (on the journal thread; new submissions queue up meanwhile, which is what makes the
 next batch a group commit), then applies each command to the core, resolves the submitters'
-futures and publishes the results. Journal first, apply second: nothing is visible or answered
-before it is durable, and replay applies exactly what was journaled.
+futures and publishes the results. Journal first, apply second: nothing is answered or
+published before it is durable, and replay applies exactly what was journaled.
+
+Timer commands (index ticks, the agents' quotes, order timers: no client waits on their
+answer) may instead be submitted *ahead* (`submit_ahead`): stamped, applied and passed to the
+listeners at once, so the next timer that reads the state sees them without waiting for a disk
+flush, and journaled by a background commit that takes everything applied ahead so far (one
+fsync for many exchange seconds of a clock advance). The projections' writes of those commands
+go to disk in the same hop, after their rows, so no projection is ever ahead of the journal; a
+client command's commit includes every row applied ahead of it, so its answer still means
+"durable". What a crash can lose is timer commands no client was answered about (market data
+may have shown them). `journaled()` waits until nothing applied is unjournaled (an advance's
+end, a snapshot, a signed read). A commit that fails after its commands were applied leaves the
+state ahead of the journal: that is fatal (`failed`), and recovery restarts from the journal.
 
 Exchange time on a stamp never goes backwards; a timer command asks for its due time (`at`)
 and gets max(due, last stamp).
@@ -66,7 +78,11 @@ class _Pending(msgspec.Struct):
     command: Command
     at: int | None
     future: asyncio.Future[Applied]
+    ahead: bool = False  # applied before it is journaled (timer commands, `submit_ahead`)
     body: bytes = b""  # the journal's encoding, made before stamping
+
+
+Row = tuple[int, int, bytes]  # seq, ts, the encoded command
 
 
 Listener = Callable[[Stamped, Applied], None]
@@ -109,6 +125,15 @@ class Sequencer:
         self._listeners: list[Listener] = []
         self._flush_sources: list[FlushSource] = []
         self._task: asyncio.Task[None] | None = None
+        # Applied ahead and not journaled yet, in sequence order; the background commit that
+        # takes them, while it runs.
+        self._unjournaled: list[Row] = []
+        self._ahead_commit: asyncio.Task[None] | None = None
+        self._carried: _Pending | None = None  # taken from the queue, first of the next batch
+        # The last sequence number journaled (with its projections' writes), and a future
+        # resolved (and replaced) each time it moves, for `journaled`.
+        self._published_seq = exchange.state.last_seq
+        self._progress: asyncio.Future[None] | None = None
         self._closing = False
         self.batches = 0
         # Told of each commit (seconds, commands), for metrics; a no-op by default.
@@ -118,6 +143,11 @@ class Sequencer:
     @property
     def queue_depth(self) -> int:
         return self._queue.qsize()
+
+    @property
+    def behind(self) -> bool:
+        """Whether some applied command is not journaled yet (see `submit_ahead`)."""
+        return self._published_seq < self.exchange.state.last_seq
 
     @property
     def snapshot_policy(self) -> SnapshotPolicy:
@@ -142,7 +172,11 @@ class Sequencer:
         error = task.exception()
         if error is None and not self._closing:
             error = RuntimeError("the sequencer stopped")
-        if error is None:
+        if error is not None:
+            self._fail(error)
+
+    def _fail(self, error: BaseException) -> None:
+        if self.failed is not None and self.failed.done():
             return
         self._closing = True
         log.critical("the sequencer died; no command can be processed", exc_info=error)
@@ -152,6 +186,7 @@ class Sequencer:
                 pending.future.set_exception(SequencerClosed("the sequencer died"))
         if self.failed is not None and not self.failed.done():
             self.failed.set_result(error)
+        self._progressed()  # wakes `journaled` waiters, which then raise
 
     async def submit(self, command: Command, at: int | None = None) -> Applied:
         """Sequences one command; returns once it is durable and applied."""
@@ -162,15 +197,44 @@ class Sequencer:
         return await future
 
     async def submit_many(self, items: Sequence[tuple[int | None, Command]]) -> list[Applied]:
+        return await self._submit_all(items, ahead=False)
+
+    async def submit_ahead(self, items: Sequence[tuple[int | None, Command]]) -> list[Applied]:
+        """Sequences timer commands; returns once they are applied, before they are durable
+        (see the module's note). For commands whose answer nobody outside waits on."""
+        return await self._submit_all(items, ahead=True)
+
+    async def _submit_all(
+        self, items: Sequence[tuple[int | None, Command]], *, ahead: bool
+    ) -> list[Applied]:
         if self._closing:
             raise SequencerClosed("the exchange is shutting down")
         loop = asyncio.get_running_loop()
         futures: list[asyncio.Future[Applied]] = []
         for at, command in items:
             future: asyncio.Future[Applied] = loop.create_future()
-            self._queue.put_nowait(_Pending(command, at, future))
+            self._queue.put_nowait(_Pending(command, at, future, ahead))
             futures.append(future)
         return list(await asyncio.gather(*futures))
+
+    async def journaled(self, seq: int | None = None) -> None:
+        """Returns once every command applied so far (or up to `seq`) is durable, with its
+        projections' writes. Commands applied ahead meanwhile are not waited for, so a
+        running clock cannot hold a caller back."""
+        target = self.exchange.state.last_seq if seq is None else seq
+        while self._published_seq < target:  # `behind`, up to the target
+            if self.failed is not None and self.failed.done():
+                raise SequencerClosed("the sequencer died")
+            if self._unjournaled and self._ahead_commit is None:
+                self._start_ahead_commit()
+            if self._progress is None:
+                self._progress = asyncio.get_running_loop().create_future()
+            await self._progress
+
+    def _progressed(self) -> None:
+        if self._progress is not None and not self._progress.done():
+            self._progress.set_result(None)
+        self._progress = None
 
     async def close(self) -> None:
         """Stops taking commands, finishes every queued one, snapshots, closes the journal.
@@ -181,6 +245,9 @@ class Sequencer:
         if self._task is not None:
             with contextlib.suppress(Exception):
                 await self._task
+        if self.failed is None or not self.failed.done():
+            with contextlib.suppress(Exception):
+                await self.journaled()
         if self._background_snapshot is not None:
             await self._background_snapshot
         if healthy and (self.failed is None or not self.failed.done()):
@@ -197,6 +264,8 @@ class Sequencer:
             taken = await write_snapshot(
                 self.exchange.state, self._journal.snapshot_dir, self._snapshot_waiter
             )
+            # recorded only once the journal holds every command the snapshot contains
+            await self.journaled(taken.seq)
             await self._run_in_journal_thread(
                 self._journal.record_snapshot,
                 taken.seq,
@@ -222,7 +291,10 @@ class Sequencer:
                 return
 
     async def _next_batch(self) -> tuple[list[_Pending], bool]:
-        first = await self._queue.get()
+        """The next run of queued commands of one kind (ahead or not), in order; the first
+        command of the other kind waits for the next run."""
+        first = self._carried or await self._queue.get()
+        self._carried = None
         if first is None:
             return [], True
         batch = [first]
@@ -230,6 +302,9 @@ class Sequencer:
             item = self._queue.get_nowait()
             if item is None:
                 return batch, True
+            if item.ahead != first.ahead:
+                self._carried = item
+                break
             batch.append(item)
         return batch, False
 
@@ -241,33 +316,99 @@ class Sequencer:
             log.exception("a snapshot could not be taken; recovery will replay more of the journal")
 
     async def _process(self, batch: list[_Pending]) -> None:
+        if batch[0].ahead:
+            self._apply_ahead(batch)
+            return
         batch = self._encoded(self._refuse_stale(batch))
         if not batch:
             return
+        if self._ahead_commit is not None:  # commits stay in sequence order
+            await asyncio.shield(self._ahead_commit)
         stamped = self._stamp(batch)
-        rows = [
+        ahead_rows = self._take_unjournaled()
+        rows = ahead_rows + [
             (item.seq, item.ts, pending.body) for item, pending in zip(stamped, batch, strict=True)
         ]
         started = time.perf_counter()
         try:
             await self._run_in_journal_thread(self._journal.append_rows, rows)
         except Exception as exc:
+            if ahead_rows:  # the state already holds them: it is ahead of the journal
+                raise
             log.exception("journal commit failed; %d commands refused", len(batch))
             for pending in batch:
                 if not pending.future.done():
                     pending.future.set_exception(JournalFailure(str(exc)))
             return
         self.batches += 1
-        self.on_commit(time.perf_counter() - started, len(batch))
+        self.on_commit(time.perf_counter() - started, len(rows))
         for item, pending in zip(stamped, batch, strict=True):
             self._apply_one(item, pending)
-        writes = [write for source in self._flush_sources if (write := source()) is not None]
-        if writes:  # one hop to the journal thread for all projections
+        if writes := self._take_projection_writes():  # one hop for all projections
             await self._run_in_journal_thread(_run_all, writes)
+        self._published_up_to(stamped[-1].seq)
         self._snapshots.note_applied(len(batch))
+        self._snapshot_if_due()
+
+    def _snapshot_if_due(self) -> None:
         if self._snapshots.due() and not self._snapshot_lock.locked():
             # in the background: the next batches do not wait for it
             self._background_snapshot = asyncio.create_task(self.try_snapshot())
+
+    def _apply_ahead(self, batch: list[_Pending]) -> None:
+        """Stamps and applies timer commands now; a background commit journals them."""
+        batch = self._encoded(batch)
+        if not batch:
+            return
+        for item, pending in zip(self._stamp(batch), batch, strict=True):
+            self._unjournaled.append((item.seq, item.ts, pending.body))
+            self._apply_one(item, pending)
+        self._snapshots.note_applied(len(batch))
+        if self._ahead_commit is None:
+            self._start_ahead_commit()
+
+    def _take_unjournaled(self) -> list[Row]:
+        rows, self._unjournaled = self._unjournaled, []
+        return rows
+
+    def _take_projection_writes(self) -> list[Callable[[], None]]:
+        return [write for source in self._flush_sources if (write := source()) is not None]
+
+    def _start_ahead_commit(self) -> None:
+        task = asyncio.get_running_loop().create_task(
+            self._commit_ahead(), name="sequencer-ahead-commit"
+        )
+        # its failure is reported through `failed`; retrieving it keeps asyncio quiet
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+        self._ahead_commit = task
+
+    async def _commit_ahead(self) -> None:
+        """Journals what was applied ahead, in as few commits as it takes to catch up, each
+        followed on the journal thread by the projections' writes of the same commands. A
+        failure is fatal: the state holds commands the journal does not."""
+        try:
+            while self._unjournaled:
+                # taken together, so the writes are those of exactly these rows
+                rows, writes = self._take_unjournaled(), self._take_projection_writes()
+                started = time.perf_counter()
+                await self._run_in_journal_thread(self._append_then_write, rows, writes)
+                self.batches += 1
+                self.on_commit(time.perf_counter() - started, len(rows))
+                self._published_up_to(rows[-1][0])
+                self._snapshot_if_due()
+        except Exception as exc:
+            self._fail(exc)
+            raise
+        finally:
+            self._ahead_commit = None
+
+    def _append_then_write(self, rows: list[Row], writes: list[Callable[[], None]]) -> None:
+        self._journal.append_rows(rows)
+        _run_all(writes)
+
+    def _published_up_to(self, seq: int) -> None:
+        self._published_seq = max(self._published_seq, seq)
+        self._progressed()
 
     def _refuse_stale(self, batch: list[_Pending]) -> list[_Pending]:
         wall = self._wall_ms()

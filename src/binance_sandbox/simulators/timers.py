@@ -6,9 +6,11 @@ Under a running clock the scheduler sleeps until the next due time (and catches 
 if it woke late); under a standing clock nothing fires until the clock is advanced, and then
 every firing in between is submitted in time order before the advance itself.
 
-A timer that decides from the exchange state (`reads_state`, the liquidity agents) must see
-every command due before it applied, so the scheduler commits what it has gathered before it
-asks such a timer; the others are gathered into large batches.
+Firings are submitted *ahead* (`Sequencer.submit_ahead`): applied at once and journaled by a
+background commit, since no client waits on them. A timer that decides from the exchange state
+(`reads_state`, the liquidity agents) must see every command due before it applied, so the
+scheduler submits what it has gathered before it asks such a timer; the others are gathered
+into large batches.
 
 Invariant: `fired_until` only grows; a due time fires at most once.
 """
@@ -140,7 +142,7 @@ class TimerScheduler:
         return reached
 
     async def _submit(self, batch: list[tuple[int | None, Command]], fired_until: int) -> None:
-        await self._sequencer.submit_many(batch)
+        await self._sequencer.submit_ahead(batch)
         self.fired_until = max(self.fired_until, fired_until)
 
     def _next_due(self, after_ms: int | None = None) -> int:
