@@ -54,12 +54,12 @@ class Gateway:
         started = time.perf_counter()
         wall_ms = int(time.time() * 1000)
         headers: list[tuple[bytes, bytes]] = [_JSON]
-        trace = _Trace()
+        trace = Trace()
         code: int | None = None
         try:
             status, body = (
                 200,
-                orjson.dumps(await self._serve(scope, receive, wall_ms, headers, trace)),
+                orjson.dumps(await self._serve(scope, receive, wall_ms, trace)),
             )
         except errors.BinanceError as exc:
             status, code, body = exc.status, exc.code, _error_body(exc.code, exc.msg)
@@ -78,8 +78,11 @@ class Gateway:
             error = errors.unknown()
             status, code, body = error.status, error.code, _error_body(error.code, error.msg)
         if self._limiter is not None:
-            used = self._limiter.used_weight(_ip(scope), wall_ms)
+            used = self._limiter.used_weight(client_ip(scope), wall_ms)
             headers.append((b"x-mbx-used-weight-1m", str(used).encode()))
+        if trace.order_counts is not None:
+            headers.append((b"x-mbx-order-count-10s", str(trace.order_counts[0]).encode()))
+            headers.append((b"x-mbx-order-count-1m", str(trace.order_counts[1]).encode()))
         await _respond(send, status, headers, body)
         self._log(scope, trace, wall_ms, started, status, code)
 
@@ -88,8 +91,7 @@ class Gateway:
         scope: Scope,
         receive: Receive,
         wall_ms: int,
-        headers: list[tuple[bytes, bytes]],
-        trace: "_Trace",
+        trace: "Trace",
     ) -> Any:
         endpoint = self._routes.get((scope["method"], scope["path"]))
         if endpoint is None:
@@ -100,7 +102,7 @@ class Gateway:
             request = parse_request(scope["query_string"], body)
             params = validate(endpoint, request.values)
         finally:
-            self._charge_weight(scope, endpoint, params, wall_ms)
+            self.charge_weight(client_ip(scope), endpoint, params, wall_ms)
         trace.api_key = _api_key(scope)
         key, deadline = authenticate(
             endpoint.security,
@@ -110,14 +112,30 @@ class Gateway:
             wall_ms,
             self._debug_signatures,
             self._services.client_clocks,
-            _ip(scope),
+            client_ip(scope),
         )
+        return await self.run(endpoint, params, key, deadline, wall_ms, trace)
+
+    def endpoint(self, method: str, path: str) -> Endpoint | None:
+        return self._routes.get((method, path))
+
+    async def run(
+        self,
+        endpoint: Endpoint,
+        params: dict[str, Any],
+        key: ApiKeyRecord | None,
+        deadline: int,
+        wall_ms: int,
+        trace: "Trace",
+    ) -> Any:
+        """An authenticated request from here on, whatever envelope it came in (REST or the
+        WebSocket API): fault rules, the ORDERS count, the handler."""
         if self._services.exchange.state.faults:  # no coroutine when no rule is set
-            await self._inject_fault(scope, endpoint, params, key, wall_ms, trace)
+            await self._inject_fault(endpoint, params, key, wall_ms, trace)
         if any(endpoint.orders) and self._limiter is not None and key is not None:
-            counts = self._limiter.charge_orders(key.account_id, endpoint.orders, wall_ms)
-            headers.append((b"x-mbx-order-count-10s", str(counts[0]).encode()))
-            headers.append((b"x-mbx-order-count-1m", str(counts[1]).encode()))
+            trace.order_counts = self._limiter.charge_orders(
+                key.account_id, endpoint.orders, wall_ms
+            )
         if key is not None and self._services.sequencer.behind:
             # an account's view never shows timer commands a crash could still undo
             await self._services.sequencer.journaled()
@@ -126,17 +144,16 @@ class Gateway:
 
     async def _inject_fault(
         self,
-        scope: Scope,
         endpoint: Endpoint,
         params: dict[str, Any],
         key: ApiKeyRecord | None,
         wall_ms: int,
-        trace: "_Trace",
+        trace: "Trace",
     ) -> None:
         state = self._services.exchange.state
         request = FaultedRequest(
-            method=scope["method"],
-            path=scope["path"],
+            method=endpoint.method,
+            path=endpoint.path,
             symbol=str(params.get("symbol", "")),
             account_id=key.account_id if key is not None else 0,
             places_orders=any(endpoint.orders),
@@ -146,19 +163,33 @@ class Gateway:
         if hit is not None:
             trace.fault = hit.rule
             limit = self._services.config.limits.request_weight_per_minute
-            await inject(hit, scope["path"], wall_ms, limit)
+            await inject(hit, endpoint.path, wall_ms, limit)
 
     def _log(
         self,
         scope: Scope,
-        trace: "_Trace",
+        trace: "Trace",
         wall_ms: int,
         started: float,
         status: int,
         code: int | None,
     ) -> None:
+        endpoint = self._routes.get((scope["method"], scope["path"]))
+        self.record(scope["method"], scope["path"], endpoint, trace, wall_ms, started, status, code)
+
+    def record(
+        self,
+        method: str,
+        path: str,
+        endpoint: Endpoint | None,
+        trace: "Trace",
+        wall_ms: int,
+        started: float,
+        status: int,
+        code: int | None,
+    ) -> None:
+        """Notes an answered request in the request log and the metrics."""
         seconds = time.perf_counter() - started
-        method, path = scope["method"], scope["path"]
         self._services.request_log.record(
             wall_ms,
             method,
@@ -171,25 +202,38 @@ class Gateway:
             trace.fault.kind if trace.fault else None,
         )
         if (metrics := self._services.metrics) is not None:
-            endpoint = self._routes.get((method, path))
             orders = endpoint is not None and any(endpoint.orders)
             metrics.request(method, path, status, seconds, orders)
 
-    def _charge_weight(
-        self, scope: Scope, endpoint: Endpoint, params: dict[str, Any], wall_ms: int
+    def charge_weight(
+        self, ip: str, endpoint: Endpoint, params: dict[str, Any], wall_ms: int
     ) -> None:
         if self._limiter is not None:
-            self._limiter.charge_weight(_ip(scope), endpoint.weight(params), wall_ms)
+            self._limiter.charge_weight(ip, endpoint.weight(params), wall_ms)
+
+    @property
+    def limiter(self) -> RateLimiter | None:
+        return self._limiter
+
+    @property
+    def services(self) -> Services:
+        return self._services
+
+    @property
+    def debug_signatures(self) -> bool:
+        return self._debug_signatures
 
 
-class _Trace:
-    """What the request log notes about a request beyond its answer."""
+class Trace:
+    """What the request log notes about a request beyond its answer, and the ORDERS counts
+    (10 s, 1 min) it reached, for the answer's headers or `rateLimits`."""
 
-    __slots__ = ("api_key", "fault")
+    __slots__ = ("api_key", "fault", "order_counts")
 
     def __init__(self) -> None:
         self.api_key = ""
         self.fault: FaultRule | None = None
+        self.order_counts: tuple[int, int] | None = None
 
 
 def _error_body(code: int, msg: str) -> bytes:
@@ -207,7 +251,7 @@ async def _wait_for_hang_up(receive: Receive, bound_ms: int) -> bool:
     return True
 
 
-def _ip(scope: Scope) -> str:
+def client_ip(scope: Scope) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
 

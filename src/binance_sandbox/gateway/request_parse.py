@@ -24,6 +24,12 @@ class ParsedRequest:
     values: dict[str, str]
     payload: str
     signature: str | None
+    # other spellings of the same payload a client may have signed (the WebSocket API's)
+    alternative_payloads: tuple[str, ...] = ()
+
+    @property
+    def payloads(self) -> tuple[str, ...]:
+        return (self.payload, *self.alternative_payloads)
 
 
 def parse_request(query: bytes, body: bytes) -> ParsedRequest:

@@ -51,8 +51,31 @@ def authenticate(
         log.warning(
             "signature check for key %s over payload: %s", record.key.api_key, request.payload
         )
-    if not signature_matches(record.key, request.payload, request.signature):
+    if not any(signature_matches(record.key, p, request.signature) for p in request.payloads):
         raise errors.invalid_signature()
+    if security is Security.TRADE and not record.key.can_trade:
+        raise errors.rejected_api_key(ip)
+    return record, deadline
+
+
+def authenticate_session(
+    security: Security,
+    api_key: str,
+    values: Mapping[str, str],
+    state: ExchangeState,
+    wall_ms: int,
+    clocks: ClientClocks | None = None,
+    ip: str = "",
+) -> tuple[ApiKeyRecord | None, int]:
+    """`authenticate` for a WebSocket API session logged on with `api_key`: the session stands
+    for `apiKey` and `signature`, a signed request still needs its timestamp. A key that was
+    deleted (or lost the permission) since the logon is -2015."""
+    if not security.needs_key:
+        return None, 0
+    record = _key(api_key, state, ip)
+    if not security.signed:
+        return record, 0
+    deadline = check_timestamp(values, wall_ms, clocks)
     if security is Security.TRADE and not record.key.can_trade:
         raise errors.rejected_api_key(ip)
     return record, deadline

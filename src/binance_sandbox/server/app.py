@@ -1,5 +1,6 @@
-"""The ASGI application: the Binance gateway, the WebSocket market streams, `/openapi.json`,
-and the admin API under `/sandbox/v1` (its own token), in one app served on one port."""
+"""The ASGI application: the Binance gateway, the WebSocket market streams, the WebSocket API
+(`/ws-fapi/v1`), `/openapi.json`, and the admin API under `/sandbox/v1` (its own token), in one
+app served on one port."""
 
 import asyncio
 import contextlib
@@ -27,6 +28,9 @@ from binance_sandbox.gateway.streams.connection import StreamConnections
 from binance_sandbox.gateway.streams.hub import Hub
 from binance_sandbox.gateway.streams.market_feed import MarketFeed
 from binance_sandbox.gateway.table import endpoint_table
+from binance_sandbox.gateway.ws_api.connection import PATHS as WS_API_PATHS
+from binance_sandbox.gateway.ws_api.connection import WsApiConnections
+from binance_sandbox.gateway.ws_api.dispatcher import WsApi
 from binance_sandbox.oauth.admin_routes import login_admin_routes
 from binance_sandbox.oauth.routes import login_routes
 from binance_sandbox.server.runtime import Runtime
@@ -61,6 +65,7 @@ def create_app(
     feed = MarketFeed(hub, runtime)
     runtime.sequencer.subscribe(feed.on_applied)
     streams = StreamConnections(hub, runtime.config.streams)
+    ws_api = WsApiConnections(WsApi(gateway), limiter, runtime.clock, runtime.config.streams)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -109,6 +114,8 @@ def create_app(
         # The gateway is the hot path: it gets HTTP requests without Starlette's routing.
         if scope["type"] == "http" and not scope["path"].startswith(_STARLETTE_PREFIXES):
             await gateway(scope, receive, send)
+        elif scope["type"] == "websocket" and scope["path"] in WS_API_PATHS:
+            await ws_api(scope, receive, send)
         elif scope["type"] == "websocket":
             await streams(scope, receive, send)
         else:

@@ -1,0 +1,1 @@
+"""Binance's WebSocket API (`/ws-fapi/v1`): REST endpoints behind a JSON-frame envelope."""

@@ -1,0 +1,261 @@
+"""The WebSocket API (`/ws-fapi/v1`) over real sockets, frame by frame: Binance's envelope,
+signing (sorted parameters, a signature per request or a session logged on with an Ed25519
+key), errors as ws-api error objects with REST's codes and statuses, `rateLimits` from the same
+limiters as REST, and an order placed here being the REST order: same ids, same view, one
+journaled command.
+
+Where Binance's docs are silent the choice is pinned here: a frame that is not a JSON request
+is -1135 with `id` null; an unknown method is -5000; a `session.logon` with a key that is not
+Ed25519 is -2015.
+"""
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+
+from tests.clients.trading_support import AWAY, QTY, SYMBOL, pin_price
+from tests.support.server import SandboxServer
+from tests.support.signing import Credentials, signature, signed_request
+
+WAIT_S = 30.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    running = SandboxServer(tmp_path_factory.mktemp("ws-api") / "data").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def hmac_key(server: SandboxServer) -> Credentials:
+    return Credentials.from_admin(server.call("POST", "/accounts/demo/keys", {"type": "hmac"}))
+
+
+@pytest.fixture(scope="module")
+def ed25519_key(server: SandboxServer) -> Credentials:
+    created = server.call("POST", "/accounts/demo/keys", {"type": "ed25519"})
+    return Credentials.from_admin(created)
+
+
+def ws_api_url(server: SandboxServer, query: str = "") -> str:
+    return server.url.replace("http://", "ws://") + "/ws-fapi/v1" + query
+
+
+def signed(credentials: Credentials, **params: Any) -> dict[str, Any]:
+    """Binance's rule: every parameter but `signature`, sorted, `name=value` joined by `&`."""
+    params = {"apiKey": credentials.api_key, "timestamp": int(time.time() * 1000), **params}
+    payload = "&".join(f"{name}={params[name]}" for name in sorted(params))
+    return {**params, "signature": signature(credentials, payload)}
+
+
+async def ask(ws: ClientConnection, request: dict[str, Any] | str) -> Any:
+    await ws.send(request if isinstance(request, str) else json.dumps(request))
+    return json.loads(await asyncio.wait_for(ws.recv(), WAIT_S))
+
+
+async def call(
+    ws: ClientConnection, method: str, params: dict[str, Any] | None = None, request_id: Any = 1
+) -> Any:
+    request = {"id": request_id, "method": method}
+    return await ask(ws, request if params is None else {**request, "params": params})
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def limit_buy(credentials: Credentials, client_id: str) -> dict[str, Any]:
+    return signed(
+        credentials, symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC",
+        quantity=QTY, price=AWAY, newClientOrderId=client_id,
+    )  # fmt: skip
+
+
+async def test_an_order_placed_over_the_ws_api_is_the_rest_order(
+    server: SandboxServer, hmac_key: Credentials
+) -> None:
+    pin_price(server)
+    async with connect(ws_api_url(server)) as ws:
+        placed = await ask(ws, {"id": "place-1", "method": "order.place",
+                                "params": limit_buy(hmac_key, "ws-api-rest-1")})  # fmt: skip
+    assert (placed["id"], placed["status"]) == ("place-1", 200)
+    order = placed["result"]
+    assert (order["status"], order["clientOrderId"]) == ("NEW", "ws-api-rest-1")
+    assert (order["price"], order["origQty"], order["type"]) == (AWAY, QTY, "LIMIT")
+    assert [limit["rateLimitType"] for limit in placed["rateLimits"]] == [
+        "REQUEST_WEIGHT", "ORDERS", "ORDERS",
+    ]  # fmt: skip
+    orders_10s = placed["rateLimits"][1]
+    assert (orders_10s["interval"], orders_10s["intervalNum"], orders_10s["limit"]) == (
+        "SECOND", 10, 300,
+    )  # fmt: skip
+    assert orders_10s["count"] >= 1
+
+    rest = signed_request(
+        server.url, hmac_key, "GET", "/fapi/v1/order", symbol=SYMBOL, orderId=order["orderId"]
+    ).json()
+    assert rest["clientOrderId"] == "ws-api-rest-1"
+    shared = set(order) & set(rest)
+    assert {"orderId", "price", "origQty", "side", "timeInForce", "updateTime"} <= shared
+    assert {name: order[name] for name in shared} == {name: rest[name] for name in shared}
+
+    bodies = [json.loads(body) for _seq, _ts, body in server.journal_rows()]
+    journaled = [b for b in bodies if "ws-api-rest-1" in json.dumps(b)]
+    assert len(journaled) == 1  # one command, journaled like a REST order
+
+
+async def test_modify_status_and_cancel_answer_as_rest(
+    server: SandboxServer, hmac_key: Credentials
+) -> None:
+    pin_price(server)
+    async with connect(ws_api_url(server)) as ws:
+        order = (await call(ws, "order.place", limit_buy(hmac_key, "ws-api-amend")))["result"]
+        modified = await ask(ws, {"id": 2, "method": "order.modify", "params": signed(
+            hmac_key, symbol=SYMBOL, side="BUY", orderId=order["orderId"],
+            quantity="0.020", price=AWAY,
+        )})  # fmt: skip
+        assert (modified["status"], modified["result"]["origQty"]) == (200, "0.020")
+        status = await ask(ws, {"id": 3, "method": "order.status", "params": signed(
+            hmac_key, symbol=SYMBOL, origClientOrderId="ws-api-amend")})  # fmt: skip
+        assert (status["result"]["orderId"], status["result"]["origQty"]) == (
+            order["orderId"], "0.020",
+        )  # fmt: skip
+        canceled = await ask(ws, {"id": 4, "method": "order.cancel", "params": signed(
+            hmac_key, symbol=SYMBOL, orderId=order["orderId"])})  # fmt: skip
+        assert canceled["result"]["status"] == "CANCELED"
+        again = await ask(ws, {"id": 5, "method": "order.cancel", "params": signed(
+            hmac_key, symbol=SYMBOL, orderId=order["orderId"])})  # fmt: skip
+    rest = signed_request(
+        server.url, hmac_key, "DELETE", "/fapi/v1/order", symbol=SYMBOL, orderId=order["orderId"]
+    )
+    assert again["status"] == rest.status_code == 400
+    assert again["error"] == rest.json() == {"code": -2011, "msg": "Unknown order sent."}
+
+
+@pytest.fixture
+def paused(server: SandboxServer) -> Iterator[None]:
+    """Prices stand still, so two reads of the account agree to the last digit."""
+    server.call("POST", "/clock/pause")
+    yield
+    server.call("POST", "/clock/resume")
+
+
+@pytest.mark.usefixtures("paused")
+async def test_reads_are_the_rest_reads(server: SandboxServer, hmac_key: Credentials) -> None:
+    reads = {
+        "account.balance": "/fapi/v2/balance",
+        "v2/account.balance": "/fapi/v3/balance",
+        "account.position": "/fapi/v2/positionRisk",
+        "v2/account.position": "/fapi/v3/positionRisk",
+    }
+    async with connect(ws_api_url(server)) as ws:
+        for method, path in reads.items():
+            answer = await ask(ws, {"id": method, "method": method, "params": signed(hmac_key)})
+            rest = signed_request(server.url, hmac_key, "GET", path).json()
+            assert answer["result"] == rest, method
+        status = (await ask(ws, {"id": 1, "method": "account.status",
+                                 "params": signed(hmac_key)}))["result"]  # fmt: skip
+        assert {"feeTier", "canTrade", "assets", "positions"} <= set(status)  # the v2 account
+        status_v2 = (await ask(ws, {"id": 2, "method": "v2/account.status",
+                                    "params": signed(hmac_key)}))["result"]  # fmt: skip
+        assert "feeTier" not in status_v2  # the v3 account
+        assert "assets" in status_v2
+        depth = await ask(
+            ws, {"id": 3, "method": "depth", "params": {"symbol": SYMBOL, "limit": 5}}
+        )
+        assert {"lastUpdateId", "E", "T", "bids", "asks"} <= set(depth["result"])
+        price = await ask(ws, {"id": 4, "method": "ticker.price", "params": {"symbol": SYMBOL}})
+        assert set(price["result"]) == {"symbol", "price", "time"}
+        book = await ask(ws, {"id": 5, "method": "ticker.book", "params": {}})
+        assert isinstance(book["result"], list)
+        assert book["result"][0]["symbol"] == "BTCUSDT"
+
+
+async def test_malformed_and_refused_requests(server: SandboxServer, hmac_key: Credentials) -> None:
+    async with connect(ws_api_url(server)) as ws:
+        not_json = await ask(ws, "{not json")
+        assert (not_json["id"], not_json["status"]) == (None, 400)
+        assert not_json["error"] == {"code": -1135, "msg": "Invalid JSON Request"}
+        unknown = await ask(ws, {"id": 7, "method": "order.teleport", "params": {}})
+        assert (unknown["id"], unknown["status"], unknown["error"]["code"]) == (7, 400, -5000)
+        missing = await call(ws, "order.place", signed(hmac_key, symbol=SYMBOL, side="BUY"))
+        assert missing["error"] == {
+            "code": -1102,
+            "msg": "Mandatory parameter 'type' was not sent, was empty/null, or malformed.",
+        }
+        assert missing["rateLimits"][0]["rateLimitType"] == "REQUEST_WEIGHT"
+        forged = signed(hmac_key, symbol=SYMBOL)
+        forged["symbol"] = "ETHUSDT"  # after signing
+        bad_signature = await ask(ws, {"id": 9, "method": "account.position", "params": forged})
+        assert (bad_signature["status"], bad_signature["error"]["code"]) == (400, -1022)
+        unsigned = await ask(ws, {"id": 10, "method": "account.balance",
+                                  "params": {"timestamp": int(time.time() * 1000)}})  # fmt: skip
+        assert (unsigned["status"], unsigned["error"]["code"]) == (401, -2014)
+
+
+async def test_session_logon_with_an_ed25519_key(
+    server: SandboxServer, ed25519_key: Credentials, hmac_key: Credentials
+) -> None:
+    async with connect(ws_api_url(server)) as ws:
+        before = (await ask(ws, {"id": 1, "method": "session.status"}))["result"]
+        assert (before["apiKey"], before["authorizedSince"]) == (None, None)
+        logon = await ask(ws, {"id": 2, "method": "session.logon", "params": signed(ed25519_key)})
+        assert logon["status"] == 200, logon
+        assert logon["result"]["apiKey"] == ed25519_key.api_key
+        assert logon["result"]["connectedSince"] == before["connectedSince"]
+        # logged on: a signed request sends its timestamp only
+        balance = await ask(ws, {"id": 3, "method": "account.balance",
+                                 "params": {"timestamp": int(time.time() * 1000)}})  # fmt: skip
+        rest = signed_request(server.url, hmac_key, "GET", "/fapi/v2/balance").json()
+        assert balance["result"] == rest  # the same account (demo)
+        pin_price(server)
+        order = await ask(ws, {"id": 4, "method": "order.place", "params": {
+            "symbol": SYMBOL, "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+            "quantity": QTY, "price": AWAY, "timestamp": int(time.time() * 1000),
+        }})  # fmt: skip
+        assert order["result"]["status"] == "NEW"
+        stale = await call(ws, "account.balance", {"timestamp": now_ms() - 60_000})
+        assert stale["error"]["code"] == -1021  # the timestamp is still checked
+        logout = await ask(ws, {"id": 6, "method": "session.logout"})
+        assert logout["result"]["apiKey"] is None
+        after = await ask(ws, {"id": 7, "method": "account.balance",
+                               "params": {"timestamp": int(time.time() * 1000)}})  # fmt: skip
+        assert after["error"]["code"] == -2014
+        hmac_logon = await ask(ws, {"id": 8, "method": "session.logon",
+                                    "params": signed(hmac_key)})  # fmt: skip
+        assert (hmac_logon["status"], hmac_logon["error"]["code"]) == (401, -2015)
+
+
+async def test_rate_limits_shown_on_request_and_counted_with_rest(server: SandboxServer) -> None:
+    async with connect(ws_api_url(server, "?returnRateLimits=false")) as ws:
+        hidden = await ask(ws, {"id": 1, "method": "ticker.price", "params": {"symbol": SYMBOL}})
+        assert "rateLimits" not in hidden
+        depth = {"symbol": SYMBOL, "limit": 5, "returnRateLimits": True}
+        for _attempt in range(3):  # one minute window on both sides of the REST request
+            first = (await call(ws, "depth", depth))["rateLimits"][0]["count"]
+            rest = httpx.get(f"{server.url}/fapi/v1/depth", params={"symbol": SYMBOL, "limit": 5})
+            header = int(rest.headers["x-mbx-used-weight-1m"])
+            last = (await call(ws, "depth", depth))["rateLimits"][0]["count"]
+            if first < header < last:  # not cut by a new minute
+                break
+        assert (header - first, last - header) == (2, 2)  # depth limit 5 weighs 2, on one counter
+
+
+async def test_a_session_whose_key_is_gone_is_revoked(server: SandboxServer) -> None:
+    """Binance: after the next request the session is revoked, answered with `id` null."""
+    server.call("POST", "/states/before-session-key")
+    key = Credentials.from_admin(server.call("POST", "/accounts/demo/keys", {"type": "ed25519"}))
+    async with connect(ws_api_url(server)) as ws:
+        assert (await call(ws, "session.logon", signed(key)))["status"] == 200
+        server.call("POST", "/states/before-session-key/restore")  # the key never existed
+        revoked = await call(ws, "account.balance", {"timestamp": now_ms()}, request_id=9)
+        assert (revoked["id"], revoked["status"], revoked["error"]["code"]) == (None, 401, -2015)
+        status = (await call(ws, "session.status"))["result"]
+        assert (status["apiKey"], status["authorizedSince"]) == (None, None)
