@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
@@ -259,3 +260,27 @@ async def test_a_session_whose_key_is_gone_is_revoked(server: SandboxServer) -> 
         assert (revoked["id"], revoked["status"], revoked["error"]["code"]) == (None, 401, -2015)
         status = (await call(ws, "session.status"))["result"]
         assert (status["apiKey"], status["authorizedSince"]) == (None, None)
+
+
+@pytest.mark.parametrize("encoding", ["raw", "urlencoded"])
+async def test_a_payload_signed_raw_or_url_encoded(
+    server: SandboxServer, ed25519_key: Credentials, encoding: str
+) -> None:
+    """Binance's rule signs `name=value` as sent; the official SDK signs `urlencode` of the same
+    sorted pairs, and python-binance sends a base64 signature URL-encoded: all are accepted."""
+    pin_price(server)
+    params: dict[str, Any] = {
+        "apiKey": ed25519_key.api_key, "newClientOrderId": f"ws:api/{encoding}",
+        "price": AWAY, "quantity": QTY, "side": "BUY", "symbol": SYMBOL,
+        "timeInForce": "GTC", "timestamp": now_ms(), "type": "LIMIT",
+    }  # fmt: skip
+    pairs = sorted(params.items())
+    if encoding == "raw":
+        payload = "&".join(f"{name}={value}" for name, value in pairs)
+        params["signature"] = signature(ed25519_key, payload)
+    else:
+        params["signature"] = quote(signature(ed25519_key, urlencode(pairs)), safe="")
+    async with connect(ws_api_url(server)) as ws:
+        placed = await call(ws, "order.place", params)
+    assert placed["status"] == 200, placed
+    assert placed["result"]["clientOrderId"] == f"ws:api/{encoding}"
