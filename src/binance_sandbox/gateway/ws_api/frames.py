@@ -8,6 +8,7 @@ URL-encoded (`urlencode`), which is accepted as well. python-binance URL-encodes
 signatures; they are decoded.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlencode
@@ -19,6 +20,8 @@ from binance_sandbox.gateway.errors import BinanceError
 from binance_sandbox.gateway.request_parse import ParsedRequest
 
 MAX_ID_LENGTH = 36
+# A character `urlencode` would change (besides the `=` and `&` between the pairs).
+_ENCODED_DIFFERS = re.compile(r"[^A-Za-z0-9_.~=&-]")
 
 
 class FrameError(Exception):
@@ -69,10 +72,10 @@ def parsed_params(params: dict[str, Any]) -> ParsedRequest:
     signature = values.pop("signature", None)
     pairs = sorted(values.items())
     raw = "&".join(f"{name}={value}" for name, value in pairs)
-    encoded = urlencode(pairs)
+    encoded = (urlencode(pairs),) if _ENCODED_DIFFERS.search(raw) else ()
     if signature is not None and "%" in signature:
         signature = unquote(signature)
-    return ParsedRequest(values, raw, signature, (encoded,) if encoded != raw else ())
+    return ParsedRequest(values, raw, signature, encoded)
 
 
 def _text(value: Any) -> str:
