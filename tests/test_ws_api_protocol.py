@@ -13,6 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -284,3 +285,34 @@ async def test_a_payload_signed_raw_or_url_encoded(
         placed = await call(ws, "order.place", params)
     assert placed["status"] == 200, placed
     assert placed["result"]["clientOrderId"] == f"ws:api/{encoding}"
+
+
+async def test_requests_sent_at_once_reach_the_engine_in_order(
+    server: SandboxServer, hmac_key: Credentials
+) -> None:
+    """Frames are answered concurrently (matched by `id`) but submitted in arrival order: a
+    cancel sent right behind its order, without waiting, finds it."""
+    pin_price(server)
+    place = limit_buy(hmac_key, "ws-api-burst")
+    cancel = signed(hmac_key, symbol=SYMBOL, origClientOrderId="ws-api-burst")
+    async with connect(ws_api_url(server)) as ws:
+        await ws.send(json.dumps({"id": "place", "method": "order.place", "params": place}))
+        await ws.send(json.dumps({"id": "cancel", "method": "order.cancel", "params": cancel}))
+        answers = [json.loads(await asyncio.wait_for(ws.recv(), WAIT_S)) for _ in range(2)]
+    by_id = {answer["id"]: answer for answer in answers}
+    assert by_id["place"]["result"]["status"] == "NEW"
+    assert by_id["cancel"]["result"]["status"] == "CANCELED"
+
+
+async def test_a_connection_is_closed_at_the_end_of_its_lifetime(
+    tmp_path: Path,
+) -> None:
+    """Binance: a connection is valid for 24 hours (`streams.lifetime_s`, shortened here)."""
+    short = SandboxServer(tmp_path / "data", "[streams]\nlifetime_s = 1.0\n").start()
+    try:
+        async with connect(ws_api_url(short)) as ws:
+            assert (await call(ws, "session.status"))["status"] == 200
+            await asyncio.wait_for(ws.wait_closed(), WAIT_S)
+            assert ws.close_code == 1001  # going away
+    finally:
+        short.stop()
