@@ -316,3 +316,48 @@ async def test_a_connection_is_closed_at_the_end_of_its_lifetime(
             assert ws.close_code == 1001  # going away
     finally:
         short.stop()
+
+
+async def test_a_fault_rule_on_the_rest_endpoint_hits_the_method(
+    server: SandboxServer, hmac_key: Credentials
+) -> None:
+    """The method runs REST's path after authentication: fault rules name the REST endpoint."""
+    pin_price(server)
+    server.call("POST", "/faults", {"kind": "reject_order", "code": -2019, "count": 1})
+    async with connect(ws_api_url(server)) as ws:
+        rejected = await call(ws, "order.place", limit_buy(hmac_key, "ws-api-fault-1"))
+        placed = await call(ws, "order.place", limit_buy(hmac_key, "ws-api-fault-2"))
+        await call(
+            ws, "order.cancel", signed(hmac_key, symbol=SYMBOL, orderId=placed["result"]["orderId"])
+        )
+    assert (rejected["status"], rejected["error"]) == (
+        400, {"code": -2019, "msg": "Margin is insufficient."},
+    )  # fmt: skip
+    assert placed["result"]["status"] == "NEW"
+
+
+async def test_orders_count_on_the_rest_orders_limit(tmp_path: Path) -> None:
+    """One ORDERS count per account for REST and the WebSocket API: two REST orders use up a
+    limit of two a minute, the third over the WebSocket API is Binance's 429 -1015."""
+    limited = SandboxServer(tmp_path / "data", "[limits]\norders_per_minute = 2\n").start()
+    try:
+        key = Credentials.from_admin(limited.call("POST", "/accounts/demo/keys", {"type": "hmac"}))
+        pin_price(limited)
+        for _attempt in range(3):  # in one minute window
+            minute = now_ms() // 60_000
+            rest = [
+                signed_request(limited.url, key, "POST", "/fapi/v1/order", symbol=SYMBOL,
+                               side="BUY", type="LIMIT", timeInForce="GTC", quantity=QTY,
+                               price=AWAY).status_code
+                for _ in range(2)
+            ]  # fmt: skip
+            async with connect(ws_api_url(limited)) as ws:
+                refused = await call(ws, "order.place", limit_buy(key, f"ws-api-limit-{minute}"))
+            if now_ms() // 60_000 == minute:
+                break
+    finally:
+        limited.stop()
+    assert rest == [200, 200]
+    assert (refused["status"], refused["error"]) == (
+        429, {"code": -1015, "msg": "Too many new orders; current limit is 2 orders per 1 MINUTE."},
+    )  # fmt: skip
