@@ -361,3 +361,44 @@ async def test_orders_count_on_the_rest_orders_limit(tmp_path: Path) -> None:
     assert (refused["status"], refused["error"]) == (
         429, {"code": -1015, "msg": "Too many new orders; current limit is 2 orders per 1 MINUTE."},
     )  # fmt: skip
+
+
+def rest_serves(server: SandboxServer, method: str, path: str) -> bool:
+    """Whether the REST endpoint exists here (an unknown one is -5000): the WebSocket API
+    offers a method exactly when its endpoint is served."""
+    return httpx.request(method, server.url + path).json().get("code") != -5000
+
+
+async def test_algo_orders_are_the_rest_algo_orders(
+    server: SandboxServer, hmac_key: Credentials
+) -> None:
+    if not rest_serves(server, "POST", "/fapi/v1/algoOrder"):
+        pytest.skip("the Algo Order endpoints are not served on this branch")
+    pin_price(server)
+    async with connect(ws_api_url(server)) as ws:
+        placed = await call(ws, "algoOrder.place", signed(
+            hmac_key, algoType="CONDITIONAL", symbol=SYMBOL, side="BUY", type="STOP_MARKET",
+            quantity=QTY, triggerPrice="80000.00", clientAlgoId="ws-api-algo",
+        ))  # fmt: skip
+        assert placed["status"] == 200, placed
+        algo_id = placed["result"]["algoId"]
+        rest = signed_request(server.url, hmac_key, "GET", "/fapi/v1/algoOrder", algoId=algo_id)
+        assert rest.json()["clientAlgoId"] == "ws-api-algo"
+        canceled = await call(ws, "algoOrder.cancel", signed(hmac_key, algoId=algo_id))
+    assert canceled["result"] == {
+        "algoId": algo_id, "clientAlgoId": "ws-api-algo", "code": "200", "msg": "success",
+    }  # fmt: skip
+
+
+async def test_user_data_stream_keys_are_the_rest_listen_keys(
+    server: SandboxServer, hmac_key: Credentials
+) -> None:
+    if not rest_serves(server, "POST", "/fapi/v1/listenKey"):
+        pytest.skip("the listenKey endpoints are not served on this branch")
+    by_key = {"apiKey": hmac_key.api_key}
+    async with connect(ws_api_url(server)) as ws:
+        key = (await call(ws, "userDataStream.start", by_key))["result"]["listenKey"]
+        rest = httpx.post(server.url + "/fapi/v1/listenKey", headers=hmac_key.headers)
+        assert rest.json() == {"listenKey": key}  # one key while it is active
+        assert (await call(ws, "userDataStream.ping", by_key))["result"] == {"listenKey": key}
+        assert (await call(ws, "userDataStream.stop", by_key))["result"] == {}
