@@ -192,7 +192,8 @@ async def test_malformed_and_refused_requests(server: SandboxServer, hmac_key: C
             "code": -1102,
             "msg": "Mandatory parameter 'type' was not sent, was empty/null, or malformed.",
         }
-        assert missing["rateLimits"][0]["rateLimitType"] == "REQUEST_WEIGHT"
+        kinds = [limit["rateLimitType"] for limit in missing["rateLimits"]]
+        assert kinds == ["REQUEST_WEIGHT", "ORDERS", "ORDERS"]  # an order method, refused
         forged = signed(hmac_key, symbol=SYMBOL)
         forged["symbol"] = "ETHUSDT"  # after signing
         bad_signature = await ask(ws, {"id": 9, "method": "account.position", "params": forged})

@@ -90,6 +90,14 @@ class RateLimiter:
         long.used += counts[1]
         return short.used, long.used
 
+    def order_counts(self, account_id: int, now_ms: int) -> tuple[int, int]:
+        """The account's ORDERS counts now (10 s, 1 min), charging nothing."""
+        state = self._accounts.get(account_id)
+        if state is None:
+            return 0, 0
+        short = state.ten_seconds.current(now_ms, TEN_SECONDS_MS)
+        return short.used, state.minute.current(now_ms, MINUTE_MS).used
+
     def _ban(self, state: _IpState, now_ms: int) -> errors.BinanceError:
         duration = min(FIRST_BAN_MS * 2**state.bans, LONGEST_BAN_MS)
         state.bans += 1

@@ -78,10 +78,11 @@ class WsApi:
             error = errors.unknown()
             reply = {"id": request_id, "status": error.status, "error": _error(error)}
         if with_limits:
+            counts = trace.order_counts
+            if counts is None and endpoint is not None and any(endpoint.orders):
+                counts = self._order_counts(trace.api_key, wall_ms)  # refused before counting
             used = self._used_weight(ip, wall_ms)
-            reply["rateLimits"] = rate_limits(
-                self._services.config.limits, used, trace.order_counts
-            )
+            reply["rateLimits"] = rate_limits(self._services.config.limits, used, counts)
         logged = name if endpoint is not None or name in SESSION_METHODS else "unknown"
         code = reply["error"]["code"] if "error" in reply else None
         self._gateway.record("WS", logged, endpoint, trace, wall_ms, started, reply["status"], code)
@@ -99,13 +100,14 @@ class WsApi:
         params: dict[str, Any] = {}
         try:  # an invalid request costs its weight all the same, as on REST
             request = parsed_params(raw)
+            # the key the request is made with: its own, or the session's
+            trace.api_key = request.values.get("apiKey", session.api_key or "")
             params = validate(endpoint, request.values)
         finally:
             self._gateway.charge_weight(ip, endpoint, params, wall_ms)
         state = self._services.exchange.state
         clocks = self._services.client_clocks
         if "apiKey" in request.values or session.api_key is None:
-            trace.api_key = request.values.get("apiKey", "")
             key, deadline = authenticate(
                 endpoint.security,
                 trace.api_key,
@@ -117,7 +119,6 @@ class WsApi:
                 ip,
             )
         else:
-            trace.api_key = session.api_key
             try:
                 key, deadline = authenticate_session(
                     endpoint.security, session.api_key, request.values, state, wall_ms, clocks, ip
@@ -161,6 +162,13 @@ class WsApi:
         elif name == "session.logout":
             session.log_out()
         return session.status(now)
+
+    def _order_counts(self, api_key: str, wall_ms: int) -> tuple[int, int]:
+        limiter = self._gateway.limiter
+        record = self._services.exchange.state.api_keys.get(api_key)
+        if limiter is None or record is None:
+            return 0, 0
+        return limiter.order_counts(record.account_id, wall_ms)
 
     def _used_weight(self, ip: str, wall_ms: int) -> int:
         limiter = self._gateway.limiter
