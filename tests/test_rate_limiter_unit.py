@@ -158,3 +158,13 @@ def test_a_batch_counts_5_on_the_ten_second_limit_and_1_on_the_minute() -> None:
     assert refusal(limiter.charge_orders, 1, (1, 1), T0).code == -1015
     assert limiter.charge_orders(1, (5, 1), T0 + 10_000) == (5, 2)
     assert "1 MINUTE" in refusal(limiter.charge_orders, 1, (5, 1), T0 + 20_000).msg
+
+
+def test_order_counts_are_read_without_charging() -> None:
+    limiter = RateLimiter(2400, 300, 1200)
+    assert limiter.order_counts(7, T0) == (0, 0)
+    limiter.charge_orders(7, (1, 1), T0)
+    limiter.charge_orders(7, (5, 1), T0 + 1)
+    assert limiter.order_counts(7, T0 + 2) == limiter.order_counts(7, T0 + 3) == (6, 2)
+    assert limiter.order_counts(7, T0 + 10_000) == (0, 2)  # a new 10-second window
+    assert limiter.order_counts(8, T0) == (0, 0)
