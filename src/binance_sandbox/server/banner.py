@@ -51,6 +51,7 @@ def print_banner(
     table.add_row("REST base URL", base_url)
     ws_url = "ws://" + base_url.removeprefix("http://")
     table.add_row("WebSocket", f"{ws_url}  (market streams: /ws, /stream, /public, /market)")
+    table.add_row("WebSocket API", f"{ws_url}/ws-fapi/v1")
     table.add_row("Admin API", f"{base_url}/sandbox/v1  (Authorization: Bearer {token})")
     table.add_row("Exchange time", f"{state.last_ts} ms, {state.clock.mode} clock")
     table.add_row("Market", market)
