@@ -335,6 +335,11 @@ async def test_a_fault_rule_on_the_rest_endpoint_hits_the_method(
         400, {"code": -2019, "msg": "Margin is insufficient."},
     )  # fmt: skip
     assert placed["result"]["status"] == "NEW"
+    logged = [e for e in server.call("GET", "/requests?limit=1000") if e["method"] == "WS"]
+    faulted = [e for e in logged if e["fault"] == "reject_order"]
+    assert [(e["path"], e["status"], e["code"]) for e in faulted] == [
+        ("/fapi/v1/order", 400, -2019)
+    ]
 
 
 async def test_orders_count_on_the_rest_orders_limit(tmp_path: Path) -> None:

@@ -83,7 +83,8 @@ class WsApi:
                 counts = self._order_counts(trace.api_key, wall_ms)  # refused before counting
             used = self._used_weight(ip, wall_ms)
             reply["rateLimits"] = rate_limits(self._services.config.limits, used, counts)
-        logged = name if endpoint is not None or name in SESSION_METHODS else "unknown"
+        # logged as method "WS" and the REST path it ran (the metrics know those paths)
+        logged = endpoint.path if endpoint else name if name in SESSION_METHODS else "unknown"
         code = reply["error"]["code"] if "error" in reply else None
         self._gateway.record("WS", logged, endpoint, trace, wall_ms, started, reply["status"], code)
         return reply
