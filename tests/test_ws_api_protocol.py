@@ -408,3 +408,16 @@ async def test_user_data_stream_keys_are_the_rest_listen_keys(
         assert rest.json() == {"listenKey": key}  # one key while it is active
         assert (await call(ws, "userDataStream.ping", by_key))["result"] == {"listenKey": key}
         assert (await call(ws, "userDataStream.stop", by_key))["result"] == {}
+
+
+@pytest.mark.parametrize("key_type", ["hmac", "rsa", "ed25519"])
+async def test_every_key_type_signs_a_request(server: SandboxServer, key_type: str) -> None:
+    """As REST accepts them: HMAC-SHA256 (hex), RSA PKCS#1 v1.5 and Ed25519 (base64)."""
+    created = server.call("POST", "/accounts/demo/keys", {"type": key_type})
+    key = Credentials.from_admin(created)
+    async with connect(ws_api_url(server)) as ws:
+        balance = await call(ws, "v2/account.balance", signed(key))
+        tampered = {**signed(key), "timestamp": now_ms() + 1}
+        refused = await call(ws, "v2/account.balance", tampered)
+    assert balance["status"] == 200, balance
+    assert (refused["status"], refused["error"]["code"]) == (400, -1022)
