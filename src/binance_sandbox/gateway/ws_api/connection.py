@@ -5,7 +5,8 @@ unless a request asks for them. Each request frame is answered by its own task, 
 order the frames came, so requests reach the sequencer in that order while a slow one (an
 order waiting for its commit) holds up none behind it; answers leave through the streams'
 bounded `Session` queue and writer. The connection ends when the client leaves, when its queue
-overflows, or at the end of its lifetime (24 hours; `streams.lifetime_s`); ping and pong are
+overflows (a client that sends requests but does not read the answers: dropped at once), or at
+the end of its lifetime (24 hours; `streams.lifetime_s`); ping and pong are
 uvicorn's, as for the market streams.
 """
 
@@ -22,7 +23,7 @@ from binance_sandbox.gateway.app import client_ip
 from binance_sandbox.gateway.errors import BinanceError
 from binance_sandbox.gateway.rate_limits import RateLimiter
 from binance_sandbox.gateway.streams.connection import GOING_AWAY, POLICY_VIOLATION
-from binance_sandbox.gateway.streams.frames import FRAMES, Outgoing
+from binance_sandbox.gateway.streams.frames import ABORT, FRAMES, Outgoing
 from binance_sandbox.gateway.streams.session import Session
 from binance_sandbox.gateway.ws_api.dispatcher import WsApi
 from binance_sandbox.gateway.ws_api.session_state import SessionState
@@ -76,7 +77,11 @@ class WsApiConnections:
         for task in done:  # a client gone in the middle of a write is no error of ours
             if not task.cancelled():
                 task.exception()
-        if not done or queue.overflowed:
+        if queue.overflowed:  # a client that stopped reading may not take even a close frame
+            if FRAMES in scope.get("extensions", {}):
+                await send({"type": ABORT})
+            return
+        if not done:
             with contextlib.suppress(Exception):
                 await send({"type": "websocket.close", "code": GOING_AWAY})
 
