@@ -10,6 +10,7 @@ Ed25519 is -2015.
 """
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.clients.trading_support import AWAY, QTY, SYMBOL, pin_price
+from tests.support.raw_ws import RawWebSocket
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, signature, signed_request
 
@@ -421,3 +423,41 @@ async def test_every_key_type_signs_a_request(server: SandboxServer, key_type: s
         refused = await call(ws, "v2/account.balance", tampered)
     assert balance["status"] == 200, balance
     assert (refused["status"], refused["error"]["code"]) == (400, -1022)
+
+
+def test_a_client_that_stops_reading_is_dropped(tmp_path: Path) -> None:
+    """Requests keep coming, answers are not read: once the socket buffers and the answer
+    queue (`streams.send_queue`, 16 here) are full the server drops the connection, and
+    others are served as before."""
+    config = "[limits]\nenabled = false\n[streams]\nsend_queue = 16\n"
+    small = SandboxServer(tmp_path / "data", config).start()
+    try:
+        key = Credentials.from_admin(small.call("POST", "/accounts/demo/keys", {"type": "hmac"}))
+        frame = json.dumps({"id": 1, "method": "account.position", "params": signed(key)})
+        stuck = RawWebSocket(ws_api_url(small), receive_buffer=4096)
+        sent = 0
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # dropped meanwhile
+            while sent < 20_000:  # ~2.7 kB answers: tens of megabytes unread at most
+                stuck.send_text(frame)
+                sent += 1
+        assert frames_until_closed(stuck) < sent  # not every request was answered
+        stuck.close()
+        assert asyncio.run(_ticker_price(small))["status"] == 200
+    finally:
+        small.stop()
+
+
+def frames_until_closed(ws: RawWebSocket) -> int:
+    """Reads what reached the socket before the server closed it (a timeout is a failure)."""
+    count = 0
+    try:
+        while True:
+            ws.read_frame()
+            count += 1
+    except (EOFError, ConnectionResetError):
+        return count
+
+
+async def _ticker_price(server: SandboxServer) -> Any:
+    async with connect(ws_api_url(server)) as ws:
+        return await call(ws, "ticker.price", {"symbol": SYMBOL})
