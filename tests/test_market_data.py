@@ -13,7 +13,8 @@ books, no positions, no funding yet), these tests pin the sandbox's choice:
 - a delivery contract's premiumIndex has lastFundingRate = interestRate = "" and
   nextFundingTime 0 (what Binance answers for quarterlies, documented for COIN-M);
 - exchangeInfo assets are all marginAvailable with autoAssetExchange "0" (Multi-Assets mode
-  is not simulated); fundingInfo lists every perpetual with Binance's default ±2% cap/floor.
+  is not simulated); fundingInfo lists every perpetual with its configured cap/floor (BTCUSDT's
+  ±0.3 % as Binance's live answer).
 """
 
 import json
@@ -24,7 +25,7 @@ import httpx
 import pytest
 
 from binance_sandbox.config.times import parse_instant_ms
-from binance_sandbox.gateway.handlers.funding import next_funding_time
+from binance_sandbox.core.mark_price import next_funding_time
 from tests.conftest import ServerFactory
 from tests.support.server import SandboxServer
 
@@ -252,8 +253,8 @@ def test_premium_index_and_funding(server: SandboxServer) -> None:
     assert [row["symbol"] for row in info] == PERPETUALS
     assert as_json(info[0]) == as_json(
         {
-            "symbol": "BTCUSDT", "adjustedFundingRateCap": "0.02000000",
-            "adjustedFundingRateFloor": "-0.02000000", "fundingIntervalHours": 8,
+            "symbol": "BTCUSDT", "adjustedFundingRateCap": "0.00300000",
+            "adjustedFundingRateFloor": "-0.00300000", "fundingIntervalHours": 8,
             "disclaimer": False, "updateTime": 1567965300000,
         }
     )  # fmt: skip

@@ -225,6 +225,14 @@ class ReplaceState(msgspec.Struct, tag="replace_state", frozen=True, kw_only=Tru
     source: str  # "reset", "restore:<name>" or "import"
 
 
+class SettleFunding(msgspec.Struct, tag="settle_funding", frozen=True, kw_only=True):
+    """A funding timer firing: every perpetual whose funding time has come settles (each at its
+    own time, in order). `rates` (symbol -> rate at 8 decimals) overrides the computed rate,
+    as a replay's funding-rate file decides it."""
+
+    rates: dict[str, int] = msgspec.field(default_factory=dict)
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -251,6 +259,7 @@ Command = (
     | AddFaults
     | ClearFaults
     | ReplaceState
+    | SettleFunding
 )
 
 

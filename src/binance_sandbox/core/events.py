@@ -45,6 +45,8 @@ class IndexPricesChanged(msgspec.Struct, tag="index_prices_changed", frozen=True
     prices: dict[str, int]
     time: int
     marks: dict[str, int] = msgspec.field(default_factory=dict)  # symbol -> new mark price
+    # perpetual -> its newest premium index sample at 8 decimals (premiumIndexKlines)
+    premiums: dict[str, int] = msgspec.field(default_factory=dict)
 
 
 class ClockChanged(msgspec.Struct, tag="clock_changed", frozen=True, kw_only=True):
@@ -159,6 +161,31 @@ class StateReplaced(msgspec.Struct, tag="state_replaced", frozen=True, kw_only=T
     open_orders: tuple[Order, ...]  # as the saved state holds them
 
 
+class FundingSettled(msgspec.Struct, tag="funding_settled", frozen=True, kw_only=True):
+    """A perpetual's funding settled: the fundingRate history row."""
+
+    symbol: str
+    time: int  # the funding time (ms)
+    rate: int  # at 8 decimals
+    mark: int  # the mark price the fees were charged at, 8 decimals
+
+
+class FundingFeeCharged(msgspec.Struct, tag="funding_fee_charged", frozen=True, kw_only=True):
+    """One position's funding: a FUNDING_FEE income row and, for the user-data stream, an
+    ACCOUNT_UPDATE with reason FUNDING_FEE (cross: the balance only; isolated: with the
+    position and its isolated wallet)."""
+
+    account_id: int
+    symbol: str
+    position_side: str
+    asset: str
+    amount: int  # received (> 0) or paid (< 0), at 8 decimals
+    balance: int  # the wallet balance of `asset` after it
+    isolated: bool
+    isolated_wallet: int  # after it; 0 for a cross position
+    time: int  # the funding time (ms)
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -179,4 +206,6 @@ Event = (
     | SimulationChanged
     | FaultsChanged
     | StateReplaced
+    | FundingSettled
+    | FundingFeeCharged
 )

@@ -8,6 +8,7 @@ refusals come back as `Rejected` events.
 from binance_sandbox.core import (
     amending,
     faults,
+    funding,
     margin_settings,
     mark_price,
     order_timers,
@@ -41,6 +42,7 @@ from binance_sandbox.core.commands import (
     SetOverload,
     SetPositionMode,
     SetSimulation,
+    SettleFunding,
     SetTradeGroup,
     Stamped,
     Withdraw,
@@ -79,6 +81,7 @@ class Exchange:
         command = stamped.command
         if not state.created and not isinstance(command, Genesis):
             return [rejects.not_created()]
+        funding.sample_premiums(state, stamped.ts)
         return _dispatch(state, stamped.seq, stamped.ts, command)
 
 
@@ -136,6 +139,8 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return faults.clear_rules(state)
         case ReplaceState():
             return state_replacement.replace_state(state, command)
+        case SettleFunding():
+            return funding.settle(state, ts, command)
 
 
 def _genesis(state: ExchangeState, ts: int, cmd: Genesis) -> list[Event]:
@@ -161,12 +166,13 @@ def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> lis
     marks = {
         symbol: mark_price.tick(
             state.marks.setdefault(symbol, MarkState()), instrument, state.books[symbol],
-            cmd.prices[instrument.pair], ts,
+            cmd.prices[instrument.pair], ts, funding.current_rate(state, instrument),
         )
         for symbol, instrument in state.instruments.items()
         if instrument.pair in cmd.prices
     }  # fmt: skip
-    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks)]
+    premiums = funding.premiums(state, marks)
+    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks, premiums=premiums)]
 
 
 def _set_clock(state: ExchangeState, ts: int, cmd: SetClock) -> list[Event]:

@@ -4,6 +4,8 @@ Decimal parameters are kept as Binance's exact strings (so exchangeInfo renders 
 the grid helpers turn them into the fixed scales the matching code computes with.
 """
 
+from typing import Literal
+
 import msgspec
 
 from binance_sandbox.core.brackets import Bracket, Tier, tiers
@@ -59,6 +61,12 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     time_in_force: tuple[str, ...] = ("GTC", "IOC", "FOK", "GTX", "GTD")
     permission_sets: tuple[str, ...] = ("GRID", "COPY", "DCA", "PSB")
     brackets: tuple[Bracket, ...] = ()  # notional and leverage brackets; empty: brackets.FALLBACK
+    # Funding of a perpetual (fundingInfo, FORMULAS.md §2.2): settled every N hours on the UTC
+    # grid, the rate kept within [floor, cap]; interest per 8 hours (premiumIndex.interestRate).
+    funding_interval_hours: Literal[1, 4, 8] = 8
+    funding_rate_cap: str = "0.02"
+    funding_rate_floor: str = "-0.02"
+    interest_rate: str = "0.0001"
 
     @property
     def price_decimals(self) -> int:
@@ -78,6 +86,10 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def step(self) -> int:
         return parse_scaled(self.step_size, self.qty_decimals)
+
+    @property
+    def funding_interval_ms(self) -> int:
+        return self.funding_interval_hours * 3_600_000
 
     @property
     def tiers(self) -> tuple[Tier, ...]:

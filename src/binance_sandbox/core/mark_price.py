@@ -6,8 +6,8 @@ Perpetual: median(Price1, Price2, last trade price) with
   Price2 = index + the mean of the last 30 one-second samples of (best bid + best ask) / 2 - index.
 Delivery contracts: index + that mean. A sample is taken at most once per exchange second, at
 an index tick; a book without both sides gives a basis of 0. Before the first trade the last
-trade price is Price2. lastFundingRate is the interest rate (0.01 % per 8 hours) until funding
-is simulated.
+trade price is Price2. lastFundingRate is the running estimate of the funding rate
+(core/funding.py).
 """
 
 import msgspec
@@ -31,18 +31,23 @@ class MarkState(msgspec.Struct, kw_only=True):
     mark: int = 0
 
 
-def next_funding_time(now_ms: int) -> int:
-    """The first funding time (00:00, 08:00 or 16:00 UTC) after `now_ms`."""
-    return now_ms - now_ms % FUNDING_INTERVAL_MS + FUNDING_INTERVAL_MS
+def next_funding_time(now_ms: int, interval_ms: int = FUNDING_INTERVAL_MS) -> int:
+    """The first funding time after `now_ms` on the UTC grid of the interval (8 hours: 00:00,
+    08:00 and 16:00 UTC)."""
+    return now_ms - now_ms % interval_ms + interval_ms
 
 
 def perpetual_mark(
-    index: int, funding_rate: int, until_funding_ms: int, basis: list[int], last_trade: int
+    index: int,
+    funding_rate: int,
+    until_funding_ms: int,
+    basis: list[int],
+    last_trade: int,
+    interval_ms: int = FUNDING_INTERVAL_MS,
 ) -> int:
     """median(Price1, Price2, last trade), all at 8 decimals."""
-    price1 = index + div_half_up(
-        index * funding_rate * until_funding_ms, AMOUNT_SCALE * FUNDING_INTERVAL_MS
-    )
+    until = index * funding_rate * until_funding_ms
+    price1 = index + div_half_up(until, AMOUNT_SCALE * interval_ms)
     price2 = delivery_mark(index, basis)
     return sorted((price1, price2, last_trade or price2))[1]
 
@@ -51,16 +56,27 @@ def delivery_mark(index: int, basis: list[int]) -> int:
     return index + (div_half_up(sum(basis), len(basis)) if basis else 0)
 
 
-def tick(marks: MarkState, instrument: Instrument, book: OrderBook, index: int, ts: int) -> int:
-    """Samples the basis (once per exchange second) and sets the mark; returns it."""
+def tick(
+    marks: MarkState,
+    instrument: Instrument,
+    book: OrderBook,
+    index: int,
+    ts: int,
+    funding_rate: int = INTEREST_RATE,
+) -> int:
+    """Samples the basis (once per exchange second) and sets the mark; returns it.
+    `funding_rate` is the perpetual's lastFundingRate (core/funding.py) at 8 decimals."""
     second = ts // 1000
     if second != marks.sampled_second:
         marks.sampled_second = second
         marks.basis.append(_basis(instrument, book, index))
         del marks.basis[:-BASIS_SAMPLES]
     if instrument.contract_type == PERPETUAL:
-        until = next_funding_time(ts) - ts
-        marks.mark = perpetual_mark(index, INTEREST_RATE, until, marks.basis, marks.last_trade)
+        interval = instrument.funding_interval_ms
+        until = next_funding_time(ts, interval) - ts
+        marks.mark = perpetual_mark(
+            index, funding_rate, until, marks.basis, marks.last_trade, interval
+        )
     else:
         marks.mark = delivery_mark(index, marks.basis)
     return marks.mark

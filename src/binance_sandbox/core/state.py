@@ -5,6 +5,7 @@ import msgspec
 from binance_sandbox.core.accounts import Account, ApiKey
 from binance_sandbox.core.commands import ClockMode
 from binance_sandbox.core.fault_rules import FaultRule
+from binance_sandbox.core.funding_state import FundingState
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.order_book import OrderBook
@@ -61,6 +62,11 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     simulation: SimulationState = msgspec.field(default_factory=SimulationState)
     faults: list[FaultRule] = msgspec.field(default_factory=list)  # see fault_rules.py
     next_fault_id: int = 1
+    funding: dict[str, FundingState] = msgspec.field(default_factory=dict)  # perpetuals
+    # The exchange's side of funding per asset: what payers paid minus what receivers got. On
+    # Binance funding is peer-to-peer; here longs and shorts always net (every fill has two
+    # sides), so it holds only the rounding of each fee to 8 decimals.
+    funding_balance: dict[str, int] = msgspec.field(default_factory=dict)
 
     def take_trade_ids(self, symbol: str, count: int) -> int:
         """The first of `count` new trade ids of `symbol`."""

@@ -13,6 +13,7 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.client_clocks import ClientClocks
+from binance_sandbox.projections.funding import FundingStore
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.tape import TapeStore
@@ -30,6 +31,7 @@ class Services(Protocol):
     klines: KlineStore
     history: HistoryStore
     tape: TapeStore
+    funding: FundingStore
     faults: FaultInjector
     request_log: RequestLog
     metrics: ExchangeMetrics | None

@@ -1,5 +1,6 @@
-"""Index-price klines per pair and mark-price klines per symbol (keyed `mark_key(symbol)`):
-1-minute candles projected from index price events, which carry the marks they set, persisted.
+"""Index-price klines per pair, mark-price klines per symbol (keyed `mark_key(symbol)`) and
+premium-index klines per perpetual (`premium_key(symbol)`): 1-minute candles projected from
+index price events, which carry the marks they set and the newest premium samples, persisted.
 
 Persisted as a `SqliteProjection`; compaction never outruns it, because it is flushed after
 every batch and compaction only removes rows behind an older snapshot. Larger intervals are
@@ -19,11 +20,17 @@ from binance_sandbox.projections.seeded_history import Anchor, SeededIndex
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write
 
 _TABLE = "index_klines_1m"
+_PREMIUM = "premium:"
 
 
 def mark_key(symbol: str) -> str:
     """The key of a symbol's mark-price candles (pairs are keys of index candles)."""
     return f"mark:{symbol}"
+
+
+def premium_key(symbol: str) -> str:
+    """The key of a perpetual's premium-index candles (live only: no seeded history)."""
+    return f"{_PREMIUM}{symbol}"
 
 
 class KlineStore(SqliteProjection):
@@ -51,6 +58,9 @@ class KlineStore(SqliteProjection):
                     self._minutes.add(pair, Candle(minute, price, price, price, price, 1))
                 for symbol, mark in event.marks.items():
                     self._minutes.add(mark_key(symbol), Candle(minute, mark, mark, mark, mark, 1))
+                for symbol, value in event.premiums.items():
+                    candle = Candle(minute, value, value, value, value, 1)
+                    self._minutes.add(premium_key(symbol), candle)
         return changed
 
     def take_writes(self) -> list[Write]:
@@ -74,6 +84,8 @@ class KlineStore(SqliteProjection):
 
     def _first_live(self, pair: str) -> Anchor | None:
         """The pair's first live minute and its open price: where the seeded history ends."""
+        if pair.startswith(_PREMIUM):
+            return None
         first = self._minutes.first_minute(pair)
         if first is None:
             return None

@@ -19,7 +19,7 @@ _PROGRESS = "CREATE TABLE IF NOT EXISTS projection_progress (name TEXT PRIMARY K
 
 Write = tuple[str, Sequence[Sequence[Any]]]  # SQL and its rows
 R = TypeVar("R")
-K = TypeVar("K", int, tuple[int, bool])
+K = TypeVar("K", int, tuple[int, bool], tuple[int, str])
 
 
 class SqliteProjection:

@@ -14,6 +14,7 @@ from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.marketdata.store import MarketDataStore, market_data_path
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.agents.liquidity import LiquidityAgents
+from binance_sandbox.simulators.funding_timer import FundingTimer
 from binance_sandbox.simulators.prices import build_price_sources
 from binance_sandbox.simulators.replay.session import ReplayError, ReplaySession, start_session
 from binance_sandbox.simulators.replay.window import ReplayWindow
@@ -26,11 +27,12 @@ class Market:
     agents: LiquidityAgents | None
     replay: ReplaySession | None
     files: MarketDataStore | None  # open while a replay is configured
+    funding: FundingTimer
 
     def timers(self, order_timer: Timer) -> list[Timer]:
         """In firing order within one due time: prices and prints first, so the agents (who
-        read the state) see them."""
-        timers: list[Timer] = [self.ticker, order_timer]
+        read the state) see them, and funding settles at the mark of its own time."""
+        timers: list[Timer] = [self.ticker, order_timer, self.funding]
         if self.replay is not None:
             timers.append(self.replay.tape)
         if self.agents is not None:
@@ -99,7 +101,9 @@ def build_market(
         sources = replay.sources
     ticker = PriceTicker(sources, config.prices.interval_ms)
     agents = _agents(config, sequencer, replay)
-    return Market(ticker, agents, replay, files)
+    rates = replay.funding_rates if replay is not None else {}
+    funding = FundingTimer(lambda: sequencer.exchange.state, rates)
+    return Market(ticker, agents, replay, files, funding)
 
 
 def _agents(

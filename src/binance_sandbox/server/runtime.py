@@ -27,6 +27,7 @@ from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
 from binance_sandbox.oauth.service import LoginService
+from binance_sandbox.projections.funding import FundingStore
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.seeded_history import SeededTrades
@@ -64,6 +65,7 @@ class Runtime:
         self.klines = projections.klines
         self.tape = projections.tape
         self.history = projections.history
+        self.funding = projections.funding
         self.data_dir = data_dir
         self.sequencer = sequencer
         self.clock = clock
@@ -187,6 +189,7 @@ class Runtime:
         self.market.close()
         self.klines.close()
         self.history.close()
+        self.funding.close()
         self.tape.close()
         self.login.close()
         self.request_log.close()
@@ -218,7 +221,13 @@ class Projections:
         retention_ms = round(config.journal.amendment_history_hours * 3_600_000)
         self.history = HistoryStore(path, retention_ms)
         self.tape = TapeStore(path, SeededTrades(self.klines.seeded, config.instruments))
-        self.all: tuple[SqliteProjection, ...] = (self.klines, self.history, self.tape)
+        self.funding = FundingStore(path)
+        self.all: tuple[SqliteProjection, ...] = (
+            self.klines,
+            self.history,
+            self.tape,
+            self.funding,
+        )
 
     def on_applied(self, stamped: Stamped, events: list[Event]) -> None:
         for projection in self.all:

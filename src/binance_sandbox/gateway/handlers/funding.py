@@ -1,20 +1,22 @@
 """Mark price and funding: GET /fapi/v1/premiumIndex, /fapi/v1/fundingRate, /fapi/v1/fundingInfo.
 
-The mark price is the core's (Binance's median rule, core/mark_price.py); until the funding
-issue the premium is zero and a perpetual's funding rate is Binance's interest rate, 0.01% per
-8 hours. Every perpetual
-settles funding every 8 hours at 00:00, 08:00 and 16:00 UTC of exchange time. Delivery
-contracts have no funding: their lastFundingRate and interestRate are "" and their
-nextFundingTime is 0, as Binance answers for them. `time` is when the index price last changed.
-No funding has been settled yet, so the history is `[]`. fundingInfo lists every perpetual
-with Binance's default cap and floor (±2%) as set at listing (updateTime = onboardDate), and
-ignores `symbol`, as Binance does.
+The mark price and the funding rate are the core's (core/mark_price.py, core/funding.py):
+lastFundingRate is the running estimate of the interval in progress, nextFundingTime the
+funding time it leads to, interestRate the symbol's. Delivery contracts have no funding: their
+lastFundingRate and interestRate are "" and their nextFundingTime is 0, as Binance answers for
+them. `time` is when the index price last changed.
+
+fundingRate: settled rates with the mark the fees were charged at, ascending; without
+startTime the latest `limit` up to endTime (or now), with it the first `limit` from it.
+fundingInfo lists every perpetual with its cap, floor and interval as configured at listing
+(updateTime = onboardDate), and ignores `symbol`, as Binance does.
 """
 
 from typing import Any
 
+from binance_sandbox.core import funding
+from binance_sandbox.core.fixed import parse_scaled
 from binance_sandbox.core.instruments import Instrument
-from binance_sandbox.core.mark_price import next_funding_time
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed, with_or_without_symbol
 from binance_sandbox.gateway.handlers.market_common import (
@@ -27,11 +29,10 @@ from binance_sandbox.gateway.handlers.market_common import (
 )
 from binance_sandbox.gateway.render import amount
 
-FUNDING_INTERVAL_HOURS = 8
-INTEREST_RATE = "0.00010000"
-# Binance's default cap and floor (±2%) until instruments carry their own funding parameters.
-FUNDING_RATE_CAP = "0.02000000"
-FUNDING_RATE_FLOOR = "-0.02000000"
+
+def _rate(text: str) -> str:
+    """A configured rate as Binance prints rates: 8 decimals."""
+    return amount(parse_scaled(text, 8, exact=False))
 
 
 async def premium_index(ctx: RequestContext) -> dict[str, Any] | list[dict[str, Any]]:
@@ -46,26 +47,40 @@ def mark_price_row(ctx: RequestContext, instrument: Instrument) -> dict[str, Any
         "markPrice": amount(ctx.state.mark_price(instrument) or 0),
         "indexPrice": index,
         "estimatedSettlePrice": index,
-        "lastFundingRate": INTEREST_RATE if perpetual else "",
-        "interestRate": INTEREST_RATE if perpetual else "",
-        "nextFundingTime": next_funding_time(ctx.now_ms()) if perpetual else 0,
+        "lastFundingRate": amount(funding.current_rate(ctx.state, instrument)) if perpetual else "",
+        "interestRate": _rate(instrument.interest_rate) if perpetual else "",
+        "nextFundingTime": funding.next_time(ctx.state, instrument, ctx.now_ms())
+        if perpetual
+        else 0,
         "time": ctx.state.index_price_times.get(instrument.pair, 0),
     }
 
 
 async def funding_rate_history(ctx: RequestContext) -> list[dict[str, Any]]:
-    ctx.optional_instrument()
-    time_range(ctx)
-    return []
+    instrument = ctx.optional_instrument()
+    start, end = time_range(ctx)
+    count = ctx.params.get("limit", 100)
+    symbol = instrument.symbol if instrument is not None else None
+    records = ctx.services.funding.rates(symbol, start or 0, ctx.now_ms() if end is None else end)
+    records = records[:count] if start is not None else records[-count:]
+    return [
+        {
+            "symbol": r.symbol,
+            "fundingRate": amount(r.rate),
+            "fundingTime": r.time,
+            "markPrice": amount(r.mark),
+        }
+        for r in records
+    ]
 
 
 async def funding_info(ctx: RequestContext) -> list[dict[str, Any]]:
     return [
         {
             "symbol": instrument.symbol,
-            "adjustedFundingRateCap": FUNDING_RATE_CAP,
-            "adjustedFundingRateFloor": FUNDING_RATE_FLOOR,
-            "fundingIntervalHours": FUNDING_INTERVAL_HOURS,
+            "adjustedFundingRateCap": _rate(instrument.funding_rate_cap),
+            "adjustedFundingRateFloor": _rate(instrument.funding_rate_floor),
+            "fundingIntervalHours": instrument.funding_interval_hours,
             "disclaimer": False,
             "updateTime": instrument.onboard_date,
         }

@@ -1,9 +1,10 @@
-"""Get Income History (GET /fapi/v1/income): TRANSFER from the account's transfers, and
-REALIZED_PNL and COMMISSION from its trades (the history projection), oldest first.
+"""Get Income History (GET /fapi/v1/income): TRANSFER from the account's transfers,
+REALIZED_PNL and COMMISSION from its trades (the history projection) and FUNDING_FEE from its
+funding (the funding projection), oldest first.
 
 Binance's windows: without startTime and endTime the last 7 days; nothing older than 3 months;
-`limit` 100 by default, at most 1,000, with `page` from 1. Other income types (funding,
-insurance clearance) have no source yet and answer none.
+`limit` 100 by default, at most 1,000, with `page` from 1. Other income types (insurance
+clearance, ...) have no source yet and answer none.
 """
 
 from typing import Any
@@ -15,7 +16,7 @@ from binance_sandbox.gateway.render import amount
 
 DAY_MS = 24 * 3_600_000
 RETENTION_MS = 90 * DAY_MS
-INCOME_TYPES = ("TRANSFER", "REALIZED_PNL", "COMMISSION")
+INCOME_TYPES = ("TRANSFER", "REALIZED_PNL", "COMMISSION", "FUNDING_FEE")
 
 
 def _window(ctx: RequestContext) -> tuple[int, int]:
@@ -58,6 +59,11 @@ async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
             if trade.commission:
                 rows.append(_row(symbol, "COMMISSION", -trade.commission,
                                  trade.commission_asset, record.time, tid, str(tid)))  # fmt: skip
+    rows += [
+        _row(fee.symbol, "FUNDING_FEE", fee.amount, fee.asset, fee.time, fee.tran_id, "")
+        for fee in ctx.services.funding.fees(account.account_id, start, end)
+        if fee.symbol in symbols
+    ]
     if wanted_type is not None:
         rows = [r for r in rows if r["incomeType"] == wanted_type]
     rows.sort(key=lambda r: r["time"])

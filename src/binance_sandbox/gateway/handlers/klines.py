@@ -6,8 +6,9 @@ trades has no volume and open = high = low = close = the previous close, as Bina
 continuous kline is the trade kline of the pair's contract of `contractType` (`[]` when the
 pair has none of that type). Index price candles come from the kline projection (1-minute
 candles of the index path, aggregated on read); mark price candles likewise from the marks each
-index tick sets (core/mark_price.py). Until funding is simulated the premium index is zero:
-premium candles are zeros at the open times of the index candles.
+index tick sets (core/mark_price.py); premium index candles of the newest premium sample at
+each index tick (core/funding.py), at the open times of the index candles, zeros where there
+were none (the seeded history, a delivery contract).
 
 Window rules (Binance's): without startTime and endTime, the latest `limit` candles; with only
 endTime, the latest `limit` opening at or before it; with startTime, the first `limit` opening
@@ -41,7 +42,7 @@ from binance_sandbox.gateway.params import Param
 from binance_sandbox.gateway.render import amount, price, quantity, quote
 from binance_sandbox.projections.index_candle import Candle
 from binance_sandbox.projections.kline_buckets import close_time, next_open_time, open_time
-from binance_sandbox.projections.klines import mark_key
+from binance_sandbox.projections.klines import mark_key, premium_key
 from binance_sandbox.projections.trade_candles import TradeCandle
 
 CONTRACT_TYPES = ("PERPETUAL", "CURRENT_QUARTER", "NEXT_QUARTER", "TRADIFI_PERPETUAL")
@@ -82,8 +83,11 @@ async def mark_price_klines(ctx: RequestContext) -> list[KlineRow]:
 
 
 async def premium_index_klines(ctx: RequestContext) -> list[KlineRow]:
-    candles = _index_candles(ctx, ctx.instrument().pair)
-    return _rows(ctx, [msgspec.structs.replace(c, open=0, high=0, low=0, close=0) for c in candles])
+    instrument = ctx.instrument()
+    sampled = {c.open_time: c for c in _index_candles(ctx, premium_key(instrument.symbol))}
+    candles = _index_candles(ctx, instrument.pair)
+    zero = [msgspec.structs.replace(c, open=0, high=0, low=0, close=0) for c in candles]
+    return _rows(ctx, [sampled.get(c.open_time, c) for c in zero])
 
 
 def _trade_rows(ctx: RequestContext, instrument: Instrument) -> list[KlineRow]:

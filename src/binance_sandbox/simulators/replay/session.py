@@ -3,17 +3,19 @@
 - the index of each pair with files follows them (indexPriceKlines, or the perpetual's trade
   klines when there are none), through `ReplayedIndex` wrapped around the configured source;
 - the aggTrades of each symbol with files print on its tape (`ReplayTape`);
-- the noise takers rest inside the window (`replaying`), the makers quote as always.
+- the noise takers rest inside the window (`replaying`), the makers quote as always;
+- the fundingRate files decide the rates settled inside the window (`funding_rates`).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.marketdata.files import Kind
 from binance_sandbox.marketdata.store import MarketDataStore
 from binance_sandbox.simulators.prices.base import PriceSource
+from binance_sandbox.simulators.replay.funding_rates import replayed_rates
 from binance_sandbox.simulators.replay.index_path import IndexPath, ReplayedIndex
 from binance_sandbox.simulators.replay.tape_feed import ReplayTape, scaled
 from binance_sandbox.simulators.replay.window import ReplayWindow
@@ -30,6 +32,8 @@ class ReplaySession:
     sources: dict[str, PriceSource]  # by pair: the configured ones, replayed where files are
     pairs: list[str]  # whose index follows the files
     symbols: list[str]  # whose trades print
+    # funding time -> symbol -> settled rate (8 decimals), from the window's fundingRate files
+    funding_rates: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def replaying(self, ts: int) -> bool:
         return self.window.contains(ts)
@@ -61,7 +65,9 @@ def start_session(
             "instrument: import files first with `binance-sandbox data import PATH...`"
         )
     tape = ReplayTape(window, interval_ms, printing, files, paused)
-    return ReplaySession(window, tape, replayed, pairs, [i.symbol for i in printing])
+    symbols = [i.symbol for i in printing]
+    rates = replayed_rates(files, instruments, window)
+    return ReplaySession(window, tape, replayed, pairs, symbols, rates)
 
 
 def _index_path(

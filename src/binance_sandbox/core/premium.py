@@ -1,0 +1,66 @@
+"""The funding formulas of USDⓈ-M perpetuals (FORMULAS.md §2), exact: impact prices, the
+premium index sample, its time-weighted average, the funding rate and the funding fee.
+
+Pure functions on exact fractions; the callers round once, where Binance prints a number.
+"""
+
+from collections.abc import Iterable
+from fractions import Fraction
+
+from binance_sandbox.core.rounding import div_half_up
+
+IMPACT_MARGIN = 200  # in the quote asset: IMN = 200 / IMR at the maximum leverage
+INTEREST_BAND = Fraction(5, 10_000)  # clamp(I - AvgP, -0.05 %, +0.05 %)
+BASE_INTERVAL_HOURS = 8  # the rate is scaled by N / 8 for an N-hour interval
+
+
+def impact_margin_notional(max_leverage: int) -> int:
+    """IMN in the quote asset: 200 USDT at the symbol's maximum leverage (125x: 25,000)."""
+    return IMPACT_MARGIN * max_leverage
+
+
+def impact_price(levels: Iterable[tuple[Fraction, Fraction]], notional: int) -> Fraction | None:
+    """The average fill price of `notional` (quote) walked through (price, quantity) levels,
+    best first; None when the side is too shallow to fill it."""
+    left, filled = Fraction(notional), Fraction(0)
+    for price, qty in levels:
+        if price * qty >= left:
+            return notional / (filled + left / price)
+        left -= price * qty
+        filled += qty
+    return None
+
+
+def premium(impact_bid: Fraction | None, impact_ask: Fraction | None, index: Fraction) -> Fraction:
+    """[max(0, ImpactBid - Index) - max(0, Index - ImpactAsk)] / Index; a side without an
+    impact price (too shallow for IMN) adds nothing."""
+    above = max(Fraction(0), impact_bid - index) if impact_bid is not None else Fraction(0)
+    below = max(Fraction(0), index - impact_ask) if impact_ask is not None else Fraction(0)
+    return (above - below) / index
+
+
+def weighted_average(samples: list[Fraction]) -> Fraction:
+    """(1 x P1 + 2 x P2 + ... + n x Pn) / (1 + 2 + ... + n): later samples weigh more."""
+    if not samples:
+        return Fraction(0)
+    total = sum((i * sample for i, sample in enumerate(samples, start=1)), Fraction(0))
+    return total / (len(samples) * (len(samples) + 1) // 2)
+
+
+def funding_rate(
+    average_premium: Fraction,
+    interest: Fraction,
+    interval_hours: int,
+    floor: Fraction,
+    cap: Fraction,
+) -> Fraction:
+    """F = [AvgP + clamp(I - AvgP, -0.05 %, 0.05 %)] / (8 / N), then within [floor, cap]."""
+    bracket = average_premium + min(max(interest - average_premium, -INTEREST_BAND), INTEREST_BAND)
+    return min(max(bracket * interval_hours / BASE_INTERVAL_HOURS, floor), cap)
+
+
+def funding_fee(qty: int, qty_decimals: int, mark_8: int, rate_8: int) -> int:
+    """What a position of signed `qty` steps receives (negative: pays) at the mark for a rate,
+    both at 8 decimals: -Q x mark x rate, rounded half away from zero to 8 decimals. A positive
+    rate makes longs pay and shorts receive."""
+    return -div_half_up(qty * mark_8 * rate_8, 10**qty_decimals * 10**8)
