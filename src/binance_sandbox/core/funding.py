@@ -35,8 +35,6 @@ from binance_sandbox.core.premium import funding_fee, impact_margin_notional, im
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState
 
-_AMOUNT = Fraction(1, 10**8)
-
 
 def sample_premiums(state: ExchangeState, ts: int) -> None:
     """Takes the premium samples due up to `ts` (before the command stamped `ts` applies)."""
@@ -159,15 +157,16 @@ def _opened(instrument: Instrument, ts: int) -> FundingState:
 
 
 def _premium(state: ExchangeState, instrument: Instrument) -> Fraction:
-    """The premium index of the book and index as they stand (FORMULAS.md §2.1)."""
+    """The premium index of the book and index as they stand (FORMULAS.md §2.1), walked in
+    integers: prices at 8 decimals, quantities in steps."""
     book = state.books[instrument.symbol]
-    notional = impact_margin_notional(instrument.tiers[0].initial_leverage)
+    imn = impact_margin_notional(instrument.tiers[0].initial_leverage)
+    notional = imn * 10**8 * 10**instrument.qty_decimals
     bid = impact_price(_levels(book.bids, instrument), notional)
     ask = impact_price(_levels(book.asks, instrument), notional)
-    return premium(bid, ask, state.index_prices[instrument.pair] * _AMOUNT)
+    return premium(bid, ask, Fraction(state.index_prices[instrument.pair]))
 
 
-def _levels(side: BookSide, instrument: Instrument) -> Iterator[tuple[Fraction, Fraction]]:
-    step = Fraction(1, 10**instrument.qty_decimals)
+def _levels(side: BookSide, instrument: Instrument) -> Iterator[tuple[int, int]]:
     for level in side.levels:
-        yield price_8(level.price, instrument.price_decimals) * _AMOUNT, level.qty * step
+        yield price_8(level.price, instrument.price_decimals), level.qty

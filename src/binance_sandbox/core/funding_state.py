@@ -7,6 +7,7 @@ interval stays within a signed 64-bit integer (the journal and snapshots store n
 """
 
 from fractions import Fraction
+from functools import lru_cache
 
 import msgspec
 
@@ -48,13 +49,13 @@ def average_premium(funding: FundingState) -> Fraction:
 def rate_of(funding: FundingState | None, instrument: Instrument) -> int:
     """The funding rate at 8 decimals the samples give (no samples: the interest alone)."""
     average = average_premium(funding) if funding is not None else Fraction(0)
-    rate = premium.funding_rate(
-        average,
-        Fraction(instrument.interest_rate),
-        instrument.funding_interval_hours,
-        Fraction(instrument.funding_rate_floor),
-        Fraction(instrument.funding_rate_cap),
-    )
+    return _rate(average, instrument.interest_rate, instrument.funding_interval_hours,
+                 instrument.funding_rate_floor, instrument.funding_rate_cap)  # fmt: skip
+
+
+@lru_cache(maxsize=1024)  # pure; an unchanged average (an idle book) recurs at every tick
+def _rate(average: Fraction, interest: str, hours: int, floor: str, cap: str) -> int:
+    rate = premium.funding_rate(average, Fraction(interest), hours, Fraction(floor), Fraction(cap))
     return to_scale(rate, RATE_SCALE)
 
 

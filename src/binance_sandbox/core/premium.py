@@ -6,12 +6,14 @@ Pure functions on exact fractions; the callers round once, where Binance prints 
 
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import TypeVar
 
 from binance_sandbox.core.rounding import div_half_up
 
 IMPACT_MARGIN = 200  # in the quote asset: IMN = 200 / IMR at the maximum leverage
 INTEREST_BAND = Fraction(5, 10_000)  # clamp(I - AvgP, -0.05 %, +0.05 %)
 BASE_INTERVAL_HOURS = 8  # the rate is scaled by N / 8 for an N-hour interval
+N = TypeVar("N", int, Fraction)
 
 
 def impact_margin_notional(max_leverage: int) -> int:
@@ -19,13 +21,15 @@ def impact_margin_notional(max_leverage: int) -> int:
     return IMPACT_MARGIN * max_leverage
 
 
-def impact_price(levels: Iterable[tuple[Fraction, Fraction]], notional: int) -> Fraction | None:
-    """The average fill price of `notional` (quote) walked through (price, quantity) levels,
-    best first; None when the side is too shallow to fill it."""
-    left, filled = Fraction(notional), Fraction(0)
+def impact_price(levels: Iterable[tuple[N, N]], notional: N) -> Fraction | None:
+    """The average fill price of `notional` walked through (price, quantity) levels, best
+    first, on any scales with price x quantity on the notional's (integers stay integers until
+    the one division at the end); None when the side is too shallow to fill it."""
+    left, filled = notional, notional - notional
     for price, qty in levels:
         if price * qty >= left:
-            return notional / (filled + left / price)
+            # notional / (filled + left / price)
+            return Fraction(notional * price) / (filled * price + left)
         left -= price * qty
         filled += qty
     return None
