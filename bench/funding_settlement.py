@@ -16,10 +16,9 @@ import statistics
 import time
 from pathlib import Path
 
-from margin_costs import BTC, USD, Driver
-
 from binance_sandbox.core.commands import PlaceOrder, SetIndexPrices, SettleFunding
 from binance_sandbox.core.events import FundingFeeCharged
+from margin_costs import BTC, USD, Driver
 
 EIGHT_HOURS = 8 * 3_600_000
 
