@@ -233,6 +233,10 @@ class SettleFunding(msgspec.Struct, tag="settle_funding", frozen=True, kw_only=T
     rates: dict[str, int] = msgspec.field(default_factory=dict)
 
 
+class DeliverContracts(msgspec.Struct, tag="deliver_contracts", frozen=True, kw_only=True):
+    """A delivery timer firing: every quarterly whose delivery time has come settles."""
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -260,6 +264,7 @@ Command = (
     | ClearFaults
     | ReplaceState
     | SettleFunding
+    | DeliverContracts
 )
 
 

@@ -186,6 +186,28 @@ class FundingFeeCharged(msgspec.Struct, tag="funding_fee_charged", frozen=True, 
     time: int  # the funding time (ms)
 
 
+class ContractDelivered(msgspec.Struct, tag="contract_delivered", frozen=True, kw_only=True):
+    """A position closed at a quarterly's delivery, at the settlement price."""
+
+    account_id: int
+    symbol: str
+    position_side: str
+    qty: int  # the signed size it had, in steps
+    price: int  # the settlement price, 8 decimals
+    realized_pnl: int  # 8 decimals, into the wallet
+    asset: str
+    balance: int  # the wallet balance after it
+    time: int
+
+
+class ContractListed(msgspec.Struct, tag="contract_listed", frozen=True, kw_only=True):
+    """The next quarter of a delivered contract, now trading."""
+
+    symbol: str
+    delivery_date: int
+    onboard_date: int
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -208,4 +230,6 @@ Event = (
     | StateReplaced
     | FundingSettled
     | FundingFeeCharged
+    | ContractDelivered
+    | ContractListed
 )

@@ -7,6 +7,7 @@ refusals come back as `Rejected` events.
 
 from binance_sandbox.core import (
     amending,
+    delivery,
     faults,
     funding,
     margin_settings,
@@ -26,6 +27,7 @@ from binance_sandbox.core.commands import (
     Command,
     CreateAccount,
     CreateApiKey,
+    DeliverContracts,
     Deposit,
     FireOrderTimers,
     Genesis,
@@ -82,6 +84,7 @@ class Exchange:
         if not state.created and not isinstance(command, Genesis):
             return [rejects.not_created()]
         funding.sample_premiums(state, stamped.ts)
+        delivery.sample_index(state, stamped.ts)
         return _dispatch(state, stamped.seq, stamped.ts, command)
 
 
@@ -141,6 +144,8 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return state_replacement.replace_state(state, command)
         case SettleFunding():
             return funding.settle(state, ts, command)
+        case DeliverContracts():
+            return delivery.deliver(state, ts)
 
 
 def _genesis(state: ExchangeState, ts: int, cmd: Genesis) -> list[Event]:

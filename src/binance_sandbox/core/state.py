@@ -4,6 +4,7 @@ import msgspec
 
 from binance_sandbox.core.accounts import Account, ApiKey
 from binance_sandbox.core.commands import ClockMode
+from binance_sandbox.core.delivery_state import Delivery
 from binance_sandbox.core.fault_rules import FaultRule
 from binance_sandbox.core.funding_state import FundingState
 from binance_sandbox.core.instruments import Instrument
@@ -67,6 +68,7 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     # Binance funding is peer-to-peer; here longs and shorts always net (every fill has two
     # sides), so it holds only the rounding of each fee to 8 decimals.
     funding_balance: dict[str, int] = msgspec.field(default_factory=dict)
+    deliveries: dict[str, Delivery] = msgspec.field(default_factory=dict)  # quarterlies
 
     def take_trade_ids(self, symbol: str, count: int) -> int:
         """The first of `count` new trade ids of `symbol`."""

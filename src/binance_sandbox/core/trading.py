@@ -13,7 +13,14 @@ Rejected event; the order id counter only moves for accepted orders.
 
 import msgspec
 
-from binance_sandbox.core import isolated_margin, open_orders, order_checks, reduce_only, rejects
+from binance_sandbox.core import (
+    delivery,
+    isolated_margin,
+    open_orders,
+    order_checks,
+    reduce_only,
+    rejects,
+)
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import (
     CancelAllOrders,
@@ -54,6 +61,8 @@ def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> lis
         return [rejects.unknown_account(cmd.account_id)]
     if state.overloaded and not cmd.reduce_only:
         return [rejects.OVERLOADED]
+    if (closed := delivery.refusal(state, instrument, cmd, ts)) is not None:
+        return [closed]
     price = order_checks.check(state, account, instrument, cmd, ts)
     if isinstance(price, Rejected):
         return [price]

@@ -11,10 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from binance_sandbox.config.model import SandboxConfig
+from binance_sandbox.core import delivery, funding
+from binance_sandbox.core.commands import DeliverContracts, SettleFunding
+from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.marketdata.store import MarketDataStore, market_data_path
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.agents.liquidity import LiquidityAgents
-from binance_sandbox.simulators.funding_timer import FundingTimer
+from binance_sandbox.simulators.due_timer import DueTimer
 from binance_sandbox.simulators.prices import build_price_sources
 from binance_sandbox.simulators.replay.session import ReplayError, ReplaySession, start_session
 from binance_sandbox.simulators.replay.window import ReplayWindow
@@ -27,12 +30,13 @@ class Market:
     agents: LiquidityAgents | None
     replay: ReplaySession | None
     files: MarketDataStore | None  # open while a replay is configured
-    funding: FundingTimer
+    funding: DueTimer
+    delivery: DueTimer
 
     def timers(self, order_timer: Timer) -> list[Timer]:
         """In firing order within one due time: prices and prints first, so the agents (who
         read the state) see them, and funding settles at the mark of its own time."""
-        timers: list[Timer] = [self.ticker, order_timer, self.funding]
+        timers: list[Timer] = [self.ticker, order_timer, self.funding, self.delivery]
         if self.replay is not None:
             timers.append(self.replay.tape)
         if self.agents is not None:
@@ -102,8 +106,15 @@ def build_market(
     ticker = PriceTicker(sources, config.prices.interval_ms)
     agents = _agents(config, sequencer, replay)
     rates = replay.funding_rates if replay is not None else {}
-    funding = FundingTimer(lambda: sequencer.exchange.state, rates)
-    return Market(ticker, agents, replay, files, funding)
+
+    def state() -> ExchangeState:
+        return sequencer.exchange.state
+
+    funding_timer = DueTimer(
+        state, funding.next_due, lambda due: SettleFunding(rates=rates.get(due, {}))
+    )
+    delivery_timer = DueTimer(state, delivery.next_due, lambda _due: DeliverContracts())
+    return Market(ticker, agents, replay, files, funding_timer, delivery_timer)
 
 
 def _agents(

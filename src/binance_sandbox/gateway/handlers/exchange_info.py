@@ -11,6 +11,7 @@ returns the full list whatever is sent. rateLimits are the limits the gateway en
 from typing import Any
 
 from binance_sandbox.config.model import LimitsConfig
+from binance_sandbox.core import delivery
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
@@ -24,7 +25,10 @@ async def exchange_info(ctx: RequestContext) -> dict[str, Any]:
         "rateLimits": rate_limits(ctx.services.config.limits),
         "exchangeFilters": [],
         "assets": [_asset(asset) for asset in ctx.state.assets],
-        "symbols": [_symbol(instrument) for instrument in ctx.state.instruments.values()],
+        "symbols": [
+            _symbol(instrument, delivery.status(ctx.state, instrument, ctx.now_ms()))
+            for instrument in ctx.state.instruments.values()
+        ],
     }
 
 
@@ -46,7 +50,7 @@ def _asset(asset: str) -> dict[str, Any]:
     return {"asset": asset, "marginAvailable": True, "autoAssetExchange": "0"}
 
 
-def _symbol(instrument: Instrument) -> dict[str, Any]:
+def _symbol(instrument: Instrument, status: str) -> dict[str, Any]:
     i = instrument
     return {
         "symbol": i.symbol,
@@ -54,7 +58,7 @@ def _symbol(instrument: Instrument) -> dict[str, Any]:
         "contractType": i.contract_type,
         "deliveryDate": i.delivery_date,
         "onboardDate": i.onboard_date,
-        "status": "TRADING",
+        "status": status,
         "maintMarginPercent": i.maint_margin_percent,
         "requiredMarginPercent": i.required_margin_percent,
         "baseAsset": i.base_asset,

@@ -14,7 +14,7 @@ fundingInfo lists every perpetual with its cap, floor and interval as configured
 
 from typing import Any
 
-from binance_sandbox.core import funding
+from binance_sandbox.core import delivery, funding
 from binance_sandbox.core.fixed import parse_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway.context import RequestContext
@@ -42,11 +42,12 @@ async def premium_index(ctx: RequestContext) -> dict[str, Any] | list[dict[str, 
 def mark_price_row(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     index = amount(ctx.state.index_prices.get(instrument.pair, 0))
     perpetual = instrument.contract_type == PERPETUAL
+    settle = amount(delivery.settlement_price(ctx.state, instrument))
     return {
         "symbol": instrument.symbol,
         "markPrice": amount(ctx.state.mark_price(instrument) or 0),
         "indexPrice": index,
-        "estimatedSettlePrice": index,
+        "estimatedSettlePrice": index if perpetual else settle,
         "lastFundingRate": amount(funding.current_rate(ctx.state, instrument)) if perpetual else "",
         "interestRate": _rate(instrument.interest_rate) if perpetual else "",
         "nextFundingTime": funding.next_time(ctx.state, instrument, ctx.now_ms())

@@ -19,7 +19,8 @@ Invariants:
   year / time to delivery ("" for perpetuals), both at 4 places, half up. Snapshots before a
   path's first price are left out.
 - The other series summarise trading (accounts, positions, taker volume, open interest), of
-  which there is no history yet: []. delivery-price is [] until quarterly delivery is simulated.
+  which there is no history yet: []. delivery-price lists the pair's delivered quarterlies,
+  newest first, the price a JSON number as Binance's example prints it.
 """
 
 from dataclasses import dataclass
@@ -108,8 +109,16 @@ async def no_history(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 async def delivery_price(ctx: RequestContext) -> list[dict[str, Any]]:
-    perpetual_of_pair(ctx)
-    return []
+    pair = perpetual_of_pair(ctx).pair
+    delivered = [
+        (done.time, done.price)
+        for symbol, done in ctx.state.deliveries.items()
+        if done.time and ctx.state.instruments[symbol].pair == pair
+    ]
+    return [
+        {"deliveryTime": time, "deliveryPrice": float(amount(price))}
+        for time, price in sorted(delivered, reverse=True)
+    ]
 
 
 def _closes(ctx: RequestContext, pair: str, period: str, first: int, last: int) -> dict[int, int]:
