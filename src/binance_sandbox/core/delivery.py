@@ -24,6 +24,7 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.mark_price import PERPETUAL
 from binance_sandbox.core.order_book import OrderBook
 from binance_sandbox.core.order_ending import end_order
+from binance_sandbox.core.positions import apply_fill, charge_opening_fee
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState
 
@@ -118,25 +119,22 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
     for position in state.positions.values():
         if position.symbol != instrument.symbol or not position.qty:
             continue
-        direction = 1 if position.qty > 0 else -1
-        closed = abs(position.qty)
-        pnl = div_half_up(
-            closed * (price - position.entry_price) * direction, 10**instrument.qty_decimals
-        )
+        size = position.qty
+        fill = apply_fill(position, -size, price, instrument.qty_decimals, time)
+        charge_opening_fee(position, fill, abs(size), 0)
+        position.isolated_wallet = 0
         account = state.accounts[position.account_id - 1]
         asset = instrument.margin_asset
-        account.balances[asset] = account.balance(asset) + pnl
+        account.balances[asset] = account.balance(asset) + fill.realized_pnl
         account.balance_times[asset] = time
         events.append(
             ContractDelivered(
                 account_id=position.account_id, symbol=instrument.symbol,
-                position_side=position.side, qty=position.qty, price=price,
-                realized_pnl=pnl, asset=asset, balance=account.balances[asset], time=time,
+                position_side=position.side, qty=size, price=price,
+                realized_pnl=fill.realized_pnl, asset=asset,
+                balance=account.balances[asset], time=time,
             )
         )  # fmt: skip
-        position.realized_pnl += pnl
-        position.qty = position.entry_price = position.opening_fees = 0
-        position.isolated_wallet, position.update_time = 0, time
     return events + _list_next(state, instrument, time)
 
 
