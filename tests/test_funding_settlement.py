@@ -137,3 +137,16 @@ def test_rounding_of_each_fee_goes_to_the_exchanges_funding_balance() -> None:
     paid = fees(events)
     assert len(paid) == 3
     assert sum(paid.values()) + sim.state.funding_balance["USDT"] == 0
+
+
+def test_a_jump_samples_each_missed_interval_from_the_standing_book() -> None:
+    """Nothing happened between the funding times of a jump, so every interval after the first
+    sampled the same premium P = 100 / 77,000 throughout: F = P - 0.05 % each time."""
+    sim = Sim()
+    opened(sim)
+    sim.place(3, "BUY", qty("1"), px("77100"))
+    events = sim.do(SettleFunding(), ts=FUNDING_TIME + 16 * HOUR)
+    rates = [e.rate for e in events if isinstance(e, FundingSettled)]
+    sample = Fraction(round(Fraction(100, 77_000) * PREMIUM_SCALE), PREMIUM_SCALE)
+    assert rates[1:] == [to_scale(sample - Fraction(5, 10_000), 10**8)] * 2 == [79_870] * 2
+    assert rates[0] < 79_870  # its first sample, at T0 before the bid, was 0

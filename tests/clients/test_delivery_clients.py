@@ -59,6 +59,7 @@ def delivered(sandbox: Sandbox) -> dict[str, Any]:
     wallet = Decimal(client.futures_account()["totalWalletBalance"])
     sandbox.server.call("POST", "/clock/advance", {"to": str(DELIVERY - 9 * MINUTE)})
     seen["closing"] = statuses(client)
+    seen["estimate"] = client.futures_mark_price(symbol=QUARTERLY)["estimatedSettlePrice"]
     with pytest.raises(BinanceAPIException) as refused:
         client.futures_create_order(symbol=QUARTERLY, side="BUY", type="MARKET", quantity="0.010")
     seen["refused"] = (refused.value.code, refused.value.message)
@@ -75,6 +76,8 @@ def test_the_contract_status_follows_the_delivery(delivered: dict[str, Any]) -> 
     assert delivered["before"][QUARTERLY] == "TRADING"
     assert delivered["closing"][QUARTERLY] == "DELIVERING"
     assert delivered["refused"] == (-4140, "Invalid symbol status for opening position.")
+    # the mean so far: (600 x 77,000 + 660 x 78,000) / 1,260 = 77,523.8 on the tick
+    assert delivered["estimate"] == "77523.80000000"
     assert delivered["after"][QUARTERLY] == "DELIVERED"
     assert delivered["after"]["BTCUSDT_270326"] == "TRADING"
     assert "BTCUSDT_270326" not in delivered["before"]

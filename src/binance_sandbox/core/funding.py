@@ -97,7 +97,9 @@ def settle(state: ExchangeState, ts: int, cmd: SettleFunding) -> list[Event]:
     ):
         time, symbol = due[0]
         events += _settle_symbol(state, state.instruments[symbol], time, cmd.rates.get(symbol))
-    sample_premiums(state, ts)  # a late stamp: the new interval's samples up to it
+        # the state stood still since: the new interval's samples up to the stamp (a late
+        # stamp, or the next settlement of a jump)
+        sample_premiums(state, ts)
     return events
 
 
