@@ -149,4 +149,4 @@ def test_a_jump_samples_each_missed_interval_from_the_standing_book() -> None:
     rates = [e.rate for e in events if isinstance(e, FundingSettled)]
     sample = Fraction(round(Fraction(100, 77_000) * PREMIUM_SCALE), PREMIUM_SCALE)
     assert rates[1:] == [to_scale(sample - Fraction(5, 10_000), 10**8)] * 2 == [79_870] * 2
-    assert rates[0] < 79_870  # its first sample, at T0 before the bid, was 0
+    assert rates[0] == 79_870  # its one 0 sample (at T0, before the bid) of 1,281 rounds away
