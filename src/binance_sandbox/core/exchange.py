@@ -172,6 +172,7 @@ def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> lis
         symbol: mark_price.tick(
             state.marks.setdefault(symbol, MarkState()), instrument, state.books[symbol],
             cmd.prices[instrument.pair], ts, funding.current_rate(state, instrument),
+            funding.interval_ms(state, instrument),
         )
         for symbol, instrument in state.instruments.items()
         if instrument.pair in cmd.prices

@@ -16,6 +16,7 @@ moves with it. The rounding goes to the exchange's funding balance, so no money 
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
+from binance_sandbox.core import funding_interval
 from binance_sandbox.core.commands import SettleFunding
 from binance_sandbox.core.events import Event, FundingFeeCharged, FundingSettled
 from binance_sandbox.core.funding_state import (
@@ -23,6 +24,7 @@ from binance_sandbox.core.funding_state import (
     SAMPLE_MS,
     FundingState,
     add_samples,
+    interval_hours,
     rate_of,
     to_scale,
 )
@@ -34,6 +36,8 @@ from binance_sandbox.core.positions import price_8
 from binance_sandbox.core.premium import funding_fee, impact_margin_notional, impact_price, premium
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState
+
+HOUR_MS = 3_600_000
 
 
 def sample_premiums(state: ExchangeState, ts: int) -> None:
@@ -70,6 +74,11 @@ def premiums(state: ExchangeState, symbols: Iterable[str]) -> dict[str, int]:
     }
 
 
+def interval_ms(state: ExchangeState, instrument: Instrument) -> int:
+    """The funding interval in force (switched, or the instrument's)."""
+    return interval_hours(state.funding.get(instrument.symbol), instrument) * HOUR_MS
+
+
 def next_time(state: ExchangeState, instrument: Instrument, now_ms: int) -> int:
     """The next funding time of a perpetual (the one pending settlement, if it is late)."""
     funding = state.funding.get(instrument.symbol)
@@ -81,7 +90,7 @@ def next_time(state: ExchangeState, instrument: Instrument, now_ms: int) -> int:
 def next_due(state: ExchangeState, after_ms: int) -> int:
     """The first funding time of any perpetual strictly after `after_ms` (for the timer)."""
     intervals = {
-        instrument.funding_interval_ms
+        interval_ms(state, instrument)
         for instrument in state.instruments.values()
         if instrument.contract_type == PERPETUAL
     }
@@ -109,11 +118,16 @@ def _settle_symbol(
     funding = state.funding[instrument.symbol]
     rate = given_rate if given_rate is not None else rate_of(funding, instrument)
     mark = state.mark_price(instrument) or 0
-    state.funding[instrument.symbol] = FundingState(
-        next_time=time + instrument.funding_interval_ms,
+    hours = interval_hours(funding, instrument)
+    hours, calm = funding_interval.after_settlement(instrument, hours, funding.calm_cycles, rate)
+    following = FundingState(
+        next_time=next_funding_time(time, hours * HOUR_MS),
         sampled_until=time,
-        rate=rate_of(None, instrument),
+        interval_hours=hours,
+        calm_cycles=calm,
     )
+    following.rate = rate_of(following, instrument)
+    state.funding[instrument.symbol] = following
     settled = FundingSettled(symbol=instrument.symbol, time=time, rate=rate, mark=mark)
     events: list[Event] = [settled]
     asset = instrument.margin_asset

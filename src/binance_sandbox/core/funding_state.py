@@ -28,6 +28,8 @@ class FundingState(msgspec.Struct, kw_only=True):
     count: int = 0
     premium: int = 0  # the newest sample at PREMIUM_SCALE
     rate: int = 0  # the rate the samples give so far, at 8 decimals (lastFundingRate)
+    interval_hours: int = 0  # of this interval; 0: the instrument's (core/funding_interval.py)
+    calm_cycles: int = 0  # consecutive calm 1-hour settlements after a switch
 
 
 def add_samples(funding: FundingState, sample: int, times: int) -> None:
@@ -49,8 +51,15 @@ def average_premium(funding: FundingState) -> Fraction:
 def rate_of(funding: FundingState | None, instrument: Instrument) -> int:
     """The funding rate at 8 decimals the samples give (no samples: the interest alone)."""
     average = average_premium(funding) if funding is not None else Fraction(0)
-    return _rate(average, instrument.interest_rate, instrument.funding_interval_hours,
+    return _rate(average, instrument.interest_rate, interval_hours(funding, instrument),
                  instrument.funding_rate_floor, instrument.funding_rate_cap)  # fmt: skip
+
+
+def interval_hours(funding: FundingState | None, instrument: Instrument) -> int:
+    """The funding interval in force: switched, or the instrument's."""
+    if funding is not None and funding.interval_hours:
+        return funding.interval_hours
+    return instrument.funding_interval_hours
 
 
 @lru_cache(maxsize=1024)  # pure; an unchanged average (an idle book) recurs at every tick

@@ -67,6 +67,7 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     funding_rate_cap: str = "0.02"
     funding_rate_floor: str = "-0.02"
     interest_rate: str = "0.0001"
+    funding_interval_switching: bool = False  # Binance's 1-hour switching (funding_interval.py)
 
     @property
     def price_decimals(self) -> int:

@@ -63,19 +63,20 @@ def tick(
     index: int,
     ts: int,
     funding_rate: int = INTEREST_RATE,
+    interval_ms: int = FUNDING_INTERVAL_MS,
 ) -> int:
     """Samples the basis (once per exchange second) and sets the mark; returns it.
-    `funding_rate` is the perpetual's lastFundingRate (core/funding.py) at 8 decimals."""
+    `funding_rate` is the perpetual's lastFundingRate (core/funding.py) at 8 decimals and
+    `interval_ms` its funding interval in force."""
     second = ts // 1000
     if second != marks.sampled_second:
         marks.sampled_second = second
         marks.basis.append(_basis(instrument, book, index))
         del marks.basis[:-BASIS_SAMPLES]
     if instrument.contract_type == PERPETUAL:
-        interval = instrument.funding_interval_ms
-        until = next_funding_time(ts, interval) - ts
+        until = next_funding_time(ts, interval_ms) - ts
         marks.mark = perpetual_mark(
-            index, funding_rate, until, marks.basis, marks.last_trade, interval
+            index, funding_rate, until, marks.basis, marks.last_trade, interval_ms
         )
     else:
         marks.mark = delivery_mark(index, marks.basis)

@@ -81,7 +81,7 @@ async def funding_info(ctx: RequestContext) -> list[dict[str, Any]]:
             "symbol": instrument.symbol,
             "adjustedFundingRateCap": _rate(instrument.funding_rate_cap),
             "adjustedFundingRateFloor": _rate(instrument.funding_rate_floor),
-            "fundingIntervalHours": instrument.funding_interval_hours,
+            "fundingIntervalHours": funding.interval_ms(ctx.state, instrument) // 3_600_000,
             "disclaimer": False,
             "updateTime": instrument.onboard_date,
         }
