@@ -65,7 +65,8 @@ class FundingStore(SqliteProjection):
         self._fees: list[FundingFeeRecord] = []
         self._flushing_rates: list[FundingRateRecord] = []
         self._flushing_fees: list[FundingFeeRecord] = []
-        self._forget_after: int | None = None
+        self._forget_after: int | None = None  # a reset's saved time, deletes not yet written
+        self._flushing_forget: int | None = None
 
     def project(self, stamped: Stamped, events: list[Event]) -> bool:
         changed, place = False, 0
@@ -102,13 +103,14 @@ class FundingStore(SqliteProjection):
 
     def take_writes(self) -> list[Write]:
         forget: list[Write] = []
-        if self._forget_after is not None:
-            after = [(self._forget_after,)]
+        # kept until the next flush, by when the deletes are committed
+        self._flushing_forget, self._forget_after = self._forget_after, None
+        if self._flushing_forget is not None:
+            after = [(self._flushing_forget,)]
             forget = [
                 ("DELETE FROM funding_rate_history WHERE time > ?", after),
                 ("DELETE FROM funding_fee_history WHERE time > ?", after),
             ]
-            self._forget_after = None
         self._flushing_rates, self._flushing_fees = self._rates, self._fees
         self._rates, self._fees = [], []
         return [
@@ -123,12 +125,17 @@ class FundingStore(SqliteProjection):
             ),
         ]
 
+    def _kept(self, end: int) -> int:
+        """`end`, or the saved state's time while its forgetting is not yet committed."""
+        pending = [t for t in (self._forget_after, self._flushing_forget) if t is not None]
+        return min([end, *pending])
+
     def rates(self, symbol: str | None, start: int, end: int) -> list[FundingRateRecord]:
         """Settled rates in [start, end] (of one symbol, or all), oldest first."""
         rows = self.reader.execute(
             "SELECT symbol, time, rate, mark FROM funding_rate_history "
             "WHERE time BETWEEN ? AND ? AND (? IS NULL OR symbol = ?)",
-            (start, end, symbol, symbol),
+            (start, self._kept(end), symbol, symbol),
         ).fetchall()
         return merged(
             (FundingRateRecord(*row) for row in rows),
@@ -141,7 +148,7 @@ class FundingStore(SqliteProjection):
         """The account's funding fees in [start, end], oldest first."""
         rows = self.reader.execute(
             "SELECT * FROM funding_fee_history WHERE account_id = ? AND time BETWEEN ? AND ?",
-            (account_id, start, end),
+            (account_id, start, self._kept(end)),
         ).fetchall()
         return merged(
             (FundingFeeRecord(*row) for row in rows),
