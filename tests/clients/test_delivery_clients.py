@@ -87,3 +87,21 @@ def test_the_position_settles_at_the_30_minute_average(delivered: dict[str, Any]
     assert delivered["prices"] == [{"deliveryTime": DELIVERY, "deliveryPrice": 77833.3}]
     assert delivered["gained"] == Decimal("8.333")
     assert delivered["position"] == []  # positionRisk v3 lists open positions only
+
+
+def test_the_listed_quarter_is_served_like_any_contract(
+    sandbox: Sandbox, delivered: dict[str, Any]
+) -> None:
+    client = pointed(sandbox.url, sandbox.api_key, sandbox.secret)
+    listed = "BTCUSDT_270326"
+    assert delivered["after"][listed] == "TRADING"
+    assert client.futures_order_book(symbol=listed)["bids"] == []
+    assert client.futures_mark_price(symbol=listed)["symbol"] == listed
+    assert client.futures_klines(symbol=listed, interval="1m") == []
+    tickers = {t["symbol"] for t in client.futures_ticker()}
+    assert {listed, QUARTERLY} <= tickers
+    assert {t["symbol"] for t in client.futures_orderbook_ticker()} >= {listed}
+    rested = client.futures_create_order(symbol=listed, side="BUY", type="LIMIT",
+                                         timeInForce="GTC", quantity="0.010",
+                                         price="70000.0")  # fmt: skip
+    assert rested["status"] == "NEW"
