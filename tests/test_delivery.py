@@ -79,3 +79,20 @@ def test_a_quarterly_delivers_at_the_30_minute_index_average() -> None:
     assert sim.place(1, "BUY", qty("0.1"), symbol=QUARTERLY) == [delivery.CLOSED]
     assert sim.do(DeliverContracts(), ts=DELIVERY + 1) == []  # delivered once
     assert delivery.next_due(sim.state, DELIVERY) == 1_806_048_000_000
+
+
+def test_an_exchange_opened_after_a_delivery_rolls_on_to_a_current_quarter() -> None:
+    """Opened on 2027-04-17: BTCUSDT_261225 and the quarter after it (2027-03-26) have passed
+    undelivered; the timer fires at once, each delivers at the index (no samples) and the
+    quarters roll on to BTCUSDT_270625, the current one."""
+    opened = 1_808_000_000_000  # 2027-04-17T22:13:20Z
+    sim = Sim(ts=opened)
+    assert delivery.next_due(sim.state, opened) == opened + 1
+    sim.do(DeliverContracts(), ts=opened + 1)
+    assert delivery.next_due(sim.state, opened + 1) == opened + 2  # BTCUSDT_270326 has passed
+    events = sim.do(DeliverContracts(), ts=opened + 2)
+    assert [e.symbol for e in events if isinstance(e, ContractListed)] == ["BTCUSDT_270625"]
+    current = sim.state.instruments["BTCUSDT_270625"]
+    assert delivery.status(sim.state, current, opened + 2) == "TRADING"
+    assert delivery.next_due(sim.state, opened + 2) == current.delivery_date
+    assert sim.state.deliveries["BTCUSDT_270326"].price == sim.state.index_prices[BTC]

@@ -39,8 +39,7 @@ def status(state: ExchangeState, instrument: Instrument, now_ms: int) -> str:
     """exchangeInfo's status: TRADING, DELIVERING in the last 10 minutes, DELIVERED after."""
     if instrument.contract_type == PERPETUAL:
         return "TRADING"
-    delivered = state.deliveries.get(instrument.symbol)
-    if (delivered is not None and delivered.time) or now_ms >= instrument.delivery_date:
+    if _delivered(state, instrument.symbol) or now_ms >= instrument.delivery_date:
         return "DELIVERED"
     return "DELIVERING" if now_ms >= instrument.delivery_date - CLOSE_ONLY_MS else "TRADING"
 
@@ -88,13 +87,20 @@ def settlement_price(state: ExchangeState, instrument: Instrument) -> int:
 
 
 def next_due(state: ExchangeState, after_ms: int) -> int:
-    """The first delivery time strictly after `after_ms` (for the timer)."""
+    """When the timer fires next (strictly after `after_ms`): the first delivery time to come,
+    or at once for a contract whose delivery passed undelivered (an exchange opened after it:
+    it settles at the index and the quarters roll on to a current one)."""
     dues = [
-        i.delivery_date
-        for i in state.instruments.values()
-        if i.contract_type != PERPETUAL and i.delivery_date > after_ms
+        max(i.delivery_date, after_ms + 1)
+        for symbol, i in state.instruments.items()
+        if i.contract_type != PERPETUAL and not _delivered(state, symbol)
     ]
     return min(dues, default=2**62)
+
+
+def _delivered(state: ExchangeState, symbol: str) -> bool:
+    delivery = state.deliveries.get(symbol)
+    return delivery is not None and delivery.time > 0
 
 
 def deliver(state: ExchangeState, ts: int) -> list[Event]:
@@ -102,8 +108,7 @@ def deliver(state: ExchangeState, ts: int) -> list[Event]:
     due = sorted(
         (i.delivery_date, symbol)
         for symbol, i in state.instruments.items()
-        if i.contract_type != PERPETUAL and i.delivery_date <= ts
-        and not state.deliveries.get(symbol, Delivery()).time
+        if i.contract_type != PERPETUAL and i.delivery_date <= ts and not _delivered(state, symbol)
     )  # fmt: skip
     for time, symbol in due:
         events += _deliver(state, state.instruments[symbol], time)
