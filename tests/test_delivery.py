@@ -10,9 +10,13 @@ realize +833.3 and -833.3, every open order of the contract expires, and BTCUSDT
 are -4140 and the status DELIVERING; after delivery the status is DELIVERED and orders -4141.
 """
 
+import msgspec
+
+from binance_sandbox.config.model import AgentsConfig
 from binance_sandbox.core import delivery
 from binance_sandbox.core.commands import DeliverContracts, SetIndexPrices
 from binance_sandbox.core.events import ContractDelivered, ContractListed, OrderUpdated, Rejected
+from binance_sandbox.simulators.agents.liquidity import LiquidityAgents
 from tests.test_core_trading import BTC, USD, Sim, qty
 
 QUARTERLY = "BTCUSDT_261225"
@@ -96,3 +100,20 @@ def test_an_exchange_opened_after_a_delivery_rolls_on_to_a_current_quarter() -> 
     assert delivery.status(sim.state, current, opened + 2) == "TRADING"
     assert delivery.next_due(sim.state, opened + 2) == current.delivery_date
     assert sim.state.deliveries["BTCUSDT_270326"].price == sim.state.index_prices[BTC]
+
+
+def test_the_agents_leave_a_quarterly_alone_once_it_is_closing() -> None:
+    """Makers and takers quote and trade the quarterly while it is TRADING, and send nothing for
+    it in its last 10 minutes (their opening orders would be -4140) or after delivery."""
+    sim = Sim(ts=DELIVERY - 11 * MINUTE)
+    config = msgspec.convert(
+        {"maker": {"account": "acct1"}, "taker": {"account": "acct2"}}, AgentsConfig
+    )
+    agents = LiquidityAgents(config, [QUARTERLY], lambda: sim.state)
+    assert [c for c in agents.requote_all() if getattr(c, "symbol", "") == QUARTERLY]
+    assert agents.take(sim.ts, [QUARTERLY])
+    sim.do(SetIndexPrices(prices={BTC: 77_000 * USD}, source="t"), ts=DELIVERY - 9 * MINUTE)
+    assert agents.requote_all() == []
+    assert agents.take(sim.ts, [QUARTERLY]) == []
+    sim.do(DeliverContracts(), ts=DELIVERY)
+    assert agents.requote_all() == []

@@ -6,12 +6,14 @@ commands a client would send (place, amend, cancel), through the sequencer, so t
 holds all they did and a replay needs no agents. They decide from the state as it is when
 they fire (`reads_state`), which the scheduler guarantees includes everything due before.
 Paused (SetSimulation) they do nothing; their random draws come from the journaled agents'
-seed, or from the configured one, or from the exchange seed.
+seed, or from the configured one, or from the exchange seed. A quarterly in its last 10
+minutes or delivered is left alone (core/delivery.py).
 """
 
 from collections.abc import Callable
 
 from binance_sandbox.config.model import AgentsConfig
+from binance_sandbox.core import delivery
 from binance_sandbox.core.commands import Command
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
 from binance_sandbox.core.instruments import Instrument
@@ -88,7 +90,7 @@ class LiquidityAgents:
         for symbol, orders in by_symbol.items():
             instrument = state.instruments[symbol]
             index = state.index_prices.get(instrument.pair)
-            if index is None:
+            if index is None or not _trading(state, instrument, state.last_ts):
                 continue
             fair = self._skewed(index, self._inventory(state, maker, instrument, index))
             quoting = Quoting(
@@ -108,7 +110,7 @@ class LiquidityAgents:
         for symbol in symbols:
             instrument = state.instruments[symbol]
             index = state.index_prices.get(instrument.pair)
-            if index is None:
+            if index is None or not _trading(state, instrument, due_ms):
                 continue
             units = index // 10 ** (AMOUNT_DECIMALS - instrument.price_decimals)
             inventory = self._inventory(state, taker, instrument, index)
@@ -163,6 +165,11 @@ class LiquidityAgents:
             return 0
         scale: int = 10**instrument.qty_decimals
         return position.qty * index // scale
+
+
+def _trading(state: ExchangeState, instrument: Instrument, now_ms: int) -> bool:
+    """Not a quarterly in its last 10 minutes or delivered: its orders would be refused."""
+    return delivery.status(state, instrument, now_ms) == "TRADING"
 
 
 def _check(
