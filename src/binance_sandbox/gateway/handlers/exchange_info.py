@@ -6,6 +6,8 @@ verbatim. MAX_NUM_ALGO_ORDERS is not published (Binance removed it on 2025-12-29
 200 open conditional orders across symbols), and POSITION_RISK_CONTROL only for instruments
 with a position control side. `symbol` is ignored: Binance
 returns the full list whatever is sent. rateLimits are the limits the gateway enforces.
+`status` is TRADING but for a quarterly in its last 10 minutes (DELIVERING) or delivered
+(DELIVERED), and the quarters listed at deliveries appear (core/delivery.py).
 """
 
 from typing import Any
