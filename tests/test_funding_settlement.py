@@ -123,7 +123,7 @@ def test_a_replayed_rate_decides_and_isolated_positions_pay_from_their_wallet() 
         (1, True, fee),
         (2, False, -fee),
     ]
-    assert sim.position(1).isolated_wallet == before + fee == charged[0].isolated_wallet  # type: ignore[union-attr]
+    assert isolated.isolated_wallet == before + fee == charged[0].isolated_wallet
 
 
 def test_rounding_of_each_fee_goes_to_the_exchanges_funding_balance() -> None:
