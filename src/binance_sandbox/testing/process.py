@@ -68,7 +68,7 @@ class SandboxProcess:
         return httpx.Client(
             base_url=self.url + "/sandbox/v1",
             headers={"Authorization": f"Bearer {self.token}"},
-            timeout=30.0,
+            timeout=300.0,  # a long clock advance answers when it is done
         )
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
