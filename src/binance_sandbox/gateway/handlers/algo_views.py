@@ -34,6 +34,9 @@ def algo_view(instrument: Instrument, order: AlgoOrder, *, placed: bool = False)
         view |= {
             "actualOrderId": str(order.actual_order_id) if order.actual_order_id else "",
             "actualPrice": actual_price(instrument, order),
+            # the SDK's model: present once triggered / once filled
+            **({"actualType": order.actual_type} if order.actual_type else {}),
+            **({"actualQty": quantity(instrument, order.executed_qty)} if order.executed_qty else {}),
             "triggerPrice": price(instrument, order.trigger_price),
             "price": price(instrument, order.price),
             "icebergQuantity": None,
