@@ -30,25 +30,16 @@ def algo_view(instrument: Instrument, order: AlgoOrder, *, placed: bool = False)
         "algoStatus": order.status,
     }
     if not placed:
+        view |= _fill(instrument, order)
+    view |= {
+        "triggerPrice": price(instrument, order.trigger_price),
+        "price": price(instrument, order.price),
+        "icebergQuantity": None,
+    }
+    if not placed:
         zero = price(instrument, 0)
-        view |= {
-            "actualOrderId": str(order.actual_order_id) if order.actual_order_id else "",
-            "actualPrice": actual_price(instrument, order),
-            # the SDK's model: present once triggered / once filled
-            **({"actualType": order.actual_type} if order.actual_type else {}),
-            **({"actualQty": quantity(instrument, order.executed_qty)} if order.executed_qty else {}),
-            "triggerPrice": price(instrument, order.trigger_price),
-            "price": price(instrument, order.price),
-            "icebergQuantity": None,
-            "tpTriggerPrice": zero, "tpPrice": zero, "slTriggerPrice": zero, "slPrice": zero,
-            "tpOrderType": "",
-        }  # fmt: skip
-    else:
-        view |= {
-            "triggerPrice": price(instrument, order.trigger_price),
-            "price": price(instrument, order.price),
-            "icebergQuantity": None,
-        }
+        view |= {"tpTriggerPrice": zero, "tpPrice": zero, "slTriggerPrice": zero,
+                 "slPrice": zero, "tpOrderType": ""}  # fmt: skip
     return view | {
         "selfTradePreventionMode": order.stp_mode,
         "workingType": order.working_type,
@@ -63,6 +54,20 @@ def algo_view(instrument: Instrument, order: AlgoOrder, *, placed: bool = False)
         "triggerTime": order.trigger_time,
         "goodTillDate": order.good_till_date,
     }
+
+
+def _fill(instrument: Instrument, order: AlgoOrder) -> dict[str, Any]:
+    """The order it became: id and average price ("" and 0 before); its type once triggered
+    and its quantity once filled (the SDK's model has both)."""
+    fill: dict[str, Any] = {
+        "actualOrderId": str(order.actual_order_id) if order.actual_order_id else "",
+        "actualPrice": actual_price(instrument, order),
+    }
+    if order.actual_type:
+        fill["actualType"] = order.actual_type
+    if order.executed_qty:
+        fill["actualQty"] = quantity(instrument, order.executed_qty)
+    return fill
 
 
 def actual_price(instrument: Instrument, order: AlgoOrder) -> str:
