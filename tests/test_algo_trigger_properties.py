@@ -49,7 +49,7 @@ def _holds(spec: Spec, level_8: int, price_8: int) -> bool:
     return price_8 >= level_8 if rising else price_8 <= level_8
 
 
-def expected_trigger_step(spec: Spec, path_8: list[int]) -> int | None | str:
+def expected_trigger_step(spec: Spec, path_8: list[int]) -> int | str | None:
     """The step the order fires at (None: never; "refused": -2021 at placement)."""
     start = path_8[spec.placed_at]
     level_8 = spec.level * 10**6
