@@ -13,7 +13,7 @@ from binance_sandbox.core import algo_checks, open_algos, rejects
 from binance_sandbox.core.algo_orders import AlgoOrder, AlgoStatus
 from binance_sandbox.core.algo_prices import observed
 from binance_sandbox.core.commands import CancelAlgoOrder, CancelAllAlgoOrders, PlaceAlgoOrder
-from binance_sandbox.core.events import AlgoUpdated, Event
+from binance_sandbox.core.events import AlgoUpdated, Event, Rejected
 from binance_sandbox.core.key_derivation import derive_token
 from binance_sandbox.core.state import ExchangeState
 
@@ -22,20 +22,13 @@ CLIENT_ALGO_ID_LENGTH = 22
 
 
 def place(state: ExchangeState, seq: int, ts: int, cmd: PlaceAlgoOrder) -> list[Event]:
-    instrument = state.instruments.get(cmd.symbol)
-    if instrument is None:
-        return [rejects.BAD_SYMBOL]
-    account = state.account(cmd.account_id)
-    if account is None:
-        return [rejects.unknown_account(cmd.account_id)]
-    refusal = algo_checks.check(state, account, instrument, cmd, ts)
-    if refusal is not None:
-        return [refusal]
+    refused = refusal(state, ts, cmd)
+    if refused is not None:
+        return [refused]
     order = _new_algo(state, seq, ts, cmd)
-    latest = observed(state, instrument, cmd.working_type)
-    if algo_checks.would_trigger(order, instrument.price_decimals, latest):
-        return [algo_checks.WOULD_TRIGGER]
     if order.order_type == "TRAILING_STOP_MARKET" and not order.activate_price:
+        instrument = state.instruments[cmd.symbol]
+        latest = observed(state, instrument, cmd.working_type)
         order.activated = True
         if latest is not None:
             order.extreme = latest
@@ -44,6 +37,23 @@ def place(state: ExchangeState, seq: int, ts: int, cmd: PlaceAlgoOrder) -> list[
     state.next_algo_id += 1
     open_algos.add(state, order)
     return [AlgoUpdated(algo=copy(order), time=ts)]
+
+
+def refusal(state: ExchangeState, ts: int, cmd: PlaceAlgoOrder) -> Rejected | None:
+    """Why `place` would refuse the order, or None; the state unchanged (order/test)."""
+    instrument = state.instruments.get(cmd.symbol)
+    if instrument is None:
+        return rejects.BAD_SYMBOL
+    account = state.account(cmd.account_id)
+    if account is None:
+        return rejects.unknown_account(cmd.account_id)
+    refused = algo_checks.check(state, account, instrument, cmd, ts)
+    if refused is not None:
+        return refused
+    latest = observed(state, instrument, cmd.working_type)
+    if algo_checks.would_trigger(_new_algo(state, 0, ts, cmd), instrument.price_decimals, latest):
+        return algo_checks.WOULD_TRIGGER
+    return None
 
 
 def cancel(state: ExchangeState, ts: int, cmd: CancelAlgoOrder) -> list[Event]:
