@@ -6,9 +6,12 @@ The mark equals the index here (no trade has printed and the book has bids only)
 liquidity a triggered MARKET order takes.
 """
 
+from typing import Literal
+
 import pytest
 
 from binance_sandbox.core.algo_orders import AlgoOrder
+from binance_sandbox.core.commands import PlaceOrder, SetPositionMode
 from binance_sandbox.core.events import OrderUpdated, Rejected
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.state_hash import state_hash
@@ -19,6 +22,12 @@ from tests.test_core_trading import px, qty
 def placed(result: AlgoOrder | Rejected) -> AlgoOrder:
     assert isinstance(result, AlgoOrder), result
     return result
+
+
+def market_order(account: int, side: Literal["BUY", "SELL"], amount: str) -> PlaceOrder:
+    return PlaceOrder(
+        account_id=account, symbol="BTCUSDT", side=side, order_type="MARKET", quantity=qty(amount)
+    )
 
 
 def code(result: AlgoOrder | Rejected) -> int:
@@ -197,8 +206,8 @@ def test_close_position_closes_the_position_as_it_is_at_trigger_time() -> None:
             quantity=0,
         )
     )
-    sim.do(PlaceOrder_market(1, "BUY", "0.01"))
-    sim.do(PlaceOrder_market(1, "BUY", "0.02"))  # the position grew after the stop was placed
+    sim.do(market_order(1, "BUY", "0.01"))
+    sim.do(market_order(1, "BUY", "0.02"))  # the position grew after the stop was placed
     assert sim.state.positions["1:BTCUSDT:BOTH"].qty == qty("0.03")
     sim.rest(2, "BUY", "75000", "0.05")
     sim.price("75990")
@@ -240,7 +249,7 @@ def test_a_triggered_stop_limit_rests_as_triggered_until_its_order_ends() -> Non
     assert (record.status, record.actual_type) == ("TRIGGERED", "LIMIT")
     resting = sim.state.open_orders[record.actual_order_id]
     assert (resting.price, resting.client_order_id) == (px("75500"), algo.client_algo_id)
-    sim.do(PlaceOrder_market(2, "BUY", "0.01"))
+    sim.do(market_order(2, "BUY", "0.01"))
     assert sim.status(algo.algo_id) == "FINISHED"
     assert sim.record(algo.algo_id).executed_qty == qty("0.01")
 
@@ -273,18 +282,6 @@ def test_due_orders_fire_in_algo_id_order_and_replay_identically() -> None:
     assert state_hash(again.state) == state_hash(sim.state)
 
 
-def PlaceOrder_market(account: int, side: str, amount: str) -> object:
-    from binance_sandbox.core.commands import PlaceOrder
-
-    return PlaceOrder(
-        account_id=account,
-        symbol="BTCUSDT",
-        side=side,  # type: ignore[arg-type]
-        order_type="MARKET",
-        quantity=qty(amount),
-    )
-
-
 def test_orders_of_a_triggered_market_fill_leave_a_trade() -> None:
     sim = AlgoSim()
     sim.rest(2, "BUY", "75000")
@@ -299,3 +296,37 @@ def test_orders_of_a_triggered_market_fill_leave_a_trade() -> None:
     events = sim.price("76000")
     trades = [e for e in events if isinstance(e, OrderUpdated) and e.trade is not None]
     assert {e.order.order_id for e in trades} >= {sim.record(algo.algo_id).actual_order_id}
+
+
+def test_a_close_position_stop_with_no_position_at_trigger_time_expires() -> None:
+    sim = AlgoSim()
+    algo = placed(
+        sim.algo(
+            side="SELL",
+            order_type="STOP_MARKET",
+            trigger_price=px("76000"),
+            working_type="MARK_PRICE",
+            close_position=True,
+            quantity=0,
+        )
+    )
+    sim.price("76000")
+    record = sim.record(algo.algo_id)
+    assert (record.status, record.reason, record.actual_order_id) == (
+        "EXPIRED",
+        "No position to close",
+        0,
+    )
+
+
+def test_client_algo_ids_are_unique_among_open_orders_and_hedge_close_sides() -> None:
+    sim = AlgoSim()
+    stop = {"side": "SELL", "order_type": "STOP_MARKET", "trigger_price": px("76000")}
+    placed(sim.algo(client_algo_id="once", **stop))
+    assert code(sim.algo(client_algo_id="once", **stop)) == -4116
+    assert code(sim.algo(client_algo_id="bad id!", **stop)) == -4015
+    sim.do(SetPositionMode(account_id=2, dual_side_position=True))
+    opening = sim.algo(account=2, position_side="SHORT", close_position=True, quantity=0, **stop)
+    assert code(opening) == -4061  # a close-position SELL on the SHORT side would open
+    closing = sim.algo(account=2, position_side="LONG", close_position=True, quantity=0, **stop)
+    assert placed(closing).position_side == "LONG"
