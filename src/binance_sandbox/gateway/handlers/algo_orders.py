@@ -13,10 +13,11 @@ from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed, with_or_without_symbol
 from binance_sandbox.gateway.handlers.algo_params import ALGO_PARAMS, algo_command
 from binance_sandbox.gateway.handlers.algo_views import algo_view
-from binance_sandbox.gateway.handlers.orders import WEEK_MS, submit
+from binance_sandbox.gateway.handlers.orders import ORDER_RETENTION_MS as RETENTION_MS
+from binance_sandbox.gateway.handlers.orders import _history_window as history_window
+from binance_sandbox.gateway.handlers.orders import submit
 
 ALGO_REF = (params.integer("algoId", minimum=1), params.string("clientAlgoId"))
-RETENTION_MS = 90 * 24 * 3_600_000
 
 
 async def new_algo_order(ctx: RequestContext) -> dict[str, Any]:
@@ -60,25 +61,16 @@ async def open_algo_orders(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 async def all_algo_orders(ctx: RequestContext) -> list[dict[str, Any]]:
-    """With algoId, orders from that id on; else the most recent in the window (at most 7
-    days, the last 7 by default)."""
-    symbol, now = ctx.instrument().symbol, ctx.now_ms()
-    start, end = ctx.params.get("startTime"), ctx.params.get("endTime")
-    if start is not None and end is not None:
-        if start > end:
-            raise errors.start_after_end()
-        if end - start > WEEK_MS:
-            raise errors.lookup_interval_too_big(7 * 24)
+    """As allOrders: at most 7 days, the last 7 by default; with algoId, orders from that id
+    on (a page of `limit` at a time); 3 months kept."""
     first = ctx.params.get("algoId", 0)
-    if start is None and end is None and not first:
-        start = now - WEEK_MS
-    low, high = start if start is not None else 0, end if end is not None else now
+    start, end, limit = history_window(ctx, RETENTION_MS, unbounded=bool(first))
+    symbol = ctx.instrument().symbol
     found = [
         o for o in _records(ctx)
-        if o.symbol == symbol and o.algo_id >= first and low <= o.time <= high
-        and o.time + RETENTION_MS >= now
+        if o.symbol == symbol and o.algo_id >= first and start <= o.time <= end
     ]  # fmt: skip
-    limit, page = ctx.params.get("limit", 500), ctx.params.get("page", 1)
+    page = ctx.params.get("page", 1)
     chosen = found[(page - 1) * limit : page * limit] if first else found[-limit:]
     return [algo_view(ctx.instrument(), o) for o in chosen]
 
