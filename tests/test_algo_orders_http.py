@@ -171,6 +171,7 @@ def test_new_and_query_answer_binance_fields_and_types(
             (-1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed."),
         ),
         ({"type": "LIMIT"}, (-1116, "Invalid orderType.")),
+        ({"type": "STOP", "price": "75900", "priceMatch": "QUEUE"}, (-5037, "Invalid price match")),
         ({"algoType": "VP"}, (-1116, "Invalid orderType.")),
         ({"workingType": "INDEX_PRICE"}, (-4031, "Invalid parameter working type")),
         (

@@ -5,13 +5,14 @@ conditional -1116 (invalid orderType); triggerPrice missing for the stop and tak
 types and callbackRate for trailing stops -1102; price missing for STOP / TAKE_PROFIT
 without priceMatch -1102, and sent with a *_MARKET type -1106; closePosition with another
 type than STOP_MARKET / TAKE_PROFIT_MARKET, or with reduceOnly, -1106; reduceOnly in hedge
-mode -1106; quantity with closePosition -4137 (the core), quantity missing otherwise -1102;
-callbackRate with more than one decimal -1111.
+mode -1106; price with priceMatch -5037; quantity with closePosition -4137 (the core),
+quantity missing otherwise -1102; callbackRate with more than one decimal -1111.
 """
 
 from decimal import Decimal
 from typing import Any
 
+from binance_sandbox.core import rejects
 from binance_sandbox.core.algo_orders import ALGO_ORDER_TYPES
 from binance_sandbox.core.commands import PlaceAlgoOrder
 from binance_sandbox.core.order_checks import CLIENT_ORDER_ID
@@ -63,6 +64,10 @@ def algo_command(ctx: RequestContext, p: dict[str, Any] | None = None) -> PlaceA
     _require(p, "callbackRate" if trailing else "triggerPrice")
     if not market and "price" not in p and price_match == "NONE":
         raise errors.mandatory("price")
+    if "price" in p and price_match != "NONE":
+        raise errors.from_rejection(
+            rejects.INVALID_PRICE_MATCH.code, rejects.INVALID_PRICE_MATCH.msg
+        )
     for name in ("price", "priceMatch"):
         if market and name in p:
             raise errors.not_required(name)
