@@ -378,4 +378,16 @@ def test_the_legacy_switch_places_conditional_orders_through_the_order_endpoint(
         "1.0",
     )
     assert (batch[1]["type"], batch[1]["status"]) == ("LIMIT", "NEW")
+    assert batch[1]["orderId"] not in (placed["orderId"], batch[0]["orderId"])  # one id sequence
+    opened = ok(request(server, key, "GET", "/fapi/v1/openOrders", symbol=BTC))
+    assert [o["type"] for o in opened] == ["LIMIT", "STOP_MARKET", "TRAILING_STOP_MARKET"]
+    queried = ok(
+        request(server, key, "GET", "/fapi/v1/order", symbol=BTC, orderId=placed["orderId"])
+    )
+    assert (queried["type"], queried["status"]) == ("STOP_MARKET", "NEW")
+    canceled = ok(
+        request(server, key, "DELETE", "/fapi/v1/order", symbol=BTC, origClientOrderId="old-bot-1")
+    )
+    assert (canceled["orderId"], canceled["status"]) == (placed["orderId"], "CANCELED")
+    assert status(server, key, placed["orderId"]) == "CANCELED"
     server.stop()

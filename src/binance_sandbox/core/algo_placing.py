@@ -1,7 +1,8 @@
 """Placing and ending conditional orders: POST/DELETE /fapi/v1/algoOrder, DELETE
 algoOpenOrders, GTD expiry and the expiry of an account's orders (liquidation).
 
-An accepted order gets the next algo id (ids run across symbols) and a clientAlgoId made from
+An accepted order gets the next id of the order id sequence (so an algo id never equals an
+order id; Binance's run apart, which no client can tell) and a clientAlgoId made from
 the seed when none was sent. A trailing stop sent without activatePrice activates at once at
 the latest price of its working type. Ended orders stay queryable; records older than Binance's
 90 days are dropped when a new order arrives (oldest first).
@@ -34,7 +35,7 @@ def place(state: ExchangeState, seq: int, ts: int, cmd: PlaceAlgoOrder) -> list[
             order.extreme = latest
             order.activate_price = latest // 10 ** (8 - instrument.price_decimals)
     _forget_old(state, ts)
-    state.next_algo_id += 1
+    state.next_order_id += 1
     open_algos.add(state, order)
     return [AlgoUpdated(algo=copy(order), time=ts)]
 
@@ -122,7 +123,7 @@ def copy(order: AlgoOrder) -> AlgoOrder:
 def _new_algo(state: ExchangeState, seq: int, ts: int, cmd: PlaceAlgoOrder) -> AlgoOrder:
     made_up = derive_token(state.seed, seq, f"client-algo-id:{state.created_at}")
     return AlgoOrder(
-        algo_id=state.next_algo_id,
+        algo_id=state.next_order_id,
         client_algo_id=cmd.client_algo_id or made_up[:CLIENT_ALGO_ID_LENGTH],
         account_id=cmd.account_id,
         symbol=cmd.symbol,

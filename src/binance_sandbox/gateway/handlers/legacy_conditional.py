@@ -1,14 +1,17 @@
 """Conditional orders on /fapi/v1/order as before 2025-12-09: the parameters Binance took then
 (stopPrice, activationPrice, callbackRate, workingType, priceProtect, closePosition) and, with
 `trading.legacy_conditional_orders` on, the order placed as an algo order and answered in the
-order shape of the time (`orderId` = algoId, `status` NEW, `stopPrice`, `type` the conditional
-type). order/test reads the same names and checks a conditional order as the Algo Service would.
+order shape of the time (`orderId` = algoId, `stopPrice`, `type` the conditional type), and
+found again by GET / DELETE /fapi/v1/order and GET openOrders (algo ids come from the order id
+sequence, so an id names one or the other). order/test reads the same names and checks a
+conditional order as the Algo Service would.
 """
 
 from typing import Any
 
+from binance_sandbox.core import open_algos
 from binance_sandbox.core.algo_orders import ALGO_ORDER_TYPES, AlgoOrder
-from binance_sandbox.core.commands import PlaceAlgoOrder
+from binance_sandbox.core.commands import CancelAlgoOrder, PlaceAlgoOrder
 from binance_sandbox.core.events import AlgoUpdated
 from binance_sandbox.gateway import params
 from binance_sandbox.gateway.context import RequestContext
@@ -29,6 +32,12 @@ _RENAMED = {"stopPrice": "triggerPrice", "activationPrice": "activatePrice",
             "newClientOrderId": "clientAlgoId"}  # fmt: skip
 
 
+# A conditional order of the time kept its orderId from placement to fill: NEW until it
+# triggered, then the status of the order it became (FILLED when it filled whole).
+_STATUS = {"NEW": "NEW", "TRIGGERING": "NEW", "TRIGGERED": "NEW", "FINISHED": "EXPIRED",
+           "CANCELED": "CANCELED", "EXPIRED": "EXPIRED", "REJECTED": "EXPIRED"}  # fmt: skip
+
+
 def is_conditional(ctx: RequestContext) -> bool:
     return ctx.params.get("type") in ALGO_ORDER_TYPES
 
@@ -45,9 +54,35 @@ def command(ctx: RequestContext) -> PlaceAlgoOrder | None:
     return algo_request(ctx) if on and is_conditional(ctx) else None
 
 
+def found(ctx: RequestContext, order_id: int | None, client_id: str | None) -> AlgoOrder | None:
+    """With the switch on, the account's algo order on the symbol that an order reference
+    (orderId = algoId, or origClientOrderId = clientAlgoId) names; None otherwise."""
+    if not ctx.services.config.trading.legacy_conditional_orders:
+        return None
+    account, symbol = ctx.account().account_id, ctx.instrument().symbol
+    return next(
+        (o for o in reversed(ctx.state.algo_orders.values())
+         if o.account_id == account and o.symbol == symbol
+         and (o.algo_id == order_id if order_id is not None else o.client_algo_id == client_id)),
+        None,
+    )  # fmt: skip
+
+
+def open_views(ctx: RequestContext, symbol: str | None) -> list[dict[str, Any]]:
+    """With the switch on, the untriggered algo orders as open orders of the time."""
+    if not ctx.services.config.trading.legacy_conditional_orders:
+        return []
+    mine = open_algos.of_account(ctx.state, ctx.account().account_id)
+    return [order_view(ctx, o) for o in mine if symbol is None or o.symbol == symbol]
+
+
+def cancel_command(order: AlgoOrder) -> CancelAlgoOrder:
+    return CancelAlgoOrder(account_id=order.account_id, algo_id=order.algo_id)
+
+
 def view(ctx: RequestContext, applied: Applied) -> dict[str, Any] | None:
     """The placed conditional order in the order shape of the time; None for other orders."""
-    placed = next((e.algo for e in applied.events if isinstance(e, AlgoUpdated)), None)
+    placed = next((e.algo for e in reversed(applied.events) if isinstance(e, AlgoUpdated)), None)
     return None if placed is None else order_view(ctx, placed)
 
 
@@ -66,7 +101,7 @@ def order_view(ctx: RequestContext, order: AlgoOrder) -> dict[str, Any]:
         "reduceOnly": order.reduce_only or order.close_position,
         "side": order.side,
         "positionSide": order.position_side,
-        "status": "NEW",
+        "status": "FILLED" if order.executed_qty == order.quantity > 0 else _STATUS[order.status],
         "stopPrice": price(instrument, order.trigger_price),
         "closePosition": order.close_position,
         "symbol": order.symbol,

@@ -125,6 +125,10 @@ async def test_order(ctx: RequestContext) -> dict[str, Any]:
 
 async def cancel_order(ctx: RequestContext) -> dict[str, Any]:
     order_id, client_id = _reference(ctx)
+    legacy = None if _open_order(ctx) else legacy_conditional.found(ctx, order_id, client_id)
+    if legacy is not None and legacy.status == "NEW":
+        await submit(ctx, legacy_conditional.cancel_command(legacy))
+        return legacy_conditional.order_view(ctx, ctx.state.algo_orders[legacy.algo_id])
     return canceled_view(ctx, await submit(ctx, cancel_command(ctx, order_id, client_id)))
 
 
@@ -150,6 +154,9 @@ async def query_order(ctx: RequestContext) -> dict[str, Any]:
         account, symbol = ctx.account().account_id, ctx.instrument().symbol
         order = ctx.services.history.order(account, symbol, order_id, client_id)
     if order is None:
+        legacy = legacy_conditional.found(ctx, *_reference(ctx))
+        if legacy is not None:
+            return legacy_conditional.order_view(ctx, legacy)
         raise errors.no_such_order()
     return order_view(ctx.instrument(), order, with_cum_qty=False)
 
@@ -168,7 +175,7 @@ async def open_orders(ctx: RequestContext) -> list[dict[str, Any]]:
         order_view(ctx.state.instruments[o.symbol], o, with_cum_qty=False)
         for o in of_account(ctx.state, account)
         if wanted is None or o.symbol == wanted.symbol
-    ]
+    ] + legacy_conditional.open_views(ctx, wanted.symbol if wanted else None)
 
 
 async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
