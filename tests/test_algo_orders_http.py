@@ -10,6 +10,7 @@ callbackRate is -1102 on the parameter.
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -390,4 +391,31 @@ def test_the_legacy_switch_places_conditional_orders_through_the_order_endpoint(
     )
     assert (canceled["orderId"], canceled["status"]) == (placed["orderId"], "CANCELED")
     assert status(server, key, placed["orderId"]) == "CANCELED"
+    server.stop()
+
+
+def test_a_scripted_price_path_fires_the_stop_at_the_row_that_crosses_it(
+    make_server: ServerFactory, tmp_path: Path
+) -> None:
+    t0 = parse_instant_ms(START)
+    path = tmp_path / "path.csv"
+    path.write_text(f"time,price\n{t0},77000\n{t0 + 5_000},76500\n{t0 + 10_000},76000\n")
+    config = f"""
+[clock]
+mode = "manual"
+start = "{START}"
+
+[prices.pairs.BTCUSDT]
+source = "scripted"
+path = "{path}"
+"""
+    server = make_server("scripted", config).start()
+    key = Credentials.from_admin(server.call("POST", "/accounts/demo/keys", {"type": "hmac"}))
+    stop = place(server, key, workingType="MARK_PRICE")
+    server.call("POST", "/clock/advance", {"to": str(t0 + 9_999)})
+    assert status(server, key, stop["algoId"]) == "NEW"
+    server.call("POST", "/clock/advance", {"to": str(t0 + 10_000)})
+    fired = ok(request(server, key, "GET", "/fapi/v1/algoOrder", algoId=stop["algoId"]))
+    assert (fired["algoStatus"], fired["triggerTime"]) == ("FINISHED", t0 + 10_000)
+    assert fired["actualOrderId"]  # a MARKET order that found no bid: it expired unfilled
     server.stop()
