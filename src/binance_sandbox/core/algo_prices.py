@@ -1,7 +1,7 @@
 """The prices conditional orders watch, at 8 decimals."""
 
 from binance_sandbox.core.algo_orders import WorkingType
-from binance_sandbox.core.fixed import parse_scaled
+from binance_sandbox.core.fixed import AMOUNT_DECIMALS, AMOUNT_SCALE, parse_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.state import ExchangeState
 
@@ -21,5 +21,6 @@ def protected(state: ExchangeState, instrument: Instrument) -> bool:
     marks = state.marks.get(instrument.symbol)
     if mark is None or marks is None or not marks.last_trade:
         return True
-    bound: int = parse_scaled(instrument.trigger_protect, 4)
-    return abs(mark - marks.last_trade) * 10**4 <= mark * bound
+    bound: int = parse_scaled(instrument.trigger_protect, AMOUNT_DECIMALS)
+    within: bool = abs(mark - marks.last_trade) * AMOUNT_SCALE <= mark * bound
+    return within
