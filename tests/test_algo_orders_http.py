@@ -419,3 +419,30 @@ path = "{path}"
     assert (fired["algoStatus"], fired["triggerTime"]) == ("FINISHED", t0 + 10_000)
     assert fired["actualOrderId"]  # a MARKET order that found no bid: it expired unfilled
     server.stop()
+
+
+def test_conditional_orders_survive_sigkill_and_trigger_after_restart(
+    make_server: ServerFactory,
+) -> None:
+    server = make_server("durable", CONFIG).start()
+    key = Credentials.from_admin(server.call("POST", "/accounts/demo/keys", {"type": "hmac"}))
+    stop = place(server, key, workingType="MARK_PRICE", clientAlgoId="survivor")
+    trailing = place(
+        server,
+        key,
+        type="TRAILING_STOP_MARKET",
+        triggerPrice=None,
+        callbackRate="1",
+        workingType="MARK_PRICE",
+    )
+    server.call("PUT", f"/prices/{BTC}", {"price": "77500"})  # the trailing stop's new high
+    server.kill()
+    server.start()
+    assert status(server, key, stop["algoId"]) == "NEW"
+    assert status(server, key, trailing["algoId"]) == "NEW"
+    server.call("PUT", f"/prices/{BTC}", {"price": "76700"})  # 1.03 % under the high of 77500
+    assert status(server, key, trailing["algoId"]) == "FINISHED"
+    assert status(server, key, stop["algoId"]) == "NEW"
+    server.call("PUT", f"/prices/{BTC}", {"price": "76000"})
+    assert status(server, key, stop["algoId"]) == "FINISHED"
+    server.stop()
