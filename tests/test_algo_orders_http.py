@@ -35,6 +35,7 @@ source = "fixed"
 price = "77000"
 """
 BTC = "BTCUSDT"
+THREE_DAYS = 3 * 24 * 3_600_000
 STOP = {
     "algoType": "CONDITIONAL",
     "symbol": BTC,
@@ -264,6 +265,11 @@ def test_cancel_one_and_all(server: SandboxServer, key: Credentials) -> None:
     assert [o["algoStatus"] for o in history] == ["CANCELED", "CANCELED"]
     unknown = request(server, key, "GET", "/fapi/v1/algoOrder", algoId=987654)
     assert refused(unknown) == (-2013, "Order does not exist.")
+    server.call("POST", "/clock/advance", {"to": str(parse_instant_ms(START) + THREE_DAYS)})
+    assert status(server, key, second["algoId"]) == "CANCELED"  # kept 3 days after creation
+    server.call("POST", "/clock/advance", {"to": str(parse_instant_ms(START) + THREE_DAYS + 1)})
+    gone = request(server, key, "GET", "/fapi/v1/algoOrder", algoId=second["algoId"])
+    assert refused(gone) == (-2013, "Order does not exist.")
 
 
 def test_countdown_gtd_and_settings_with_conditional_orders(

@@ -17,6 +17,7 @@ from binance_sandbox.gateway.handlers.orders import ORDER_RETENTION_MS as RETENT
 from binance_sandbox.gateway.handlers.orders import _history_window as history_window
 from binance_sandbox.gateway.handlers.orders import submit
 
+UNFILLED_RETENTION_MS = 3 * 24 * 3_600_000
 ALGO_REF = (params.integer("algoId", minimum=1), params.string("clientAlgoId"))
 
 
@@ -84,8 +85,15 @@ async def cancel_all_algo_orders(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _records(ctx: RequestContext) -> list[AlgoOrder]:
-    account = ctx.account().account_id
-    return [o for o in ctx.state.algo_orders.values() if o.account_id == account]
+    """The account's algo orders a query finds: not those CANCELED or EXPIRED without a fill
+    more than 3 days after creation, nor any older than 90 days (Binance's Query pages)."""
+    account, now = ctx.account().account_id, ctx.now_ms()
+    return [
+        o for o in ctx.state.algo_orders.values()
+        if o.account_id == account and o.time + RETENTION_MS >= now
+        and not (o.status in ("CANCELED", "EXPIRED") and not o.executed_qty
+                 and o.time + UNFILLED_RETENTION_MS < now)
+    ]  # fmt: skip
 
 
 def _reference(ctx: RequestContext) -> tuple[int | None, str | None]:
