@@ -11,7 +11,7 @@ from typing import Literal
 import pytest
 
 from binance_sandbox.core.algo_orders import AlgoOrder
-from binance_sandbox.core.commands import PlaceOrder, SetPositionMode
+from binance_sandbox.core.commands import CancelAlgoOrder, PlaceOrder, SetPositionMode
 from binance_sandbox.core.events import OrderUpdated, Rejected
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.state_hash import state_hash
@@ -330,3 +330,14 @@ def test_client_algo_ids_are_unique_among_open_orders_and_hedge_close_sides() ->
     assert code(opening) == -4061  # a close-position SELL on the SHORT side would open
     closing = sim.algo(account=2, position_side="LONG", close_position=True, quantity=0, **stop)
     assert placed(closing).position_side == "LONG"
+
+
+def test_ended_records_are_dropped_after_90_days_when_a_new_order_arrives() -> None:
+    sim = AlgoSim()
+    stop = {"side": "SELL", "order_type": "STOP_MARKET", "trigger_price": px("76000")}
+    old = placed(sim.algo(**stop))
+    kept = placed(sim.algo(**stop))
+    sim.do(CancelAlgoOrder(account_id=1, algo_id=old.algo_id))
+    sim.ts += 90 * 24 * 3_600_000 + 1
+    newer = placed(sim.algo(**stop))
+    assert list(sim.state.algo_orders) == [kept.algo_id, newer.algo_id]  # kept is still open

@@ -26,7 +26,6 @@ WorkingType = Literal["MARK_PRICE", "CONTRACT_PRICE"]
 ALGO_ORDER_TYPES: tuple[AlgoOrderType, ...] = (
     "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET",
 )  # fmt: skip
-WAITING: frozenset[str] = frozenset({"NEW"})
 ENDED: frozenset[str] = frozenset({"FINISHED", "CANCELED", "EXPIRED", "REJECTED"})
 
 

@@ -11,7 +11,7 @@ the latest price of its working type. Ended orders stay queryable; records older
 import msgspec
 
 from binance_sandbox.core import algo_checks, open_algos, rejects
-from binance_sandbox.core.algo_orders import AlgoOrder, AlgoStatus
+from binance_sandbox.core.algo_orders import ENDED, AlgoOrder, AlgoStatus
 from binance_sandbox.core.algo_prices import observed
 from binance_sandbox.core.commands import CancelAlgoOrder, CancelAllAlgoOrders, PlaceAlgoOrder
 from binance_sandbox.core.events import AlgoUpdated, Event, Rejected
@@ -149,10 +149,11 @@ def _new_algo(state: ExchangeState, seq: int, ts: int, cmd: PlaceAlgoOrder) -> A
 
 
 def _forget_old(state: ExchangeState, ts: int) -> None:
-    """Drops ended records past the retention, oldest first (algo ids grow with time)."""
-    for algo_id, order in list(state.algo_orders.items()):
-        if order.time + RETENTION_MS >= ts:
+    """Drops ended records past the retention from the oldest on (algo ids grow with time), up
+    to the first one kept: a few dict operations per new order, whatever the history's size."""
+    records = state.algo_orders
+    while records:
+        algo_id, oldest = next(iter(records.items()))
+        if oldest.time + RETENTION_MS >= ts or oldest.status not in ENDED:
             return
-        if order.status in ("NEW", "TRIGGERING", "TRIGGERED"):
-            continue
-        del state.algo_orders[algo_id]
+        del records[algo_id]
