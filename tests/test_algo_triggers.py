@@ -341,3 +341,25 @@ def test_ended_records_are_dropped_after_90_days_when_a_new_order_arrives() -> N
     sim.ts += 90 * 24 * 3_600_000 + 1
     newer = placed(sim.algo(**stop))
     assert list(sim.state.algo_orders) == [kept.algo_id, newer.algo_id]  # kept is still open
+
+
+def test_contract_price_trailing_buy_with_activation_tracks_the_low_of_trades() -> None:
+    sim = AlgoSim()
+    sim.rest(2, "SELL", "78000")  # within marketTakeBound of the mark (75000)
+    sim.print_trade("77000")
+    algo = placed(
+        sim.algo(
+            side="BUY",
+            order_type="TRAILING_STOP_MARKET",
+            activate_price=px("76000"),
+            callback_rate=10,
+        )
+    )
+    sim.price("75000")  # the mark does not move a CONTRACT_PRICE trailing stop
+    assert not sim.record(algo.algo_id).activated
+    sim.print_trade("76000")  # activates
+    sim.print_trade("75000")  # the low; 1 % up is 75750
+    sim.print_trade("75740")
+    assert sim.status(algo.algo_id) == "NEW"
+    sim.print_trade("75750")
+    assert sim.status(algo.algo_id) == "FINISHED"
