@@ -4,11 +4,12 @@ pP, R, tt, gtd, rm, ia), rendered by `algo_update_payload`; and the liquidation 
 (`algo_placing.expire_account`) that ends an account's conditional orders."""
 
 from binance_sandbox.core import algo_placing
-from binance_sandbox.core.commands import PlaceAlgoOrder
+from binance_sandbox.core.commands import DeliverContracts, PlaceAlgoOrder
 from binance_sandbox.core.events import AlgoUpdated
 from binance_sandbox.gateway.handlers.algo_views import algo_update_payload
 from tests.algo_support import AlgoSim
 from tests.test_core_trading import px
+from tests.test_delivery import DELIVERY, QUARTERLY
 
 FIELDS = {
     "caid",
@@ -109,3 +110,21 @@ def test_a_liquidated_account_s_conditional_orders_expire() -> None:
     ]
     assert list(sim.state.open_algo_ids) == [2]
     assert sim.status(other.algo_id) == "NEW"  # type: ignore[union-attr]
+
+
+def test_a_delivered_quarterly_s_conditional_orders_expire() -> None:
+    sim = AlgoSim(ts=DELIVERY - 60_000)
+    stop = PlaceAlgoOrder(
+        account_id=1,
+        symbol=QUARTERLY,
+        side="SELL",
+        order_type="STOP_MARKET",
+        quantity=10,
+        trigger_price=700_000,
+    )  # 70,000.0 on the 0.1 tick
+    placed = sim.do(stop)
+    assert isinstance(placed[0], AlgoUpdated)
+    events = sim.do(DeliverContracts(), ts=DELIVERY)
+    ended = [(e.algo.status, e.algo.reason) for e in events if isinstance(e, AlgoUpdated)]
+    assert ended == [("EXPIRED", "Contract delivered")]
+    assert not sim.state.open_algo_ids

@@ -78,6 +78,20 @@ def expire_account(state: ExchangeState, account_id: int, ts: int, reason: str) 
     ]
 
 
+def expire_symbol(state: ExchangeState, symbol: str, ts: int, reason: str) -> list[Event]:
+    """Ends every untriggered conditional order on the symbol as EXPIRED (a delivery)."""
+    waiting = [
+        state.algo_orders[algo_id]
+        for ids in state.open_algo_ids.values()
+        for algo_id in ids
+        if state.algo_orders[algo_id].symbol == symbol
+    ]
+    return [
+        end(state, order, "EXPIRED", ts, reason)
+        for order in sorted(waiting, key=lambda o: o.algo_id)
+    ]
+
+
 def expire_due(state: ExchangeState, ts: int) -> list[Event]:
     """GTD conditional orders whose goodTillDate has come."""
     due = [
