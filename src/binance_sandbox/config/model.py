@@ -52,6 +52,12 @@ class LimitsConfig(_Section):
     orders_per_10s: int = 300
 
 
+class TradingConfig(_Section):
+    # /fapi/v1/order and batchOrders take STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET and
+    # TRAILING_STOP_MARKET with stopPrice as before 2025-12-09 (placed as algo orders)
+    legacy_conditional_orders: bool = False
+
+
 class StreamsConfig(_Section):
     strict_routes: bool = False  # answer as Binance when a stream is asked for on the wrong route
     ping_interval_s: float = 180.0  # server ping every 3 minutes
@@ -145,6 +151,7 @@ class SandboxConfig(_Section):
     journal: JournalConfig = msgspec.field(default_factory=JournalConfig)
     limits: LimitsConfig = msgspec.field(default_factory=LimitsConfig)
     streams: StreamsConfig = msgspec.field(default_factory=StreamsConfig)
+    trading: TradingConfig = msgspec.field(default_factory=TradingConfig)
     prices: PricesConfig = msgspec.field(default_factory=PricesConfig)
     agents: AgentsConfig = msgspec.field(default_factory=AgentsConfig)
     replay: ReplayConfig = msgspec.field(default_factory=ReplayConfig)

@@ -11,6 +11,7 @@ from typing import Literal
 import msgspec
 
 from binance_sandbox.core.accounts import KeyType
+from binance_sandbox.core.algo_orders import AlgoOrderType, WorkingType
 from binance_sandbox.core.fault_rules import FaultRule
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.matching import StpMode, TimeInForce
@@ -237,6 +238,41 @@ class DeliverContracts(msgspec.Struct, tag="deliver_contracts", frozen=True, kw_
     """A delivery timer firing: every quarterly whose delivery time has come settles."""
 
 
+class PlaceAlgoOrder(msgspec.Struct, tag="place_algo_order", frozen=True, kw_only=True):
+    """POST /fapi/v1/algoOrder (algoType CONDITIONAL), numbers on the instrument's scales."""
+
+    account_id: int
+    symbol: str
+    side: Side
+    order_type: AlgoOrderType
+    quantity: int = 0  # steps; 0 with close_position
+    price: int = 0
+    trigger_price: int = 0
+    working_type: WorkingType = "CONTRACT_PRICE"
+    time_in_force: TimeInForce = "GTC"
+    position_side: PositionSide = "BOTH"
+    reduce_only: bool = False
+    close_position: bool = False
+    price_protect: bool = False
+    activate_price: int = 0  # 0: the latest price
+    callback_rate: int = 0  # tenths of a percent
+    client_algo_id: str = ""  # empty: the exchange makes one
+    price_match: PriceMatch = "NONE"
+    stp_mode: StpMode = "NONE"
+    good_till_date: int = 0
+
+
+class CancelAlgoOrder(msgspec.Struct, tag="cancel_algo_order", frozen=True, kw_only=True):
+    account_id: int
+    algo_id: int = 0
+    client_algo_id: str = ""
+
+
+class CancelAllAlgoOrders(msgspec.Struct, tag="cancel_all_algo_orders", frozen=True, kw_only=True):
+    account_id: int
+    symbol: str
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -265,6 +301,9 @@ Command = (
     | ReplaceState
     | SettleFunding
     | DeliverContracts
+    | PlaceAlgoOrder
+    | CancelAlgoOrder
+    | CancelAllAlgoOrders
 )
 
 

@@ -7,16 +7,17 @@
 - In the last 10 minutes only closing orders are accepted (-4140); the symbol's status is then
   DELIVERING. From delivery on it is DELIVERED and every order is refused (-4141).
 - `DeliverContracts`, fired by the shell's delivery timer at a contract's delivery time, cancels
-  every open order of the contract and closes every position at the settlement price (realized
-  PnL into the wallet, the isolated wallet released), and lists the next quarter: the same
-  contract delivering at 08:00 UTC on the last Friday of the month three months later.
+  every open order of the contract (conditional ones too) and closes every position at the
+  settlement price (realized PnL into the wallet, the isolated wallet released), and lists
+  the next quarter: the same contract delivering at 08:00 UTC on the last Friday of the month
+  three months later.
 """
 
 from datetime import UTC, datetime, timedelta
 
 import msgspec
 
-from binance_sandbox.core import reduce_only
+from binance_sandbox.core import algo_placing, reduce_only
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.delivery_state import Delivery
 from binance_sandbox.core.events import ContractDelivered, ContractListed, Event, Rejected
@@ -121,6 +122,7 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
     delivery.price, delivery.time = price, time
     orders = [o for o in state.open_orders.values() if o.symbol == instrument.symbol]
     events: list[Event] = [end_order(state, order, "EXPIRED", time) for order in orders]
+    events += algo_placing.expire_symbol(state, instrument.symbol, time, "Contract delivered")
     for position in state.positions.values():
         if position.symbol != instrument.symbol or not position.qty:
             continue

@@ -5,6 +5,7 @@ from typing import Literal
 import msgspec
 
 from binance_sandbox.core.accounts import KeyType
+from binance_sandbox.core.algo_orders import AlgoOrder
 from binance_sandbox.core.commands import ClockMode, TapePrint
 from binance_sandbox.core.orders import Order
 
@@ -208,6 +209,15 @@ class ContractListed(msgspec.Struct, tag="contract_listed", frozen=True, kw_only
     onboard_date: int
 
 
+class AlgoUpdated(msgspec.Struct, tag="algo_updated", frozen=True, kw_only=True):
+    """A conditional order after a change (Binance's ALGO_UPDATE): placed, triggering,
+    triggered, finished, canceled, expired or rejected. `algo` is a copy as of this event;
+    `time` is its exchange time."""
+
+    algo: AlgoOrder
+    time: int
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -232,4 +242,5 @@ Event = (
     | FundingFeeCharged
     | ContractDelivered
     | ContractListed
+    | AlgoUpdated
 )

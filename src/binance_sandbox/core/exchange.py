@@ -6,6 +6,8 @@ refusals come back as `Rejected` events.
 """
 
 from binance_sandbox.core import (
+    algo_placing,
+    algo_triggers,
     amending,
     delivery,
     faults,
@@ -21,6 +23,8 @@ from binance_sandbox.core import (
 from binance_sandbox.core.commands import (
     AddFaults,
     AmendOrder,
+    CancelAlgoOrder,
+    CancelAllAlgoOrders,
     CancelAllOrders,
     CancelOrder,
     ClearFaults,
@@ -32,6 +36,7 @@ from binance_sandbox.core.commands import (
     FireOrderTimers,
     Genesis,
     ModifyPositionMargin,
+    PlaceAlgoOrder,
     PlaceOrder,
     PrintTrades,
     ReplaceState,
@@ -85,7 +90,8 @@ class Exchange:
             return [rejects.not_created()]
         funding.sample_premiums(state, stamped.ts)
         delivery.sample_index(state, stamped.ts)
-        return _dispatch(state, stamped.seq, stamped.ts, command)
+        events = _dispatch(state, stamped.seq, stamped.ts, command)
+        return algo_triggers.follow(state, stamped.seq, stamped.ts, events)
 
 
 # One case per command type: the branch count grows with the command set, on purpose.
@@ -146,6 +152,12 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return funding.settle(state, ts, command)
         case DeliverContracts():
             return delivery.deliver(state, ts)
+        case PlaceAlgoOrder():
+            return algo_placing.place(state, seq, ts, command)
+        case CancelAlgoOrder():
+            return algo_placing.cancel(state, ts, command)
+        case CancelAllAlgoOrders():
+            return algo_placing.cancel_all(state, ts, command)
 
 
 def _genesis(state: ExchangeState, ts: int, cmd: Genesis) -> list[Event]:

@@ -12,7 +12,7 @@
 
 import msgspec
 
-from binance_sandbox.core import open_orders, rejects
+from binance_sandbox.core import open_algos, open_orders, rejects
 from binance_sandbox.core.accounts import Account, MarginChange, SymbolConfig
 from binance_sandbox.core.brackets import max_leverage, max_notional
 from binance_sandbox.core.commands import ModifyPositionMargin, SetLeverage, SetMarginType
@@ -83,7 +83,9 @@ def set_margin_type(state: ExchangeState, cmd: SetMarginType) -> list[Event]:
     old = symbol_config(account, instrument)
     if old.isolated == cmd.isolated:
         return [rejects.MARGIN_TYPE_UNCHANGED]
-    if any(o.symbol == cmd.symbol for o in open_orders.of_account(state, account.account_id)):
+    if any(o.symbol == cmd.symbol for o in open_orders.of_account(state, account.account_id)) or (
+        open_algos.has_any(state, account.account_id, cmd.symbol)
+    ):
         return [rejects.MARGIN_TYPE_WITH_OPEN_ORDERS]
     for side in ("BOTH", "LONG", "SHORT"):
         position = state.positions.get(position_key(account.account_id, cmd.symbol, side))

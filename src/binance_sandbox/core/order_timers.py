@@ -1,12 +1,12 @@
-"""Orders that end by time: GTD orders at their goodTillDate, and the countdownCancelAll
-dead-man switch. Both on exchange time, fired by a journaled `FireOrderTimers` command stamped
-at the due time, so replay ends them at the same moment.
+"""Orders that end by time: GTD orders (conditional ones too) at their goodTillDate, and the
+countdownCancelAll dead-man switch. Both on exchange time, fired by a journaled
+`FireOrderTimers` command stamped at the due time, so replay ends them at the same moment.
 
 `next_due` tells the shell's timer scheduler when to fire next (strictly after a given time).
 """
 
-from binance_sandbox.core import trading
-from binance_sandbox.core.commands import CancelAllOrders, SetCountdown
+from binance_sandbox.core import algo_placing, trading
+from binance_sandbox.core.commands import CancelAllAlgoOrders, CancelAllOrders, SetCountdown
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.order_ending import end_order
 from binance_sandbox.core.state import ExchangeState
@@ -21,6 +21,7 @@ def next_due(state: ExchangeState, after_ms: int) -> int:
         if o.time_in_force == "GTD" and o.good_till_date > after_ms
     ]
     dues += [due for due in state.countdowns.values() if due > after_ms]
+    dues += algo_placing.next_due(state, after_ms)
     return min(dues, default=NEVER)
 
 
@@ -44,4 +45,9 @@ def fire(state: ExchangeState, ts: int) -> list[Event]:
             account, symbol = key.split(":", 1)
             command = CancelAllOrders(account_id=int(account), symbol=symbol)
             events += trading.cancel_all_orders(state, ts, command)
-    return events
+            # the dead-man switch also ends the symbol's conditional orders, as it did before
+            # they moved to the Algo Service
+            events += algo_placing.cancel_all(
+                state, ts, CancelAllAlgoOrders(account_id=int(account), symbol=symbol)
+            )
+    return events + algo_placing.expire_due(state, ts)

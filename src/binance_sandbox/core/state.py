@@ -3,6 +3,8 @@
 import msgspec
 
 from binance_sandbox.core.accounts import Account, ApiKey
+from binance_sandbox.core.algo_index import TriggerIndex
+from binance_sandbox.core.algo_orders import AlgoOrder
 from binance_sandbox.core.commands import ClockMode
 from binance_sandbox.core.delivery_state import Delivery
 from binance_sandbox.core.fault_rules import FaultRule
@@ -69,6 +71,14 @@ class ExchangeState(msgspec.Struct, kw_only=True):
     # sides), so it holds only the rounding of each fee to 8 decimals.
     funding_balance: dict[str, int] = msgspec.field(default_factory=dict)
     deliveries: dict[str, Delivery] = msgspec.field(default_factory=dict)  # quarterlies
+    # conditional orders (core/algo_*.py): every record by algo id (oldest first), the
+    # untriggered ones by account and in the trigger index ("SYMBOL:WORKING_TYPE"), and the
+    # triggered ones by the id of the order they became, until it ends; algo ids come from
+    # `next_order_id`, so an id names one order or one algo order (legacy_conditional_orders)
+    algo_orders: dict[int, AlgoOrder] = msgspec.field(default_factory=dict)
+    open_algo_ids: dict[int, dict[int, None]] = msgspec.field(default_factory=dict)
+    algo_triggers: dict[str, TriggerIndex] = msgspec.field(default_factory=dict)
+    algo_by_order: dict[int, int] = msgspec.field(default_factory=dict)
 
     def take_trade_ids(self, symbol: str, count: int) -> int:
         """The first of `count` new trade ids of `symbol`."""

@@ -52,14 +52,17 @@ from binance_sandbox.core.state import ExchangeState, position_key
 CLIENT_ORDER_ID_LENGTH = 22
 
 
-def place_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder) -> list[Event]:
+def place_order(
+    state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, *, throttled: bool = True
+) -> list[Event]:
+    """`throttled`: -1008 applies (a request; a triggered conditional order is not one)."""
     instrument = state.instruments.get(cmd.symbol)
     if instrument is None:
         return [rejects.BAD_SYMBOL]
     account = state.account(cmd.account_id)
     if account is None:
         return [rejects.unknown_account(cmd.account_id)]
-    if state.overloaded and not cmd.reduce_only:
+    if throttled and state.overloaded and not cmd.reduce_only:
         return [rejects.OVERLOADED]
     if (closed := delivery.refusal(state, instrument, cmd, ts)) is not None:
         return [closed]
@@ -130,7 +133,7 @@ def set_position_mode(state: ExchangeState, cmd: SetPositionMode) -> list[Event]
         return [rejects.unknown_account(cmd.account_id)]
     if account.dual_side_position == cmd.dual_side_position:
         return [rejects.POSITION_MODE_UNCHANGED]
-    if cmd.account_id in state.open_order_ids:
+    if cmd.account_id in state.open_order_ids or cmd.account_id in state.open_algo_ids:
         return [rejects.MODE_CHANGE_WITH_OPEN_ORDERS]
     if any(p.account_id == cmd.account_id and p.qty for p in state.positions.values()):
         return [rejects.MODE_CHANGE_WITH_POSITION]

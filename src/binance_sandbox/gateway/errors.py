@@ -159,6 +159,14 @@ def algo_order_type() -> BinanceError:
     )
 
 
+def invalid_working_type() -> BinanceError:
+    return BinanceError(-4031, "Invalid parameter working type")
+
+
+def invalid_client_order_id() -> BinanceError:
+    return BinanceError(-4015, "Client order id is not valid.")
+
+
 def either_of(first: str, second: str) -> BinanceError:
     return BinanceError(
         -1102, f"Param '{first}' or '{second}' must be sent, but both were empty/null!"

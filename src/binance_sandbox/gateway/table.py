@@ -4,6 +4,7 @@ from binance_sandbox.gateway.endpoint import Endpoint
 from binance_sandbox.gateway.handlers import (
     account,
     account_status,
+    algo_orders,
     batch_orders,
     futures_data,
     general,
@@ -33,6 +34,7 @@ def endpoint_table() -> list[Endpoint]:
         *batch_orders.ENDPOINTS,
         *spot_wallet.ENDPOINTS,
         *other_markets.ENDPOINTS,
+        *algo_orders.ENDPOINTS,
     ]
     keys = [endpoint.key for endpoint in endpoints]
     duplicates = {key for key in keys if keys.count(key) > 1}

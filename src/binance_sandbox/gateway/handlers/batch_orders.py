@@ -15,6 +15,7 @@ from binance_sandbox.core.commands import Command
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
+from binance_sandbox.gateway.handlers import legacy_conditional
 from binance_sandbox.gateway.handlers.order_params import (
     AMEND_PARAMS,
     NEW_ORDER_PARAMS,
@@ -36,7 +37,16 @@ Render = Callable[[RequestContext, Applied], Result]
 
 
 async def place_batch(ctx: RequestContext) -> list[Result]:
-    return await _run(ctx, _items(ctx, NEW_ORDER_PARAMS, place_command), placed_view)
+    declared = (*NEW_ORDER_PARAMS, *legacy_conditional.LEGACY_PARAMS)
+    return await _run(ctx, _items(ctx, declared, _place), _placed)
+
+
+def _place(ctx: RequestContext) -> Command:
+    return legacy_conditional.command(ctx) or place_command(ctx)
+
+
+def _placed(ctx: RequestContext, applied: Applied) -> Result:
+    return legacy_conditional.view(ctx, applied) or placed_view(ctx, applied)
 
 
 async def amend_batch(ctx: RequestContext) -> list[Result]:

@@ -74,8 +74,8 @@ def amend_command(ctx: RequestContext) -> AmendOrder:
         account_id=ctx.account().account_id,
         symbol=instrument.symbol,
         side=p["side"],
-        quantity=_quantity(instrument, p["quantity"]),
-        price=_price(instrument, p["price"]) if "price" in p else 0,
+        quantity=quantity_steps(instrument, p["quantity"]),
+        price=price_units(instrument, p["price"]) if "price" in p else 0,
         price_match=price_match,
         order_id=p.get("orderId", 0),
         client_order_id=p.get("origClientOrderId", ""),
@@ -107,8 +107,8 @@ def place_command(ctx: RequestContext) -> PlaceOrder:
         symbol=instrument.symbol,
         side=p["side"],
         order_type=order_type,
-        quantity=_quantity(instrument, p["quantity"]),
-        price=_price(instrument, p["price"]) if "price" in p else 0,
+        quantity=quantity_steps(instrument, p["quantity"]),
+        price=price_units(instrument, p["price"]) if "price" in p else 0,
         time_in_force=time_in_force,
         position_side=p.get("positionSide", "BOTH"),
         reduce_only=p.get("reduceOnly", False),
@@ -121,13 +121,13 @@ def place_command(ctx: RequestContext) -> PlaceOrder:
     )
 
 
-def _quantity(instrument: Instrument, value: Decimal) -> int:
+def quantity_steps(instrument: Instrument, value: Decimal) -> int:
     if value <= 0:
         raise errors.BinanceError(-4003, "Quantity less than zero.")
     return _scaled(value, instrument.qty_decimals, rejects.QTY_ABOVE_MAX)
 
 
-def _price(instrument: Instrument, value: Decimal) -> int:
+def price_units(instrument: Instrument, value: Decimal) -> int:
     if value <= 0:
         raise errors.BinanceError(-4001, "Price less than 0.")
     return _scaled(value, instrument.price_decimals, rejects.PRICE_ABOVE_MAX)

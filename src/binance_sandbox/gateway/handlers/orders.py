@@ -8,7 +8,7 @@ answers it as the engine left it (FILLED, EXPIRED, …).
 
 from typing import Any
 
-from binance_sandbox.core import order_checks, trading
+from binance_sandbox.core import algo_placing, order_checks, trading
 from binance_sandbox.core.commands import (
     CancelAllOrders,
     CancelOrder,
@@ -27,6 +27,7 @@ from binance_sandbox.gateway.endpoint import (
     fixed,
     with_or_without_symbol,
 )
+from binance_sandbox.gateway.handlers import legacy_conditional
 from binance_sandbox.gateway.handlers.order_params import (
     AMEND_PARAMS,
     NEW_ORDER_PARAMS,
@@ -63,7 +64,8 @@ HISTORY = (
 
 
 async def new_order(ctx: RequestContext) -> dict[str, Any]:
-    return placed_view(ctx, await submit(ctx, place_command(ctx)))
+    applied = await submit(ctx, legacy_conditional.command(ctx) or place_command(ctx))
+    return legacy_conditional.view(ctx, applied) or placed_view(ctx, applied)
 
 
 def placed_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
@@ -105,9 +107,17 @@ async def order_amendments(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 async def test_order(ctx: RequestContext) -> dict[str, Any]:
-    """Validates like a new order, against the current state, without sending it."""
-    command = place_command(ctx)
-    verdict = order_checks.check(ctx.state, ctx.account(), ctx.instrument(), command, ctx.now_ms())
+    """Validates like a new order, against the current state, without sending it; a
+    conditional type as the Algo Service would take it (its parameters by their old names)."""
+    if legacy_conditional.is_conditional(ctx):
+        refused = algo_placing.refusal(
+            ctx.state, ctx.now_ms(), legacy_conditional.algo_request(ctx)
+        )
+        verdict: int | Rejected | None = refused
+    else:
+        command = place_command(ctx)
+        verdict = order_checks.check(ctx.state, ctx.account(), ctx.instrument(), command,
+                                     ctx.now_ms())  # fmt: skip
     if isinstance(verdict, Rejected):
         raise errors.from_rejection(verdict.code, verdict.msg)
     return {}
@@ -115,6 +125,10 @@ async def test_order(ctx: RequestContext) -> dict[str, Any]:
 
 async def cancel_order(ctx: RequestContext) -> dict[str, Any]:
     order_id, client_id = _reference(ctx)
+    legacy = None if _open_order(ctx) else legacy_conditional.found(ctx, order_id, client_id)
+    if legacy is not None and legacy.status == "NEW":
+        await submit(ctx, legacy_conditional.cancel_command(legacy))
+        return legacy_conditional.order_view(ctx, ctx.state.algo_orders[legacy.algo_id])
     return canceled_view(ctx, await submit(ctx, cancel_command(ctx, order_id, client_id)))
 
 
@@ -140,6 +154,9 @@ async def query_order(ctx: RequestContext) -> dict[str, Any]:
         account, symbol = ctx.account().account_id, ctx.instrument().symbol
         order = ctx.services.history.order(account, symbol, order_id, client_id)
     if order is None:
+        legacy = legacy_conditional.found(ctx, *_reference(ctx))
+        if legacy is not None:
+            return legacy_conditional.order_view(ctx, legacy)
         raise errors.no_such_order()
     return order_view(ctx.instrument(), order, with_cum_qty=False)
 
@@ -158,7 +175,7 @@ async def open_orders(ctx: RequestContext) -> list[dict[str, Any]]:
         order_view(ctx.state.instruments[o.symbol], o, with_cum_qty=False)
         for o in of_account(ctx.state, account)
         if wanted is None or o.symbol == wanted.symbol
-    ]
+    ] + legacy_conditional.open_views(ctx, wanted.symbol if wanted else None)
 
 
 async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
@@ -282,10 +299,11 @@ def _history_window(
 _SYMBOL_ONLY = (params.symbol(),)
 
 ENDPOINTS = [
-    Endpoint("POST", "/fapi/v1/order", Security.TRADE, fixed(0), new_order, NEW_ORDER_PARAMS,
-             summary="New Order", orders=(1, 1)),
+    Endpoint("POST", "/fapi/v1/order", Security.TRADE, fixed(0), new_order,
+             (*NEW_ORDER_PARAMS, *legacy_conditional.LEGACY_PARAMS), summary="New Order",
+             orders=(1, 1)),
     Endpoint("POST", "/fapi/v1/order/test", Security.TRADE, fixed(0), test_order,
-             NEW_ORDER_PARAMS, summary="Test Order"),
+             (*NEW_ORDER_PARAMS, *legacy_conditional.LEGACY_PARAMS), summary="Test Order"),
     Endpoint("PUT", "/fapi/v1/order", Security.TRADE, fixed(0), amend_order, AMEND_PARAMS,
              summary="Modify Order", orders=(1, 1)),
     Endpoint("GET", "/fapi/v1/orderAmendment", Security.USER_DATA, fixed(1), order_amendments,

@@ -1,0 +1,123 @@
+"""What the real-client conditional-order tests share: a sandbox on the manual clock with a
+fixed BTCUSDT index, so the mark moves only along the scripted path (`move`); the maker that
+rests the other side (raw signed requests: setup, not the client under test); and the path.
+
+The mark follows the index here (median of the funding price, index + basis and the last
+trade, with a one-sided book): the path's steps stay clear of the triggers by more than the
+funding term (< 0.01 %).
+
+Scenario 1, a stop-loss and a take-profit attached to a long of 0.010 opened at 77000: the
+stop (SELL STOP_MARKET at 76000) fires when the mark falls to 75900 and sells to the maker's
+bid at 75500; the take-profit (78000) stays NEW and is canceled.
+Scenario 2, a long of 0.020: a trailing stop for 0.010 (SELL, activation 78000, 1 %) and a
+close-position stop at 74000. The mark goes 78000 (activation), 79000 (the high), 78200 (1 %
+back: fires, sells to the bid at 76500), 73900 (the close-position stop sells the rest at
+73000).
+"""
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.clients.conftest import Sandbox
+from tests.support.server import SandboxServer
+from tests.support.signing import Credentials, signed_query
+
+SYMBOL = "BTCUSDT"
+CONFIG = """
+[clock]
+mode = "manual"
+
+[prices.pairs.BTCUSDT]
+source = "fixed"
+price = "77000"
+"""
+ENTRY = "77000"
+STOP_LOSS, TAKE_PROFIT = "76000", "78000"
+STOP_BID = "75500"
+TRAIL_ACTIVATION, TRAIL_CALLBACK = "78000", "1"
+TRAIL_BID, CLOSE_STOP, CLOSE_BID = "76500", "74000", "73000"
+QTY = "0.010"
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """Replaces the clients' per-module sandbox: the same, on the manual clock."""
+    root: Path = tmp_path_factory.mktemp("algo")
+    server = SandboxServer(root / "data", CONFIG).start()
+    key = server.call("POST", "/accounts/demo/keys", {"type": "hmac", "label": "algo-test"})
+    yield Sandbox(server.url, key["apiKey"], key["secretKey"], server)
+    server.stop()
+
+
+class Desk:
+    """The maker and the raw requests of the setup."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.server: SandboxServer = sandbox.server
+        self.url = sandbox.url
+        self.client = Credentials(sandbox.api_key, sandbox.secret)
+        self.server.call("POST", "/accounts", {"name": "maker"})
+        self.server.call("POST", "/accounts/maker/deposits", {"asset": "USDT", "amount": "100000"})
+        self.maker = Credentials.from_admin(
+            self.server.call("POST", "/accounts/maker/keys", {"type": "hmac"})
+        )
+
+    def move(self, price: str) -> None:
+        """One step of the path: the index (and with it the mark) is set, a second later."""
+        self.server.call("POST", "/clock/advance", {"by": "1s"})
+        self.server.call("PUT", f"/prices/{SYMBOL}", {"price": price})
+
+    def signed(self, who: Credentials, method: str, path: str, **params: Any) -> Any:
+        response = httpx.request(
+            method, f"{self.url}{path}?{signed_query(who, params)}", headers=who.headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def rest(self, side: str, price: str, qty: str = QTY) -> None:
+        self.signed(
+            self.maker,
+            "POST",
+            "/fapi/v1/order",
+            symbol=SYMBOL,
+            side=side,
+            type="LIMIT",
+            timeInForce="GTC",
+            quantity=qty,
+            price=price,
+        )
+
+    def open_long(self, qty: str) -> None:
+        """The client buys `qty` from the maker at ENTRY."""
+        self.move(ENTRY)
+        self.rest("SELL", ENTRY, qty)
+        self.signed(
+            self.client,
+            "POST",
+            "/fapi/v1/order",
+            symbol=SYMBOL,
+            side="BUY",
+            type="MARKET",
+            quantity=qty,
+        )
+        assert position_amount(self.signed(self.client, "GET", "/fapi/v3/positionRisk")) == Decimal(
+            qty
+        )
+
+
+def position_amount(rows: list[dict[str, Any]]) -> Decimal:
+    return sum((Decimal(r["positionAmt"]) for r in rows if r["symbol"] == SYMBOL), Decimal(0))
+
+
+def check_finished(algo: dict[str, Any], trades: list[dict[str, Any]], qty: str = QTY) -> None:
+    """A conditional order that fired: FINISHED, its actual order's trade in userTrades."""
+    assert algo["algoStatus"] == "FINISHED"
+    assert algo["actualOrderId"]
+    mine = [t for t in trades if t["orderId"] == int(algo["actualOrderId"])]
+    assert [(t["side"], t["qty"]) for t in mine] == [("SELL", qty)]
+    assert algo["triggerTime"] > 0
