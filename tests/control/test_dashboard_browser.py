@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -33,7 +34,11 @@ def server(make_server: ServerFactory) -> SandboxServer:
 
 
 def until(driver: webdriver.Chrome, condition: Callable[[webdriver.Chrome], object]) -> object:
-    return WebDriverWait(driver, WAIT_S, poll_frequency=0.2).until(condition)
+    # the page re-renders its tables as data arrives: a row read mid-render is read again
+    wait = WebDriverWait(
+        driver, WAIT_S, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    return wait.until(condition)
 
 
 def rows(driver: webdriver.Chrome, table: str) -> list[str]:
