@@ -380,8 +380,6 @@ def rest_serves(server: SandboxServer, method: str, path: str) -> bool:
 async def test_algo_orders_are_the_rest_algo_orders(
     server: SandboxServer, hmac_key: Credentials
 ) -> None:
-    if not rest_serves(server, "POST", "/fapi/v1/algoOrder"):
-        pytest.skip("the Algo Order endpoints are not served on this branch")
     pin_price(server)
     async with connect(ws_api_url(server)) as ws:
         placed = await call(ws, "algoOrder.place", signed(
