@@ -1,0 +1,168 @@
+"""User-data streams over real sockets: the listenKey lifecycle under the manual clock, every URL
+form a client uses, and the connection lifetime.
+
+A manual clock with a fixed index price: nothing moves unless the test moves it, so the only
+messages on a connection are the ones the test causes, in the order it caused them.
+"""
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.support.server import SandboxServer
+from tests.support.trader import Trader
+
+WAIT_S = 30.0
+CONFIG = """
+[clock]
+mode = "manual"
+start = "2026-03-01T00:00:00Z"
+
+[prices.pairs.BTCUSDT]
+source = "fixed"
+price = "77000"
+"""
+HOUR_MS = 3_600_000
+INVALID_LISTEN_KEY = {"code": -1125, "msg": "This listenKey does not exist."}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    root: Path = tmp_path_factory.mktemp("user-streams")
+    running = SandboxServer(root / "data", CONFIG).start()
+    yield running
+    running.stop()
+
+
+def listen_key(trader: Trader, method: str) -> httpx.Response:
+    """The listenKey endpoints take the API key only (USER_STREAM), no signature."""
+    headers = trader.credentials.headers
+    return httpx.request(method, trader.url + "/fapi/v1/listenKey", headers=headers)
+
+
+def new_key(trader: Trader) -> str:
+    response = listen_key(trader, "POST")
+    assert response.status_code == 200, response.text
+    key: str = response.json()["listenKey"]
+    return key
+
+
+def ws_url(server: SandboxServer, path: str) -> str:
+    return server.url.replace("http://", "ws://") + path
+
+
+async def next_message(ws: ClientConnection) -> Any:
+    return json.loads(await asyncio.wait_for(ws.recv(), WAIT_S))
+
+
+def rest(trader: Trader, price: str = "74690.00") -> dict[str, Any]:
+    """A BUY LIMIT 3 % under the index: it rests."""
+    response = trader.limit("BUY", price)
+    assert response.status_code == 200, response.text
+    placed: dict[str, Any] = response.json()
+    return placed
+
+
+def server_time(server: SandboxServer) -> int:
+    now: int = httpx.get(server.url + "/fapi/v1/time").json()["serverTime"]
+    return now
+
+
+def test_listen_key_start_keepalive_close(server: SandboxServer) -> None:
+    trader = Trader(server)
+    assert listen_key(trader, "PUT").json() == INVALID_LISTEN_KEY  # none yet
+    key = new_key(trader)
+    assert len(key) == 64
+    assert key.isalnum()
+    assert new_key(trader) == key  # the same key while it is active
+    assert listen_key(trader, "PUT").json() == {"listenKey": key}
+    deleted = listen_key(trader, "DELETE")
+    assert (deleted.status_code, deleted.json()) == (200, {})
+    refused = listen_key(trader, "PUT")
+    assert (refused.status_code, refused.json()) == (400, INVALID_LISTEN_KEY)
+    assert new_key(trader) != key
+    other = Trader(server)
+    assert new_key(other) != new_key(trader)  # one key per API key
+    unsigned = httpx.post(server.url + "/fapi/v1/listenKey")
+    assert unsigned.json()["code"] == -2014  # USER_STREAM wants the API key
+
+
+async def test_every_url_form_gets_the_accounts_events(server: SandboxServer) -> None:
+    trader = Trader(server)
+    key = new_key(trader)
+    raw_paths = [f"/ws/{key}", f"/private/ws/{key}", f"/private/ws?listenKey={key}"]
+    combined_paths = [f"/stream?streams={key}", f"/private/stream?listenKey={key}"]
+    async with (
+        connect(ws_url(server, raw_paths[0])) as ws0,
+        connect(ws_url(server, raw_paths[1])) as ws1,
+        connect(ws_url(server, raw_paths[2])) as ws2,
+        connect(ws_url(server, combined_paths[0])) as ws3,
+        connect(ws_url(server, combined_paths[1])) as ws4,
+        connect(ws_url(server, "/private/stream")) as ws5,
+    ):
+        await ws5.send(json.dumps({"method": "SUBSCRIBE", "params": [key], "id": 7}))
+        assert await next_message(ws5) == {"result": None, "id": 7}
+        placed = rest(trader)
+        for ws in (ws0, ws1, ws2):
+            update = await next_message(ws)
+            assert update["e"] == "ORDER_TRADE_UPDATE"
+            assert update["o"]["i"] == placed["orderId"]
+        for ws in (ws3, ws4, ws5):
+            wrapped = await next_message(ws)
+            assert wrapped["stream"] == key
+            assert wrapped["data"]["o"]["i"] == placed["orderId"]
+
+
+async def test_an_unknown_key_is_no_stream(server: SandboxServer) -> None:
+    async with connect(ws_url(server, "/private/stream")) as ws:
+        await ws.send(json.dumps({"method": "SUBSCRIBE", "params": ["x" * 64], "id": 1}))
+        reply = await next_message(ws)
+    assert reply == {"error": {"code": 2, "msg": "Invalid request: invalid stream"}, "id": 1}
+
+
+async def test_keepalive_extends_and_an_expired_key_says_so_once(server: SandboxServer) -> None:
+    trader = Trader(server)
+    key = new_key(trader)
+    async with connect(ws_url(server, f"/private/ws/{key}")) as ws:
+        server.call("POST", "/clock/advance", {"by": "59m"})
+        assert listen_key(trader, "PUT").json() == {"listenKey": key}  # 60 min from now
+        server.call("POST", "/clock/advance", {"by": "59m"})
+        rest(trader)  # still alive: 118 minutes after the start, 59 after the keepalive
+        assert (await next_message(ws))["e"] == "ORDER_TRADE_UPDATE"
+        extended_to = server_time(server) + HOUR_MS - 59 * 60_000
+        server.call("POST", "/clock/advance", {"by": "1m"})
+        expired = await next_message(ws)
+        assert expired == {"e": "listenKeyExpired", "E": str(extended_to), "listenKey": key}
+        assert listen_key(trader, "PUT").json() == INVALID_LISTEN_KEY
+        rest(trader, "74680.00")  # nothing for it: the key is gone
+        fresh = new_key(trader)
+        assert fresh != key
+        await ws.send(json.dumps({"method": "SUBSCRIBE", "params": [fresh], "id": 2}))
+        assert await next_message(ws) == {"result": None, "id": 2}
+        placed = rest(trader, "74670.00")
+        update = await next_message(ws)  # the order placed under the expired key never came
+        assert update["o"]["i"] == placed["orderId"]
+
+
+async def test_a_user_data_connection_is_closed_at_the_end_of_its_lifetime(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """24 hours on Binance; `streams.lifetime_s` shortens it here."""
+    root = tmp_path_factory.mktemp("user-lifetime")
+    short = SandboxServer(root / "data", CONFIG + "\n[streams]\nlifetime_s = 1\n").start()
+    try:
+        key = new_key(Trader(short))
+        async with connect(ws_url(short, f"/private/ws/{key}")) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), WAIT_S)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1001
+    finally:
+        short.stop()
