@@ -15,7 +15,9 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as sync_connect
 
+from tests.conftest import ServerFactory
 from tests.support.server import SandboxServer
 from tests.support.trader import Trader
 
@@ -166,3 +168,30 @@ async def test_a_user_data_connection_is_closed_at_the_end_of_its_lifetime(
         assert closed.value.rcvd.code == 1001
     finally:
         short.stop()
+
+
+def test_what_the_stream_said_survives_sigkill(make_server: ServerFactory) -> None:
+    """An event is pushed only after its command is journaled: kill -9 right after an account
+    hears of a fill, restart, and REST says the same."""
+    server = make_server("data", CONFIG).start()
+    maker, taker = Trader(server), Trader(server)
+    key = new_key(maker)
+    with sync_connect(ws_url(server, f"/private/ws/{key}")) as ws:
+        resting = rest(maker, "77000.00")
+        assert json.loads(ws.recv(timeout=WAIT_S))["o"]["X"] == "NEW"
+        taker.send("POST", "/fapi/v1/order", symbol="BTCUSDT", side="SELL", type="MARKET",
+                   quantity="0.010")  # fmt: skip
+        heard = [json.loads(ws.recv(timeout=WAIT_S)) for _ in range(3)]
+    server.kill()
+    assert [m["e"] for m in heard] == ["TRADE_LITE", "ORDER_TRADE_UPDATE", "ACCOUNT_UPDATE"]
+    server.start()
+    maker.url = server.url  # a new port
+    order = maker.ok("GET", "/fapi/v1/order", symbol="BTCUSDT", orderId=resting["orderId"])
+    assert (order["status"], order["executedQty"]) == (heard[1]["o"]["X"], heard[1]["o"]["z"])
+    position = heard[2]["a"]["P"][0]
+    rows = maker.ok("GET", "/fapi/v3/positionRisk", symbol="BTCUSDT")
+    assert [(r["positionAmt"], r["entryPrice"]) for r in rows] == [(position["pa"], position["ep"])]
+    balance = heard[2]["a"]["B"][0]
+    wallet = [r for r in maker.ok("GET", "/fapi/v2/balance") if r["asset"] == balance["a"]]
+    assert wallet[0]["balance"] == balance["wb"]
+    server.stop()
