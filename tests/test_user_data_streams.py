@@ -1,5 +1,7 @@
 """User-data streams over real sockets: the listenKey lifecycle under the manual clock, every URL
-form a client uses, and the connection lifetime.
+form a client uses, the isolated-margin ACCOUNT_UPDATE, and durability. (The 24-hour
+connection limit is the market streams' own: test_streams_protocol.py closes a user-data
+connection with it.)
 
 A manual clock with a fixed index price: nothing moves unless the test moves it, so the only
 messages on a connection are the ones the test causes, in the order it caused them.
@@ -14,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as sync_connect
 
 from tests.conftest import ServerFactory
@@ -153,23 +154,6 @@ async def test_keepalive_extends_and_an_expired_key_says_so_once(server: Sandbox
         assert update["o"]["i"] == placed["orderId"]
 
 
-async def test_a_user_data_connection_is_closed_at_the_end_of_its_lifetime(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    """24 hours on Binance; `streams.lifetime_s` shortens it here."""
-    root = tmp_path_factory.mktemp("user-lifetime")
-    short = SandboxServer(root / "data", CONFIG + "\n[streams]\nlifetime_s = 1\n").start()
-    try:
-        key = new_key(Trader(short))
-        async with connect(ws_url(short, f"/private/ws/{key}")) as ws:
-            with pytest.raises(ConnectionClosed) as closed:
-                await asyncio.wait_for(ws.recv(), WAIT_S)
-        assert closed.value.rcvd is not None
-        assert closed.value.rcvd.code == 1001
-    finally:
-        short.stop()
-
-
 def test_what_the_stream_said_survives_sigkill(make_server: ServerFactory) -> None:
     """An event is pushed only after its command is journaled: kill -9 right after an account
     hears of a fill, restart, and REST says the same."""
@@ -195,3 +179,32 @@ def test_what_the_stream_said_survives_sigkill(make_server: ServerFactory) -> No
     wallet = [r for r in maker.ok("GET", "/fapi/v2/balance") if r["asset"] == balance["a"]]
     assert wallet[0]["balance"] == balance["wb"]
     server.stop()
+
+
+def test_isolated_margin_added_is_a_margin_transfer(server: SandboxServer) -> None:
+    """Adding margin to an isolated position moves no money in or out of the wallet: `bc` 0,
+    the cross wallet shrinks, the position's isolated wallet grows."""
+    holder, other = Trader(server), Trader(server)
+    holder.ok("POST", "/fapi/v1/marginType", symbol="BTCUSDT", marginType="ISOLATED")
+    rest(other, "77000.00")
+    key = new_key(holder)
+    with sync_connect(ws_url(server, f"/private/ws/{key}")) as ws:
+        holder.ok("POST", "/fapi/v1/order", symbol="BTCUSDT", side="SELL", type="MARKET",
+                  quantity="0.010")  # fmt: skip
+        taken = [json.loads(ws.recv(timeout=WAIT_S)) for _ in range(4)]
+        assert [m["e"] for m in taken] == ["ORDER_TRADE_UPDATE", "TRADE_LITE",
+                                           "ORDER_TRADE_UPDATE", "ACCOUNT_UPDATE"]  # fmt: skip
+        opened = taken[-1]["a"]
+        holder.ok("POST", "/fapi/v1/positionMargin", symbol="BTCUSDT", amount="10", type=1)
+        moved = json.loads(ws.recv(timeout=WAIT_S))
+    assert opened["m"] == "ORDER"
+    assert moved["e"] == "ACCOUNT_UPDATE"
+    assert moved["a"]["m"] == "MARGIN_TRANSFER"
+    [before], [after] = opened["B"], moved["a"]["B"]
+    assert (after["a"], after["wb"], after["bc"]) == ("USDT", before["wb"], "0")
+    assert float(after["cw"]) == pytest.approx(float(before["cw"]) - 10)
+    [position] = moved["a"]["P"]
+    assert (position["s"], position["pa"], position["mt"], position["ps"]) == (
+        "BTCUSDT", "-0.010", "isolated", "BOTH"
+    )  # fmt: skip
+    assert float(position["iw"]) == pytest.approx(float(opened["P"][0]["iw"]) + 10)
