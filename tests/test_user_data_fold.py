@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,28 +49,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     running.stop()
 
 
-prices = st.integers(76_990, 77_010).map(lambda p: f"{p}.00")  # near each other: they cross
+prices = st.integers(76_995, 77_005).map(lambda p: f"{p}.00")  # near each other: they cross
 quantities = st.integers(2, 9).map(lambda q: f"0.00{q}")  # at least MIN_NOTIONAL (100)
 who = st.integers(0, ACCOUNTS - 1)
 limits = st.tuples(st.just("limit"), who, st.sampled_from(["BUY", "SELL"]), prices, quantities,
                    st.sampled_from(["GTC", "GTC", "IOC", "GTX"]))  # fmt: skip
+# one account rests, another (or the same: self-trade prevention) takes it at once
+crosses = st.tuples(st.just("cross"), who, who, st.sampled_from(["BUY", "SELL"]), prices,
+                    quantities, quantities)  # fmt: skip
 steps = st.one_of(
     limits,
     limits,
-    limits,
+    crosses,
+    crosses,
     st.tuples(st.just("market"), who, st.sampled_from(["BUY", "SELL"]), quantities),
     st.tuples(st.just("cancel"), who, st.integers(0, 10)),
     st.tuples(st.just("amend"), who, st.integers(0, 10), prices, quantities),
     st.tuples(st.just("deposit"), who, st.integers(1, 500)),
     st.tuples(st.just("withdraw"), who, st.integers(1, 500)),
     st.tuples(st.just("leverage"), who, st.integers(1, 50)),
+    st.tuples(st.just("marginType"), who, st.sampled_from(["ISOLATED", "CROSSED"])),
+    st.tuples(st.just("positionMargin"), who, st.integers(1, 50), st.sampled_from([1, 2])),
 )  # fmt: skip
 
 
 @dataclass
 class Folded:
     orders: dict[int, dict[str, str]] = field(default_factory=dict)
-    positions: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    positions: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     balances: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def fold(self, message: dict[str, Any]) -> None:
@@ -84,7 +91,8 @@ class Folded:
         elif message["e"] == "ACCOUNT_UPDATE":
             for row in message["a"]["P"]:
                 self.positions[(row["s"], row["ps"])] = {
-                    "positionAmt": row["pa"], "entryPrice": row["ep"], "breakEvenPrice": row["bep"]
+                    "positionAmt": row["pa"], "entryPrice": row["ep"], "breakEvenPrice": row["bep"],
+                    "isolatedWallet": Decimal(row["iw"]),
                 }  # fmt: skip
             for row in message["a"]["B"]:
                 self.balances[row["a"]] = {"balance": row["wb"], "crossWalletBalance": row["cw"]}
@@ -122,6 +130,11 @@ def run(server: SandboxServer, step: tuple[Any, ...], traders: list[Trader]) -> 
     if action == "limit":
         _, _, side, price, qty, tif = step
         trader.limit(side, price, qty, timeInForce=tif)
+    elif action == "cross":
+        _, _, taker, side, price, qty, taken = step
+        trader.limit(side, price, qty)
+        other = "SELL" if side == "BUY" else "BUY"
+        traders[taker].limit(other, price, taken, timeInForce="IOC")
     elif action == "market":
         _, _, side, qty = step
         trader.send("POST", "/fapi/v1/order", symbol=SYMBOL, side=side, type="MARKET",
@@ -143,8 +156,13 @@ def run(server: SandboxServer, step: tuple[Any, ...], traders: list[Trader]) -> 
             admin.post(
                 f"/accounts/{trader.name}/{path}", json={"asset": "USDT", "amount": str(step[2])}
             )
-    else:
+    elif action == "leverage":
         trader.send("POST", "/fapi/v1/leverage", symbol=SYMBOL, leverage=step[2])
+    elif action == "marginType":  # refused while the account has orders or a position
+        trader.send("POST", "/fapi/v1/marginType", symbol=SYMBOL, marginType=step[2])
+    else:  # refused unless the position is isolated and open
+        trader.send("POST", "/fapi/v1/positionMargin", symbol=SYMBOL, amount=str(step[2]),
+                    type=step[3])  # fmt: skip
 
 
 def rest_view(trader: Trader, order_ids: set[int]) -> Folded:
@@ -157,7 +175,8 @@ def rest_view(trader: Trader, order_ids: set[int]) -> Folded:
             }
     for row in trader.ok("GET", "/fapi/v3/positionRisk"):
         view.positions[(row["symbol"], row["positionSide"])] = {
-            key: row[key] for key in ("positionAmt", "entryPrice", "breakEvenPrice")
+            **{key: row[key] for key in ("positionAmt", "entryPrice", "breakEvenPrice")},
+            "isolatedWallet": Decimal(row["isolatedWallet"]),  # REST prints 0 as "0"
         }
     for row in trader.ok("GET", "/fapi/v2/balance"):
         view.balances[row["asset"]] = {
@@ -166,7 +185,7 @@ def rest_view(trader: Trader, order_ids: set[int]) -> Folded:
     return view
 
 
-def held(positions: dict[tuple[str, str], dict[str, str]]) -> dict[tuple[str, str], Any]:
+def held(positions: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], Any]:
     return {side: row for side, row in positions.items() if float(row["positionAmt"])}
 
 
@@ -176,10 +195,18 @@ def held(positions: dict[tuple[str, str], dict[str, str]]) -> dict[tuple[str, st
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(st.lists(steps, min_size=8, max_size=30))
-def test_the_folded_stream_is_the_rest_view(server: SandboxServer, plan: list[Any]) -> None:
+@given(st.lists(st.booleans(), min_size=ACCOUNTS, max_size=ACCOUNTS),
+       st.lists(steps, min_size=8, max_size=30))  # fmt: skip
+def test_the_folded_stream_is_the_rest_view(
+    server: SandboxServer, isolated: list[bool], plan: list[Any]
+) -> None:
+    """`isolated`: which accounts trade BTCUSDT in isolated margin from the start."""
     with ExitStack() as stack:
         accounts = [watched(server, stack) for _ in range(ACCOUNTS)]
+        for account, alone in zip(accounts, isolated, strict=True):
+            if alone:
+                account.trader.ok("POST", "/fapi/v1/marginType", symbol=SYMBOL,
+                                  marginType="ISOLATED")  # fmt: skip
         check_plan(server, plan, accounts)
 
 
