@@ -156,7 +156,8 @@ async def test_keepalive_extends_and_an_expired_key_says_so_once(server: Sandbox
 
 def test_what_the_stream_said_survives_sigkill(make_server: ServerFactory) -> None:
     """An event is pushed only after its command is journaled: kill -9 right after an account
-    hears of a fill, restart, and REST says the same."""
+    hears of a fill (a client's command) and of a GTD expiry (an order timer's, which the
+    sequencer applies ahead of the journal), restart, and REST says the same."""
     server = make_server("data", CONFIG).start()
     maker, taker = Trader(server), Trader(server)
     key = new_key(maker)
@@ -166,7 +167,13 @@ def test_what_the_stream_said_survives_sigkill(make_server: ServerFactory) -> No
         taker.send("POST", "/fapi/v1/order", symbol="BTCUSDT", side="SELL", type="MARKET",
                    quantity="0.010")  # fmt: skip
         heard = [json.loads(ws.recv(timeout=WAIT_S)) for _ in range(3)]
+        gtd = maker.limit("BUY", "76000.00", timeInForce="GTD",
+                          goodTillDate=server_time(server) + 700_000).json()  # fmt: skip
+        assert json.loads(ws.recv(timeout=WAIT_S))["o"]["x"] == "NEW"
+        server.call("POST", "/clock/advance", {"by": "12m"})
+        expired = json.loads(ws.recv(timeout=WAIT_S))["o"]
     server.kill()
+    assert (expired["i"], expired["x"], expired["X"]) == (gtd["orderId"], "EXPIRED", "EXPIRED")
     assert [m["e"] for m in heard] == ["TRADE_LITE", "ORDER_TRADE_UPDATE", "ACCOUNT_UPDATE"]
     server.start()
     maker.url = server.url  # a new port
@@ -178,6 +185,8 @@ def test_what_the_stream_said_survives_sigkill(make_server: ServerFactory) -> No
     balance = heard[2]["a"]["B"][0]
     wallet = [r for r in maker.ok("GET", "/fapi/v2/balance") if r["asset"] == balance["a"]]
     assert wallet[0]["balance"] == balance["wb"]
+    ended = maker.ok("GET", "/fapi/v1/order", symbol="BTCUSDT", orderId=gtd["orderId"])
+    assert ended["status"] == "EXPIRED"
     server.stop()
 
 

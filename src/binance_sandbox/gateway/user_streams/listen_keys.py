@@ -109,6 +109,13 @@ class ListenKeys:
             for listener in self._expired_listeners:
                 listener(key)
 
+    def forget(self) -> None:
+        """Every key ends without a word: the exchange became a saved state, whose accounts
+        and API keys need not be the ones the keys were made for."""
+        self._by_api_key.clear()
+        self._by_key.clear()
+        self._by_account.clear()
+
     def _extend(self, key: ListenKey, now: int) -> None:
         key.expires = now + self._validity_ms
         self._next_expiry = min(self._next_expiry, key.expires)
