@@ -217,3 +217,15 @@ def test_isolated_margin_added_is_a_margin_transfer(server: SandboxServer) -> No
         "BTCUSDT", "-0.010", "isolated", "BOTH"
     )  # fmt: skip
     assert float(position["iw"]) == pytest.approx(float(opened["P"][0]["iw"]) + 10)
+
+
+def test_a_restored_state_ends_every_listen_key(make_server: ServerFactory) -> None:
+    """The accounts of a restored state need not be the keys' accounts: the keys end."""
+    server = make_server("data", CONFIG).start()
+    trader = Trader(server)
+    server.call("POST", "/states/before")
+    new_key(trader)
+    assert listen_key(trader, "PUT").status_code == 200
+    server.call("POST", "/states/before/restore")
+    assert listen_key(trader, "PUT").json() == INVALID_LISTEN_KEY
+    server.stop()
