@@ -3,9 +3,12 @@ kind of command pushes to whom, Binance's push rules and expiry reasons."""
 
 from typing import Any
 
-from binance_sandbox.core.commands import Deposit
+from binance_sandbox.core.commands import Deposit, SetMarginType, SettleFunding
+from binance_sandbox.core.events import FundingFeeCharged
+from binance_sandbox.gateway.render import plain
 from binance_sandbox.gateway.user_streams.account_events import user_messages
 from tests.test_core_trading import BTC, Sim, px, qty, usd
+from tests.test_funding_settlement import FUNDING_TIME, opened
 
 
 def pushed(sim: Sim, events: list[Any], wanted: tuple[int, ...] = (1, 2)) -> list[Any]:
@@ -87,3 +90,22 @@ def test_accounts_nobody_listens_to_get_nothing() -> None:
     sim.place(1, "SELL", qty("0.010"), px("77000"))
     rows = pushed(sim, sim.place(2, "BUY", qty("0.010"), px("77000")), wanted=(1,))
     assert {row[0] for row in rows} == {1}
+
+
+def test_funding_pushes_the_balance_and_only_an_isolated_position() -> None:
+    """Binance: funding on a cross position pushes only `B`; on an isolated one `B` and that
+    position. `bc` is the fee (neither realized PnL nor commission)."""
+    sim = Sim()
+    sim.do(SetMarginType(account_id=2, symbol=BTC, isolated=True))
+    opened(sim)  # 1 long (cross), 2 short (isolated)
+    events = sim.do(SettleFunding(), ts=FUNDING_TIME)
+    fee = {e.account_id: e.amount for e in events if isinstance(e, FundingFeeCharged)}
+    updates = dict(user_messages(sim.state, sim.ts, events, lambda a: True))
+    cross, isolated = updates[1]["a"], updates[2]["a"]
+    assert (cross["m"], cross["P"]) == ("FUNDING_FEE", [])
+    assert [row["bc"] for row in cross["B"]] == [plain(fee[1])]
+    assert isolated["m"] == "FUNDING_FEE"
+    assert [row["bc"] for row in isolated["B"]] == [plain(fee[2])]
+    assert [(row["s"], row["mt"], row["ps"]) for row in isolated["P"]] == [
+        (BTC, "isolated", "BOTH")
+    ]

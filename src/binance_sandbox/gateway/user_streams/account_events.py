@@ -4,7 +4,7 @@ Each entry turns one core event into messages for its account (ORDER_TRADE_UPDAT
 TRADE_LITE, ACCOUNT_CONFIG_UPDATE) or notes what it changed; the balances and positions a
 command changed are pushed once per account and reason as one ACCOUNT_UPDATE after that
 command's other messages (a fill of two accounts: each gets its own). A new kind of event
-(MARGIN_CALL, ALGO_UPDATE, funding) is one more entry in `MAPPERS`; a new balance reason
+(MARGIN_CALL, ALGO_UPDATE, a liquidation's) is one more entry in `MAPPERS`; a new balance reason
 passes through as `m` unless `REASONS` renames it.
 
 Payloads read the state after the command (the sequencer notifies after each command), and
@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from binance_sandbox.core.events import (
     BalanceChanged,
+    FundingFeeCharged,
     LeverageChanged,
     OrderUpdated,
     PositionMarginChanged,
@@ -32,7 +33,7 @@ Message = tuple[int, dict[str, Any]]  # account id, payload
 # BalanceChanged.reason -> ACCOUNT_UPDATE's `m`, where Binance names it otherwise
 REASONS = {"TRADE": "ORDER"}
 # Reasons whose balance change is realized PnL or commission, which `bc` leaves out
-_NOT_IN_BC = frozenset({"ORDER", "FUNDING_FEE"})
+_NOT_IN_BC = frozenset({"ORDER"})
 
 
 @dataclass
@@ -99,6 +100,14 @@ def _margin(outbox: Outbox, event: PositionMarginChanged) -> None:
     changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
 
 
+def _funding(outbox: Outbox, event: FundingFeeCharged) -> None:
+    """Cross: the balance only; isolated: with the position (its isolated wallet paid)."""
+    changes = outbox.changed(event.account_id, "FUNDING_FEE")
+    changes.balances[event.asset] = changes.balances.get(event.asset, 0) + event.amount
+    if event.isolated:
+        changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
+
+
 def _leverage(outbox: Outbox, event: LeverageChanged) -> None:
     payload = {
         "e": "ACCOUNT_CONFIG_UPDATE",
@@ -121,6 +130,7 @@ MAPPERS: dict[type, Callable[[Outbox, Any], None]] = {
     BalanceChanged: _balance,
     PositionMarginChanged: _margin,
     LeverageChanged: _leverage,
+    FundingFeeCharged: _funding,
 }
 
 
