@@ -3,10 +3,11 @@ kind of command pushes to whom, Binance's push rules and expiry reasons."""
 
 from typing import Any
 
-from binance_sandbox.core.commands import Deposit, SetMarginType, SettleFunding
+from binance_sandbox.core.commands import Deposit, PlaceAlgoOrder, SetMarginType, SettleFunding
 from binance_sandbox.core.events import FundingFeeCharged
 from binance_sandbox.gateway.render import plain
 from binance_sandbox.gateway.user_streams.account_events import user_messages
+from tests.algo_support import AlgoSim
 from tests.test_core_trading import BTC, Sim, px, qty, usd
 from tests.test_funding_settlement import FUNDING_TIME, opened
 
@@ -109,3 +110,19 @@ def test_funding_pushes_the_balance_and_only_an_isolated_position() -> None:
     assert [(row["s"], row["mt"], row["ps"]) for row in isolated["P"]] == [
         (BTC, "isolated", "BOTH")
     ]
+
+
+def test_a_conditional_order_pushes_algo_update_then_its_order() -> None:
+    sim = AlgoSim()
+    sim.rest(2, "BUY", "75000")
+    events = sim.do(PlaceAlgoOrder(account_id=1, symbol=BTC, side="SELL",
+                                   order_type="STOP_MARKET", quantity=10,
+                                   trigger_price=px("76000"), working_type="MARK_PRICE",
+                                   client_algo_id="sl-1"))  # fmt: skip
+    events += sim.price("76000")
+    rows = [(kind, extra) for _, kind, extra, _ in pushed(sim, events, (1,))]
+    algo = [m for _, m in user_messages(sim.state, sim.ts, events, lambda a: a == 1)
+            if m["e"] == "ALGO_UPDATE"]  # fmt: skip
+    assert [m["o"]["X"] for m in algo] == ["NEW", "TRIGGERING", "TRIGGERED", "FINISHED"]
+    assert algo[0]["o"]["caid"] == "sl-1"
+    assert ("ORDER_TRADE_UPDATE", "TRADE") in rows  # the order it became filled

@@ -1,10 +1,10 @@
 """The engine's events as user-data messages: one table, event type -> what it pushes.
 
 Each entry turns one core event into messages for its account (ORDER_TRADE_UPDATE,
-TRADE_LITE, ACCOUNT_CONFIG_UPDATE) or notes what it changed; the balances and positions a
-command changed are pushed once per account and reason as one ACCOUNT_UPDATE after that
+TRADE_LITE, ACCOUNT_CONFIG_UPDATE, ALGO_UPDATE) or notes what it changed; the balances and
+positions a command changed are pushed once per account and reason as one ACCOUNT_UPDATE after that
 command's other messages (a fill of two accounts: each gets its own). A new kind of event
-(MARGIN_CALL, ALGO_UPDATE, a liquidation's) is one more entry in `MAPPERS`; a new balance reason
+(MARGIN_CALL, a liquidation's) is one more entry in `MAPPERS`; a new balance reason
 passes through as `m` unless `REASONS` renames it.
 
 Payloads read the state after the command (the sequencer notifies after each command), and
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from binance_sandbox.core.events import (
+    AlgoUpdated,
     BalanceChanged,
     FundingFeeCharged,
     LeverageChanged,
@@ -25,6 +26,7 @@ from binance_sandbox.core.events import (
 from binance_sandbox.core.margin import OrderSums, order_sums
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.state import ExchangeState
+from binance_sandbox.gateway.handlers.algo_views import algo_update_payload
 from binance_sandbox.gateway.user_streams.account_updates import Changes, account_update
 from binance_sandbox.gateway.user_streams.order_updates import order_trade_update, trade_lite
 
@@ -118,9 +120,21 @@ def _leverage(outbox: Outbox, event: LeverageChanged) -> None:
     outbox.push(event.account_id, payload)
 
 
+def _algo(outbox: Outbox, event: AlgoUpdated) -> None:
+    """ALGO_UPDATE (Binance's doc labels its `T` event time and `E` transaction time, the other
+    events' way round; both are the command's stamp here)."""
+    order = event.algo
+    instrument = outbox.state.instruments[order.symbol]
+    payload = {"e": "ALGO_UPDATE", "T": event.time, "E": outbox.ts,
+               "o": algo_update_payload(instrument, order)}  # fmt: skip
+    outbox.push(order.account_id, payload)
+
+
 def _account_of(event: Any) -> int:
     if isinstance(event, OrderUpdated):
         return event.order.account_id
+    if isinstance(event, AlgoUpdated):
+        return event.algo.account_id
     account_id: int = event.account_id
     return account_id
 
@@ -131,6 +145,7 @@ MAPPERS: dict[type, Callable[[Outbox, Any], None]] = {
     PositionMarginChanged: _margin,
     LeverageChanged: _leverage,
     FundingFeeCharged: _funding,
+    AlgoUpdated: _algo,
 }
 
 
