@@ -173,13 +173,20 @@ async def test_a_connection_is_closed_at_the_end_of_its_lifetime(
         tmp_path_factory.mktemp("streams-lifetime"), "data", "[streams]\nlifetime_s = 1\n"
     )
     try:
-        async with connect(ws_url(short, "/ws/btcusdt@depth")) as ws:
-            with pytest.raises(ConnectionClosed) as closed:
-                await asyncio.wait_for(ws.recv(), WAIT_S)
-        assert closed.value.rcvd is not None
-        assert closed.value.rcvd.code == 1001
+        key = httpx.post(short.url + "/fapi/v1/listenKey", headers=short_key(short)).json()
+        for path in ("/ws/btcusdt@depth", f"/private/ws/{key['listenKey']}"):  # market, user
+            async with connect(ws_url(short, path)) as ws:
+                with pytest.raises(ConnectionClosed) as closed:
+                    await asyncio.wait_for(ws.recv(), WAIT_S)
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == 1001
     finally:
         short.stop()
+
+
+def short_key(server: SandboxServer) -> dict[str, str]:
+    created = server.call("POST", "/accounts/demo/keys", {"type": "hmac"})
+    return Credentials.from_admin(created).headers
 
 
 def test_server_pings_and_drops_a_connection_that_never_pongs(strict: SandboxServer) -> None:

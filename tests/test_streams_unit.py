@@ -53,7 +53,8 @@ def test_paths() -> None:
         "market", True, ("a@aggTrade", "b@depth")
     )
     assert parse_target("/public/ws", b"") == Target("public", False, ())
-    assert parse_target("/private/ws", b"listenKey=abc") == Target("private", False, ())
+    assert parse_target("/private/ws", b"listenKey=abc") == Target("private", False, ("abc",))
+    assert parse_target("/private/stream", b"listenKey=abc") == Target("private", True, ("abc",))
     assert parse_target("/ws-fapi/v1", b"") is None
     assert parse_target("/stream/x", b"") is None
 

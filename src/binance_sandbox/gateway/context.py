@@ -13,6 +13,7 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.client_clocks import ClientClocks
+from binance_sandbox.gateway.user_streams.listen_keys import ListenKeys
 from binance_sandbox.projections.funding import FundingStore
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
@@ -35,6 +36,7 @@ class Services(Protocol):
     faults: FaultInjector
     request_log: RequestLog
     metrics: ExchangeMetrics | None
+    listen_keys: ListenKeys
 
     @property
     def exchange(self) -> Exchange: ...

@@ -181,3 +181,7 @@ def out_of_legal_range(name: str, legal_range: str) -> BinanceError:
     return BinanceError(
         -1100, f"Illegal characters found in parameter '{name}'; legal range is '{legal_range}'."
     )
+
+
+def invalid_listen_key() -> BinanceError:
+    return BinanceError(-1125, "This listenKey does not exist.")

@@ -16,6 +16,7 @@ from binance_sandbox.gateway.handlers import (
     other_markets,
     positions,
     spot_wallet,
+    user_stream,
 )
 
 
@@ -35,6 +36,7 @@ def endpoint_table() -> list[Endpoint]:
         *spot_wallet.ENDPOINTS,
         *other_markets.ENDPOINTS,
         *algo_orders.ENDPOINTS,
+        *user_stream.ENDPOINTS,
     ]
     keys = [endpoint.key for endpoint in endpoints]
     duplicates = {key for key in keys if keys.count(key) > 1}

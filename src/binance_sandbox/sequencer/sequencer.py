@@ -149,6 +149,12 @@ class Sequencer:
         """Whether some applied command is not journaled yet (see `submit_ahead`)."""
         return self._published_seq < self.exchange.state.last_seq
 
+    def applied_ahead(self, seq: int) -> bool:
+        """For a listener: whether command `seq`, just applied, was applied ahead of the
+        journal (a client command is journaled, with everything before it, when applied)."""
+        rows = self._unjournaled
+        return bool(rows) and rows[0][0] <= seq <= rows[-1][0]
+
     @property
     def snapshot_policy(self) -> SnapshotPolicy:
         return self._snapshots

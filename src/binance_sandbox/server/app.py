@@ -28,6 +28,7 @@ from binance_sandbox.gateway.streams.connection import StreamConnections
 from binance_sandbox.gateway.streams.hub import Hub
 from binance_sandbox.gateway.streams.market_feed import MarketFeed
 from binance_sandbox.gateway.table import endpoint_table
+from binance_sandbox.gateway.user_streams.user_feed import UserFeed
 from binance_sandbox.gateway.ws_api.connection import PATHS as WS_API_PATHS
 from binance_sandbox.gateway.ws_api.connection import WsApiConnections
 from binance_sandbox.gateway.ws_api.dispatcher import WsApi
@@ -64,20 +65,25 @@ def create_app(
     hub = Hub()
     feed = MarketFeed(hub, runtime)
     runtime.sequencer.subscribe(feed.on_applied)
-    streams = StreamConnections(hub, runtime.config.streams)
+    user_feed = UserFeed(hub, runtime)
+    runtime.sequencer.subscribe(user_feed.on_applied)
+    streams = StreamConnections(hub, runtime.config.streams, user_feed.stream_named)
     ws_api = WsApiConnections(WsApi(gateway), limiter, runtime.clock, runtime.config.streams)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await runtime.start()
-        timed_streams = asyncio.get_running_loop().create_task(feed.run(), name="streams")
+        loop = asyncio.get_running_loop()
+        timed_streams = loop.create_task(feed.run(), name="streams")
+        key_expiry = loop.create_task(user_feed.run(), name="listen-key-expiry")
         on_started()
         try:
             yield
         finally:
-            timed_streams.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await timed_streams
+            for task in (timed_streams, key_expiry):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await runtime.stop()
 
     async def openapi_json(_request: Request) -> Response:

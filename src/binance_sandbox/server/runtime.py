@@ -24,6 +24,7 @@ from binance_sandbox.core.events import Event, StateReplaced
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.gateway.client_clocks import ClientClocks
 from binance_sandbox.gateway.table import endpoint_table
+from binance_sandbox.gateway.user_streams.listen_keys import ListenKeys
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
 from binance_sandbox.oauth.service import LoginService
@@ -70,6 +71,7 @@ class Runtime:
         self.sequencer = sequencer
         self.clock = clock
         self.client_clocks = ClientClocks(clock.now_ms)
+        self.listen_keys = ListenKeys(clock.now_ms)
         self.market = market
         order_timer = OrderTimer(lambda: sequencer.exchange.state)
         self.scheduler = TimerScheduler(sequencer, clock, market.timers(order_timer))

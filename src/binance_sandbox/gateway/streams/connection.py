@@ -21,10 +21,10 @@ import orjson
 from starlette.types import Receive, Scope, Send
 
 from binance_sandbox.config.model import StreamsConfig
-from binance_sandbox.gateway.streams.control import Control, RequestError
+from binance_sandbox.gateway.streams.control import Control, RequestError, Resolver
 from binance_sandbox.gateway.streams.frames import ABORT, FRAMES, Outgoing
 from binance_sandbox.gateway.streams.hub import Hub
-from binance_sandbox.gateway.streams.names import Stream
+from binance_sandbox.gateway.streams.names import Stream, parse_stream
 from binance_sandbox.gateway.streams.paths import RouteName, parse_target
 from binance_sandbox.gateway.streams.session import Session
 
@@ -34,9 +34,10 @@ GOING_AWAY = 1001  # the connection's lifetime is over
 
 
 class StreamConnections:
-    def __init__(self, hub: Hub, settings: StreamsConfig) -> None:
+    def __init__(self, hub: Hub, settings: StreamsConfig, resolve: Resolver = parse_stream) -> None:
         self._hub = hub
         self._settings = settings
+        self._resolve = resolve
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "websocket"
@@ -49,7 +50,7 @@ class StreamConnections:
         await send({"type": "websocket.accept"})
         session = Session(target.combined, self._settings.send_queue)
         allowed = _route_filter(target.route, self._settings.strict_routes)
-        control = Control(self._hub, session, allowed, self._settings.max_streams)
+        control = Control(self._hub, session, allowed, self._settings.max_streams, self._resolve)
         for name in target.streams:
             with contextlib.suppress(RequestError):
                 control.subscribe([name])

@@ -32,14 +32,24 @@ def invalid(detail: str) -> RequestError:
     return RequestError(2, f"Invalid request: {detail}")
 
 
+# The stream a name stands for: a market stream's name, or an active listenKey.
+Resolver = Callable[[str], Stream | None]
+
+
 class Control:
     """One connection's control channel."""
 
     def __init__(
-        self, hub: Hub, session: Session, allowed: Callable[[Stream], bool], max_streams: int
+        self,
+        hub: Hub,
+        session: Session,
+        allowed: Callable[[Stream], bool],
+        max_streams: int,
+        resolve: Resolver = parse_stream,
     ) -> None:
         self._hub, self._session = hub, session
         self._allowed, self._max_streams = allowed, max_streams
+        self._resolve = resolve
 
     def subscribe(self, names: list[Any]) -> None:
         """Subscribes to all of `names` or, if one is not a stream here, to none."""
@@ -101,7 +111,7 @@ class Control:
         return None
 
     def _stream(self, name: Any) -> Stream:
-        stream = parse_stream(name) if isinstance(name, str) else None
+        stream = self._resolve(name) if isinstance(name, str) else None
         if stream is None or not self._allowed(stream):
             raise invalid("invalid stream")
         return stream

@@ -7,7 +7,8 @@ on Binance. `<symbol>@trade` is not in Binance's USDⓈ-M documentation, yet it 
 event per trade, `X` "MARKET"): ccxt's watchTrades asks for it by default.
 
 Each stream has the route Binance serves it on since the 2026 split (`public`: the order book
-and the raw trades; `market`: everything else) and its update period on the exchange clock
+and the raw trades; `private`: a user-data stream, named by its listenKey, see
+`user_streams/`; `market`: everything else) and its update period on the exchange clock
 (0: pushed as it happens).
 """
 
@@ -21,9 +22,9 @@ Kind = Literal[
     "aggTrade", "trade", "markPrice", "markPriceArr", "kline", "continuousKline", "indexPriceKline",
     "markPriceKline", "miniTicker", "miniTickerArr", "ticker", "tickerArr", "bookTicker",
     "bookTickerAll", "forceOrder", "forceOrderArr", "depth", "partialDepth", "contractInfo",
-    "compositeIndex", "assetIndex", "assetIndexArr",
+    "compositeIndex", "assetIndex", "assetIndexArr", "userData",
 ]  # fmt: skip
-Route = Literal["public", "market"]
+Route = Literal["public", "market", "private"]
 
 CONTRACT_TYPES = ("perpetual", "current_quarter", "next_quarter", "tradifi_perpetual")
 DEPTH_SPEEDS = {"": 250, "@100ms": 100, "@500ms": 500}
@@ -43,6 +44,8 @@ class Stream:
 
     @property
     def route(self) -> Route:
+        if self.kind == "userData":
+            return "private"
         return "public" if self.kind in _PUBLIC else "market"
 
 

@@ -1,0 +1,1 @@
+"""User-data streams: listenKeys and the account events pushed on them."""

@@ -1,0 +1,161 @@
+"""The engine's events as user-data messages: one table, event type -> what it pushes.
+
+Each entry turns one core event into messages for its account (ORDER_TRADE_UPDATE,
+TRADE_LITE, ACCOUNT_CONFIG_UPDATE, ALGO_UPDATE) or notes what it changed; the balances and
+positions a command changed are pushed once per account and reason as one ACCOUNT_UPDATE after that
+command's other messages (a fill of two accounts: each gets its own). A new kind of event
+(MARGIN_CALL, a liquidation's) is one more entry in `MAPPERS`; a new balance reason
+passes through as `m` unless `REASONS` renames it.
+
+Payloads read the state after the command (the sequencer notifies after each command), and
+times are the command's stamp on the exchange clock, so a replay pushes the same messages.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from binance_sandbox.core.events import (
+    AlgoUpdated,
+    BalanceChanged,
+    FundingFeeCharged,
+    LeverageChanged,
+    OrderUpdated,
+    PositionMarginChanged,
+)
+from binance_sandbox.core.margin import OrderSums, order_sums
+from binance_sandbox.core.positions import PositionSide
+from binance_sandbox.core.state import ExchangeState
+from binance_sandbox.gateway.handlers.algo_views import algo_update_payload
+from binance_sandbox.gateway.user_streams.account_updates import Changes, account_update
+from binance_sandbox.gateway.user_streams.order_updates import order_trade_update, trade_lite
+
+Message = tuple[int, dict[str, Any]]  # account id, payload
+
+# BalanceChanged.reason -> ACCOUNT_UPDATE's `m`, where Binance names it otherwise
+REASONS = {"TRADE": "ORDER"}
+# Reasons whose balance change is realized PnL or commission, which `bc` leaves out
+_NOT_IN_BC = frozenset({"ORDER"})
+
+
+@dataclass
+class Outbox:
+    """The messages of one command, in order; ACCOUNT_UPDATEs are gathered until `finish`."""
+
+    state: ExchangeState
+    ts: int
+    messages: list[Message] = field(default_factory=list)
+    changes: dict[tuple[int, str], Changes] = field(default_factory=dict)
+    _sums: dict[int, dict[tuple[str, str], OrderSums]] = field(default_factory=dict)
+
+    def push(self, account_id: int, payload: dict[str, Any]) -> None:
+        self.messages.append((account_id, payload))
+
+    def changed(self, account_id: int, reason: str) -> Changes:
+        return self.changes.setdefault((account_id, reason), Changes())
+
+    def book_sides(self, account_id: int, symbol: str) -> OrderSums:
+        """The account's open orders on `symbol` (every position side) per book side."""
+        groups = self._sums.get(account_id)
+        if groups is None:
+            groups = self._sums[account_id] = order_sums(self.state, account_id)
+        total = OrderSums()
+        for (name, _side), sums in groups.items():
+            if name == symbol:
+                total.bids += sums.bids
+                total.asks += sums.asks
+        return total
+
+    def finish(self) -> list[Message]:
+        for (account_id, reason), changes in self.changes.items():
+            account = self.state.account(account_id)
+            if account is not None:
+                payload = account_update(self.state, account, reason, changes, self.ts)
+                self.push(account_id, payload)
+        return self.messages
+
+
+def _order(outbox: Outbox, event: OrderUpdated) -> None:
+    order = event.order
+    instrument = outbox.state.instruments[order.symbol]
+    sums = outbox.book_sides(order.account_id, order.symbol)
+    if event.trade is not None:
+        outbox.push(order.account_id, trade_lite(instrument, event, outbox.ts))
+    outbox.push(order.account_id, order_trade_update(instrument, event, sums, outbox.ts))
+    if event.trade is not None:
+        changes = outbox.changed(order.account_id, "ORDER")
+        changes.balances.setdefault(instrument.margin_asset, 0)
+        changes.positions[(order.symbol, order.position_side)] = None
+
+
+def _balance(outbox: Outbox, event: BalanceChanged) -> None:
+    reason = REASONS.get(event.reason, event.reason)
+    changes = outbox.changed(event.account_id, reason)
+    change = 0 if reason in _NOT_IN_BC else event.delta
+    changes.balances[event.asset] = changes.balances.get(event.asset, 0) + change
+
+
+def _margin(outbox: Outbox, event: PositionMarginChanged) -> None:
+    instrument = outbox.state.instruments[event.symbol]
+    changes = outbox.changed(event.account_id, "MARGIN_TRANSFER")
+    changes.balances.setdefault(instrument.margin_asset, 0)
+    changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
+
+
+def _funding(outbox: Outbox, event: FundingFeeCharged) -> None:
+    """Cross: the balance only; isolated: with the position (its isolated wallet paid)."""
+    changes = outbox.changed(event.account_id, "FUNDING_FEE")
+    changes.balances[event.asset] = changes.balances.get(event.asset, 0) + event.amount
+    if event.isolated:
+        changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
+
+
+def _leverage(outbox: Outbox, event: LeverageChanged) -> None:
+    payload = {
+        "e": "ACCOUNT_CONFIG_UPDATE",
+        "E": outbox.ts,
+        "T": outbox.ts,
+        "ac": {"s": event.symbol, "l": event.leverage},
+    }
+    outbox.push(event.account_id, payload)
+
+
+def _algo(outbox: Outbox, event: AlgoUpdated) -> None:
+    """ALGO_UPDATE (Binance's doc labels its `T` event time and `E` transaction time, the other
+    events' way round; both are the command's stamp here)."""
+    order = event.algo
+    instrument = outbox.state.instruments[order.symbol]
+    payload = {"e": "ALGO_UPDATE", "T": event.time, "E": outbox.ts,
+               "o": algo_update_payload(instrument, order)}  # fmt: skip
+    outbox.push(order.account_id, payload)
+
+
+def _account_of(event: Any) -> int:
+    if isinstance(event, OrderUpdated):
+        return event.order.account_id
+    if isinstance(event, AlgoUpdated):
+        return event.algo.account_id
+    account_id: int = event.account_id
+    return account_id
+
+
+MAPPERS: dict[type, Callable[[Outbox, Any], None]] = {
+    OrderUpdated: _order,
+    BalanceChanged: _balance,
+    PositionMarginChanged: _margin,
+    LeverageChanged: _leverage,
+    FundingFeeCharged: _funding,
+    AlgoUpdated: _algo,
+}
+
+
+def user_messages(
+    state: ExchangeState, ts: int, events: list[Any], wanted: Callable[[int], bool]
+) -> list[Message]:
+    """The user-data messages of one applied command, for the accounts `wanted` admits."""
+    outbox = Outbox(state, ts)
+    for event in events:
+        mapper = MAPPERS.get(type(event))
+        if mapper is not None and wanted(_account_of(event)):
+            mapper(outbox, event)
+    return outbox.finish()

@@ -1,0 +1,95 @@
+"""ORDER_TRADE_UPDATE and TRADE_LITE payloads of an order event, in Binance's fields and types
+(samples/ws_order_update_*.json, ws_trade_lite_*.json).
+
+Numbers print as the REST order views print them (price and quantity at the symbol's
+precisions); `b` / `a` are the account's open orders' notional on the symbol per book side after
+the event, as Binance reports them. `N` and `n` come only with a fill's commission.
+"""
+
+from typing import Any
+
+from binance_sandbox.core.events import OrderUpdated
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.margin import OrderSums
+from binance_sandbox.core.orders import Order
+from binance_sandbox.gateway.handlers.order_views import average_price
+from binance_sandbox.gateway.render import amount, plain, price, quantity
+
+
+def order_trade_update(
+    instrument: Instrument, event: OrderUpdated, sums: OrderSums, ts: int
+) -> dict[str, Any]:
+    order, trade = event.order, event.trade
+    fields: dict[str, Any] = {
+        "s": order.symbol,
+        "c": order.client_order_id,
+        "S": order.side,
+        "o": order.order_type,
+        "f": order.time_in_force,
+        "q": quantity(instrument, order.orig_qty),
+        "p": price(instrument, order.price),
+        "ap": average_price(instrument, order) if order.executed_qty else "0",
+        "sp": "0",
+        "x": event.execution,
+        "X": order.status,
+        "i": order.order_id,
+        "l": quantity(instrument, trade.qty) if trade else "0",
+        "z": quantity(instrument, order.executed_qty),
+        "L": price(instrument, trade.price) if trade else "0",
+    }
+    if trade is not None:
+        fields |= {"N": trade.commission_asset, "n": amount(trade.commission)}
+    fields |= {
+        "T": ts,
+        "t": trade.trade_id if trade else 0,
+        "b": plain(sums.bids),
+        "a": plain(sums.asks),
+        "m": trade.is_maker if trade else False,
+        "R": order.reduce_only,
+        "wt": "CONTRACT_PRICE",
+        "ot": order.order_type,
+        "ps": order.position_side,
+        "cp": False,
+        "pP": False,
+        "si": 0,
+        "ss": 0,
+        "rp": amount(trade.realized_pnl) if trade else "0",
+        "V": order.stp_mode,
+        "pm": order.price_match,
+        "gtd": order.good_till_date,
+        "er": expiry_reason(event),
+    }
+    return {"e": "ORDER_TRADE_UPDATE", "E": ts, "T": ts, "o": fields}
+
+
+def trade_lite(instrument: Instrument, event: OrderUpdated, ts: int) -> dict[str, Any]:
+    order, trade = event.order, event.trade
+    assert trade is not None
+    return {
+        "e": "TRADE_LITE",
+        "E": ts,
+        "T": ts,
+        "s": order.symbol,
+        "q": quantity(instrument, order.orig_qty),
+        "p": price(instrument, order.price),
+        "m": trade.is_maker,
+        "c": order.client_order_id,
+        "S": order.side,
+        "L": price(instrument, trade.price),
+        "l": quantity(instrument, trade.qty),
+        "t": trade.trade_id,
+        "i": order.order_id,
+    }
+
+
+def expiry_reason(event: OrderUpdated) -> str:
+    """Binance's `er` code for why an order expired ("0" for anything else): 1 self-trade
+    prevention, 2 an IOC / FOK remainder, 9 a MARKET remainder."""
+    order: Order = event.order
+    if event.execution != "EXPIRED":
+        return "0"
+    if order.status == "EXPIRED_IN_MATCH":
+        return "1"
+    if order.order_type == "MARKET":
+        return "9"
+    return "2" if order.time_in_force in ("IOC", "FOK") else "0"
