@@ -371,12 +371,6 @@ async def test_orders_count_on_the_rest_orders_limit(tmp_path: Path) -> None:
     )  # fmt: skip
 
 
-def rest_serves(server: SandboxServer, method: str, path: str) -> bool:
-    """Whether the REST endpoint exists here (an unknown one is -5000): the WebSocket API
-    offers a method exactly when its endpoint is served."""
-    return httpx.request(method, server.url + path).json().get("code") != -5000
-
-
 async def test_algo_orders_are_the_rest_algo_orders(
     server: SandboxServer, hmac_key: Credentials
 ) -> None:
@@ -399,8 +393,6 @@ async def test_algo_orders_are_the_rest_algo_orders(
 async def test_user_data_stream_keys_are_the_rest_listen_keys(
     server: SandboxServer, hmac_key: Credentials
 ) -> None:
-    if not rest_serves(server, "POST", "/fapi/v1/listenKey"):
-        pytest.skip("the listenKey endpoints are not served on this branch")
     by_key = {"apiKey": hmac_key.api_key}
     async with connect(ws_api_url(server)) as ws:
         key = (await call(ws, "userDataStream.start", by_key))["result"]["listenKey"]
