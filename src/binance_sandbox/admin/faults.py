@@ -1,7 +1,8 @@
 """The admin API's fault rules and request log: add (one rule or a script of them), list,
 clear in one call; read or download the request log.
 
-A rule's JSON: `kind`, and optionally `endpoint`, `symbol`, `account` (id or name), `count`,
+A rule's JSON: `kind`, and optionally `endpoint` (or, for the stream kinds, `stream`: a stream
+name), `symbol`, `account` (id or name), `count`,
 `share` (0 < share <= 1), a window as `from` / `until` (instants) or `for` (a duration from
 now, exchange time), `seed`, `retryAfter` (s), `latencyMs`, `jitterMs`, `code` and `msg`.
 """
@@ -87,7 +88,7 @@ def parse_rule(item: Any, operations: AdminOperations, now: int) -> FaultRule:
     account = operations.account(text_field(item, "account", 64)) if "account" in item else None
     fields: dict[str, Any] = {
         "kind": kind,
-        "endpoint": text_field(item, "endpoint", 80) if "endpoint" in item else "",
+        "endpoint": _target(item),
         "symbol": text_field(item, "symbol", 40).upper() if "symbol" in item else "",
         "account_id": account.account_id if account else 0,
         "share_ppm": _share(item),
@@ -105,6 +106,15 @@ def parse_rule(item: Any, operations: AdminOperations, now: int) -> FaultRule:
         fields[name] = int_field(item, wire, 0, 2**53)
     fields["code"] = int_field(item, "code", 0, 0, minimum=-(2**31)) if "code" in item else 0
     return msgspec.convert(fields, FaultRule)
+
+
+def _target(item: dict[str, Any]) -> str:
+    """The endpoint a request rule hits, or the stream a stream rule hits ("": every one)."""
+    if "endpoint" in item and "stream" in item:
+        raise bad_request("give an endpoint or a stream, not both")
+    if "stream" in item:
+        return text_field(item, "stream", 200)
+    return text_field(item, "endpoint", 80) if "endpoint" in item else ""
 
 
 def _window(item: dict[str, Any], now: int) -> tuple[int, int]:

@@ -33,10 +33,12 @@ def faults_add(  # one option per field of a rule
         str,
         typer.Argument(
             help="rate_limit | ip_ban | overload | server_error | bad_gateway | unknown_outcome "
-            "| unavailable | internal | latency | timeout | reject_order"
+            "| unavailable | internal | latency | timeout | reject_order (requests); "
+            "stream_delay | stream_duplicate (stream events)"
         ),
     ],
     endpoint: Annotated[str | None, Opt(help="Path, or 'METHOD /path'.")] = None,
+    stream: Annotated[str | None, Opt(help="Stream kinds: a stream name.")] = None,
     symbol: Annotated[str | None, Opt(help="Only requests naming this symbol.")] = None,
     account: Annotated[str | None, Opt(help="Only this account's keys (id or name).")] = None,
     count: Annotated[int | None, Opt(help="Ends after hitting this many requests.")] = None,
@@ -58,6 +60,7 @@ def faults_add(  # one option per field of a rule
     wire = {
         "kind": kind,
         "endpoint": endpoint,
+        "stream": stream,
         "symbol": symbol,
         "account": account,
         "count": count,
@@ -74,6 +77,36 @@ def faults_add(  # one option per field of a rule
     }
     rule = {name: value for name, value in wire.items() if value is not None}
     show(admin_client(data_dir, url, token).post("/faults", rule))
+
+
+@faults_app.command("disconnect")
+def faults_disconnect(
+    stream: Annotated[str | None, Opt(help="The connections listening to this stream.")] = None,
+    account: Annotated[str | None, Opt(help="The account's user-data connections.")] = None,
+    how: Annotated[str, Opt(help="drop (no close frame) | lifetime (1001, as at 24 h).")] = "drop",
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """End WebSocket stream connections now (every one unless narrowed)."""
+    body: dict[str, str] = {"how": how}
+    if stream is not None:
+        body["stream"] = stream
+    if account is not None:
+        body["account"] = account
+    show(admin_client(data_dir, url, token).post("/faults/streams/disconnect", body))
+
+
+@faults_app.command("expire-listen-keys")
+def faults_expire_listen_keys(
+    account: Annotated[str | None, Opt(help="Only this account's keys.")] = None,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Make listenKeys lapse now: their connections get listenKeyExpired."""
+    body = {"account": account} if account is not None else {}
+    show(admin_client(data_dir, url, token).post("/faults/listen-keys/expire", body))
 
 
 @faults_app.command("load")

@@ -9,7 +9,7 @@ here, in the process, not in the exchange state: a restart starts them from zero
 import hashlib
 from dataclasses import dataclass
 
-from binance_sandbox.core.fault_rules import PPM, FaultRule
+from binance_sandbox.core.fault_rules import PPM, STREAM_KINDS, FaultRule
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Request:
     account_id: int  # 0: no key
     places_orders: bool
     now_ms: int  # exchange time
+    on_stream: bool = False  # a stream event (`path` is the stream's name), not a request
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class FaultInjector:
 
 
 def _matches(rule: FaultRule, request: Request) -> bool:
+    if (rule.kind in STREAM_KINDS) != request.on_stream:
+        return False
     if rule.kind == "reject_order" and not request.places_orders:
         return False
     if rule.endpoint and rule.endpoint not in (request.path, f"{request.method} {request.path}"):

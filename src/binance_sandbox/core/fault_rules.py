@@ -21,14 +21,20 @@ FaultKind = Literal[
     "latency",  # the request is served latency_ms (+ a seeded share of jitter_ms) late
     "timeout",  # no answer until the client gives up (408 -1007 after latency_ms, if set)
     "reject_order",  # an order endpoint answers `code` (and `msg`) instead of placing
+    "stream_delay",  # a stream's events leave latency_ms (+ jitter) late, in their order
+    "stream_duplicate",  # a stream's events are sent twice
 ]
+# Kinds that hit stream events, not requests; their `endpoint` is a stream name
+# (`btcusdt@aggTrade`), "" for every stream; `account_id` picks that account's user-data streams.
+STREAM_KINDS = frozenset({"stream_delay", "stream_duplicate"})
 PPM = 1_000_000  # shares are in parts per million
 
 
 class FaultRule(msgspec.Struct, frozen=True, kw_only=True):
     id: int = 0  # given by the core when the rule is added
     kind: FaultKind
-    endpoint: str = ""  # "/fapi/v1/order" or "POST /fapi/v1/order"; "" for every endpoint
+    endpoint: str = ""  # "/fapi/v1/order" or "POST /fapi/v1/order" (a stream name for the
+    # stream kinds); "" for every endpoint
     symbol: str = ""  # only requests naming this symbol; "" for any
     account_id: int = 0  # only requests signed by this account's keys; 0 for any caller
     count: int = 0  # the rule ends after hitting this many requests; 0: no limit

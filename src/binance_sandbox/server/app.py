@@ -27,6 +27,7 @@ from binance_sandbox.gateway.rate_limits import RateLimiter
 from binance_sandbox.gateway.streams.connection import StreamConnections
 from binance_sandbox.gateway.streams.hub import Hub
 from binance_sandbox.gateway.streams.market_feed import MarketFeed
+from binance_sandbox.gateway.streams.stream_faults import StreamFaults
 from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.gateway.user_streams.user_feed import UserFeed
 from binance_sandbox.gateway.ws_api.connection import PATHS as WS_API_PATHS
@@ -35,6 +36,7 @@ from binance_sandbox.gateway.ws_api.dispatcher import WsApi
 from binance_sandbox.oauth.admin_routes import login_admin_routes
 from binance_sandbox.oauth.routes import login_routes
 from binance_sandbox.server.runtime import Runtime
+from binance_sandbox.server.stream_fault_routes import stream_fault_routes
 
 _STARLETTE_PREFIXES = (
     "/sandbox/",
@@ -62,7 +64,7 @@ def create_app(
     gateway = Gateway(endpoints, runtime, limiter, debug_signatures)
     openapi: list[bytes] = []  # made at the first request: a fresh exchange lists its
     # instruments only once start-up has seeded it
-    hub = Hub()
+    hub = Hub(StreamFaults(runtime.faults, runtime.exchange, runtime.clock.now_ms).hit)
     feed = MarketFeed(hub, runtime)
     runtime.sequencer.subscribe(feed.on_applied)
     user_feed = UserFeed(hub, runtime)
@@ -99,7 +101,11 @@ def create_app(
         return Response(runtime.metrics.scrape(), media_type=METRICS_CONTENT_TYPE)
 
     admin = Starlette(
-        routes=admin_routes() + fault_routes() + state_routes() + login_admin_routes(),
+        routes=admin_routes()
+        + fault_routes()
+        + stream_fault_routes(hub, runtime.listen_keys)
+        + state_routes()
+        + login_admin_routes(),
         middleware=[Middleware(AdminTokenGuard, token=token)],
         exception_handlers={HTTPException: http_error},
     )

@@ -7,7 +7,8 @@ socket and the reader answers control messages through the same queue, so replie
 keep their order. The connection ends when the client leaves, when it sends more than
 `messages_per_second` messages within a second (Binance disconnects it), when its queue
 overflows (a consumer too slow to keep up: its socket is aborted), or at the end of its
-lifetime (24 hours on Binance; `streams.lifetime_s`). Ping and pong are the server's
+lifetime (24 hours on Binance; `streams.lifetime_s`), or when the admin ends it (`Session.end`:
+dropped, or closed as at the end of its lifetime). Ping and pong are the server's
 (uvicorn's keepalive with Binance's 3-minute ping and 10-minute pong timeout, see
 `cli/serve.py`).
 """
@@ -49,6 +50,7 @@ class StreamConnections:
             return
         await send({"type": "websocket.accept"})
         session = Session(target.combined, self._settings.send_queue)
+        self._hub.attach(session)
         allowed = _route_filter(target.route, self._settings.strict_routes)
         control = Control(self._hub, session, allowed, self._settings.max_streams, self._resolve)
         for name in target.streams:
@@ -69,11 +71,12 @@ class StreamConnections:
         for task in done:  # a client gone in the middle of a write is no error of ours
             if not task.cancelled():
                 task.exception()
-        if session.overflowed:  # its socket may not take even a close frame
+        # an overflowed socket may not take even a close frame; a dropped one gets none
+        if session.overflowed or session.ending == "drop":
             if FRAMES in scope.get("extensions", {}):
                 await send({"type": ABORT})
             return
-        code = GOING_AWAY if not done else None
+        code = GOING_AWAY if not done or session.ending == "lifetime" else None
         if reader in done and not reader.cancelled() and reader.exception() is None:
             code = reader.result()
         if code is not None:

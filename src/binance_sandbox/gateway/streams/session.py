@@ -11,11 +11,14 @@ connection, as Binance disconnects a consumer that does not keep up.
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from binance_sandbox.gateway.streams.frames import FRAMES, Outgoing
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+# How a connection is ended on purpose (the admin's fault levers): dropped at once, no close
+# frame, like a lost network; or closed as Binance closes a connection at its 24-hour limit.
+Ending = Literal["drop", "lifetime"]
 
 
 class Session:
@@ -23,6 +26,7 @@ class Session:
         self.combined = combined
         self.streams: dict[str, None] = {}  # subscribed names, in the order they came
         self.overflowed = False
+        self.ending: Ending | None = None
         self._capacity = capacity
         self._queue: deque[Outgoing] = deque()
         self._ready = asyncio.Event()
@@ -38,6 +42,11 @@ class Session:
             return
         self._queue.append(message)
         self._ready.set()
+
+    def end(self, how: Ending) -> None:
+        self.ending = how
+        if self._writer is not None:
+            self._writer.cancel()
 
     def start_writer(self, send: Send, frames: bool) -> asyncio.Task[None]:
         """`frames`: the server takes ready frames (`frames.FRAMES`); the backlog then leaves

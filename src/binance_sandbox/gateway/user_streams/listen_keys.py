@@ -109,6 +109,17 @@ class ListenKeys:
             for listener in self._expired_listeners:
                 listener(key)
 
+    def expire_now(self, account_id: int | None = None) -> int:
+        """Ends the keys of one account (or every key) now, as if their hour were up: their
+        connections get listenKeyExpired (the admin's fault lever). How many ended."""
+        now = self._now_ms()
+        chosen = [k for k in self._by_key.values() if account_id in (None, k.account_id)]
+        for key in chosen:
+            key.expires = min(key.expires, now)
+            self._next_expiry = min(self._next_expiry, key.expires)
+        self.expire(now)
+        return len(chosen)
+
     def forget(self) -> None:
         """Every key ends without a word: the exchange became a saved state, whose accounts
         and API keys need not be the ones the keys were made for."""
