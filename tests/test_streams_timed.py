@@ -12,9 +12,9 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.clients.trading_support import MAKER_PRICE, QTY, SYMBOL, maker_key, pin_price
+from tests.clients.trading_support import QTY, SYMBOL, cross_once, maker_key, pin_price
 from tests.support.server import SandboxServer
-from tests.support.signing import Credentials, signed_request
+from tests.support.signing import Credentials
 
 WAIT_S = 30.0
 QUIET_S = 0.5  # no message for this long after an advance: the advance brought no more
@@ -81,14 +81,7 @@ async def test_a_kline_closes_with_x_true_equal_to_the_rest_row(server: SandboxS
     async with connect(url) as ws:
         await subscribed(ws, "btcusdt@kline_1m")
         pin_price(server)
-        for side, params in (
-            (maker, {"side": "SELL", "type": "LIMIT", "timeInForce": "GTC", "price": MAKER_PRICE}),
-            (taker, {"side": "BUY", "type": "MARKET"}),
-        ):
-            answer = signed_request(
-                server.url, side, "POST", "/fapi/v1/order", symbol=SYMBOL, quantity=QTY, **params
-            )
-            assert answer.status_code == 200, answer.text
+        cross_once(server, maker, taker)
         await asyncio.to_thread(advance, server, "1s")
         opened = [m["k"] for m in await drain(ws)]
         await asyncio.to_thread(advance, server, "60s")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from tests.support.server import SandboxServer
+from tests.support.signing import Credentials, signed_request
 
 SYMBOL = "BTCUSDT"
 INDEX = "77000"
@@ -67,6 +68,18 @@ def maker_key(server: SandboxServer) -> dict[str, Any]:
     server.call("POST", "/accounts/maker/deposits", {"asset": "USDT", "amount": "10000"})
     created: dict[str, Any] = server.call("POST", "/accounts/maker/keys", {"type": "hmac"})
     return created
+
+
+def cross_once(server: SandboxServer, maker: Credentials, taker: Credentials) -> None:
+    """One trade of QTY at MAKER_PRICE: the maker's resting SELL, the taker's MARKET BUY."""
+    for who, params in (
+        (maker, {"side": "SELL", "type": "LIMIT", "timeInForce": "GTC", "price": MAKER_PRICE}),
+        (taker, {"side": "BUY", "type": "MARKET"}),
+    ):
+        placed = signed_request(
+            server.url, who, "POST", "/fapi/v1/order", symbol=SYMBOL, quantity=QTY, **params
+        )
+        assert placed.status_code == 200, placed.text
 
 
 def pin_price(server: SandboxServer, symbol: str = SYMBOL, price: str = INDEX) -> None:

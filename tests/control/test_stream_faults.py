@@ -14,9 +14,9 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.clients.trading_support import MAKER_PRICE, QTY, SYMBOL, maker_key, pin_price
+from tests.clients.trading_support import cross_once, maker_key, pin_price
 from tests.support.server import SandboxServer
-from tests.support.signing import Credentials, signed_request
+from tests.support.signing import Credentials
 from tests.test_admin_api import cli
 
 WAIT_S = 30.0
@@ -53,16 +53,7 @@ def ws_url(server: SandboxServer, path: str) -> str:
 
 
 def trade(server: SandboxServer, sides: tuple[Credentials, Credentials]) -> None:
-    """One trade of QTY between the maker and the demo taker."""
-    maker, taker = sides
-    for who, params in (
-        (maker, {"side": "SELL", "type": "LIMIT", "timeInForce": "GTC", "price": MAKER_PRICE}),
-        (taker, {"side": "BUY", "type": "MARKET"}),
-    ):
-        placed = signed_request(
-            server.url, who, "POST", "/fapi/v1/order", symbol=SYMBOL, quantity=QTY, **params
-        )
-        assert placed.status_code == 200, placed.text
+    cross_once(server, *sides)
 
 
 async def receive(ws: ClientConnection) -> tuple[float, Any]:
