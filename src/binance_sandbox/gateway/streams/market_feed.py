@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from binance_sandbox.core.commands import Stamped
+from binance_sandbox.core.delivery import status as contract_status
 from binance_sandbox.core.events import OrderUpdated, TradesPrinted
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway.context import RequestContext, Services
@@ -150,7 +151,10 @@ class MarketFeed:
             self._watch_depth(stream, added)
         elif stream.period_ms:
             if added:
-                self._timers[name] = _Timer(stream, _next_due(self.now(), stream.period_ms))
+                timer = _Timer(stream, _next_due(self.now(), stream.period_ms))
+                if kind == "contractInfo":  # changes from here on
+                    timer.rows = dict(self._contract_statuses(self.now()))
+                self._timers[name] = timer
             else:
                 del self._timers[name]
         self._plan()
@@ -263,6 +267,8 @@ class MarketFeed:
             self._push_changed_tops(timer, now)
         elif kind in ("kline", "continuousKline", "indexPriceKline", "markPriceKline"):
             self._push_kline(timer, now)
+        elif kind == "contractInfo":
+            self._push_changed_contracts(timer, now)
 
     def _all(self) -> list[Instrument]:
         return list(self._services.exchange.state.instruments.values())
@@ -292,6 +298,20 @@ class MarketFeed:
                 timer.rows[instrument.symbol] = top
                 payload = payloads.book_ticker(instrument, top, state.last_seq, now, state.last_ts)
                 self._hub.publish(timer.stream.name, payload)
+
+    def _push_changed_contracts(self, timer: _Timer, now: int) -> None:
+        """A contract listed, entering its last 10 minutes (DELIVERING) or delivered: one
+        event per change since the stream was first subscribed (`_contract_statuses`)."""
+        for symbol, status in self._contract_statuses(now).items():
+            if timer.rows.get(symbol) != status:
+                timer.rows[symbol] = status
+                instrument = self._services.exchange.state.instruments[symbol]
+                payload = payloads.contract_info(instrument, status, now)
+                self._hub.publish(timer.stream.name, payload)
+
+    def _contract_statuses(self, now: int) -> dict[str, str]:
+        state = self._services.exchange.state
+        return {i.symbol: contract_status(state, i, now) for i in state.instruments.values()}
 
     def _push_kline(self, timer: _Timer, now: int) -> None:
         """The current candle when it changed; when a new one opens, first the one before it

@@ -117,3 +117,13 @@ def mini_ticker(row: dict[str, Any], now: int) -> Payload:
         "o": r["openPrice"], "h": r["highPrice"], "l": r["lowPrice"], "v": r["volume"],
         "q": r["quoteVolume"],
     }  # fmt: skip
+
+
+def contract_info(instrument: Instrument, status: str, now: int) -> Payload:
+    """`!contractInfo` without `bks` (Binance adds it only when a bracket changes, which the
+    sandbox's brackets never do while it runs)."""
+    return {
+        "e": "contractInfo", "E": now, "s": instrument.symbol, "ps": instrument.pair,
+        "ct": instrument.contract_type, "dt": instrument.delivery_date,
+        "ot": instrument.onboard_date, "cs": status,
+    }  # fmt: skip
