@@ -11,7 +11,7 @@ The self-trade prevention mode is kept (Binance's 2024-01-08 change-log; an olde
 resets to NONE).
 """
 
-from binance_sandbox.core import order_checks, rejects, trading
+from binance_sandbox.core import open_orders, order_checks, rejects, trading
 from binance_sandbox.core.commands import AmendOrder, PlaceOrder
 from binance_sandbox.core.events import Amendment, Event, OrderUpdated, Rejected
 from binance_sandbox.core.matching import execute
@@ -79,6 +79,7 @@ def _requeue(
     order.price, order.orig_qty, order.update_time = price, qty, ts
     order.price_match = cmd.price_match  # the answer echoes how it was priced, as Binance's
     order.amendments += 1
+    open_orders.update(state, order)
     events: list[Event] = [
         OrderUpdated(order=copy(order), execution="AMENDMENT", amendment=amendment)
     ]

@@ -9,6 +9,9 @@ Per position side (a symbol's BOTH, or its LONG and SHORT in hedge mode):
   mark on the losing side) and nothing when they only shrink the position; the side costs the
   larger of its buy and sell sides. So quantity that reduces a position is free.
 
+The open orders' sums per position side are kept as orders change (`order_totals`); the figures
+that move with the mark are computed on read, so a mark move touches no account.
+
 Per margin asset: cross wallet = wallet - isolated wallets; available = cross wallet + cross
 unrealized PnL - cross IM (positions and orders) - isolated positions' open-order IM;
 max withdraw is the same without unrealized profit (Binance does not publish it; unrealized
@@ -17,10 +20,9 @@ profit cannot leave the account).
 
 from dataclasses import dataclass, field
 
-from binance_sandbox.core import open_orders
+from binance_sandbox.core import order_totals
 from binance_sandbox.core.accounts import Account, SymbolConfig
 from binance_sandbox.core.brackets import default_leverage, maintenance_margin
-from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.positions import Position, PositionSide, price_8, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
@@ -153,30 +155,12 @@ def exposure(position_notional: int, sums: OrderSums) -> int:
 
 
 def order_sums(state: ExchangeState, account_id: int) -> dict[tuple[str, str], OrderSums]:
-    """The account's open orders summed per (symbol, position side). The hot path of every
-    order check: each symbol's scales and mark are looked up once."""
-    groups: dict[tuple[str, str], OrderSums] = {}
-    scales: dict[str, tuple[int, int, int]] = {}
-    for order in open_orders.of_account(state, account_id):
-        scale = scales.get(order.symbol)
-        if scale is None:
-            instrument = state.instruments[order.symbol]
-            to_8 = 10 ** (AMOUNT_DECIMALS - instrument.price_decimals)
-            scale = scales[order.symbol] = (
-                to_8,
-                10**instrument.qty_decimals,
-                mark_of(state, instrument),
-            )
-        to_8, qty_scale, mark = scale
-        price = order.price * to_8
-        qty = order.remaining
-        gap = price - mark if order.is_buy else mark - price
-        loss = qty * gap // qty_scale if gap > 0 and mark else 0
-        sums = groups.get((order.symbol, order.position_side))
-        if sums is None:
-            sums = groups[(order.symbol, order.position_side)] = OrderSums()
-        sums.add(order.is_buy, qty * price // qty_scale, loss)
-    return groups
+    """The account's open orders summed per (symbol, position side), from the totals kept as
+    orders change (`order_totals`): the cost does not grow with the number of orders."""
+    return {
+        key: OrderSums(*side.sums(mark_of(state, state.instruments[key[0]])))
+        for key, side in order_totals.sides_of(state, account_id).items()
+    }
 
 
 def side_risk(

@@ -2,10 +2,11 @@
 
 Pre-trade checks, reduce-only upkeep and cancel-all look at one account's orders; with the
 market makers' hundreds of resting orders a scan of every open order per command would
-dominate, so the account's order ids are kept beside the orders. Change the open orders only
-through `add` and `remove`.
+dominate, so the account's order ids are kept beside the orders, and their sums per position
+side in `order_totals`. Change the open orders only through `add`, `remove` and `update`.
 """
 
+from binance_sandbox.core import order_totals
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.state import ExchangeState
 
@@ -13,6 +14,12 @@ from binance_sandbox.core.state import ExchangeState
 def add(state: ExchangeState, order: Order) -> None:
     state.open_orders[order.order_id] = order
     state.open_order_ids.setdefault(order.account_id, {})[order.order_id] = None
+    order_totals.record(state, order)
+
+
+def update(state: ExchangeState, order: Order) -> None:
+    """An open order whose remaining quantity or price changed in place (a fill, an amendment)."""
+    order_totals.record(state, order)
 
 
 def remove(state: ExchangeState, order_id: int) -> None:
@@ -23,6 +30,7 @@ def remove(state: ExchangeState, order_id: int) -> None:
     del ids[order_id]
     if not ids:
         del state.open_order_ids[order.account_id]
+    order_totals.forget(state, order_id)
 
 
 def of_account(state: ExchangeState, account_id: int) -> list[Order]:

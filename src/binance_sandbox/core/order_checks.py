@@ -13,7 +13,7 @@ check (`order_margin`: -2027 position limit, -2019 margin insufficient).
 import re
 from dataclasses import dataclass
 
-from binance_sandbox.core import open_orders, order_margin, reduce_only, rejects
+from binance_sandbox.core import order_margin, order_totals, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.events import Rejected
@@ -79,10 +79,7 @@ def _identity(state: ExchangeState, account: Account, cmd: PlaceOrder) -> Reject
     if cmd.client_order_id:
         if not CLIENT_ORDER_ID.fullmatch(cmd.client_order_id):
             return rejects.CLIENT_ORDER_ID_INVALID
-        if any(
-            o.client_order_id == cmd.client_order_id
-            for o in open_orders.of_account(state, account.account_id)
-        ):
+        if order_totals.order_id_of(state, account.account_id, cmd.client_order_id) is not None:
             return rejects.CLIENT_ORDER_ID_DUPLICATED
     hedged = cmd.position_side in ("LONG", "SHORT")
     if hedged != account.dual_side_position:
@@ -153,8 +150,7 @@ def _notional(c: _Order) -> Rejected | None:
 
 
 def _open_orders(c: _Order) -> Rejected | None:
-    orders = open_orders.of_account(c.state, c.account.account_id)
-    mine = sum(1 for o in orders if o.symbol == c.inst.symbol)
+    mine = order_totals.count_on(c.state, c.account.account_id, c.inst.symbol)
     return rejects.MAX_OPEN_ORDERS if mine >= c.inst.max_num_orders else None
 
 

@@ -10,18 +10,15 @@ closing orders within the position they reduce:
   vanished through other orders) are expired, newest first — Binance's expiry reason 4.
 """
 
-from binance_sandbox.core import open_orders
+from binance_sandbox.core import open_orders, order_totals
 from binance_sandbox.core.events import Event
 from binance_sandbox.core.order_ending import end_order
 from binance_sandbox.core.orders import Order, Side
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.state import ExchangeState, position_key
 
-_HEDGE_CLOSES = frozenset({("LONG", "SELL"), ("SHORT", "BUY")})
-
-
-def is_closing(side: Side, position_side: PositionSide, reduce_only: bool) -> bool:
-    return reduce_only or (position_side, side) in _HEDGE_CLOSES
+is_closing = order_totals.is_closing
+_SIDES: tuple[Side, ...] = ("BUY", "SELL")
 
 
 def reducible(
@@ -36,7 +33,9 @@ def reducible(
 def pending(
     state: ExchangeState, account_id: int, symbol: str, position_side: PositionSide, side: Side
 ) -> int:
-    return sum(o.remaining for o in _closing_orders(state, account_id, symbol, position_side, side))
+    """The remaining quantity of the account's open closing orders on that side."""
+    orders = order_totals.sides_of(state, account_id).get((symbol, position_side))
+    return orders.closing(side) if orders else 0
 
 
 def over_closes(
@@ -55,7 +54,7 @@ def trim(state: ExchangeState, account_ids: set[int], symbol: str, ts: int) -> l
     """Expires resting closing orders that would over-close, newest first."""
     events: list[Event] = []
     for account_id in sorted(account_ids):
-        for position_side, side in _closing_sides(state, account_id, symbol):
+        for position_side, side in _over_closing(state, account_id, symbol):
             allowed = reducible(state, account_id, symbol, position_side, side)
             orders = _closing_orders(state, account_id, symbol, position_side, side)
             total = sum(o.remaining for o in orders)
@@ -67,14 +66,17 @@ def trim(state: ExchangeState, account_ids: set[int], symbol: str, ts: int) -> l
     return events
 
 
-def _closing_sides(
+def _over_closing(
     state: ExchangeState, account_id: int, symbol: str
-) -> set[tuple[PositionSide, Side]]:
-    return {
-        (o.position_side, o.side)
-        for o in open_orders.of_account(state, account_id)
-        if o.symbol == symbol and is_closing(o.side, o.position_side, o.reduce_only)
-    }
+) -> list[tuple[PositionSide, Side]]:
+    """The account's sides on the symbol whose closing orders exceed what they can close."""
+    found: list[tuple[PositionSide, Side]] = []
+    for (name, position_side), orders in order_totals.sides_of(state, account_id).items():
+        for side in _SIDES:
+            closing = orders.closing(side) if name == symbol else 0
+            if closing > reducible(state, account_id, symbol, position_side, side):
+                found.append((position_side, side))
+    return sorted(found)  # the totals' order differs after a rebuild; events must not
 
 
 def _closing_orders(

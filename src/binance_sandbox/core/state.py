@@ -35,7 +35,8 @@ class ApiKeyRecord(msgspec.Struct, kw_only=True):
     key: ApiKey
 
 
-class ExchangeState(msgspec.Struct, kw_only=True):
+# dict=True: derived indexes (core/order_totals.py) live in `__dict__`, outside the encoded state
+class ExchangeState(msgspec.Struct, kw_only=True, dict=True):
     seed: int = 0
     created: bool = False
     created_at: int = 0  # the genesis stamp: salts server-made client order ids

@@ -190,6 +190,8 @@ def _trade(
     events = _fill_side(state, instrument, maker, fill, trade_id, ts, is_maker=True)
     if fill.maker_remaining == 0:
         open_orders.remove(state, maker.order_id)
+    else:
+        open_orders.update(state, maker)
     events += _fill_side(state, instrument, taker, fill, trade_id, ts, is_maker=False)
     return events
 
