@@ -198,10 +198,10 @@ def check_money(state: ExchangeState, ledger: Ledger) -> None:
         realized[position.account_id] += position.realized_pnl
     for account in state.accounts:
         number = account.account_id
-        deposited = sum(t.amount for t in account.transfers)
+        deposited = account.transferred.get("USDT", 0)
         assert account.balance("USDT") + ledger.commission[number] == deposited + realized[number]
     assert sum(a.balance("USDT") for a in state.accounts) + sum(ledger.commission.values()) == sum(
-        t.amount for a in state.accounts for t in a.transfers
+        a.transferred.get("USDT", 0) for a in state.accounts
     ) + sum(p.realized_pnl for p in state.positions.values())
 
 

@@ -47,10 +47,16 @@ def test_deposit_and_withdraw_move_the_balance_and_the_ledger() -> None:
     )
     account = exchange.state.accounts[0]
     assert account.balances == {"USDT": 300}
-    assert [t.amount for t in account.transfers] == [500, -200]
+    assert account.transferred == {"USDT": 300}
     assert results[2] == [
         BalanceChanged(
-            account_id=1, asset="USDT", delta=500, balance=500, reason="DEPOSIT", tran_id=3
+            account_id=1,
+            asset="USDT",
+            delta=500,
+            balance=500,
+            reason="DEPOSIT",
+            tran_id=3,
+            client_tran_id="x",
         )
     ]
     assert results[4] == [Rejected(code=-2018, msg="Balance is insufficient.")]
@@ -148,7 +154,7 @@ def test_money_is_conserved_and_replay_is_identical(script: list[Command], gaps:
     for account in exchange.state.accounts:
         for asset, balance in account.balances.items():
             assert balance >= 0
-            assert balance == sum(t.amount for t in account.transfers if t.asset == asset)
+            assert balance == account.transferred[asset]
     deposited = sum(
         c.amount
         for c, e in zip(script, events[1:], strict=True)

@@ -174,7 +174,7 @@ def opens(state: ExchangeState, cmd: PlaceOrder) -> bool:
 def check_money(state: ExchangeState, paid: dict[int, int]) -> None:
     for account in state.accounts:
         number = account.account_id
-        transfers = sum(t.amount for t in account.transfers)
+        transfers = account.transferred.get("USDT", 0)
         mine = [p for p in state.positions.values() if p.account_id == number]
         realized = sum(p.realized_pnl for p in mine)
         assert account.balance("USDT") + paid.get(number, 0) == transfers + realized

@@ -25,6 +25,7 @@ from binance_sandbox.control.faults import FaultInjector
 from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.commands import SetOverload, SetTradeGroup
 from binance_sandbox.core.state_hash import state_hash
+from binance_sandbox.projections.transfers import TransferStore
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock_control import ClockControl, ClockError
 from binance_sandbox.simulators.simulation_control import SimulationControl
@@ -43,6 +44,7 @@ class AdminContext(Protocol):
     faults: FaultInjector
     request_log: RequestLog
     saved_states: SavedStates
+    transfers: TransferStore
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -221,7 +223,8 @@ async def set_trade_group(request: Request, ctx: AdminContext) -> dict[str, Any]
 
 async def list_transfers(request: Request, ctx: AdminContext) -> list[dict[str, Any]]:
     account = ctx.operations.account(request.path_params["ref"])
-    return [views.transfer_view(transfer) for transfer in account.transfers]
+    records = ctx.transfers.transfers(account.account_id)
+    return [views.transfer_view(record) for record in records]
 
 
 async def list_open_orders(request: Request, ctx: AdminContext) -> list[dict[str, Any]]:

@@ -3,9 +3,10 @@
 from typing import Any
 
 from binance_sandbox.admin.operations import CreatedKey
-from binance_sandbox.core.accounts import Account, Transfer
+from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
 from binance_sandbox.core.state import ExchangeState
+from binance_sandbox.projections.transfers import TransferRecord
 
 
 def amount(value: int) -> str:
@@ -51,7 +52,7 @@ def created_key_view(created: CreatedKey) -> dict[str, Any]:
     return view
 
 
-def transfer_view(transfer: Transfer) -> dict[str, Any]:
+def transfer_view(transfer: TransferRecord) -> dict[str, Any]:
     return {
         "tranId": transfer.tran_id,
         "asset": transfer.asset,

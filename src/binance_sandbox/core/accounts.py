@@ -1,4 +1,4 @@
-"""Accounts, their wallet balances, API keys and the ledger of transfers in and out.
+"""Accounts, their wallet balances, API keys and net transfers in and out.
 
 Balances are integers at `AMOUNT_DECIMALS`. A balance never goes below zero through a transfer:
 a withdrawal larger than the balance is refused, not clipped.
@@ -19,14 +19,6 @@ class ApiKey(msgspec.Struct, kw_only=True):
     read_only: bool
     label: str
     created: int  # exchange time, ms
-
-
-class Transfer(msgspec.Struct, frozen=True, kw_only=True):
-    tran_id: int  # the sequence number of the command that made it
-    asset: str
-    amount: int  # signed: deposits positive, withdrawals negative
-    time: int
-    client_tran_id: str
 
 
 class SymbolConfig(msgspec.Struct, kw_only=True):
@@ -54,7 +46,8 @@ class Account(msgspec.Struct, kw_only=True):
     balances: dict[str, int] = msgspec.field(default_factory=dict)
     balance_times: dict[str, int] = msgspec.field(default_factory=dict)  # last change per asset
     api_keys: list[str] = msgspec.field(default_factory=list)
-    transfers: list[Transfer] = msgspec.field(default_factory=list)
+    # net transfers in per asset; the ledger itself is a projection (projections/transfers.py)
+    transferred: dict[str, int] = msgspec.field(default_factory=dict)
     dual_side_position: bool = False  # hedge mode (LONG / SHORT positions)
     trade_group_id: int = -1  # accounts of one group never trade with each other under STP
     maker_rate: int = 20_000  # commission per unit of notional, x 1e8: 0.0200 % (VIP 0)

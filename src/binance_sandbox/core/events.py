@@ -40,6 +40,7 @@ class BalanceChanged(msgspec.Struct, tag="balance_changed", frozen=True, kw_only
     balance: int
     reason: str  # DEPOSIT | WITHDRAW (TRANSFER-like; Binance income types come with trading)
     tran_id: int
+    client_tran_id: str = ""  # of a transfer, as its command gave it
 
 
 class IndexPricesChanged(msgspec.Struct, tag="index_prices_changed", frozen=True, kw_only=True):

@@ -72,6 +72,7 @@ def format_scaled(value: int, decimals: int) -> str:
 
 
 @lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)  # read on every order (an instrument's scales)
 def decimals_of(text: str) -> int:
     """Fewest decimals that represent a grid step exactly: '0.010' -> 2, '1' -> 0, '10' -> 0."""
     exponent = Decimal(text).normalize().as_tuple().exponent

@@ -11,12 +11,13 @@ _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _LENGTH = 64
 
 
-def derive_token(seed: int, seq: int, purpose: str) -> str:
-    """64 base-62 characters from SHA-512(seed, seq, purpose)."""
+def derive_token(seed: int, seq: int, purpose: str, length: int = _LENGTH) -> str:
+    """`length` (at most 64) base-62 characters from SHA-512(seed, seq, purpose); a shorter
+    token is the longer one's prefix."""
     digest = hashlib.sha512(f"binance-sandbox:{seed}:{seq}:{purpose}".encode()).digest()
     number = int.from_bytes(digest, "big")
     chars = []
-    for _ in range(_LENGTH):
+    for _ in range(length):
         number, index = divmod(number, len(_ALPHABET))
         chars.append(_ALPHABET[index])
     return "".join(chars)

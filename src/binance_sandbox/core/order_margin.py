@@ -9,8 +9,6 @@ MARKET order at the worst price it would reach walking the book (nothing to walk
 fill, so there is nothing to check).
 """
 
-from dataclasses import replace
-
 from binance_sandbox.core import rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import max_notional
@@ -19,7 +17,9 @@ from binance_sandbox.core.events import Rejected
 from binance_sandbox.core.fixed import AMOUNT_SCALE
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import (
+    AccountRisk,
     OrderSums,
+    SideRisk,
     account_risk,
     exposure,
     open_loss,
@@ -27,7 +27,7 @@ from binance_sandbox.core.margin import (
     order_sums,
     side_risk,
 )
-from binance_sandbox.core.positions import price_8
+from binance_sandbox.core.positions import PositionSide, price_8
 from binance_sandbox.core.state import ExchangeState
 
 
@@ -41,10 +41,13 @@ def refusal(
         return None
     groups = order_sums(state, account.account_id)
     sums = groups.get((instrument.symbol, cmd.position_side), OrderSums())
-    before = side_risk(state, account, instrument, cmd.position_side, sums)
+    risk = account_risk(state, account, groups)
+    before = _held(risk, instrument, cmd.position_side) or side_risk(
+        state, account, instrument, cmd.position_side, sums
+    )
     is_buy = cmd.side == "BUY"
     notional = cmd.quantity * assumed // 10**instrument.qty_decimals
-    after = replace(sums)
+    after = OrderSums(sums.bids, sums.asks, sums.bid_loss, sums.ask_loss)
     after.add(is_buy, notional, open_loss(instrument, is_buy, cmd.quantity, assumed, before.mark))
     side_total = before.notional + after.bids if is_buy else before.notional - after.asks
     if abs(side_total) <= abs(before.notional):
@@ -54,8 +57,16 @@ def refusal(
         return rejects.MAX_LEVERAGE_RATIO
     added = max(0, order_margin(before.notional, after, leverage) - before.order_im)
     fee = notional * account.taker_rate // AMOUNT_SCALE
-    free = account_risk(state, account, groups).asset(instrument.margin_asset, account).free
+    free = risk.asset(instrument.margin_asset, account).free
     return rejects.MARGIN_INSUFFICIENT if added + fee > free else None
+
+
+def _held(risk: AccountRisk, instrument: Instrument, side: PositionSide) -> SideRisk | None:
+    """The side's figures as `account_risk` computed them, if the account holds it."""
+    for one in risk.sides:
+        if one.side == side and one.instrument.symbol == instrument.symbol:
+            return one
+    return None
 
 
 def _assumed_price(

@@ -145,10 +145,12 @@ def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: 
     # Salted with the genesis time: two fresh sandboxes of one seed (the default) started at
     # different times make different ids; a manual-clock run made again makes the same ones.
     purpose = f"client-order-id:{state.created_at}"
-    made_up = derive_token(state.seed, seq, purpose)[:CLIENT_ORDER_ID_LENGTH]
+    client_order_id = cmd.client_order_id or derive_token(
+        state.seed, seq, purpose, CLIENT_ORDER_ID_LENGTH
+    )
     return Order(
         order_id=state.next_order_id,
-        client_order_id=cmd.client_order_id or made_up,
+        client_order_id=client_order_id,
         account_id=cmd.account_id,
         symbol=cmd.symbol,
         side=cmd.side,

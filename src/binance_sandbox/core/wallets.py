@@ -1,7 +1,7 @@
 """Accounts, API keys and transfers in and out of wallets."""
 
 from binance_sandbox.core import margin, rejects
-from binance_sandbox.core.accounts import Account, ApiKey, Transfer
+from binance_sandbox.core.accounts import Account, ApiKey
 from binance_sandbox.core.commands import (
     CreateAccount,
     CreateApiKey,
@@ -112,9 +112,7 @@ def _transfer(
     balance = account.balance(asset) + delta
     account.balances[asset] = balance
     account.balance_times[asset] = ts
-    account.transfers.append(
-        Transfer(tran_id=seq, asset=asset, amount=delta, time=ts, client_tran_id=client_tran_id)
-    )
+    account.transferred[asset] = account.transferred.get(asset, 0) + delta
     reason = "DEPOSIT" if delta > 0 else "WITHDRAW"
     return [
         BalanceChanged(
@@ -124,6 +122,7 @@ def _transfer(
             balance=balance,
             reason=reason,
             tran_id=seq,
+            client_tran_id=client_tran_id,
         )
     ]
 

@@ -18,6 +18,7 @@ from binance_sandbox.projections.funding import FundingStore
 from binance_sandbox.projections.history import HistoryStore
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.tape import TapeStore
+from binance_sandbox.projections.transfers import TransferStore
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock import ExchangeClock
 
@@ -33,6 +34,7 @@ class Services(Protocol):
     history: HistoryStore
     tape: TapeStore
     funding: FundingStore
+    transfers: TransferStore
     faults: FaultInjector
     request_log: RequestLog
     metrics: ExchangeMetrics | None

@@ -34,6 +34,7 @@ from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.seeded_history import SeededTrades
 from binance_sandbox.projections.sqlite_projection import SqliteProjection
 from binance_sandbox.projections.tape import TapeStore
+from binance_sandbox.projections.transfers import TransferStore
 from binance_sandbox.sequencer.sequencer import Applied, Sequencer
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 from binance_sandbox.server.datadir import DataDir
@@ -67,6 +68,7 @@ class Runtime:
         self.tape = projections.tape
         self.history = projections.history
         self.funding = projections.funding
+        self.transfers = projections.transfers
         self.data_dir = data_dir
         self.sequencer = sequencer
         self.clock = clock
@@ -192,6 +194,7 @@ class Runtime:
         self.klines.close()
         self.history.close()
         self.funding.close()
+        self.transfers.close()
         self.tape.close()
         self.login.close()
         self.request_log.close()
@@ -224,11 +227,13 @@ class Projections:
         self.history = HistoryStore(path, retention_ms)
         self.tape = TapeStore(path, SeededTrades(self.klines.seeded, config.instruments))
         self.funding = FundingStore(path)
+        self.transfers = TransferStore(path)
         self.all: tuple[SqliteProjection, ...] = (
             self.klines,
             self.history,
             self.tape,
             self.funding,
+            self.transfers,
         )
 
     def on_applied(self, stamped: Stamped, events: list[Event]) -> None:

@@ -1,4 +1,4 @@
-"""Get Income History (GET /fapi/v1/income): TRANSFER from the account's transfers,
+"""Get Income History (GET /fapi/v1/income): TRANSFER from the transfer projection,
 REALIZED_PNL and COMMISSION from its trades (the history projection) and FUNDING_FEE from its
 funding (the funding projection), oldest first.
 
@@ -46,8 +46,7 @@ async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
     if wanted is None:
         rows += [
             _row("", "TRANSFER", t.amount, t.asset, t.time, t.tran_id, "")
-            for t in account.transfers
-            if start <= t.time <= end
+            for t in ctx.services.transfers.transfers(account.account_id, start, end)
         ]
     symbols = [wanted.symbol] if wanted else sorted(ctx.state.instruments)
     for symbol in symbols:
