@@ -4,12 +4,14 @@ open positions on one symbol, and a new order's margin check with few and many o
 1. `SetIndexPrices` of BTCUSDT with N accounts (default 10,000) each holding a BTCUSDT
    position: the mark is set per symbol and every margin figure is computed on read, so the
    update should not depend on N. Baseline: the same update with no positions.
-2. A LIMIT order that rests, then its cancel, by an account with K open orders (1 and 199 on
-   ETHUSDT, under its MAX_NUM_ORDERS; the new orders go to BTCUSDT): the check recomputes the
-   account's open-order margin, so this cost grows with K. Printed: microseconds per place +
-   cancel pair and the ratio K=199 / K=1.
+2. A LIMIT order that rests, then its cancel, on BTCUSDT by an account with open orders on the
+   five other default symbols: 1 on one of them, 1 on each, and 199 on each (995, under
+   MAX_NUM_ORDERS). The open orders' margin sums are kept as orders change
+   (`core/order_totals.py`), so 995 orders should cost what 5 do; the account's totals are
+   summed over the position sides it holds, so 5 symbols cost more than 1. Printed:
+   microseconds per place + cancel pair and the ratios.
 
-    python bench/margin_costs.py [--positions 10000] [--orders 199] [--repeat 2000]
+    python bench/margin_costs.py [--positions 10000] [--per-symbol 199] [--repeat 2000]
 """
 
 import argparse
@@ -31,9 +33,14 @@ from binance_sandbox.core.commands import (
 )
 from binance_sandbox.core.events import OrderUpdated, Rejected
 from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
+from binance_sandbox.core.instruments import Instrument
 
 USD = 10**8
 BTC, ETH = "BTCUSDT", "ETHUSDT"
+INDEX = {BTC: 77_000 * USD, ETH: 2_900 * USD, "BNBUSDT": 600 * USD, "SOLUSDT": 150 * USD,
+         "XRPUSDT": 2 * USD}  # fmt: skip
+PER_SYMBOL = 199  # MAX_NUM_ORDERS is 200
 T0 = 1_700_000_000_000
 
 
@@ -42,9 +49,9 @@ class Driver:
         self.exchange = Exchange()
         self.seq = 0
         self.ts = T0
-        instruments = tuple(load_config(environ={}).instruments.values())
-        self.do(Genesis(seed=1, assets=("USDT",), instruments=instruments))
-        self.do(SetIndexPrices(prices={BTC: 77_000 * USD, ETH: 2_900 * USD}, source="b"))
+        self.instruments = load_config(environ={}).instruments
+        self.do(Genesis(seed=1, assets=("USDT",), instruments=tuple(self.instruments.values())))
+        self.do(SetIndexPrices(prices=INDEX, source="b"))
 
     def do(self, command: Command) -> list:  # type: ignore[type-arg]
         self.seq += 1
@@ -79,12 +86,27 @@ def mark_update_ms(positions: int, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-def place_cancel_us(open_orders: int, repeat: int) -> float:
+def resting_buy(instrument: Instrument, level: int) -> tuple[int, int]:
+    """Quantity and price of a BUY `level` ticks under 99 % of the index, worth twice the
+    minimum notional."""
+    tick = parse_scaled(instrument.tick_size, instrument.price_decimals)
+    step = parse_scaled(instrument.step_size, instrument.qty_decimals)
+    index = INDEX[instrument.pair] // 10 ** (AMOUNT_DECIMALS - instrument.price_decimals)
+    price = (index * 99 // 100) // tick * tick - level * tick
+    minimum = parse_scaled(instrument.min_notional, instrument.price_decimals)
+    steps = 2 * minimum * 10**instrument.qty_decimals // (price * step) + 1
+    return steps * step, price
+
+
+def place_cancel_us(per_symbol: int, symbols: int, repeat: int) -> float:
     driver = Driver()
     trader = driver.account()
-    for level in range(open_orders):
-        driver.do(PlaceOrder(account_id=trader, symbol=ETH, side="BUY", order_type="LIMIT",
-                             quantity=10, price=280_000 - level))  # fmt: skip
+    others = [i for symbol, i in driver.instruments.items() if symbol != BTC][:symbols]
+    for instrument in others:
+        for level in range(per_symbol):
+            quantity, price = resting_buy(instrument, level)
+            driver.do(PlaceOrder(account_id=trader, symbol=instrument.symbol, side="BUY",
+                                 order_type="LIMIT", quantity=quantity, price=price))  # fmt: skip
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -99,25 +121,29 @@ def place_cancel_us(open_orders: int, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--positions", type=int, default=10_000)
-    parser.add_argument("--orders", type=int, default=199)  # MAX_NUM_ORDERS is 200
+    parser.add_argument("--per-symbol", type=int, default=PER_SYMBOL)
     parser.add_argument("--repeat", type=int, default=2_000)
     args = parser.parse_args()
     empty = mark_update_ms(0, args.repeat)
     full = mark_update_ms(args.positions, args.repeat)
-    few = place_cancel_us(1, args.repeat)
-    many = place_cancel_us(args.orders, args.repeat)
+    one = place_cancel_us(1, 1, args.repeat)
+    spread = place_cancel_us(1, 5, args.repeat)
+    many = place_cancel_us(args.per_symbol, 5, args.repeat)
+    count = 5 * args.per_symbol
     figures = {
         "mark_update_ms_no_positions": empty,
         f"mark_update_ms_{args.positions}_positions": full,
-        "place_cancel_us_1_open_order": few,
-        f"place_cancel_us_{args.orders}_open_orders": many,
-        "ratio_many_over_few": many / few,
+        "place_cancel_us_1_open_order": one,
+        "place_cancel_us_5_open_orders_5_symbols": spread,
+        f"place_cancel_us_{count}_open_orders_5_symbols": many,
+        "ratio_many_over_5": many / spread,
     }
     print(f"mark-price update, no positions:            {empty:8.3f} ms (median)")
     print(f"mark-price update, {args.positions} positions:      {full:8.3f} ms (aim <= 5 ms)")
-    print(f"place + cancel, 1 open order:               {few:8.1f} us")
-    print(f"place + cancel, {args.orders} open orders:          {many:8.1f} us "
-          f"({many / few:.1f}x: the check recomputes the account's open orders)")  # fmt: skip
+    print(f"place + cancel, 1 open order:               {one:8.1f} us")
+    print(f"place + cancel, 5 open orders (5 symbols):  {spread:8.1f} us ({spread / one:.2f}x)")
+    print(f"place + cancel, {count} open orders (5 symbols): {many:8.1f} us "
+          f"({many / spread:.2f}x the 5; aim: 1x)")  # fmt: skip
     results = Path(__file__).parent / "results"
     results.mkdir(exist_ok=True)
     (results / "margin_costs.json").write_text(json.dumps(figures, indent=2))

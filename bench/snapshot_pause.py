@@ -15,6 +15,11 @@ Three phases in one run, each `--seconds` long:
 - **in-process (baseline)**: what a snapshot cost before: `encode_state` + `state_hash` on the
   event loop and the body written into the journal's SQLite file on the journal thread.
 
+`--deposits N` first applies N deposits of 1 unit spread over the accounts (issue 17: the
+transfer ledger used to live in the state, so a snapshot grew with every deposit; the aim is a
+pause <= 50 ms after 1,000,000); the encoded state's size and one `encode_state` + `state_hash`
+time are printed with it.
+
 Printed per phase: acknowledgements, p50 / p99 / max latency (ms), and snapshots taken; the
 issue's aim is max <= 20 ms during snapshots.
 """
@@ -29,7 +34,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from binance_sandbox.core.commands import CancelOrder, PlaceOrder
+from binance_sandbox.core.commands import CancelOrder, Deposit, PlaceOrder
 from binance_sandbox.core.events import OrderUpdated, Rejected
 from binance_sandbox.core.state_hash import encode_state, state_hash
 from binance_sandbox.journal.sqlite_journal import Snapshot, SqliteJournal
@@ -41,8 +46,11 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 ACCOUNTS, PER_ACCOUNT = 160, 200
 
 
-def build(accounts: int) -> CoreRun:
+def build(accounts: int, deposits: int) -> CoreRun:
     core = CoreRun(accounts + 1, 77_000 * 10**8)  # the last account is the clients'
+    for number in range(deposits):
+        deposit = Deposit(account_id=1 + number % accounts, asset="USDT", amount=1)
+        core.exchange.apply(core.stamp(deposit))
     for account in range(1, accounts + 1):
         for k in range(PER_ACCOUNT):
             price = 7_600_000 - 10 * k  # 76,000.00 down, on the 0.10 tick
@@ -126,7 +134,14 @@ async def phase(
 
 
 async def run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    core = build(args.accounts)
+    began = time.perf_counter()
+    core = build(args.accounts, args.deposits)
+    state = core.exchange.state
+    print(f"built in {time.perf_counter() - began:.1f} s (not timed): {args.deposits} deposits")
+    began = time.perf_counter()
+    size = len(encode_state(state))
+    state_hash(state)
+    print(f"state: {size / 1e6:.2f} MB encoded; encode + hash {time.perf_counter() - began:.3f} s")
     workdir = RESULTS_DIR / "tmp" / "snapshot_pause"
     shutil.rmtree(workdir, ignore_errors=True)
     journal = SqliteJournal(workdir / "journal.db", "full")
@@ -164,6 +179,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=ACCOUNTS)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--deposits", type=int, default=0)
     args = parser.parse_args()
     results = asyncio.run(run(args))
     print(f"{'phase':<12}{'acks':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'snapshots':>11}")

@@ -11,6 +11,11 @@ import msgspec
 from binance_sandbox.core.brackets import Bracket, Tier, tiers
 from binance_sandbox.core.fixed import decimals_of, parse_scaled
 
+# The margin checks read a symbol's tiers several times per order; hashing the brackets for
+# `tiers`'s cache costs more than the lookup, so the last table is kept per symbol, valid while
+# the instrument holds that very brackets tuple (kept alive here, so its identity is not reused).
+_TIERS: dict[str, tuple[tuple[Bracket, ...], tuple[Tier, ...]]] = {}
+
 
 class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     symbol: str
@@ -94,4 +99,7 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def tiers(self) -> tuple[Tier, ...]:
-        return tiers(self.brackets)
+        cached = _TIERS.get(self.symbol)
+        if cached is None or cached[0] is not self.brackets:
+            cached = _TIERS[self.symbol] = (self.brackets, tiers(self.brackets))
+        return cached[1]
