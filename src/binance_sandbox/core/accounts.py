@@ -57,6 +57,7 @@ class Account(msgspec.Struct, kw_only=True):
     )
     symbol_configs: dict[str, SymbolConfig] = msgspec.field(default_factory=dict)
     margin_changes: list[MarginChange] = msgspec.field(default_factory=list)
+    multi_assets: bool = False  # Multi-Assets mode: one cross margin pool over every asset
 
     @property
     def stp_group(self) -> int:

@@ -273,6 +273,13 @@ class CancelAllAlgoOrders(msgspec.Struct, tag="cancel_all_algo_orders", frozen=T
     symbol: str
 
 
+class SetMultiAssetsMode(msgspec.Struct, tag="set_multi_assets_mode", frozen=True, kw_only=True):
+    """Multi-Assets mode (on) or Single-Asset mode (off) for every symbol of the account."""
+
+    account_id: int
+    on: bool
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -304,6 +311,7 @@ Command = (
     | PlaceAlgoOrder
     | CancelAlgoOrder
     | CancelAllAlgoOrders
+    | SetMultiAssetsMode
 )
 
 

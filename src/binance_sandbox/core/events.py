@@ -219,6 +219,15 @@ class AlgoUpdated(msgspec.Struct, tag="algo_updated", frozen=True, kw_only=True)
     time: int
 
 
+class MultiAssetsModeChanged(
+    msgspec.Struct, tag="multi_assets_mode_changed", frozen=True, kw_only=True
+):
+    """ACCOUNT_CONFIG_UPDATE's `ai`: {`j`: on} for the user-data stream."""
+
+    account_id: int
+    on: bool
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -244,4 +253,5 @@ Event = (
     | ContractDelivered
     | ContractListed
     | AlgoUpdated
+    | MultiAssetsModeChanged
 )

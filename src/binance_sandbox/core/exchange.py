@@ -14,6 +14,7 @@ from binance_sandbox.core import (
     funding,
     margin_settings,
     mark_price,
+    multi_assets,
     order_timers,
     rejects,
     state_replacement,
@@ -46,6 +47,7 @@ from binance_sandbox.core.commands import (
     SetIndexPrices,
     SetLeverage,
     SetMarginType,
+    SetMultiAssetsMode,
     SetOverload,
     SetPositionMode,
     SetSimulation,
@@ -158,6 +160,8 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return algo_placing.cancel(state, ts, command)
         case CancelAllAlgoOrders():
             return algo_placing.cancel_all(state, ts, command)
+        case SetMultiAssetsMode():
+            return multi_assets.set_multi_assets_mode(state, command)
 
 
 def _genesis(state: ExchangeState, ts: int, cmd: Genesis) -> list[Event]:

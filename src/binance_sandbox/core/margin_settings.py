@@ -83,6 +83,8 @@ def set_margin_type(state: ExchangeState, cmd: SetMarginType) -> list[Event]:
     old = symbol_config(account, instrument)
     if old.isolated == cmd.isolated:
         return [rejects.MARGIN_TYPE_UNCHANGED]
+    if cmd.isolated and account.multi_assets:
+        return [rejects.JOINT_MARGIN_REJECT_WITH_ISOLATED]
     if any(o.symbol == cmd.symbol for o in open_orders.of_account(state, account.account_id)) or (
         open_algos.has_any(state, account.account_id, cmd.symbol)
     ):

@@ -9,7 +9,7 @@ MARKET order at the worst price it would reach walking the book (nothing to walk
 fill, so there is nothing to check).
 """
 
-from binance_sandbox.core import rejects
+from binance_sandbox.core import collateral, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import max_notional
 from binance_sandbox.core.commands import PlaceOrder
@@ -57,7 +57,7 @@ def refusal(
         return rejects.MAX_LEVERAGE_RATIO
     added = max(0, order_margin(before.notional, after, leverage) - before.order_im)
     fee = notional * account.taker_rate // AMOUNT_SCALE
-    free = risk.asset(instrument.margin_asset, account).free
+    free = collateral.free(state, account, risk, instrument.margin_asset)
     return rejects.MARGIN_INSUFFICIENT if added + fee > free else None
 
 

@@ -142,3 +142,29 @@ def min_notional(notional: str) -> Rejected:
 
 def invalid_leverage(leverage: int) -> Rejected:
     return Rejected(code=-4028, msg=f"Leverage {leverage} is not valid")
+
+
+ISOLATED_REJECT_WITH_JOINT_MARGIN = Rejected(
+    code=-4167,
+    msg="Unable to adjust to Multi-Assets mode with symbols of USDⓈ-M Futures under "
+    "isolated-margin mode.",
+)
+JOINT_MARGIN_REJECT_WITH_ISOLATED = Rejected(
+    code=-4168, msg="Unable to adjust to isolated-margin mode under the Multi-Assets mode."
+)
+JOINT_MARGIN_REJECT_WITH_MB = Rejected(
+    code=-4169,
+    msg="Unable to adjust Multi-Assets Mode with insufficient margin balance in USDⓈ-M Futures.",
+)
+JOINT_MARGIN_REJECT_WITH_OPEN_ORDER = Rejected(
+    code=-4170, msg="Unable to adjust Multi-Assets Mode with open orders in USDⓈ-M Futures."
+)
+NO_NEED_TO_CHANGE_JOINT_MARGIN = Rejected(
+    code=-4171,
+    msg="Adjusted asset mode is currently set and does not need to be adjusted repeatedly.",
+)
+JOINT_MARGIN_REJECT_WITH_NEGATIVE_BALANCE = Rejected(
+    code=-4172,
+    msg="Unable to adjust Multi-Assets Mode with a negative wallet balance of margin available "
+    "asset in USDⓈ-M Futures account.",
+)

@@ -1,6 +1,6 @@
 """Accounts, API keys and transfers in and out of wallets."""
 
-from binance_sandbox.core import margin, rejects
+from binance_sandbox.core import collateral, margin, rejects
 from binance_sandbox.core.accounts import Account, ApiKey
 from binance_sandbox.core.commands import (
     CreateAccount,
@@ -147,4 +147,4 @@ def _refuse_transfer(
 
 def _max_withdraw(state: ExchangeState, account: Account, asset: str) -> int:
     """What may leave the account: margin in use and unrealized profit stay (maxWithdrawAmount)."""
-    return margin.account_risk(state, account).asset(asset, account).max_withdraw
+    return collateral.max_withdraw(state, account, margin.account_risk(state, account), asset)

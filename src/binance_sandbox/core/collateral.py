@@ -1,0 +1,76 @@
+"""Collateral in Multi-Assets mode: the account's assets form one cross margin pool, each valued
+in USD at its index less Binance's haircut (a debt at the index plus the same buffer), as
+`GET /fapi/v1/assetIndex` publishes them (bidRate = index x (1 - bidBuffer), askRate = index x
+(1 + askBuffer)).
+
+Haircuts: Binance's FAQ "What Is Multi-Assets Mode" (2021-05-28), collateral value ratios BTC,
+ETH, BNB 95 %; XRP, SOL 90 %; USDT, USDC 99.99 %. Other assets are not collateral. The USD
+index of USDT and USDC is 1 (the sandbox has no stablecoin feed); of the others, their USDT
+pair's index. In Single-Asset mode each margin asset stands alone (`margin.AssetRisk`).
+"""
+
+from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.fixed import AMOUNT_SCALE
+from binance_sandbox.core.margin import AccountRisk
+from binance_sandbox.core.state import ExchangeState
+
+# haircut (bid and ask buffer) per asset, at 8 decimals
+HAIRCUTS = {
+    "USDT": 10_000,
+    "USDC": 10_000,
+    "BTC": 5_000_000,
+    "ETH": 5_000_000,
+    "BNB": 5_000_000,
+    "SOL": 10_000_000,
+    "XRP": 10_000_000,
+}
+STABLE = frozenset({"USDT", "USDC"})
+
+
+def usd_index(state: ExchangeState, asset: str) -> int | None:
+    """The asset's USD index at 8 decimals; None when it is not collateral or has no index."""
+    if asset not in HAIRCUTS:
+        return None
+    return AMOUNT_SCALE if asset in STABLE else state.index_prices.get(f"{asset}USDT")
+
+
+def rates(index: int, asset: str) -> tuple[int, int]:
+    """bidRate and askRate at 8 decimals."""
+    buffer = HAIRCUTS[asset]
+    bid = index * (AMOUNT_SCALE - buffer) // AMOUNT_SCALE
+    ask = index * (AMOUNT_SCALE + buffer) // AMOUNT_SCALE
+    return bid, ask
+
+
+def usd_value(state: ExchangeState, asset: str, amount: int) -> int:
+    """An amount of the asset in USD: a holding at the bid rate, a debt at the ask rate."""
+    index = usd_index(state, asset)
+    if index is None:
+        return 0 if amount >= 0 else amount  # not collateral: a debt still counts in full
+    bid, ask = rates(index, asset)
+    value: int = amount * (bid if amount >= 0 else ask) // AMOUNT_SCALE
+    return value
+
+
+def free(state: ExchangeState, account: Account, risk: AccountRisk, asset: str) -> int:
+    """What a new order or a withdrawal of `asset` may still use, in that asset: its own
+    available balance in Single-Asset mode, the pool's (converted at the ask rate) in
+    Multi-Assets mode."""
+    if not account.multi_assets:
+        return risk.asset(asset, account).free
+    assets = sorted(set(account.balances) | set(risk.assets))
+    pool = sum(usd_value(state, name, risk.asset(name, account).free) for name in assets)
+    index = usd_index(state, asset)
+    if index is None:
+        return min(pool, 0)
+    in_asset: int = pool * AMOUNT_SCALE // rates(index, asset)[1]
+    return in_asset
+
+
+def max_withdraw(state: ExchangeState, account: Account, risk: AccountRisk, asset: str) -> int:
+    """What may leave: the asset's own maxWithdrawAmount, and in Multi-Assets mode no more of
+    a collateral asset than the pool can spare."""
+    own = risk.asset(asset, account).max_withdraw
+    if not account.multi_assets or usd_index(state, asset) is None:
+        return own
+    return min(own, max(0, free(state, account, risk, asset)))
