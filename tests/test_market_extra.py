@@ -131,6 +131,8 @@ def test_asset_index_lists_the_assets_with_a_usdt_perpetual(client: httpx.Client
         assert type(row["time"]) is int
         assert all(type(row[name]) is str for name in ASSET_INDEX_FIELDS if name != "time")
     assert rows[1]["index"] == "2900.50000000"
+    # Multi-Assets mode's haircuts (core/collateral.py): 5 % on BTC, ETH and BNB
+    assert {row["bidBuffer"] for row in rows[:3]} == {"0.05000000"}
 
 
 def test_asset_index_rates_match_the_documented_example(client: httpx.Client) -> None:

@@ -156,7 +156,7 @@ async def account_config(ctx: RequestContext) -> dict[str, Any]:
         "canWithdraw": True,
         "dualSidePosition": account.dual_side_position,
         "updateTime": 0,
-        "multiAssetsMargin": False,
+        "multiAssetsMargin": account.multi_assets,
         "tradeGroupId": account.trade_group_id,
     }
 

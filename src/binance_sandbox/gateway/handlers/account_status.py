@@ -1,10 +1,11 @@
-"""Account switches and status: multi-assets mode (single-asset only, so always false), the
-BNB fee-burn switch (journaled; commissions are still charged in the margin asset), the order
-rate limits the account is held to, and the quantitative-rules indicators (none triggered)."""
+"""Account switches and status: Multi-Assets mode (journaled; the rules are in
+`core/multi_assets.py`, the pool's valuation in `core/collateral.py`), the BNB fee-burn switch
+(journaled; commissions are still charged in the margin asset), the order rate limits the
+account is held to, and the quantitative-rules indicators (none triggered)."""
 
 from typing import Any
 
-from binance_sandbox.core.commands import SetFeeBurn
+from binance_sandbox.core.commands import SetFeeBurn, SetMultiAssetsMode
 from binance_sandbox.gateway import params
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed, with_or_without_symbol
@@ -12,8 +13,13 @@ from binance_sandbox.gateway.handlers.orders import submit
 
 
 async def multi_assets_mode(ctx: RequestContext) -> dict[str, Any]:
-    ctx.account()
-    return {"multiAssetsMargin": False}
+    return {"multiAssetsMargin": ctx.account().multi_assets}
+
+
+async def change_multi_assets_mode(ctx: RequestContext) -> dict[str, Any]:
+    on = ctx.params["multiAssetsMargin"]
+    await submit(ctx, SetMultiAssetsMode(account_id=ctx.account().account_id, on=on))
+    return {"code": 200, "msg": "success"}
 
 
 async def fee_burn(ctx: RequestContext) -> dict[str, Any]:
@@ -44,6 +50,9 @@ async def trading_status(ctx: RequestContext) -> dict[str, Any]:
 ENDPOINTS = [
     Endpoint("GET", "/fapi/v1/multiAssetsMargin", Security.USER_DATA, fixed(30),
              multi_assets_mode, summary="Get Current Multi-Assets Mode"),
+    Endpoint("POST", "/fapi/v1/multiAssetsMargin", Security.TRADE, fixed(1),
+             change_multi_assets_mode, (params.boolean("multiAssetsMargin", required=True),),
+             summary="Change Multi-Assets Mode"),
     Endpoint("GET", "/fapi/v1/feeBurn", Security.USER_DATA, fixed(30), fee_burn,
              summary="Get BNB Burn Status"),
     Endpoint("POST", "/fapi/v1/feeBurn", Security.TRADE, fixed(1), toggle_fee_burn,

@@ -7,8 +7,9 @@ Invariants of the answers:
   have a price source and the server seeds their first prices). The sandbox is the only source
   of its indices, so an index has one constituent: exchange "binance", the pair, weight 1.
 - The asset index lists each sandbox asset that has a USDT perpetual with an index price, as
-  "<ASSET>USD" at that index, with the buffers of Binance's documented example (10 % haircut,
-  5 % for auto-exchange). Rates are truncated to 8 decimals, as the documented example is.
+  "<ASSET>USD" at that index, with the haircut Multi-Assets mode values it at
+  (`core/collateral.py`: BTC, ETH, BNB 5 %, XRP 10 %, as the documented ADAUSD example) and
+  5 % for auto-exchange. Rates are truncated to 8 decimals, as the documented example is.
 - There are no composite indices and no TradFi perpetuals: `indexInfo` is [] and the trading
   schedule has no markets.
 - Nothing has been liquidated: one insurance fund covers every symbol and holds zero of each
@@ -19,6 +20,7 @@ Invariants of the answers:
 
 from typing import Any
 
+from binance_sandbox.core.collateral import HAIRCUTS
 from binance_sandbox.core.fixed import AMOUNT_SCALE
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway import errors, params
@@ -39,7 +41,6 @@ ADL_RATING_MS = 30 * 60_000
 INSURANCE_SNAPSHOT_MS = 60 * 60_000
 LOWEST_ADL_RISK = "low"
 # Buffers in units of 1e-8, from the documented example.
-BID_BUFFER = ASK_BUFFER = 10_000_000
 AUTO_EXCHANGE_BID_BUFFER = AUTO_EXCHANGE_ASK_BUFFER = 5_000_000
 
 
@@ -64,7 +65,7 @@ def _asset_indices(ctx: RequestContext) -> dict[str, int]:
     indices = {}
     for asset in ctx.state.assets:
         price = ctx.state.index_prices.get(perpetuals.get(asset, ""))
-        if price is not None:
+        if price is not None and asset in HAIRCUTS:
             indices[f"{asset}USD"] = price
     return indices
 
@@ -75,14 +76,15 @@ def _rate(index: int, buffer: int) -> str:
 
 
 def _asset_index_row(symbol: str, index: int, now: int) -> dict[str, Any]:
+    buffer = HAIRCUTS[symbol.removesuffix("USD")]
     return {
         "symbol": symbol,
         "time": now,
         "index": amount(index),
-        "bidBuffer": amount(BID_BUFFER),
-        "askBuffer": amount(ASK_BUFFER),
-        "bidRate": _rate(index, -BID_BUFFER),
-        "askRate": _rate(index, ASK_BUFFER),
+        "bidBuffer": amount(buffer),
+        "askBuffer": amount(buffer),
+        "bidRate": _rate(index, -buffer),
+        "askRate": _rate(index, buffer),
         "autoExchangeBidBuffer": amount(AUTO_EXCHANGE_BID_BUFFER),
         "autoExchangeAskBuffer": amount(AUTO_EXCHANGE_ASK_BUFFER),
         "autoExchangeBidRate": _rate(index, -AUTO_EXCHANGE_BID_BUFFER),
