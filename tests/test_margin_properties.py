@@ -1,6 +1,6 @@
-"""The margin model under random command sequences: deposits and withdrawals, leverage and
-margin-type changes, isolated margin moves, LIMIT and MARKET orders, cancels and mark moves
-by three accounts on BTCUSDT and ETHUSDT. After every step:
+"""The margin model under random command sequences: deposits and withdrawals, leverage,
+margin-type and Multi-Assets mode changes, isolated margin moves, LIMIT and MARKET orders,
+amendments, cancels and mark moves by three accounts on BTCUSDT and ETHUSDT. After every step:
 
 1. An accepted order that opens exposure never leaves its account's available balance
    (before the floor at 0) negative when it was not negative before; an order is refused
@@ -35,6 +35,7 @@ from binance_sandbox.core.commands import (
     SetIndexPrices,
     SetLeverage,
     SetMarginType,
+    SetMultiAssetsMode,
     Stamped,
     Withdraw,
 )
@@ -155,6 +156,7 @@ commands = st.one_of(
     st.builds(CancelAllOrders, account_id=accounts, symbol=symbols),
     st.builds(CancelOrder, account_id=accounts, symbol=symbols, order_id=order_ids),
     amendments(),
+    st.builds(SetMultiAssetsMode, account_id=accounts, on=st.booleans()),
 )
 
 

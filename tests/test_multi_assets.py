@@ -9,6 +9,8 @@ the pool covers 73,150 / 1.0001 = 73,142.68 USDT. A BUY of 1.044 at 70,000 needs
 the ask rate 77,000 x 1.05 = 80,850: 0.0007 BTC may be withdrawn, 0.0008 may not.
 """
 
+import msgspec
+
 from binance_sandbox.core import rejects
 from binance_sandbox.core.commands import (
     CancelAllOrders,
@@ -29,13 +31,18 @@ from binance_sandbox.core.exchange import Exchange
 from tests.test_core_trading import INSTRUMENTS, MARK, T0, USD
 
 BTC = "BTCUSDT"
+# a USDC-margined perpetual: BTCUSDT's contract under another pair and margin asset
+BTCUSDC = msgspec.structs.replace(
+    INSTRUMENTS[0], symbol="BTCUSDC", pair="BTCUSDC", quote_asset="USDC", margin_asset="USDC"
+)
 
 
 class Driver:
     def __init__(self) -> None:
         self.exchange = Exchange()
-        self.do(Genesis(seed=1, assets=("USDT", "USDC", "BTC"), instruments=INSTRUMENTS))
-        self.do(SetIndexPrices(prices={BTC: MARK}, source="t"))
+        instruments = (*INSTRUMENTS, BTCUSDC)
+        self.do(Genesis(seed=1, assets=("USDT", "USDC", "BTC"), instruments=instruments))
+        self.do(SetIndexPrices(prices={BTC: MARK, "BTCUSDC": MARK}, source="t"))
         self.do(CreateAccount(name="a"))
 
     def do(self, command: Command) -> list[Event]:
@@ -102,3 +109,20 @@ def test_leaving_the_mode_needs_each_asset_to_cover_itself() -> None:
     assert d.code(SetMultiAssetsMode(account_id=1, on=False)) == -4172
     d.do(Deposit(account_id=1, asset="USDT", amount=10 * USD))
     assert d.code(SetMultiAssetsMode(account_id=1, on=False)) == -4169
+
+
+def test_usdc_margin_stands_alone_in_single_asset_mode_and_pools_in_multi_assets() -> None:
+    """A BTCUSDC order at 1x needs its notional in USDC: 0.1 at 70,000 = 7,000 + 3.5 fee.
+    USDT does not pay for it until Multi-Assets mode pools the two (7,003.5 x 1.0001 / 0.9999
+    = 7,004.9...: 7,100 USDT cover it)."""
+    d = Driver()
+    d.do(Deposit(account_id=1, asset="USDT", amount=7_100 * USD))
+    d.do(SetLeverage(account_id=1, symbol="BTCUSDC", leverage=1))
+    order = msgspec.structs.replace(buy(100), symbol="BTCUSDC")
+    assert d.code(order) == -2019
+    d.do(Deposit(account_id=1, asset="USDC", amount=7_004 * USD))
+    assert d.code(order) == 0  # USDC alone: 7,004 >= 7,003.5
+    d.do(CancelAllOrders(account_id=1, symbol="BTCUSDC"))
+    d.do(Withdraw(account_id=1, asset="USDC", amount=7_004 * USD))
+    d.do(SetMultiAssetsMode(account_id=1, on=True))
+    assert d.code(order) == 0
