@@ -197,12 +197,39 @@ def held_sides(
 ) -> list[tuple[Instrument, PositionSide]]:
     """The position sides where the account has a position or open orders, in symbol order."""
     held = []
-    for symbol, instrument in sorted(state.instruments.items()):
-        for side in SIDES:
-            position = state.positions.get(position_key(account.account_id, symbol, side))
-            if (position is not None and position.qty) or (symbol, side) in groups:
-                held.append((instrument, side))
+    positions = state.positions
+    for instrument, side, key in _side_keys(state, account.account_id):
+        position = positions.get(key)
+        if (position is not None and position.qty) or (instrument.symbol, side) in groups:
+            held.append((instrument, side))
     return held
+
+
+SideKeys = list[tuple[Instrument, PositionSide, str]]
+
+
+@dataclass
+class _SideKeyCache:
+    """Derived, in the state's __dict__ (not encoded): valid while the instruments stay."""
+
+    instruments: dict[str, Instrument]
+    by_account: dict[int, SideKeys] = field(default_factory=dict)
+
+
+def _side_keys(state: ExchangeState, account_id: int) -> SideKeys:
+    """Every (instrument, side, position key) of the account in symbol order, made once per
+    account: every order check walks them."""
+    cache: _SideKeyCache | None = state.__dict__.get("margin_side_keys")
+    if cache is None or cache.instruments is not state.instruments:
+        cache = state.__dict__["margin_side_keys"] = _SideKeyCache(state.instruments)
+    keys = cache.by_account.get(account_id)
+    if keys is None:
+        keys = cache.by_account[account_id] = [
+            (instrument, side, position_key(account_id, symbol, side))
+            for symbol, instrument in sorted(state.instruments.items())
+            for side in SIDES
+        ]
+    return keys
 
 
 def account_risk(
