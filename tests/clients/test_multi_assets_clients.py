@@ -69,6 +69,13 @@ def test_python_binance_switches_the_mode_and_btc_backs_the_order(client: Client
     assert client.futures_account()["multiAssetsMargin"] is True
     assert code_of(buy, client, "1.045") == ms.MARGIN_INSUFFICIENT  # past 95 % of 77,000
     assert buy(client, "1.044")["status"] == "NEW"
+    # the pool spares 73,150 - 73,080 x 1.0001 = 62.692 USD: 0.00077541 BTC at the ask rate
+    # 80,850, 62.68573142 USDT at 1.0001 (truncated), shown as each asset's available balance
+    rows = {r["asset"]: r for r in client.futures_account_balance()}
+    assert (rows["BTC"]["availableBalance"], rows["BTC"]["maxWithdrawAmount"]) == (
+        "0.00077541", "0.00077541",
+    )  # fmt: skip
+    assert rows["USDT"]["availableBalance"] == "62.68573142"
     refused = code_of(client.futures_change_margin_type, symbol=SYMBOL, marginType="ISOLATED")
     assert refused == ISOLATED_REFUSED
     client.futures_cancel_all_open_orders(symbol=SYMBOL)

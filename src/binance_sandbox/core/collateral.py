@@ -74,3 +74,15 @@ def max_withdraw(state: ExchangeState, account: Account, risk: AccountRisk, asse
     if not account.multi_assets or usd_index(state, asset) is None:
         return own
     return min(own, max(0, free(state, account, risk, asset)))
+
+
+def available(
+    state: ExchangeState, account: Account, risk: AccountRisk, asset: str
+) -> tuple[int, int]:
+    """availableBalance and maxWithdrawAmount of an asset as the account endpoints print them:
+    its own in Single-Asset mode, the pool's share in Multi-Assets mode."""
+    if not account.multi_assets:
+        row = risk.asset(asset, account)
+        return row.available, row.max_withdraw
+    usable = free(state, account, risk, asset)
+    return max(0, usable), max_withdraw(state, account, risk, asset)

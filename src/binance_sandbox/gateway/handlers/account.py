@@ -2,7 +2,9 @@
 account configuration, all from one margin report of the core's model, so every figure agrees
 with positionRisk at the same instant.
 
-The account-level totals are the USDT asset's, as Binance's single-asset mode reports them.
+The account-level totals are the USDT asset's, as Binance's single-asset mode reports them. In
+Multi-Assets mode each asset's availableBalance and maxWithdrawAmount are its share of the
+pool (`core/collateral.py`); the totals stay the USDT asset's (Binance sums them in USD).
 """
 
 import hashlib
@@ -10,7 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 from binance_sandbox.core.brackets import max_notional
+from binance_sandbox.core.collateral import available
 from binance_sandbox.core.margin import AssetRisk
+from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
 from binance_sandbox.gateway.handlers.positions import RiskReport, figure, risk_report
@@ -31,6 +35,7 @@ async def balances(ctx: RequestContext) -> list[dict[str, Any]]:
     rows = []
     for asset in ctx.state.assets:
         row = report.risk.asset(asset, account)
+        usable, withdrawable = available(ctx.state, account, report.risk, asset)
         rows.append(
             {
                 "accountAlias": alias,
@@ -38,8 +43,8 @@ async def balances(ctx: RequestContext) -> list[dict[str, Any]]:
                 "balance": amount(row.wallet),
                 "crossWalletBalance": amount(row.cross_wallet),
                 "crossUnPnl": amount(row.cross_upnl),
-                "availableBalance": amount(row.available),
-                "maxWithdrawAmount": amount(row.max_withdraw),
+                "availableBalance": amount(usable),
+                "maxWithdrawAmount": amount(withdrawable),
                 "marginAvailable": True,
                 "updateTime": account.balance_times.get(asset, 0),
             }
@@ -51,8 +56,8 @@ async def account_information(ctx: RequestContext) -> dict[str, Any]:
     """Account Information V3: totals, assets, and the held position sides."""
     report = risk_report(ctx.state, ctx.account())
     return {
-        **_totals(report),
-        "assets": [_asset_row(report, asset) for asset in ctx.state.assets],
+        **_totals(ctx.state, report),
+        "assets": [_asset_row(ctx.state, report, asset) for asset in ctx.state.assets],
         "positions": [
             {
                 "symbol": one.instrument.symbol,
@@ -103,16 +108,18 @@ async def account_information_v2(ctx: RequestContext) -> dict[str, Any]:
     del config["dualSidePosition"]
     return {
         **config,
-        **_totals(report),
+        **_totals(ctx.state, report),
         "assets": [
-            _asset_row(report, asset) | {"marginAvailable": True} for asset in ctx.state.assets
+            _asset_row(ctx.state, report, asset) | {"marginAvailable": True}
+            for asset in ctx.state.assets
         ],
         "positions": positions,
     }
 
 
-def _totals(report: RiskReport) -> dict[str, str]:
+def _totals(state: ExchangeState, report: RiskReport) -> dict[str, str]:
     usdt = report.risk.asset("USDT", report.account)
+    usable, withdrawable = available(state, report.account, report.risk, "USDT")
     return {
         "totalInitialMargin": amount(usdt.position_im + usdt.order_im),
         "totalMaintMargin": amount(usdt.maint),
@@ -123,13 +130,14 @@ def _totals(report: RiskReport) -> dict[str, str]:
         "totalOpenOrderInitialMargin": amount(usdt.order_im),
         "totalCrossWalletBalance": amount(usdt.cross_wallet),
         "totalCrossUnPnl": amount(usdt.cross_upnl),
-        "availableBalance": amount(usdt.available),
-        "maxWithdrawAmount": amount(usdt.max_withdraw),
+        "availableBalance": amount(usable),
+        "maxWithdrawAmount": amount(withdrawable),
     }
 
 
-def _asset_row(report: RiskReport, asset: str) -> dict[str, Any]:
+def _asset_row(state: ExchangeState, report: RiskReport, asset: str) -> dict[str, Any]:
     row: AssetRisk = report.risk.asset(asset, report.account)
+    usable, withdrawable = available(state, report.account, report.risk, asset)
     return {
         "asset": asset,
         "walletBalance": amount(row.wallet),
@@ -141,8 +149,8 @@ def _asset_row(report: RiskReport, asset: str) -> dict[str, Any]:
         "openOrderInitialMargin": amount(row.order_im),
         "crossWalletBalance": amount(row.cross_wallet),
         "crossUnPnl": amount(row.cross_upnl),
-        "availableBalance": amount(row.available),
-        "maxWithdrawAmount": amount(row.max_withdraw),
+        "availableBalance": amount(usable),
+        "maxWithdrawAmount": amount(withdrawable),
         "updateTime": report.account.balance_times.get(asset, 0),
     }
 
