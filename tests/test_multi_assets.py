@@ -126,3 +126,15 @@ def test_usdc_margin_stands_alone_in_single_asset_mode_and_pools_in_multi_assets
     d.do(Withdraw(account_id=1, asset="USDC", amount=7_004 * USD))
     d.do(SetMultiAssetsMode(account_id=1, on=True))
     assert d.code(order) == 0
+
+
+def test_lowering_the_leverage_counts_the_pool() -> None:
+    """A resting BUY of 1.5 at 70,000 (105,000) on BTC collateral: at 10x it holds 10,500 of
+    the pool's 73,142.68 USDT, so the leverage may go down from 20 (USDT alone would be
+    -2028); at 1x it would hold 105,000: -2028."""
+    d = Driver()
+    d.do(Deposit(account_id=1, asset="BTC", amount=USD))
+    d.do(SetMultiAssetsMode(account_id=1, on=True))
+    assert d.code(buy(1_500)) == 0
+    assert d.code(SetLeverage(account_id=1, symbol=BTC, leverage=10)) == 0
+    assert d.code(SetLeverage(account_id=1, symbol=BTC, leverage=1)) == -2028

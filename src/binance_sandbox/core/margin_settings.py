@@ -12,7 +12,7 @@
 
 import msgspec
 
-from binance_sandbox.core import open_algos, open_orders, rejects
+from binance_sandbox.core import collateral, open_algos, open_orders, rejects
 from binance_sandbox.core.accounts import Account, MarginChange, SymbolConfig
 from binance_sandbox.core.brackets import max_leverage, max_notional
 from binance_sandbox.core.commands import ModifyPositionMargin, SetLeverage, SetMarginType
@@ -132,7 +132,9 @@ def modify_position_margin(state: ExchangeState, ts: int, cmd: ModifyPositionMar
 
 
 def _free(state: ExchangeState, account: Account, instrument: Instrument) -> int:
-    return account_risk(state, account).asset(instrument.margin_asset, account).free
+    """The available balance before the floor, of the pool in Multi-Assets mode."""
+    risk = account_risk(state, account)
+    return collateral.free(state, account, risk, instrument.margin_asset)
 
 
 def _account_and_instrument(
