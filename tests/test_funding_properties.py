@@ -85,7 +85,7 @@ def event_wallet(events: list[Event], key: tuple[int, str, str]) -> int:
 def check_money(state: ExchangeState, paid: dict[int, int], received: dict[int, int]) -> None:
     for account in state.accounts:
         number = account.account_id
-        transfers = sum(t.amount for t in account.transfers)
+        transfers = account.transferred.get("USDT", 0)
         realized = sum(p.realized_pnl for p in state.positions.values() if p.account_id == number)
         assert account.balance("USDT") + paid.get(number, 0) == (
             transfers + realized + received.get(number, 0)
