@@ -18,6 +18,7 @@ from binance_sandbox.core.commands import (
     CreateAccount,
     Deposit,
     Genesis,
+    PlaceAlgoOrder,
     PlaceOrder,
     SetIndexPrices,
     SetLeverage,
@@ -75,6 +76,11 @@ def test_the_switch_and_its_refusals() -> None:
     assert d.code(SetMarginType(account_id=1, symbol=BTC, isolated=False)) == 0
     assert d.code(buy(10)) == 0
     assert d.code(SetMultiAssetsMode(account_id=1, on=True)) == -4170
+    d.do(CancelAllOrders(account_id=1, symbol=BTC))
+    stop = PlaceAlgoOrder(account_id=1, symbol=BTC, side="SELL", order_type="STOP_MARKET",
+                          quantity=10, trigger_price=7_000_000)  # fmt: skip
+    assert d.code(stop) == 0
+    assert d.code(SetMultiAssetsMode(account_id=1, on=True)) == -4170  # a conditional order
     assert rejects.JOINT_MARGIN_REJECT_WITH_OPEN_ORDER.code == -4170
 
 
