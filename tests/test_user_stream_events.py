@@ -3,7 +3,13 @@ kind of command pushes to whom, Binance's push rules and expiry reasons."""
 
 from typing import Any
 
-from binance_sandbox.core.commands import Deposit, PlaceAlgoOrder, SetMarginType, SettleFunding
+from binance_sandbox.core.commands import (
+    Deposit,
+    PlaceAlgoOrder,
+    SetMarginType,
+    SetMultiAssetsMode,
+    SettleFunding,
+)
 from binance_sandbox.core.events import FundingFeeCharged
 from binance_sandbox.gateway.render import plain
 from binance_sandbox.gateway.user_streams.account_events import user_messages
@@ -84,6 +90,15 @@ def test_a_deposit_is_its_own_reason_and_change() -> None:
         "m": "DEPOSIT", "B": [{"a": "USDT", "wb": "100012.50000000", "cw": "100012.50000000",
                                "bc": "12.5"}], "P": [],
     }  # fmt: skip
+
+
+def test_multi_assets_mode_is_an_account_config_update() -> None:
+    sim = Sim()
+    events = sim.do(SetMultiAssetsMode(account_id=1, on=True))
+    [(account, message)] = user_messages(sim.state, sim.ts, events, lambda a: True)
+    assert (account, message) == (
+        1, {"e": "ACCOUNT_CONFIG_UPDATE", "E": sim.ts, "T": sim.ts, "ai": {"j": True}},
+    )  # fmt: skip
 
 
 def test_accounts_nobody_listens_to_get_nothing() -> None:

@@ -20,6 +20,7 @@ from binance_sandbox.core.events import (
     BalanceChanged,
     FundingFeeCharged,
     LeverageChanged,
+    MultiAssetsModeChanged,
     OrderUpdated,
     PositionMarginChanged,
 )
@@ -120,6 +121,11 @@ def _leverage(outbox: Outbox, event: LeverageChanged) -> None:
     outbox.push(event.account_id, payload)
 
 
+def _multi_assets(outbox: Outbox, event: MultiAssetsModeChanged) -> None:
+    payload = {"e": "ACCOUNT_CONFIG_UPDATE", "E": outbox.ts, "T": outbox.ts, "ai": {"j": event.on}}
+    outbox.push(event.account_id, payload)
+
+
 def _algo(outbox: Outbox, event: AlgoUpdated) -> None:
     """ALGO_UPDATE (Binance's doc labels its `T` event time and `E` transaction time, the other
     events' way round; both are the command's stamp here)."""
@@ -146,6 +152,7 @@ MAPPERS: dict[type, Callable[[Outbox, Any], None]] = {
     LeverageChanged: _leverage,
     FundingFeeCharged: _funding,
     AlgoUpdated: _algo,
+    MultiAssetsModeChanged: _multi_assets,
 }
 
 
