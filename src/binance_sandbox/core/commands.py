@@ -273,6 +273,21 @@ class CancelAllAlgoOrders(msgspec.Struct, tag="cancel_all_algo_orders", frozen=T
     symbol: str
 
 
+class SetMarkPrice(msgspec.Struct, tag="set_mark_price", frozen=True, kw_only=True):
+    """Admin: a symbol's mark price set by hand (the next index tick recomputes it); positions
+    the new mark puts at 100 % margin ratio are liquidated by this command."""
+
+    symbol: str
+    price: int  # at AMOUNT_DECIMALS
+
+
+class SetInsuranceFund(msgspec.Struct, tag="set_insurance_fund", frozen=True, kw_only=True):
+    """Admin: the insurance fund's balance of a margin asset becomes `balance`."""
+
+    asset: str
+    balance: int  # at AMOUNT_DECIMALS, >= 0
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -304,6 +319,8 @@ Command = (
     | PlaceAlgoOrder
     | CancelAlgoOrder
     | CancelAllAlgoOrders
+    | SetMarkPrice
+    | SetInsuranceFund
 )
 
 

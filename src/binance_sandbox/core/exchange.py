@@ -12,6 +12,8 @@ from binance_sandbox.core import (
     delivery,
     faults,
     funding,
+    insurance_fund,
+    liquidating,
     margin_settings,
     mark_price,
     order_timers,
@@ -44,8 +46,10 @@ from binance_sandbox.core.commands import (
     SetCountdown,
     SetFeeBurn,
     SetIndexPrices,
+    SetInsuranceFund,
     SetLeverage,
     SetMarginType,
+    SetMarkPrice,
     SetOverload,
     SetPositionMode,
     SetSimulation,
@@ -59,6 +63,7 @@ from binance_sandbox.core.events import (
     Event,
     ExchangeCreated,
     IndexPricesChanged,
+    MarkPriceSet,
     OverloadChanged,
     SimulationChanged,
     TradesPrinted,
@@ -158,6 +163,10 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return algo_placing.cancel(state, ts, command)
         case CancelAllAlgoOrders():
             return algo_placing.cancel_all(state, ts, command)
+        case SetMarkPrice():
+            return _set_mark_price(state, ts, command)
+        case SetInsuranceFund():
+            return insurance_fund.set_balance(state, ts, command)
 
 
 def _genesis(state: ExchangeState, ts: int, cmd: Genesis) -> list[Event]:
@@ -190,7 +199,20 @@ def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> lis
         if instrument.pair in cmd.prices
     }  # fmt: skip
     premiums = funding.premiums(state, marks)
-    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks, premiums=premiums)]
+    changed: list[Event] = [
+        IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks, premiums=premiums)
+    ]
+    return changed + liquidating.check(state, ts, set(marks))
+
+
+def _set_mark_price(state: ExchangeState, ts: int, cmd: SetMarkPrice) -> list[Event]:
+    if cmd.symbol not in state.instruments:
+        return [rejects.BAD_SYMBOL]
+    if cmd.price <= 0:
+        return [rejects.malformed("price")]
+    state.marks.setdefault(cmd.symbol, MarkState()).mark = cmd.price
+    changed: list[Event] = [MarkPriceSet(symbol=cmd.symbol, mark=cmd.price, time=ts)]
+    return changed + liquidating.check(state, ts, {cmd.symbol})
 
 
 def _set_clock(state: ExchangeState, ts: int, cmd: SetClock) -> list[Event]:
