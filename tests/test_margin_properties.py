@@ -6,8 +6,9 @@ by three accounts on BTCUSDT and ETHUSDT. After every step:
    (before the floor at 0) negative when it was not negative before; an order is refused
    only with a Binance code.
 2. Money is conserved to the last unit: the wallets plus the commissions paid equal the
-   transfers plus the realized PnL plus what liquidation moved (INSURANCE_CLEAR); isolated wallets are never negative, flat positions hold
-   none, and every account's isolated wallets fit in its wallet.
+   transfers plus the realized PnL plus what liquidation moved (INSURANCE_CLEAR); isolated
+   wallets are never negative, flat positions hold none, and every account's isolated wallets
+   fit in its wallet.
 3. Withdrawals never take margin in use: the available balance after an accepted one is not
    below 0 if it was not before.
 At the end, replaying the stamped commands on a fresh Exchange gives the same state hash.
