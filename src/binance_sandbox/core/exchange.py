@@ -68,6 +68,7 @@ from binance_sandbox.core.events import (
     SimulationChanged,
     TradesPrinted,
 )
+from binance_sandbox.core.liquidation_watch import LiquidationWatch
 from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.order_book import OrderBook
 from binance_sandbox.core.positions import price_8
@@ -81,6 +82,7 @@ class SequenceError(RuntimeError):
 class Exchange:
     def __init__(self, state: ExchangeState | None = None) -> None:
         self.state = state if state is not None else ExchangeState()
+        self.watch = LiquidationWatch()  # not state: rebuilt from it when missing
 
     def apply(self, stamped: Stamped) -> list[Event]:
         state = self.state
@@ -96,7 +98,24 @@ class Exchange:
         funding.sample_premiums(state, stamped.ts)
         delivery.sample_index(state, stamped.ts)
         events = _dispatch(state, stamped.seq, stamped.ts, command)
-        return algo_triggers.follow(state, stamped.seq, stamped.ts, events)
+        self.watch.note(events)
+        moved = _marks_moved(events)
+        if moved:
+            events += liquidating.check(state, stamped.ts, moved, self.watch)
+        followed = algo_triggers.follow(state, stamped.seq, stamped.ts, events)
+        self.watch.note(followed[len(events) :])
+        return followed
+
+
+def _marks_moved(events: list[Event]) -> set[str]:
+    """The symbols whose mark price the command changed: liquidation is checked on them."""
+    moved: set[str] = set()
+    for event in events:
+        if isinstance(event, IndexPricesChanged):
+            moved.update(event.marks)
+        elif isinstance(event, MarkPriceSet):
+            moved.add(event.symbol)
+    return moved
 
 
 # One case per command type: the branch count grows with the command set, on purpose.
@@ -199,10 +218,7 @@ def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> lis
         if instrument.pair in cmd.prices
     }  # fmt: skip
     premiums = funding.premiums(state, marks)
-    changed: list[Event] = [
-        IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks, premiums=premiums)
-    ]
-    return changed + liquidating.check(state, ts, set(marks))
+    return [IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks, premiums=premiums)]
 
 
 def _set_mark_price(state: ExchangeState, ts: int, cmd: SetMarkPrice) -> list[Event]:
@@ -211,8 +227,7 @@ def _set_mark_price(state: ExchangeState, ts: int, cmd: SetMarkPrice) -> list[Ev
     if cmd.price <= 0:
         return [rejects.malformed("price")]
     state.marks.setdefault(cmd.symbol, MarkState()).mark = cmd.price
-    changed: list[Event] = [MarkPriceSet(symbol=cmd.symbol, mark=cmd.price, time=ts)]
-    return changed + liquidating.check(state, ts, {cmd.symbol})
+    return [MarkPriceSet(symbol=cmd.symbol, mark=cmd.price, time=ts)]
 
 
 def _set_clock(state: ExchangeState, ts: int, cmd: SetClock) -> list[Event]:

@@ -37,6 +37,7 @@ from binance_sandbox.core.events import (
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, AMOUNT_SCALE, parse_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.liquidation_records import FUND_ACCOUNT_ID, InsuranceClear
+from binance_sandbox.core.liquidation_watch import LiquidationWatch
 from binance_sandbox.core.margin import mark_of, symbol_config
 from binance_sandbox.core.margin_health import CROSS, Health, Scope, scan, scope_health
 from binance_sandbox.core.matching import Fill, execute
@@ -50,17 +51,20 @@ ROUNDS = 8  # liquidations and ADL can put others at 100 %: re-check, boundedly
 LIQUIDATED = 5  # `er`: the order expired because its account was liquidated
 
 
-def check(state: ExchangeState, ts: int, symbols: set[str]) -> list[Event]:
-    """Margin calls and liquidations after the marks of `symbols` changed."""
+def check(state: ExchangeState, ts: int, symbols: set[str], watch: LiquidationWatch) -> list[Event]:
+    """Margin calls and liquidations after the marks of `symbols` changed; `watch` says which
+    accounts can be concerned and learns which ones liquidation changed."""
     events: list[Event] = []
     for _ in range(ROUNDS):
-        healths = scan(state, symbols)
+        healths = scan(state, watch.candidates(state, symbols))
         events += _margin_calls(state, healths)
         due = [h.scope for h in healths if h.liquidating]
         if not due:
             break
         for scope in due:
-            events += liquidate(state, ts, scope)
+            liquidated = liquidate(state, ts, scope)
+            watch.note(liquidated)
+            events += liquidated
     return events
 
 

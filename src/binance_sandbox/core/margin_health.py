@@ -5,16 +5,16 @@ each isolated position (its maintenance margin over isolated wallet + its unreal
 A scope is liquidated when its margin ratio reaches 100 % and gets a margin call when it passes
 80 % (Binance advises staying below 80 %; it does not publish the MARGIN_CALL level).
 
-Only positions count (open orders do not enter the margin ratio), so the check at every mark
-change walks positions once, grouped by account, with each symbol's mark and scale looked up
-once: this is the hot path that runs for every open position at every index tick.
+Only positions count (open orders do not enter the margin ratio). Which accounts a mark change
+needs checked is `liquidation_watch`'s; their positions are found by key and each symbol's
+mark looked up once per check.
 """
 
 from dataclasses import dataclass
 
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import maintenance_margin
-from binance_sandbox.core.margin import mark_of
+from binance_sandbox.core.margin import SIDES, mark_of
 from binance_sandbox.core.positions import Position, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState, position_key
@@ -106,23 +106,29 @@ def held_positions(state: ExchangeState) -> dict[int, list[Position]]:
     return held
 
 
-def scan(state: ExchangeState, symbols: set[str]) -> list[Health]:
-    """The scopes of every account holding a position in `symbols`, in account order."""
-    held = held_positions(state)
+def scan(state: ExchangeState, account_ids: list[int]) -> list[Health]:
+    """The scopes of the accounts (each account's position walk is by key)."""
     marks = _Marks(state)
-    touched = sorted(
-        account_id
-        for account_id, positions in held.items()
-        if any(p.symbol in symbols for p in positions)
-    )
     healths: list[Health] = []
-    for account_id in touched:
-        healths += account_health(state, state.accounts[account_id - 1], held[account_id], marks)
+    for account_id in account_ids:
+        positions = positions_of(state, account_id)
+        healths += account_health(state, state.accounts[account_id - 1], positions, marks)
     return healths
+
+
+def positions_of(state: ExchangeState, account_id: int) -> list[Position]:
+    """The account's open positions, by key (no walk over every position)."""
+    held = []
+    for symbol in state.instruments:
+        for side in SIDES:
+            position = state.positions.get(position_key(account_id, symbol, side))
+            if position is not None and position.qty:
+                held.append(position)
+    return held
 
 
 def scope_health(state: ExchangeState, scope: Scope) -> Health | None:
     """The scope's health now; None once it holds no position."""
     account = state.accounts[scope.account_id - 1]
-    mine = [p for p in state.positions.values() if p.account_id == scope.account_id and p.qty]
+    mine = positions_of(state, scope.account_id)
     return next((h for h in account_health(state, account, mine) if h.scope == scope), None)
