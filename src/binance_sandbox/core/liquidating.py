@@ -39,7 +39,14 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.liquidation_records import FUND_ACCOUNT_ID, InsuranceClear
 from binance_sandbox.core.liquidation_watch import LiquidationWatch
 from binance_sandbox.core.margin import mark_of, symbol_config
-from binance_sandbox.core.margin_health import CROSS, Health, Scope, scan, scope_health
+from binance_sandbox.core.margin_health import (
+    CROSS,
+    Health,
+    Scope,
+    positions_of,
+    scan,
+    scope_health,
+)
 from binance_sandbox.core.matching import Fill, execute
 from binance_sandbox.core.order_ending import copy, end_order
 from binance_sandbox.core.orders import Order
@@ -145,10 +152,8 @@ def _scope_positions(state: ExchangeState, account: Account, scope: Scope) -> li
         return [position] if position.qty else []
     return [
         p
-        for p in state.positions.values()
-        if p.account_id == account.account_id
-        and p.qty
-        and state.instruments[p.symbol].margin_asset == scope.asset
+        for p in positions_of(state, account.account_id)
+        if state.instruments[p.symbol].margin_asset == scope.asset
         and not symbol_config(account, state.instruments[p.symbol]).isolated
     ]
 
@@ -156,9 +161,8 @@ def _scope_positions(state: ExchangeState, account: Account, scope: Scope) -> li
 def _isolated_positions(state: ExchangeState, account: Account, asset: str) -> list[Position]:
     return [
         p
-        for p in state.positions.values()
-        if p.account_id == account.account_id
-        and state.instruments[p.symbol].margin_asset == asset
+        for p in positions_of(state, account.account_id)
+        if state.instruments[p.symbol].margin_asset == asset
         and symbol_config(account, state.instruments[p.symbol]).isolated
     ]
 
