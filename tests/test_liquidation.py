@@ -4,7 +4,6 @@
 
 from fractions import Fraction
 
-from binance_sandbox.core.adl import ADL_CLIENT_ORDER_ID
 from binance_sandbox.core.bankruptcy import bankruptcy_price, on_tick_grid
 from binance_sandbox.core.commands import (
     Deposit,
@@ -21,6 +20,7 @@ from binance_sandbox.core.events import (
     MarginCall,
     OrderUpdated,
 )
+from binance_sandbox.core.forced_orders import ADL_CLIENT_ORDER_ID
 from binance_sandbox.core.liquidation import adl_rank
 from binance_sandbox.core.positions import Position
 from binance_sandbox.core.state import ExchangeState

@@ -7,6 +7,7 @@ cancelled and the close is their `adl_autoclose` order.
 
 from binance_sandbox.core import open_orders, trading
 from binance_sandbox.core.events import Event, ForceOrder, OrderUpdated
+from binance_sandbox.core.forced_orders import closing_order
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.liquidation import position_rank
 from binance_sandbox.core.matching import Fill
@@ -14,8 +15,6 @@ from binance_sandbox.core.order_ending import copy, end_order
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position, price_8
 from binance_sandbox.core.state import ExchangeState
-
-ADL_CLIENT_ORDER_ID = "adl_autoclose"
 
 
 def ranked(state: ExchangeState, instrument: Instrument, order: Order) -> list[Position]:
@@ -42,7 +41,7 @@ def deleverage(state: ExchangeState, instrument: Instrument, order: Order, ts: i
             break
         qty = min(order.remaining, abs(position.qty))
         events += _cancel_orders(state, position, ts)
-        counter = _adl_order(state, position, qty, order.price, ts)
+        counter = closing_order(state, position, qty, order.price, ts, adl=True)
         events.append(OrderUpdated(order=copy(counter), execution="NEW"))
         fill = Fill(
             maker_order_id=counter.order_id,
@@ -69,22 +68,3 @@ def _cancel_orders(state: ExchangeState, position: Position, ts: int) -> list[Ev
         o for o in open_orders.of_account(state, position.account_id) if o.symbol == position.symbol
     ]
     return [end_order(state, o, "CANCELED", ts) for o in mine]
-
-
-def _adl_order(state: ExchangeState, position: Position, qty: int, price: int, ts: int) -> Order:
-    order_id = state.next_order_id
-    state.next_order_id += 1
-    return Order(
-        order_id=order_id,
-        client_order_id=ADL_CLIENT_ORDER_ID,
-        account_id=position.account_id,
-        symbol=position.symbol,
-        side="SELL" if position.qty > 0 else "BUY",
-        position_side=position.side,
-        order_type="LIMIT",
-        time_in_force="GTC",
-        price=price,
-        orig_qty=qty,
-        time=ts,
-        update_time=ts,
-    )

@@ -35,6 +35,7 @@ from binance_sandbox.core.events import (
     OrderUpdated,
 )
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, AMOUNT_SCALE, parse_scaled
+from binance_sandbox.core.forced_orders import closing_order
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.liquidation_records import FUND_ACCOUNT_ID, InsuranceClear
 from binance_sandbox.core.liquidation_watch import LiquidationWatch
@@ -240,7 +241,7 @@ def _reduce(
     exact = bankruptcy_price(instrument, position, wallet, other_upnl)
     closing_long = position.qty > 0
     price = on_tick_grid(instrument, exact, closing_long=closing_long)
-    order = _autoclose_order(state, account, position, qty, price, ts)
+    order = closing_order(state, position, qty, price, ts, adl=False)
     events: list[Event] = [OrderUpdated(order=copy(order), execution="NEW")]
     outcome = execute(
         state.books[instrument.symbol], trading.taker_for(order, "IOC", account.stp_group)
@@ -263,27 +264,6 @@ def _reduce(
 def _upnl(state: ExchangeState, position: Position) -> int:
     instrument = state.instruments[position.symbol]
     return unrealized_pnl(position, mark_of(state, instrument), instrument.qty_decimals)
-
-
-def _autoclose_order(
-    state: ExchangeState, account: Account, position: Position, qty: int, price: int, ts: int
-) -> Order:
-    order_id = state.next_order_id
-    state.next_order_id += 1
-    return Order(
-        order_id=order_id,
-        client_order_id=f"autoclose-{ts}{order_id:06d}"[:36],
-        account_id=account.account_id,
-        symbol=position.symbol,
-        side="SELL" if position.qty > 0 else "BUY",
-        position_side=position.side,
-        order_type="LIMIT",
-        time_in_force="IOC",
-        price=price,
-        orig_qty=qty,
-        time=ts,
-        update_time=ts,
-    )
 
 
 def _absorb(state: ExchangeState, instrument: Instrument, order: Order, ts: int) -> list[Event]:

@@ -6,7 +6,7 @@ endTime (now by default); `limit` 50 by default, at most 100; the newest `limit`
 
 from typing import Any
 
-from binance_sandbox.core.adl import ADL_CLIENT_ORDER_ID
+from binance_sandbox.core.forced_orders import ADL_CLIENT_ORDER_ID, LIQUIDATION_PREFIX
 from binance_sandbox.core.orders import Order
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
@@ -14,7 +14,6 @@ from binance_sandbox.gateway.endpoint import Endpoint, Security, with_or_without
 from binance_sandbox.gateway.handlers.order_views import order_view
 
 WEEK_MS = 7 * 24 * 3_600_000
-LIQUIDATION_PREFIX = "autoclose-"
 AUTO_CLOSE_TYPES = ("LIQUIDATION", "ADL")
 
 
