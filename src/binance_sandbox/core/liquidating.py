@@ -100,7 +100,9 @@ def liquidate(state: ExchangeState, ts: int, scope: Scope) -> list[Event]:
     if scope_health(state, scope) is None:
         left = _left(state, account, scope, isolated_before, wallet_before)
         if left < 0:
-            events += _clearing(state, account, scope, "", -left, ts)
+            isolated = scope.position_key != CROSS
+            symbol = state.positions[scope.position_key].symbol if isolated else ""
+            events += _clearing(state, account, scope, symbol, -left, ts)
     return events
 
 
