@@ -7,12 +7,14 @@ from fractions import Fraction
 from binance_sandbox.core.bankruptcy import bankruptcy_price, on_tick_grid
 from binance_sandbox.core.commands import (
     Deposit,
+    PlaceAlgoOrder,
     SetInsuranceFund,
     SetLeverage,
     SetMarginType,
     SetMarkPrice,
 )
 from binance_sandbox.core.events import (
+    AlgoUpdated,
     BalanceChanged,
     Event,
     ForceOrder,
@@ -227,3 +229,17 @@ def test_a_negative_balance_is_cleared_by_the_fund() -> None:
     assert cleared.delta == taker_fee
     assert cleared.balance == 0
     assert sim.state.insurance.balances["USDT"] == 100 * USD - taker_fee
+
+
+def test_a_cross_liquidation_expires_the_accounts_conditional_orders() -> None:
+    """A waiting STOP_MARKET (trigger 60,000, under the crash) ends EXPIRED with the
+    liquidation, before it could fire (Binance cancels all of a liquidated account's orders)."""
+    sim = _long_at_20x()
+    placed = sim.do(PlaceAlgoOrder(account_id=1, symbol=BTC, side="SELL",
+                                   order_type="STOP_MARKET", quantity=qty("0.2"),
+                                   trigger_price=px("60000"), reduce_only=True))  # fmt: skip
+    assert _of(placed, AlgoUpdated)
+    events = sim.do(SetMarkPrice(symbol=BTC, price=usd("72300")))
+    (ended,) = _of(events, AlgoUpdated)
+    assert (ended.algo.status, ended.algo.reason) == ("EXPIRED", "Account liquidated")
+    assert not sim.state.open_algo_ids

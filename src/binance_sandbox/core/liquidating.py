@@ -3,8 +3,8 @@ journal replays it.
 
 At every mark change, the scopes (cross account per margin asset, isolated position) holding a
 position in the changed symbols are checked (`margin_health`). A scope at 100 % margin ratio:
-1. its open orders expire (`er` 5): cross all of the asset's cross orders, isolated the
-   symbol's orders of that position side;
+1. its open orders expire (`er` 5): cross all of the asset's cross orders and every
+   conditional order of the account, isolated the symbol's orders of that position side;
 2. while it stays at 100 %, its largest position (by maintenance margin) is reduced: a cross
    position above the first bracket only down to the floor of its bracket ("partial
    liquidation to a lower bracket first"), otherwise closed, by an IOC (`autoclose-<time><id>`)
@@ -22,7 +22,14 @@ position in the changed symbols are checked (`margin_health`). A scope at 100 % 
 Margin calls: a scope past 80 % gets one `MarginCall` until it drops below again.
 """
 
-from binance_sandbox.core import adl, insurance_fund, open_orders, reduce_only, trading
+from binance_sandbox.core import (
+    adl,
+    algo_placing,
+    insurance_fund,
+    open_orders,
+    reduce_only,
+    trading,
+)
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.bankruptcy import bankruptcy_price, on_tick_grid
 from binance_sandbox.core.brackets import maintenance_margin, tier_for
@@ -82,6 +89,8 @@ def liquidate(state: ExchangeState, ts: int, scope: Scope) -> list[Event]:
     isolated_before = _isolated_wallet(state, scope)
     wallet_before = account.balance(scope.asset)
     events = _expire_orders(state, account, scope, ts)
+    if scope.position_key == CROSS:  # and its conditional orders, all of them
+        events += algo_placing.expire_account(state, account.account_id, ts, "Account liquidated")
     for _ in range(4 * len(state.instruments) * 16):
         health = scope_health(state, scope)
         if health is None or not health.liquidating:
