@@ -3,17 +3,19 @@
 Accounts 2-6 open leveraged BTCUSDT positions against each other (5x to 125x, cross or
 isolated); account 1, a deep pocket, rests bids and asks near the mark that liquidation orders
 can hit; the mark jumps by up to 9 % (the admin lever, `SetMarkPrice`) or the index moves; the
-fund is set to nothing, a little or plenty. After every step:
+fund is set to nothing, a little or plenty; funding settles after clock jumps of 1 to 17
+hours (at the computed rate or a replayed one of up to ±0.3 %). After every step:
 
 1. Money is conserved to the last unit: transfers in + the fund's admin deposits + the
    realized PnL of every position (the fund's too) = the wallets + the commissions paid + the
-   fund's balance; clearance fees and cleared losses only move money between the two sides.
+   fund's balance + the exchange's funding balance; clearance fees and cleared losses only
+   move money between the fund and the traders, funding between the traders and the exchange.
 2. Every long has a short: the positions of the symbol, the fund's included, sum to zero.
 3. No account is left negative once the fund has acted: a flat account's wallet is >= 0, and
    after a mark change no scope is left at or past 100 % margin ratio and every scope past
    80 % has had its margin call (a full scan, so the watch's index missed nothing).
 At the end, replaying the stamped commands on a fresh Exchange gives the same state hash.
-Across the run, at least 10 liquidations and 1 ADL happen (asserted).
+Across the run, at least 10 liquidations, 1 ADL and 20 fundings happen (asserted).
 
 To extend (funding, delivery...): add a strategy of commands to `STEPS`; `Tally.record` counts
 whatever events it is given.
@@ -36,9 +38,10 @@ from binance_sandbox.core.commands import (
     SetLeverage,
     SetMarginType,
     SetMarkPrice,
+    SettleFunding,
     Stamped,
 )
-from binance_sandbox.core.events import Event, ForceOrder, OrderUpdated
+from binance_sandbox.core.events import Event, ForceOrder, FundingSettled, OrderUpdated
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.margin_health import scan
 from binance_sandbox.core.state import ExchangeState
@@ -48,6 +51,7 @@ from tests.test_core_trading import BTC, MARK, USD, Sim
 MAKER = 1
 TRADERS = (2, 3, 4, 5, 6)
 TICK = 10  # BTCUSDT price units (0.01) per tick
+HOUR = 3_600_000
 traders = st.sampled_from(TRADERS)
 pairs = st.lists(traders, min_size=2, max_size=2, unique=True)  # (seller, buyer)
 
@@ -78,13 +82,20 @@ class Jump(msgspec.Struct, frozen=True):
     bps: int
 
 
+class Funding(msgspec.Struct, frozen=True):
+    """A clock jump of `hours`, then the funding timer's firing (at a replayed rate if given)."""
+
+    hours: int
+    rates: dict[str, int]
+
+
 class IndexMove(msgspec.Struct, frozen=True):
     """The index moves by `bps` (the mark follows by Binance's median rule)."""
 
     bps: int
 
 
-Step = Trade | Quote | Jump | IndexMove | Command
+Step = Trade | Quote | Jump | IndexMove | Funding | Command
 
 STEPS: list[st.SearchStrategy[Any]] = [
     *[st.builds(lambda two, qty: Trade(*two, qty), pairs, st.sampled_from((50, 100, 300, 1000)))]
@@ -94,6 +105,9 @@ STEPS: list[st.SearchStrategy[Any]] = [
     st.builds(Jump, st.sampled_from((-1500, -700, 700, 1500))),
     st.builds(Jump, st.integers(-300, 300)),
     st.builds(IndexMove, st.integers(-200, 200)),
+    *[st.builds(Funding, st.sampled_from((1, 8, 17)),
+                st.dictionaries(st.just(BTC), st.sampled_from((-300_000, 5_000, 300_000)),
+                                max_size=1))] * 2,
     st.builds(SetLeverage, account_id=traders, symbol=st.just(BTC),
               leverage=st.sampled_from((5, 20, 50, 100, 125))),
     st.builds(SetMarginType, account_id=traders, symbol=st.just(BTC), isolated=st.booleans()),
@@ -116,6 +130,8 @@ class Tally:
         for event in events:
             if isinstance(event, ForceOrder):
                 self.counts[event.auto_close_type] += 1
+            elif isinstance(event, FundingSettled):
+                self.counts["FUNDING"] += 1
             elif isinstance(event, OrderUpdated) and event.trade is not None:
                 self.commissions += event.trade.commission
 
@@ -140,6 +156,8 @@ def commands_of(state: ExchangeState, step: Step) -> list[Command]:
             ]  # fmt: skip
         case Jump(bps):
             return [SetMarkPrice(symbol=BTC, price=max(USD, mark + mark * bps // 10_000))]
+        case Funding(_, rates):
+            return [SettleFunding(rates=rates)]
         case IndexMove(bps):
             index = state.index_prices["BTCUSDT"]
             return [SetIndexPrices(prices={"BTCUSDT": index + index * bps // 10_000}, source="t")]
@@ -152,8 +170,9 @@ def check_money(state: ExchangeState, commissions: int) -> None:
     realized = sum(p.realized_pnl for p in state.positions.values())
     realized += sum(p.realized_pnl for p in fund.positions.values())
     wallets = sum(a.balance("USDT") for a in state.accounts)
+    exchange_side = state.funding_balance.get("USDT", 0)  # funding paid out less taken in
     assert transfers + fund.deposits.get("USDT", 0) + realized == (
-        wallets + commissions + fund.balances.get("USDT", 0)
+        wallets + commissions + fund.balances.get("USDT", 0) + exchange_side
     )
 
 
@@ -184,6 +203,8 @@ def run_scenario(funds: list[int], leverages: list[int], steps: list[Step], tall
         sim.do(SetLeverage(account_id=account_id, symbol=BTC, leverage=leverage))
     tally.commissions = 0
     for step in steps:
+        if isinstance(step, Funding):
+            sim.ts += step.hours * HOUR
         for command in commands_of(sim.state, step):
             tally.record(sim.do(command))
             check_money(sim.state, tally.commissions)
@@ -212,3 +233,4 @@ def test_liquidations_conserve_money_and_leave_no_one_negative() -> None:
     scenario()
     assert tally.counts["LIQUIDATION"] >= 10, tally.counts
     assert tally.counts["ADL"] >= 1, tally.counts
+    assert tally.counts["FUNDING"] >= 20, tally.counts

@@ -11,8 +11,10 @@ The exact check (`margin_health`) then decides, so the index only saves work: th
 the events are those of a full scan.
 
 An account's trigger is recomputed after an event says its money or positions changed
-(balances, fills, isolated margin, margin type, leverage, position mode); a replaced state
-starts the index over. The index is not state: it is rebuilt from the state when missing.
+(balances, fills, isolated margin, margin type, leverage, position mode, funding fees,
+delivery); a replaced state starts the index over. A new kind of change to an account's money
+or positions must be added to `note`. The index is not state: it is rebuilt from the state
+when missing.
 """
 
 import math
@@ -21,7 +23,9 @@ from fractions import Fraction
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.events import (
     BalanceChanged,
+    ContractDelivered,
     Event,
+    FundingFeeCharged,
     LeverageChanged,
     MarginTypeChanged,
     OrderUpdated,
@@ -55,7 +59,7 @@ class LiquidationWatch:
             elif isinstance(
                 event,
                 BalanceChanged | PositionMarginChanged | MarginTypeChanged | LeverageChanged
-                | PositionModeChanged,
+                | PositionModeChanged | FundingFeeCharged | ContractDelivered,
             ):  # fmt: skip
                 self.dirty.add(event.account_id)
             elif isinstance(event, StateReplaced):
