@@ -243,3 +243,16 @@ def test_a_cross_liquidation_expires_the_accounts_conditional_orders() -> None:
     (ended,) = _of(events, AlgoUpdated)
     assert (ended.algo.status, ended.algo.reason) == ("EXPIRED", "Account liquidated")
     assert not sim.state.open_algo_ids
+
+
+def test_the_admin_mark_lever_triggers_mark_price_conditional_orders() -> None:
+    """A MARK_PRICE stop waits for the mark at 75,000; the lever at 74,900 (far from
+    liquidation) fires it like an index tick would: it sells the long into the bid."""
+    sim = _long_at_20x()
+    sim.do(PlaceAlgoOrder(account_id=1, symbol=BTC, side="SELL", order_type="STOP_MARKET",
+                          quantity=qty("0.1"), trigger_price=px("75000"),
+                          working_type="MARK_PRICE", reduce_only=True))  # fmt: skip
+    events = sim.do(SetMarkPrice(symbol=BTC, price=usd("74900")))
+    assert [e.algo.status for e in _of(events, AlgoUpdated)][:2] == ["TRIGGERING", "TRIGGERED"]
+    assert not _of(events, ForceOrder)
+    assert sim.state.positions["1:BTCUSDT:BOTH"].qty == qty("0.1")
