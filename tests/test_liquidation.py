@@ -12,6 +12,7 @@ from binance_sandbox.core.commands import (
     SetLeverage,
     SetMarginType,
     SetMarkPrice,
+    SetPositionMode,
 )
 from binance_sandbox.core.events import (
     AlgoUpdated,
@@ -256,3 +257,28 @@ def test_the_admin_mark_lever_triggers_mark_price_conditional_orders() -> None:
     assert [e.algo.status for e in _of(events, AlgoUpdated)][:2] == ["TRIGGERING", "TRIGGERED"]
     assert not _of(events, ForceOrder)
     assert sim.state.positions["1:BTCUSDT:BOTH"].qty == qty("0.1")
+
+
+def test_hedge_mode_cross_the_short_profit_counts_in_the_longs_bankruptcy_price() -> None:
+    """Hedge, 50x: LONG 0.4 and SHORT 0.1 from 77,000 on 980.75. At mark 74,200 the short's
+    +280 is UPNL1 of the long's bankruptcy price: 77,000 - (980.75 + 280) / 0.4 = 73,848.125
+    (73,848.20 on the tick). The long is sold into the 74,000 bid; the short stays, carrying
+    the account: its wallet is negative but its margin balance is not, and it is under 100 %."""
+    sim = Sim(accounts=3, funds=1_000 * USD)
+    sim.do(SetPositionMode(account_id=1, dual_side_position=True))
+    sim.do(SetLeverage(account_id=1, symbol=BTC, leverage=50))
+    sim.do(Deposit(account_id=2, asset="USDT", amount=100_000 * USD))
+    sim.do(Deposit(account_id=3, asset="USDT", amount=100_000 * USD))
+    sim.place(2, "SELL", qty("0.4"), px("77000"))
+    sim.place(1, "BUY", qty("0.4"), position_side="LONG")
+    sim.place(2, "BUY", qty("0.1"), px("77000"))
+    sim.place(1, "SELL", qty("0.1"), position_side="SHORT")
+    sim.place(3, "BUY", qty("0.5"), px("74000"))
+    events = sim.do(SetMarkPrice(symbol=BTC, price=usd("74200")))
+    (force,) = _of(events, ForceOrder)
+    assert (force.order.position_side, force.order.price) == ("LONG", px("73848.2"))
+    assert sim.state.positions["1:BTCUSDT:LONG"].qty == 0
+    assert sim.state.positions["1:BTCUSDT:SHORT"].qty == -100
+    wallet = sim.state.accounts[0].balance("USDT")
+    assert wallet < 0
+    assert wallet + usd("280") > usd("29.68")  # the short's maintenance margin at 74,200
