@@ -1,23 +1,16 @@
 """The admin and CLI levers that force a liquidation: the mark price of a contract and the
 insurance fund's balance (README "Forcing a liquidation"), with their refusals."""
 
-import subprocess
-import sys
-
 import pytest
 
 from tests.conftest import ServerFactory
 from tests.support.server import SandboxServer
+from tests.test_admin_api import cli
 
 
 @pytest.fixture
 def server(make_server: ServerFactory) -> SandboxServer:
     return make_server("data", '[clock]\nmode = "manual"\n').start()
-
-
-def cli(server: SandboxServer, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "binance_sandbox", *args, "--data-dir", str(server.data_dir)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_the_mark_and_fund_levers_over_the_admin_api(server: SandboxServer) -> None:
