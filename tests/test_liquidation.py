@@ -66,7 +66,7 @@ def test_cross_bankruptcy_price_counts_the_other_positions_upnl() -> None:
     assert bankruptcy_price(BTCUSDT, long, usd("1000"), usd("100")) == 71_500
 
 
-def _long_at_20x(funds: int = 1_000) -> Sim:
+def long_at_20x(funds: int = 1_000) -> Sim:
     """Account 1 long 0.2 BTC @ 77,000 at 20x (wallet 1,000 - 7.70 taker fee = 992.30, so
     BP = 77,000 - 992.30 / 0.2 = 72,038.50); account 3 bids 0.1 @ 72,500."""
     sim = Sim(accounts=3, funds=funds * USD)
@@ -86,7 +86,7 @@ def test_a_cross_long_is_liquidated_into_the_book_then_taken_over_by_the_fund() 
     """At mark 72,300 (balance 992.30 - 940 = 52.30 < MM 57.84) the IOC autoclose sells at
     BP 72,038.50: 0.1 fills on the bid at 72,500 (taker fee 3.625), the fund takes 0.1 at BP.
     The clearance fee (1.25 % of 14,453.85 = 180.67) is capped at what is left: 42.525."""
-    sim = _long_at_20x()
+    sim = long_at_20x()
     sim.place(1, "SELL", qty("0.1"), px("90000"))  # an open order: expires with er 5
     events = sim.do(SetMarkPrice(symbol=BTC, price=usd("72300")))
     (expired,) = [e for e in _of(events, OrderUpdated) if e.execution == "EXPIRED"]
@@ -121,7 +121,7 @@ def _open_interest(state: ExchangeState) -> int:
 def test_a_margin_call_comes_once_past_80_percent() -> None:
     """Balance at mark 72,450: 992.30 - 910 = 82.30, MM 57.96: 70 %; at 72,350: 62.30 vs
     57.88: 93 %, one MARGIN_CALL; the next move within the band calls no more."""
-    sim = _long_at_20x()
+    sim = long_at_20x()
     assert not _of(sim.do(SetMarkPrice(symbol=BTC, price=usd("72450"))), MarginCall)
     (call,) = _of(sim.do(SetMarkPrice(symbol=BTC, price=usd("72350"))), MarginCall)
     assert call.cross_wallet == usd("992.3")
@@ -135,7 +135,7 @@ def test_a_bankrupt_position_the_empty_fund_cannot_take_is_deleveraged() -> None
     """Mark 71,000 is past BP 72,038.50 and the book is empty: the fund (0) would be under
     water, so the short of account 2 (the only opposite position) is closed at BP with no
     fee, its open order cancelled, by an `adl_autoclose` order."""
-    sim = _long_at_20x()
+    sim = long_at_20x()
     sim.cancel(3, symbol=BTC, order_id=3)
     sim.place(2, "SELL", qty("0.05"), px("80000"))
     wallet_2 = sim.state.accounts[1].balance("USDT")
@@ -165,7 +165,7 @@ def test_a_bankrupt_position_the_empty_fund_cannot_take_is_deleveraged() -> None
 def test_a_funded_insurance_takes_the_bankrupt_position_instead() -> None:
     """The same crash with 10,000 in the fund: it buys 0.2 at BP (under water by 207.70 at
     71,000 but solvent), no ADL; the admin setting counts as a deposit into the fund."""
-    sim = _long_at_20x()
+    sim = long_at_20x()
     sim.cancel(3, symbol=BTC, order_id=3)
     (set_fund,) = sim.do(SetInsuranceFund(asset="USDT", balance=10_000 * USD))
     assert isinstance(set_fund, InsuranceFundChanged)
@@ -220,7 +220,7 @@ def test_an_isolated_position_is_liquidated_alone() -> None:
 def test_a_negative_balance_is_cleared_by_the_fund() -> None:
     """The liquidation fill at BP pays the taker fee (7.20385) beyond bankruptcy: the fund pays
     the account back to 0 (INSURANCE_CLEAR +7.20385) out of what it holds."""
-    sim = _long_at_20x()
+    sim = long_at_20x()
     sim.cancel(3, symbol=BTC, order_id=3)
     sim.do(SetInsuranceFund(asset="USDT", balance=100 * USD))
     sim.place(3, "BUY", qty("0.2"), px("72038.5"))
@@ -235,7 +235,7 @@ def test_a_negative_balance_is_cleared_by_the_fund() -> None:
 def test_a_cross_liquidation_expires_the_accounts_conditional_orders() -> None:
     """A waiting STOP_MARKET (trigger 60,000, under the crash) ends EXPIRED with the
     liquidation, before it could fire (Binance cancels all of a liquidated account's orders)."""
-    sim = _long_at_20x()
+    sim = long_at_20x()
     placed = sim.do(PlaceAlgoOrder(account_id=1, symbol=BTC, side="SELL",
                                    order_type="STOP_MARKET", quantity=qty("0.2"),
                                    trigger_price=px("60000"), reduce_only=True))  # fmt: skip
@@ -249,7 +249,7 @@ def test_a_cross_liquidation_expires_the_accounts_conditional_orders() -> None:
 def test_the_admin_mark_lever_triggers_mark_price_conditional_orders() -> None:
     """A MARK_PRICE stop waits for the mark at 75,000; the lever at 74,900 (far from
     liquidation) fires it like an index tick would: it sells the long into the bid."""
-    sim = _long_at_20x()
+    sim = long_at_20x()
     sim.do(PlaceAlgoOrder(account_id=1, symbol=BTC, side="SELL", order_type="STOP_MARKET",
                           quantity=qty("0.1"), trigger_price=px("75000"),
                           working_type="MARK_PRICE", reduce_only=True))  # fmt: skip
