@@ -6,8 +6,9 @@ amendments, cancels and mark moves by three accounts on BTCUSDT and ETHUSDT. Aft
    (before the floor at 0) negative when it was not negative before; an order is refused
    only with a Binance code.
 2. Money is conserved to the last unit: the wallets plus the commissions paid equal the
-   transfers plus the realized PnL; isolated wallets are never negative, flat positions hold
-   none, and every account's isolated wallets fit in its wallet.
+   transfers plus the realized PnL plus what liquidation moved (INSURANCE_CLEAR); isolated
+   wallets are never negative, flat positions hold none, and every account's isolated wallets
+   fit in its wallet.
 3. Withdrawals never take margin in use: the available balance after an accepted one is not
    below 0 if it was not before.
 4. The open orders' totals kept incrementally (`core/order_totals.py`: notional and open loss
@@ -179,7 +180,8 @@ def check_money(state: ExchangeState, paid: dict[int, int]) -> None:
         transfers = account.transferred.get("USDT", 0)
         mine = [p for p in state.positions.values() if p.account_id == number]
         realized = sum(p.realized_pnl for p in mine)
-        assert account.balance("USDT") + paid.get(number, 0) == transfers + realized
+        cleared = sum(c.amount for c in state.insurance_clears if c.account_id == number)
+        assert account.balance("USDT") + paid.get(number, 0) == transfers + realized + cleared
         for position in mine:
             assert position.isolated_wallet >= 0
             assert position.qty or not position.isolated_wallet

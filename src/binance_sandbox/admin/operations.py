@@ -16,6 +16,8 @@ from binance_sandbox.core.commands import (
     CreateApiKey,
     Deposit,
     SetIndexPrices,
+    SetInsuranceFund,
+    SetMarkPrice,
     Withdraw,
 )
 from binance_sandbox.core.events import ApiKeyCreated, Event, Rejected
@@ -126,6 +128,15 @@ class AdminOperations:
             scaled[instrument.pair if instrument else name.upper()] = parse_amount(price)
         return await self.submit(SetIndexPrices(prices=scaled, source="admin"))
 
+    async def set_mark(self, symbol: str, price: str) -> Applied:
+        """A contract's mark price now; it liquidates what it puts at 100 % margin ratio."""
+        instrument = self.instrument(symbol.upper())
+        return await self.submit(SetMarkPrice(symbol=instrument.symbol, price=parse_amount(price)))
+
+    async def set_insurance(self, asset: str, balance: str) -> Applied:
+        command = SetInsuranceFund(asset=asset.upper(), balance=parse_amount(balance, zero=True))
+        return await self.submit(command)
+
     async def submit(self, command: Command) -> Applied:
         """Any command; a refusal is raised as AdminRejected."""
         applied = await self._sequencer.submit(command)
@@ -133,12 +144,13 @@ class AdminOperations:
         return applied
 
 
-def parse_amount(text: str) -> int:
+def parse_amount(text: str, *, zero: bool = False) -> int:
+    """A positive decimal at 8 decimals (or zero too, with `zero`) within MAX_BALANCE."""
     try:
         value = parse_scaled(str(text), AMOUNT_DECIMALS)
     except FixedPointError as exc:
         raise bad_request(f"{text!r} is not a decimal with at most 8 decimals") from exc
-    if value <= 0:
+    if value < 0 or (value == 0 and not zero):
         raise bad_request(f"{text!r} must be positive")
     if value > MAX_BALANCE:  # the core refuses the balance; this keeps the command storable
         rejection = rejects.balance_too_large("units")

@@ -24,6 +24,7 @@ from binance_sandbox.config.times import parse_duration_ms, parse_instant_ms
 from binance_sandbox.control.faults import FaultInjector
 from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.commands import SetOverload, SetTradeGroup
+from binance_sandbox.core.events import ForceOrder
 from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.projections.transfers import TransferStore
 from binance_sandbox.sequencer.sequencer import Sequencer
@@ -246,6 +247,36 @@ async def set_price(request: Request, ctx: AdminContext) -> dict[str, Any]:
     return views.prices_view(ctx.sequencer.exchange.state)
 
 
+async def show_marks(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    return views.marks_view(ctx.sequencer.exchange.state)
+
+
+async def set_mark(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    """The mark price of one contract, now: what it liquidates is in `liquidations`."""
+    body = await read_body(request)
+    applied = await ctx.operations.set_mark(
+        request.path_params["symbol"], text_field(body, "price", 64)
+    )
+    forced = [e for e in applied.events if isinstance(e, ForceOrder)]
+    return {
+        "marks": views.marks_view(ctx.sequencer.exchange.state),
+        "liquidations": sum(1 for e in forced if e.auto_close_type == "LIQUIDATION"),
+        "adl": sum(1 for e in forced if e.auto_close_type == "ADL"),
+    }
+
+
+async def show_insurance(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    return views.insurance_view(ctx.sequencer.exchange.state)
+
+
+async def set_insurance(request: Request, ctx: AdminContext) -> dict[str, Any]:
+    body = await read_body(request)
+    await ctx.operations.set_insurance(
+        request.path_params["asset"], text_field(body, "balance", 64)
+    )
+    return views.insurance_view(ctx.sequencer.exchange.state)
+
+
 async def show_clock(request: Request, ctx: AdminContext) -> dict[str, Any]:
     return ctx.clock_control.show()
 
@@ -346,6 +377,10 @@ def admin_routes() -> list[Route]:
         ("GET", "/positions", list_positions),
         ("GET", "/prices", show_prices),
         ("PUT", "/prices/{symbol}", set_price),
+        ("GET", "/marks", show_marks),
+        ("PUT", "/marks/{symbol}", set_mark),
+        ("GET", "/insurance", show_insurance),
+        ("PUT", "/insurance/{asset}", set_insurance),
         ("GET", "/clock", show_clock),
         ("POST", "/clock/pause", pause_clock),
         ("POST", "/clock/resume", resume_clock),

@@ -3,6 +3,7 @@
 from typing import Any
 
 from binance_sandbox.admin.operations import CreatedKey
+from binance_sandbox.core import insurance_fund
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
 from binance_sandbox.core.state import ExchangeState
@@ -66,6 +67,37 @@ def prices_view(state: ExchangeState) -> dict[str, Any]:
     return {
         pair: {"price": amount(price), "time": state.index_price_times[pair]}
         for pair, price in sorted(state.index_prices.items())
+    }
+
+
+def marks_view(state: ExchangeState) -> dict[str, Any]:
+    """Each contract's mark price (8 decimals)."""
+    return {
+        symbol: amount(state.mark_price(instrument) or 0)
+        for symbol, instrument in sorted(state.instruments.items())
+    }
+
+
+def insurance_view(state: ExchangeState) -> dict[str, Any]:
+    """The insurance fund: balance and margin balance per asset, the positions it took over."""
+    fund = state.insurance
+    return {
+        "assets": {
+            asset: {
+                "balance": amount(insurance_fund.balance(state, asset)),
+                "marginBalance": amount(insurance_fund.margin_balance(state, asset)),
+                "updateTime": fund.update_times.get(asset, 0),
+            }
+            for asset in state.assets
+        },
+        "positions": {
+            symbol: {
+                "positionAmt": format_scaled(p.qty, state.instruments[symbol].qty_decimals),
+                "entryPrice": amount(p.entry_price),
+            }
+            for symbol, p in sorted(fund.positions.items())
+            if p.qty
+        },
     }
 
 

@@ -42,6 +42,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(clock_app, name="clock")
     app.add_typer(agents_app, name="agents")
     app.add_typer(replay_app, name="replay")
+    app.add_typer(insurance_app, name="insurance")
     app.command()(deposit)
     app.command()(withdraw)
     app.command()(snapshot)
@@ -300,3 +301,42 @@ def replay_resume(
 ) -> None:
     """Follow the files again, from the current exchange time."""
     show(admin_client(data_dir, url, token).post("/replay/resume"))
+
+
+@price_app.command("mark")
+def price_mark(
+    symbol: str,
+    price: str,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Set a contract's mark price now; what it puts at 100 % margin ratio is liquidated (the
+    next index tick recomputes the mark)."""
+    show(admin_client(data_dir, url, token).put(f"/marks/{symbol.upper()}", {"price": price}))
+
+
+insurance_app = typer.Typer(help="Show or set the insurance fund.", no_args_is_help=True)
+
+
+@insurance_app.command("set")
+def insurance_set(
+    asset: str,
+    balance: str,
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Set the fund's balance of a margin asset (0 forces ADL of bankrupt positions)."""
+    client = admin_client(data_dir, url, token)
+    show(client.put(f"/insurance/{asset.upper()}", {"balance": balance}))
+
+
+@insurance_app.command("show")
+def insurance_show(
+    data_dir: DataDirOption = Path(".sandbox"),
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Show the fund's balances and the positions it took over."""
+    show(admin_client(data_dir, url, token).get("/insurance"))

@@ -24,6 +24,7 @@ from binance_sandbox.core.events import (
     AlgoUpdated,
     Event,
     IndexPricesChanged,
+    MarkPriceSet,
     OrderUpdated,
     Rejected,
     TradesPrinted,
@@ -57,6 +58,8 @@ def _moved(events: list[Event]) -> set[str]:
     for event in events:
         if isinstance(event, IndexPricesChanged):
             moved.update(event.marks)
+        elif isinstance(event, MarkPriceSet):  # the admin lever
+            moved.add(event.symbol)
         elif isinstance(event, OrderUpdated) and event.trade is not None:
             moved.add(event.order.symbol)
         elif isinstance(event, TradesPrinted) and event.prints:

@@ -280,6 +280,21 @@ class SetMultiAssetsMode(msgspec.Struct, tag="set_multi_assets_mode", frozen=Tru
     on: bool
 
 
+class SetMarkPrice(msgspec.Struct, tag="set_mark_price", frozen=True, kw_only=True):
+    """Admin: a symbol's mark price set by hand (the next index tick recomputes it); positions
+    the new mark puts at 100 % margin ratio are liquidated by this command."""
+
+    symbol: str
+    price: int  # at AMOUNT_DECIMALS
+
+
+class SetInsuranceFund(msgspec.Struct, tag="set_insurance_fund", frozen=True, kw_only=True):
+    """Admin: the insurance fund's balance of a margin asset becomes `balance`."""
+
+    asset: str
+    balance: int  # at AMOUNT_DECIMALS, >= 0
+
+
 Command = (
     Genesis
     | CreateAccount
@@ -312,6 +327,8 @@ Command = (
     | CancelAlgoOrder
     | CancelAllAlgoOrders
     | SetMultiAssetsMode
+    | SetMarkPrice
+    | SetInsuranceFund
 )
 
 

@@ -87,6 +87,7 @@ class OrderUpdated(msgspec.Struct, tag="order_updated", frozen=True, kw_only=Tru
     execution: Literal["NEW", "TRADE", "CANCELED", "EXPIRED", "AMENDMENT"]
     trade: Trade | None = None
     amendment: Amendment | None = None
+    expiry_reason: int = 0  # `er`: 5 when the order expired because its account was liquidated
 
 
 class PositionModeChanged(msgspec.Struct, tag="position_mode_changed", frozen=True, kw_only=True):
@@ -228,6 +229,49 @@ class MultiAssetsModeChanged(
     on: bool
 
 
+class MarginCallPosition(msgspec.Struct, frozen=True, kw_only=True):
+    symbol: str
+    position_side: str
+    qty: int  # signed steps
+    isolated: bool
+    isolated_wallet: int
+    mark: int
+    upnl: int
+    maint: int
+
+
+class MarginCall(msgspec.Struct, tag="margin_call", frozen=True, kw_only=True):
+    """A cross account (cross_wallet set) or an isolated position whose margin ratio passed
+    the warning level (MARGIN_CALL of the user-data stream)."""
+
+    account_id: int
+    asset: str
+    cross_wallet: int | None
+    positions: tuple[MarginCallPosition, ...]
+
+
+class ForceOrder(msgspec.Struct, tag="force_order", frozen=True, kw_only=True):
+    """A liquidation (autoclose-...) or ADL (adl_autoclose) order after it ran: the forceOrder
+    stream's data and the `forceOrders` row (the order itself is in `OrderUpdated` events)."""
+
+    auto_close_type: Literal["LIQUIDATION", "ADL"]
+    order: Order
+    bankruptcy_price: int  # at 8 decimals
+
+
+class InsuranceFundChanged(msgspec.Struct, tag="insurance_fund_changed", frozen=True, kw_only=True):
+    asset: str
+    delta: int
+    balance: int
+    reason: str  # ADMIN | CLEARANCE_FEE | CLEAR_NEGATIVE | TAKE_OVER (realized PnL)
+
+
+class MarkPriceSet(msgspec.Struct, tag="mark_price_set", frozen=True, kw_only=True):
+    symbol: str
+    mark: int
+    time: int
+
+
 Event = (
     Rejected
     | ExchangeCreated
@@ -254,4 +298,8 @@ Event = (
     | ContractListed
     | AlgoUpdated
     | MultiAssetsModeChanged
+    | MarginCall
+    | ForceOrder
+    | InsuranceFundChanged
+    | MarkPriceSet
 )

@@ -12,6 +12,8 @@ from binance_sandbox.core import (
     delivery,
     faults,
     funding,
+    insurance_fund,
+    liquidating,
     margin_settings,
     mark_price,
     multi_assets,
@@ -45,8 +47,10 @@ from binance_sandbox.core.commands import (
     SetCountdown,
     SetFeeBurn,
     SetIndexPrices,
+    SetInsuranceFund,
     SetLeverage,
     SetMarginType,
+    SetMarkPrice,
     SetMultiAssetsMode,
     SetOverload,
     SetPositionMode,
@@ -61,10 +65,12 @@ from binance_sandbox.core.events import (
     Event,
     ExchangeCreated,
     IndexPricesChanged,
+    MarkPriceSet,
     OverloadChanged,
     SimulationChanged,
     TradesPrinted,
 )
+from binance_sandbox.core.liquidation_watch import LiquidationWatch
 from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.order_book import OrderBook
 from binance_sandbox.core.positions import price_8
@@ -78,6 +84,7 @@ class SequenceError(RuntimeError):
 class Exchange:
     def __init__(self, state: ExchangeState | None = None) -> None:
         self.state = state if state is not None else ExchangeState()
+        self.watch = LiquidationWatch()  # not state: rebuilt from it when missing
 
     def apply(self, stamped: Stamped) -> list[Event]:
         state = self.state
@@ -93,7 +100,24 @@ class Exchange:
         funding.sample_premiums(state, stamped.ts)
         delivery.sample_index(state, stamped.ts)
         events = _dispatch(state, stamped.seq, stamped.ts, command)
-        return algo_triggers.follow(state, stamped.seq, stamped.ts, events)
+        self.watch.note(events)
+        moved = _marks_moved(events)
+        if moved:
+            events += liquidating.check(state, stamped.ts, moved, self.watch)
+        followed = algo_triggers.follow(state, stamped.seq, stamped.ts, events)
+        self.watch.note(followed[len(events) :])
+        return followed
+
+
+def _marks_moved(events: list[Event]) -> set[str]:
+    """The symbols whose mark price the command changed: liquidation is checked on them."""
+    moved: set[str] = set()
+    for event in events:
+        if isinstance(event, IndexPricesChanged):
+            moved.update(event.marks)
+        elif isinstance(event, MarkPriceSet):
+            moved.add(event.symbol)
+    return moved
 
 
 # One case per command type: the branch count grows with the command set, on purpose.
@@ -162,6 +186,10 @@ def _dispatch(state: ExchangeState, seq: int, ts: int, command: Command) -> list
             return algo_placing.cancel_all(state, ts, command)
         case SetMultiAssetsMode():
             return multi_assets.set_multi_assets_mode(state, command)
+        case SetMarkPrice():
+            return _set_mark_price(state, ts, command)
+        case SetInsuranceFund():
+            return insurance_fund.set_balance(state, ts, command)
 
 
 def _genesis(state: ExchangeState, ts: int, cmd: Genesis) -> list[Event]:
@@ -195,6 +223,15 @@ def _set_index_prices(state: ExchangeState, ts: int, cmd: SetIndexPrices) -> lis
     }  # fmt: skip
     premiums = funding.premiums(state, marks)
     return [IndexPricesChanged(prices=dict(cmd.prices), time=ts, marks=marks, premiums=premiums)]
+
+
+def _set_mark_price(state: ExchangeState, ts: int, cmd: SetMarkPrice) -> list[Event]:
+    if cmd.symbol not in state.instruments:
+        return [rejects.BAD_SYMBOL]
+    if cmd.price <= 0:
+        return [rejects.malformed("price")]
+    state.marks.setdefault(cmd.symbol, MarkState()).mark = cmd.price
+    return [MarkPriceSet(symbol=cmd.symbol, mark=cmd.price, time=ts)]
 
 
 def _set_clock(state: ExchangeState, ts: int, cmd: SetClock) -> list[Event]:

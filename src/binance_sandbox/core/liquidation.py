@@ -136,14 +136,15 @@ def adl_quantile(state: ExchangeState, side: SideRisk) -> int:
         return 0
     symbol, long = side.instrument.symbol, side.position.qty > 0
     ranks = [
-        _rank(state, side.instrument, p)
+        position_rank(state, side.instrument, p)
         for p in state.positions.values()
         if p.symbol == symbol and p.qty and (p.qty > 0) == long
     ]
-    return quantile(_rank(state, side.instrument, side.position), ranks)
+    return quantile(position_rank(state, side.instrument, side.position), ranks)
 
 
-def _rank(state: ExchangeState, instrument: Instrument, position: Position) -> Fraction:
+def position_rank(state: ExchangeState, instrument: Instrument, position: Position) -> Fraction:
+    """A position's ADL ranking score at the current mark (see `adl_rank`)."""
     mark = mark_of(state, instrument)
     notional = position.qty * mark // 10**instrument.qty_decimals
     config = symbol_config(state.accounts[position.account_id - 1], instrument)

@@ -10,6 +10,7 @@ from binance_sandbox.core.delivery_state import Delivery
 from binance_sandbox.core.fault_rules import FaultRule
 from binance_sandbox.core.funding_state import FundingState
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.liquidation_records import InsuranceClear, InsuranceFund
 from binance_sandbox.core.mark_price import MarkState
 from binance_sandbox.core.order_book import OrderBook
 from binance_sandbox.core.orders import Order
@@ -80,6 +81,9 @@ class ExchangeState(msgspec.Struct, kw_only=True, dict=True):
     open_algo_ids: dict[int, dict[int, None]] = msgspec.field(default_factory=dict)
     algo_triggers: dict[str, TriggerIndex] = msgspec.field(default_factory=dict)
     algo_by_order: dict[int, int] = msgspec.field(default_factory=dict)
+    insurance: InsuranceFund = msgspec.field(default_factory=InsuranceFund)  # liquidation.md
+    insurance_clears: list[InsuranceClear] = msgspec.field(default_factory=list)
+    margin_calls: dict[str, None] = msgspec.field(default_factory=dict)  # scopes past 80 %
 
     def take_trade_ids(self, symbol: str, count: int) -> int:
         """The first of `count` new trade ids of `symbol`."""

@@ -207,6 +207,7 @@ def _fill_side(
     ts: int,
     *,
     is_maker: bool,
+    free: bool = False,
 ) -> list[Event]:
     order.executed_qty += fill.qty
     order.cum_quote += fill.price * fill.qty
@@ -223,7 +224,7 @@ def _fill_side(
     if config.isolated:
         isolated_margin.book_fill(position, config.leverage, size_before, result, fill.qty,
                                   fill_price_8, instrument.qty_decimals)  # fmt: skip
-    commission = _commission(account, instrument, fill, is_maker=is_maker)
+    commission = 0 if free else _commission(account, instrument, fill, is_maker=is_maker)
     charge_opening_fee(position, result, fill.qty, commission)
     trade = Trade(
         trade_id=trade_id,
@@ -316,3 +317,12 @@ def find_open(
     if order is None or order.account_id != account_id or order.symbol != symbol:
         return None
     return order
+
+
+def book_off_book_fill(
+    state: ExchangeState, instrument: Instrument, order: Order, fill: Fill, trade_id: int, ts: int
+) -> list[Event]:
+    """One side of a fill that did not come from the book (an insurance fund take-over, an
+    ADL): the order is the taker unless it is the fill's maker; no commission (FORMULAS §4.6)."""
+    maker = order.order_id == fill.maker_order_id
+    return _fill_side(state, instrument, order, fill, trade_id, ts, is_maker=maker, free=True)

@@ -6,6 +6,7 @@ from binance_sandbox.gateway.handlers import (
     account_status,
     algo_orders,
     batch_orders,
+    force_orders,
     futures_data,
     general,
     income,
@@ -37,6 +38,7 @@ def endpoint_table() -> list[Endpoint]:
         *other_markets.ENDPOINTS,
         *algo_orders.ENDPOINTS,
         *user_stream.ENDPOINTS,
+        *force_orders.ENDPOINTS,
     ]
     keys = [endpoint.key for endpoint in endpoints]
     duplicates = {key for key in keys if keys.count(key) > 1}

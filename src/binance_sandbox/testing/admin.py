@@ -45,6 +45,14 @@ class SandboxAdmin:
     def set_price(self, symbol: str, price: str) -> Any:
         return self.call("PUT", f"/prices/{symbol}", {"price": price})
 
+    def set_mark(self, symbol: str, price: str) -> Any:
+        """The mark price of a contract, now: liquidates what it puts at 100 % margin ratio."""
+        return self.call("PUT", f"/marks/{symbol}", {"price": price})
+
+    def set_insurance(self, asset: str, balance: str) -> Any:
+        """The insurance fund's balance of a margin asset (0: bankrupt positions go to ADL)."""
+        return self.call("PUT", f"/insurance/{asset}", {"balance": balance})
+
     def create_account(self, name: str, balances: dict[str, str] | None = None) -> dict[str, Any]:
         """A new account with its balances deposited and an HMAC key (`apiKey`, `secretKey`)."""
         self.call("POST", "/accounts", {"name": name})

@@ -1,10 +1,11 @@
 """Get Income History (GET /fapi/v1/income): TRANSFER from the transfer projection,
-REALIZED_PNL and COMMISSION from its trades (the history projection) and FUNDING_FEE from its
-funding (the funding projection), oldest first.
+REALIZED_PNL and COMMISSION from its trades (the history projection), FUNDING_FEE from its
+funding (the funding projection) and INSURANCE_CLEAR from the liquidation ledger (clearance fees
+paid, negative balances the fund cleared), oldest first.
 
 Binance's windows: without startTime and endTime the last 7 days; nothing older than 3 months;
-`limit` 100 by default, at most 1,000, with `page` from 1. Other income types (insurance
-clearance, ...) have no source yet and answer none.
+`limit` 100 by default, at most 1,000, with `page` from 1. Other income types have no source
+yet and answer none.
 """
 
 from typing import Any
@@ -16,7 +17,7 @@ from binance_sandbox.gateway.render import amount
 
 DAY_MS = 24 * 3_600_000
 RETENTION_MS = 90 * DAY_MS
-INCOME_TYPES = ("TRANSFER", "REALIZED_PNL", "COMMISSION", "FUNDING_FEE")
+INCOME_TYPES = ("TRANSFER", "REALIZED_PNL", "COMMISSION", "FUNDING_FEE", "INSURANCE_CLEAR")
 
 
 def _window(ctx: RequestContext) -> tuple[int, int]:
@@ -48,6 +49,13 @@ async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
             _row("", "TRANSFER", t.amount, t.asset, t.time, t.tran_id, "")
             for t in ctx.services.transfers.transfers(account.account_id, start, end)
         ]
+    rows += [
+        _row(c.symbol, "INSURANCE_CLEAR", c.amount, c.asset, c.time, c.tran_id, "")
+        for c in ctx.state.insurance_clears
+        if c.account_id == account.account_id
+        and start <= c.time <= end
+        and (wanted is None or c.symbol == wanted.symbol)
+    ]
     symbols = [wanted.symbol] if wanted else sorted(ctx.state.instruments)
     for symbol in symbols:
         for record in ctx.services.history.trades(account.account_id, symbol, 0, start, end):

@@ -12,14 +12,17 @@ Invariants of the answers:
   5 % for auto-exchange. Rates are truncated to 8 decimals, as the documented example is.
 - There are no composite indices and no TradFi perpetuals: `indexInfo` is [] and the trading
   schedule has no markets.
-- Nothing has been liquidated: one insurance fund covers every symbol and holds zero of each
-  margin asset, snapshotted on the hour. No positions: every symbol's ADL risk is "low" (the
-  lowest rating), rated on the half hour. No RPI orders: the RPI book is the order book.
+- One insurance fund covers every symbol (core/insurance_fund.py): its margin balance per
+  margin asset (balance + its taken-over positions' unrealized PnL) is shown live, not as an
+  hourly snapshot, with the time it last changed (the hour before, while it never has). Every
+  symbol's ADL risk is "low" (the lowest rating), rated on the half hour. No RPI orders: the
+  RPI book is the order book.
 - Times are exchange time; unknown symbols are -1121.
 """
 
 from typing import Any
 
+from binance_sandbox.core import insurance_fund
 from binance_sandbox.core.collateral import HAIRCUTS
 from binance_sandbox.core.fixed import AMOUNT_SCALE
 from binance_sandbox.core.instruments import Instrument
@@ -34,7 +37,7 @@ from binance_sandbox.gateway.handlers.market_common import (
 )
 from binance_sandbox.gateway.handlers.order_book import book_snapshot
 from binance_sandbox.gateway.params import Param
-from binance_sandbox.gateway.render import amount
+from binance_sandbox.gateway.render import amount, plain
 
 RPI_LIMIT = 1000
 ADL_RATING_MS = 30 * 60_000
@@ -112,10 +115,15 @@ def _insurance_fund(ctx: RequestContext) -> dict[str, Any]:
     now = ctx.now_ms()
     instruments = ctx.state.instruments.values()
     margin_assets = {i.margin_asset for i in instruments}
+    updated = ctx.state.insurance.update_times
     return {
         "symbols": sorted(i.symbol for i in instruments),
         "assets": [
-            {"asset": asset, "marginBalance": "0", "updateTime": now - now % INSURANCE_SNAPSHOT_MS}
+            {
+                "asset": asset,
+                "marginBalance": plain(insurance_fund.margin_balance(ctx.state, asset)),
+                "updateTime": updated.get(asset, now - now % INSURANCE_SNAPSHOT_MS),
+            }
             for asset in ctx.state.assets
             if asset in margin_assets
         ],

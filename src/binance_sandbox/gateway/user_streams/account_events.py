@@ -3,8 +3,10 @@
 Each entry turns one core event into messages for its account (ORDER_TRADE_UPDATE,
 TRADE_LITE, ACCOUNT_CONFIG_UPDATE, ALGO_UPDATE) or notes what it changed; the balances and
 positions a command changed are pushed once per account and reason as one ACCOUNT_UPDATE after that
-command's other messages (a fill of two accounts: each gets its own). A new kind of event
-(MARGIN_CALL, a liquidation's) is one more entry in `MAPPERS`; a new balance reason
+command's other messages (a fill of two accounts: each gets its own). MARGIN_CALL comes from
+`MarginCall`; a liquidation's orders are ordinary ORDER_TRADE_UPDATEs (`autoclose-…` /
+`adl_autoclose`, `er` 5 for the orders it expired) and its fee an INSURANCE_CLEAR balance
+change. A new kind of event is one more entry in `MAPPERS`; a new balance reason
 passes through as `m` unless `REASONS` renames it.
 
 Payloads read the state after the command (the sequencer notifies after each command), and
@@ -20,6 +22,7 @@ from binance_sandbox.core.events import (
     BalanceChanged,
     FundingFeeCharged,
     LeverageChanged,
+    MarginCall,
     MultiAssetsModeChanged,
     OrderUpdated,
     PositionMarginChanged,
@@ -28,6 +31,7 @@ from binance_sandbox.core.margin import OrderSums, order_sums
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.gateway.handlers.algo_views import algo_update_payload
+from binance_sandbox.gateway.render import plain, quantity
 from binance_sandbox.gateway.user_streams.account_updates import Changes, account_update
 from binance_sandbox.gateway.user_streams.order_updates import order_trade_update, trade_lite
 
@@ -136,6 +140,24 @@ def _algo(outbox: Outbox, event: AlgoUpdated) -> None:
     outbox.push(order.account_id, payload)
 
 
+def _margin_call(outbox: Outbox, event: MarginCall) -> None:
+    """MARGIN_CALL: `cw` only for a cross account's call (Binance's example); `mt` CROSSED or
+    ISOLATED, as that example writes it."""
+    rows = []
+    for row in event.positions:
+        instrument = outbox.state.instruments[row.symbol]
+        rows.append({
+            "s": row.symbol, "ps": row.position_side, "pa": quantity(instrument, row.qty),
+            "mt": "ISOLATED" if row.isolated else "CROSSED", "iw": plain(row.isolated_wallet),
+            "mp": plain(row.mark), "up": plain(row.upnl), "mm": plain(row.maint),
+        })  # fmt: skip
+    payload: dict[str, Any] = {"e": "MARGIN_CALL", "E": outbox.ts}
+    if event.cross_wallet is not None:
+        payload["cw"] = plain(event.cross_wallet)
+    payload["p"] = rows
+    outbox.push(event.account_id, payload)
+
+
 def _account_of(event: Any) -> int:
     if isinstance(event, OrderUpdated):
         return event.order.account_id
@@ -152,6 +174,7 @@ MAPPERS: dict[type, Callable[[Outbox, Any], None]] = {
     LeverageChanged: _leverage,
     FundingFeeCharged: _funding,
     AlgoUpdated: _algo,
+    MarginCall: _margin_call,
     MultiAssetsModeChanged: _multi_assets,
 }
 

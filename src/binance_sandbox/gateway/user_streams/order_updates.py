@@ -84,10 +84,12 @@ def trade_lite(instrument: Instrument, event: OrderUpdated, ts: int) -> dict[str
 
 def expiry_reason(event: OrderUpdated) -> str:
     """Binance's `er` code for why an order expired ("0" for anything else): 1 self-trade
-    prevention, 2 an IOC / FOK remainder, 9 a MARKET remainder."""
+    prevention, 2 an IOC / FOK remainder, 5 the account was liquidated, 9 a MARKET remainder."""
     order: Order = event.order
     if event.execution != "EXPIRED":
         return "0"
+    if event.expiry_reason:
+        return str(event.expiry_reason)
     if order.status == "EXPIRED_IN_MATCH":
         return "1"
     if order.order_type == "MARKET":

@@ -1,0 +1,134 @@
+"""Margin ratio of the liquidation scopes (FORMULAS.md §3.1, §4.5): a cross account per margin
+asset (maintenance margin of its cross positions over cross wallet + cross unrealized PnL) and
+each isolated position (its maintenance margin over isolated wallet + its unrealized PnL).
+
+A scope is liquidated when its margin ratio reaches 100 % and gets a margin call when it passes
+80 % (Binance advises staying below 80 %; it does not publish the MARGIN_CALL level).
+
+Only positions count (open orders do not enter the margin ratio). Which accounts a mark change
+needs checked is `liquidation_watch`'s; their positions are found by key and each symbol's
+mark looked up once per check.
+"""
+
+from dataclasses import dataclass
+
+from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.brackets import maintenance_margin
+from binance_sandbox.core.margin import SIDES, mark_of
+from binance_sandbox.core.positions import Position, unrealized_pnl
+from binance_sandbox.core.rounding import div_half_up
+from binance_sandbox.core.state import ExchangeState, position_key
+
+WARNING_PERCENT = 80
+CROSS = ""  # the position key of a cross scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    account_id: int
+    asset: str
+    position_key: str  # CROSS, or the isolated position's key
+
+    @property
+    def key(self) -> str:
+        return f"{self.account_id}:{self.asset}:{self.position_key}"
+
+
+@dataclass(frozen=True)
+class Health:
+    scope: Scope
+    balance: int  # margin balance of the scope, 8 decimals
+    maint: int
+
+    @property
+    def liquidating(self) -> bool:
+        return self.maint > 0 and self.balance <= self.maint
+
+    @property
+    def warned(self) -> bool:
+        return self.maint > 0 and self.balance * WARNING_PERCENT <= self.maint * 100
+
+
+class _Marks:
+    """Each symbol's mark and quantity scale, looked up once per check."""
+
+    def __init__(self, state: ExchangeState) -> None:
+        self.state = state
+        self.rows: dict[str, tuple[int, int]] = {}
+
+    def of(self, symbol: str) -> tuple[int, int]:
+        """(mark at 8 decimals, quantity decimals) of the symbol."""
+        row = self.rows.get(symbol)
+        if row is None:
+            instrument = self.state.instruments[symbol]
+            row = self.rows[symbol] = (mark_of(self.state, instrument), instrument.qty_decimals)
+        return row
+
+
+def account_health(
+    state: ExchangeState, account: Account, positions: list[Position], marks: _Marks | None = None
+) -> list[Health]:
+    """The account's scopes holding a position: cross per asset first, then isolated ones."""
+    marks = marks or _Marks(state)
+    cross: dict[str, list[int]] = {}  # asset -> [upnl, maint, isolated wallets]
+    isolated: list[Health] = []
+    for position in positions:
+        instrument = state.instruments[position.symbol]
+        mark, qty_decimals = marks.of(position.symbol)
+        upnl = unrealized_pnl(position, mark, qty_decimals)
+        notional = div_half_up(position.qty * mark, 10**qty_decimals)
+        maint = maintenance_margin(instrument.tiers, notional)
+        asset = instrument.margin_asset
+        sums = cross.setdefault(asset, [0, 0, 0])
+        config = account.symbol_configs.get(position.symbol)
+        if config is not None and config.isolated:
+            sums[2] += position.isolated_wallet
+            key = position_key(account.account_id, position.symbol, position.side)
+            scope = Scope(account.account_id, asset, key)
+            isolated.append(Health(scope, position.isolated_wallet + upnl, maint))
+        else:
+            sums[0] += upnl
+            sums[1] += maint
+    healths = [
+        Health(Scope(account.account_id, asset, CROSS), account.balance(asset) - iso + upnl, maint)
+        for asset, (upnl, maint, iso) in sorted(cross.items())
+        if maint
+    ]
+    return healths + isolated
+
+
+def held_positions(state: ExchangeState) -> dict[int, list[Position]]:
+    """Every account's open positions, by account id (one pass over the positions)."""
+    held: dict[int, list[Position]] = {}
+    for position in state.positions.values():
+        if position.qty:
+            held.setdefault(position.account_id, []).append(position)
+    return held
+
+
+def scan(state: ExchangeState, account_ids: list[int]) -> list[Health]:
+    """The scopes of the accounts (each account's position walk is by key)."""
+    marks = _Marks(state)
+    healths: list[Health] = []
+    for account_id in account_ids:
+        positions = positions_of(state, account_id)
+        healths += account_health(state, state.accounts[account_id - 1], positions, marks)
+    return healths
+
+
+def positions_of(state: ExchangeState, account_id: int) -> list[Position]:
+    """The account's open positions, by key (no walk over every position)."""
+    held = []
+    for symbol in state.instruments:
+        for side in SIDES:
+            position = state.positions.get(position_key(account_id, symbol, side))
+            if position is not None and position.qty:
+                held.append(position)
+    return held
+
+
+def scope_health(state: ExchangeState, scope: Scope) -> Health | None:
+    """The scope's health now; None once it holds no position."""
+    account = state.accounts[scope.account_id - 1]
+    mine = positions_of(state, scope.account_id)
+    return next((h for h in account_health(state, account, mine) if h.scope == scope), None)
