@@ -36,7 +36,7 @@ from binance_sandbox.gateway.ws_api.dispatcher import WsApi
 from binance_sandbox.oauth.admin_routes import login_admin_routes
 from binance_sandbox.oauth.routes import login_routes
 from binance_sandbox.server.runtime import Runtime
-from binance_sandbox.server.stream_fault_routes import stream_fault_routes
+from binance_sandbox.server.stream_routes import stream_routes
 
 _STARLETTE_PREFIXES = (
     "/sandbox/",
@@ -103,7 +103,7 @@ def create_app(
     admin = Starlette(
         routes=admin_routes()
         + fault_routes()
-        + stream_fault_routes(hub, runtime.listen_keys)
+        + stream_routes(hub, runtime.listen_keys)
         + state_routes()
         + login_admin_routes(),
         middleware=[Middleware(AdminTokenGuard, token=token)],

@@ -43,6 +43,10 @@ class Hub:
     def attach(self, session: Session) -> None:
         self._sessions[session] = None
 
+    def listeners(self) -> dict[str, int]:
+        """How many connections listen to each stream."""
+        return {name: len(sessions) for name, sessions in self._subscribers.items()}
+
     def sessions(self, name: str | None = None) -> list[Session]:
         """The connections listening to stream `name`, or every open connection."""
         return list(self._sessions if name is None else self._subscribers.get(name, ()))

@@ -23,7 +23,7 @@ from typing import Any
 
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.delivery import status as contract_status
-from binance_sandbox.core.events import OrderUpdated, TradesPrinted
+from binance_sandbox.core.events import ForceOrder, OrderUpdated, TradesPrinted
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway.context import RequestContext, Services
 from binance_sandbox.gateway.handlers.funding import mark_price_row
@@ -62,6 +62,8 @@ class MarketFeed:
         self._tops: dict[str, Top] = {}  # last bookTicker per symbol
         self._moved: dict[str, tuple[int, int]] = {}  # symbol -> (seq, ts) of its book's change
         self._traded: set[str] = set()
+        # each symbol's newest liquidation order: (its ForceOrder, last fill qty, trade time)
+        self._liquidations: dict[str, tuple[ForceOrder, int, int]] = {}
         self._scheduled = False
         self._next_due = _NEVER  # the earliest due time of a timed stream
         hub.watch(self._on_watch)
@@ -69,11 +71,17 @@ class MarketFeed:
     # --- the sequencer's listener -------------------------------------------------------
 
     def on_applied(self, stamped: Stamped, applied: Applied) -> None:
+        last_fills: dict[int, int] = {}  # order id -> its last fill in this command
         for event in applied.events:
             if isinstance(event, OrderUpdated):
                 self._order_changed(event, stamped)
+                if event.trade is not None:
+                    last_fills[event.order.order_id] = event.trade.qty
             elif isinstance(event, TradesPrinted):
                 self._traded.add(event.symbol)
+            elif isinstance(event, ForceOrder) and event.auto_close_type == "LIQUIDATION":
+                last = last_fills.get(event.order.order_id, 0)
+                self._liquidations[event.order.symbol] = (event, last, stamped.ts)
         if stamped.ts >= self._next_due:  # as of this command: a batch may span many periods
             with _contained("timed streams"):
                 self.tick(stamped.ts)
@@ -154,6 +162,8 @@ class MarketFeed:
                 timer = _Timer(stream, _next_due(self.now(), stream.period_ms))
                 if kind == "contractInfo":  # changes from here on
                     timer.rows = dict(self._contract_statuses(self.now()))
+                elif kind in ("forceOrder", "forceOrderArr"):  # from the current 1000 ms on
+                    timer.rows = self._liquidations_before(self.now() - stream.period_ms)
                 self._timers[name] = timer
             else:
                 del self._timers[name]
@@ -269,6 +279,8 @@ class MarketFeed:
             self._push_kline(timer, now)
         elif kind == "contractInfo":
             self._push_changed_contracts(timer, now)
+        elif kind in ("forceOrder", "forceOrderArr"):
+            self._push_liquidations(timer, now)
 
     def _all(self) -> list[Instrument]:
         return list(self._services.exchange.state.instruments.values())
@@ -298,6 +310,22 @@ class MarketFeed:
                 timer.rows[instrument.symbol] = top
                 payload = payloads.book_ticker(instrument, top, state.last_seq, now, state.last_ts)
                 self._hub.publish(timer.stream.name, payload)
+
+    def _push_liquidations(self, timer: _Timer, now: int) -> None:
+        """Binance's snapshot: per symbol, the newest liquidation order of the last 1000 ms,
+        if there was one (`!forceOrder@arr` as one event per symbol, as Binance sends it)."""
+        wanted = timer.stream.key
+        for symbol, (event, last_qty, traded) in self._liquidations.items():
+            if (wanted and symbol != wanted) or timer.rows.get(symbol) is event:
+                continue
+            timer.rows[symbol] = event
+            instrument = self._instrument(symbol)
+            if instrument is not None:
+                payload = payloads.force_order(instrument, event.order, last_qty, traded, now)
+                self._hub.publish(timer.stream.name, payload)
+
+    def _liquidations_before(self, ts: int) -> dict[str, Any]:
+        return {symbol: seen[0] for symbol, seen in self._liquidations.items() if seen[2] < ts}
 
     def _push_changed_contracts(self, timer: _Timer, now: int) -> None:
         """A contract listed, entering its last 10 minutes (DELIVERING) or delivered: one

@@ -9,6 +9,8 @@ stream's one-letter keys.
 from typing import Any
 
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.orders import Order
+from binance_sandbox.gateway.handlers.order_views import average_price
 from binance_sandbox.gateway.render import amount, price, quantity, quote
 from binance_sandbox.projections.index_candle import Candle
 from binance_sandbox.projections.kline_buckets import close_time
@@ -126,4 +128,20 @@ def contract_info(instrument: Instrument, status: str, now: int) -> Payload:
         "e": "contractInfo", "E": now, "s": instrument.symbol, "ps": instrument.pair,
         "ct": instrument.contract_type, "dt": instrument.delivery_date,
         "ot": instrument.onboard_date, "cs": status,
+    }  # fmt: skip
+
+
+def force_order(
+    instrument: Instrument, order: Order, last_qty: int, traded: int, now: int
+) -> Payload:
+    """`forceOrder`: a liquidation order (`autoclose-…`) after it ran, `T` its last trade."""
+    return {
+        "e": "forceOrder", "E": now,
+        "o": {
+            "s": order.symbol, "S": order.side, "o": order.order_type, "f": order.time_in_force,
+            "q": quantity(instrument, order.orig_qty), "p": price(instrument, order.price),
+            "ap": average_price(instrument, order), "X": order.status,
+            "l": quantity(instrument, last_qty), "z": quantity(instrument, order.executed_qty),
+            "T": traded,
+        },
     }  # fmt: skip

@@ -1,5 +1,9 @@
-"""The admin API's WebSocket fault levers, acting at once (they are not rules: a connection is
-not exchange state):
+"""The admin API's view of the stream connections and its WebSocket fault levers:
+
+- `GET /streams`: how many connections are open and how many listen to each stream (a test
+  can wait until its client's subscription has arrived);
+
+The levers act at once (they are not rules: a connection is not exchange state):
 
 - `POST /faults/streams/disconnect {"stream"?, "account"?, "how"?}`: ends the stream connections
   listening to `stream`, or to a listenKey of `account`, or every one; `how` is "drop" (the
@@ -26,7 +30,10 @@ from binance_sandbox.gateway.user_streams.listen_keys import ListenKeys
 _ENDINGS: tuple[str, ...] = get_args(Ending)
 
 
-def stream_fault_routes(hub: Hub, keys: ListenKeys) -> list[Route]:
+def stream_routes(hub: Hub, keys: ListenKeys) -> list[Route]:
+    async def listening(_request: Request, _ctx: AdminContext) -> dict[str, Any]:
+        return {"connections": len(hub.sessions()), "streams": hub.listeners()}
+
     async def disconnect(request: Request, ctx: AdminContext) -> dict[str, Any]:
         body = await read_body(request)
         how = text_field(body, "how", 20) if "how" in body else "drop"
@@ -54,6 +61,7 @@ def stream_fault_routes(hub: Hub, keys: ListenKeys) -> list[Route]:
 
     return routes_of(
         [
+            ("GET", "/streams", listening),
             ("POST", "/faults/streams/disconnect", disconnect),
             ("POST", "/faults/listen-keys/expire", expire_listen_keys),
         ]
