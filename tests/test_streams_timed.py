@@ -150,3 +150,29 @@ async def test_all_market_arrays_carry_only_what_changed(server: SandboxServer) 
     assert sorted(top["s"] for top in tops) == sorted(symbols)  # the first 5 s push: all
     assert len(singles) == 5  # 10 s at 2 s
     assert {single["s"] for single in singles} == {"ETHUSDT"}
+
+
+async def test_asset_index_streams_are_the_rest_rows(server: SandboxServer) -> None:
+    """`!assetIndex@arr` and `<asset>@assetIndex` (Multi-Assets mode's indices and haircut
+    buffers, every second) carry the REST assetIndex rows under one-letter keys."""
+    url = server.url.replace("http://", "ws://") + "/ws"
+    async with connect(url) as ws:
+        await subscribed(ws, "!assetIndex@arr", "btcusd@assetIndex")
+        await asyncio.to_thread(advance, server, "2s")
+        received = await drain(ws)
+    arrays = [m for m in received if isinstance(m, list)]
+    singles = [m for m in received if isinstance(m, dict)]
+    assert len(arrays) == len(singles) == 2  # 2 s at 1 s
+    rest = {row["symbol"]: row for row in httpx.get(server.url + "/fapi/v1/assetIndex").json()}
+    newest = {row["s"]: row for row in arrays[-1]}
+    assert newest.keys() == rest.keys()
+    assert singles[-1] == newest["BTCUSD"]
+    for symbol, row in newest.items():
+        assert list(row) == ["e", "E", "s", "i", "b", "a", "B", "A", "q", "g", "Q", "G"]
+        assert row["e"] == "assetIndexUpdate"
+        wire = rest[symbol]
+        assert [row[k] for k in ("i", "b", "a", "B", "A", "q", "g", "Q", "G")] == [
+            wire["index"], wire["bidBuffer"], wire["askBuffer"], wire["bidRate"],
+            wire["askRate"], wire["autoExchangeBidBuffer"], wire["autoExchangeAskBuffer"],
+            wire["autoExchangeBidRate"], wire["autoExchangeAskRate"],
+        ]  # fmt: skip

@@ -58,7 +58,7 @@ async def constituents(ctx: RequestContext) -> dict[str, Any]:
     return {"symbol": instrument.symbol, "time": ctx.now_ms(), "constituents": [member]}
 
 
-def _asset_indices(ctx: RequestContext) -> dict[str, int]:
+def asset_indices(ctx: RequestContext) -> dict[str, int]:
     """'<ASSET>USD' -> the index of the asset's USDT perpetual, for the assets that have one."""
     perpetuals = {
         i.base_asset: i.pair
@@ -78,7 +78,7 @@ def _rate(index: int, buffer: int) -> str:
     return amount(index * (AMOUNT_SCALE + buffer) // AMOUNT_SCALE)
 
 
-def _asset_index_row(symbol: str, index: int, now: int) -> dict[str, Any]:
+def asset_index_row(symbol: str, index: int, now: int) -> dict[str, Any]:
     buffer = HAIRCUTS[symbol.removesuffix("USD")]
     return {
         "symbol": symbol,
@@ -97,13 +97,13 @@ def _asset_index_row(symbol: str, index: int, now: int) -> dict[str, Any]:
 
 async def asset_index(ctx: RequestContext) -> dict[str, Any] | list[dict[str, Any]]:
     now = ctx.now_ms()
-    indices = _asset_indices(ctx)
+    indices = asset_indices(ctx)
     if "symbol" not in ctx.params:
-        return [_asset_index_row(symbol, index, now) for symbol, index in indices.items()]
+        return [asset_index_row(symbol, index, now) for symbol, index in indices.items()]
     symbol = ctx.params["symbol"]
     if symbol not in indices:
         raise errors.bad_symbol()
-    return _asset_index_row(symbol, indices[symbol], now)
+    return asset_index_row(symbol, indices[symbol], now)
 
 
 async def index_info(ctx: RequestContext) -> list[dict[str, Any]]:

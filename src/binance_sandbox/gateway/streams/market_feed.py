@@ -27,6 +27,7 @@ from binance_sandbox.core.events import ForceOrder, OrderUpdated, TradesPrinted
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway.context import RequestContext, Services
 from binance_sandbox.gateway.handlers.funding import mark_price_row
+from binance_sandbox.gateway.handlers.market_extra import asset_index_row, asset_indices
 from binance_sandbox.gateway.handlers.tickers import day_statistics
 from binance_sandbox.gateway.streams import payloads
 from binance_sandbox.gateway.streams.depth_feed import DepthFeed, level_qty
@@ -281,6 +282,8 @@ class MarketFeed:
             self._push_changed_contracts(timer, now)
         elif kind in ("forceOrder", "forceOrderArr"):
             self._push_liquidations(timer, now)
+        elif kind in ("assetIndex", "assetIndexArr"):
+            self._push_asset_indices(timer, now)
 
     def _all(self) -> list[Instrument]:
         return list(self._services.exchange.state.instruments.values())
@@ -323,6 +326,17 @@ class MarketFeed:
             if instrument is not None:
                 payload = payloads.force_order(instrument, event.order, last_qty, traded, now)
                 self._hub.publish(timer.stream.name, payload)
+
+    def _push_asset_indices(self, timer: _Timer, now: int) -> None:
+        """Multi-Assets mode's asset indices (the REST assetIndex rows), every second."""
+        stream, indices = timer.stream, asset_indices(self._ctx)
+        if stream.kind == "assetIndexArr":
+            rows = [asset_index_row(symbol, index, now) for symbol, index in indices.items()]
+            if rows:
+                self._hub.publish(stream.name, [payloads.asset_index(r, now) for r in rows])
+        elif stream.key in indices:
+            row = asset_index_row(stream.key, indices[stream.key], now)
+            self._hub.publish(stream.name, payloads.asset_index(row, now))
 
     def _liquidations_before(self, ts: int) -> dict[str, Any]:
         return {symbol: seen[0] for symbol, seen in self._liquidations.items() if seen[2] < ts}

@@ -88,6 +88,7 @@ _PERIODS: dict[Kind, int] = {
     "markPriceKline": KLINE_PERIOD_MS, "miniTicker": 2000, "miniTickerArr": 1000,
     "ticker": 2000, "tickerArr": 1000, "bookTickerAll": 5000,
     "forceOrder": 1000, "forceOrderArr": 1000,  # the newest liquidation of each 1000 ms
+    "assetIndex": 1000, "assetIndexArr": 1000,
     "contractInfo": 250,  # "real-time": a contract's status is looked at every 250 ms
 }  # fmt: skip
 

@@ -145,3 +145,16 @@ def force_order(
             "T": traded,
         },
     }  # fmt: skip
+
+
+_ASSET_INDEX_KEYS = {
+    "i": "index", "b": "bidBuffer", "a": "askBuffer", "B": "bidRate", "A": "askRate",
+    "q": "autoExchangeBidBuffer", "g": "autoExchangeAskBuffer", "Q": "autoExchangeBidRate",
+    "G": "autoExchangeAskRate",
+}  # fmt: skip
+
+
+def asset_index(row: dict[str, Any], now: int) -> Payload:
+    """`assetIndexUpdate`: the REST assetIndex row under the stream's one-letter keys."""
+    keyed = {short: row[long] for short, long in _ASSET_INDEX_KEYS.items()}
+    return {"e": "assetIndexUpdate", "E": now, "s": row["symbol"], **keyed}
