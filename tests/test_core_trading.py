@@ -720,6 +720,22 @@ def test_commission_rounds_half_away_from_zero_at_8_decimals() -> None:
     assert (sim.wallet(1), sim.wallet(2)) == (FUNDS - 522_002, FUNDS - 1_305_005)
 
 
+def test_trade_ids_run_per_symbol_and_order_ids_across_symbols() -> None:
+    """Binance's trade ids run per symbol (so a symbol's 24 h `count` is lastId - firstId + 1
+    and `fromId` paging has no gaps); so do the sandbox's. Order ids come from one sequence
+    for all symbols: unique across symbols, still increasing within each (every request
+    names the symbol with the order id, and no client reads meaning into their gaps)."""
+    sim = Sim()
+    sim.do(SetIndexPrices(prices={"ETHUSDT": 2_900 * USD}, source="t"))
+    ids = []
+    for symbol, price in ((BTC, px("77000")), ("ETHUSDT", px("2900")), (BTC, px("77000"))):
+        ids.append(only_order(sim.place(1, "SELL", qty("0.01"), price, symbol=symbol)).order_id)
+        sim.place(2, "BUY", qty("0.01"), symbol=symbol)
+    assert sim.state.last_trade_ids == {BTC: 2, "ETHUSDT": 1}
+    assert ids == sorted(set(ids))
+    assert len(set(ids)) == 3
+
+
 def test_a_sweep_over_several_makers_gives_each_fill_its_own_trade_id() -> None:
     sim = Sim()
     sim.place(1, "SELL", qty("0.1"), px("77000"))
