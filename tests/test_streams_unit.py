@@ -27,7 +27,7 @@ from binance_sandbox.gateway.streams.session import Session
         ("btcusdt_next_quarter@continuousKline_1h", "continuousKline", "BTCUSDT", 250, "market"),
         ("!bookTicker", "bookTickerAll", "", 5000, "public"),
         ("!ticker@arr", "tickerArr", "", 1000, "market"),
-        ("btcusdt@forceOrder", "forceOrder", "BTCUSDT", 0, "market"),
+        ("btcusdt@forceOrder", "forceOrder", "BTCUSDT", 1000, "market"),  # a 1000 ms snapshot
     ],
 )
 def test_stream_names(name: str, kind: str, key: str, period: int, route: str) -> None:
