@@ -23,18 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.sync.client import ClientConnection, connect
 
+from tests.clients.user_data_support import CONFIG
 from tests.support.server import SandboxServer
 from tests.support.trader import Trader
 
-CONFIG = """
-[clock]
-mode = "manual"
-start = "2026-03-01T00:00:00Z"
-
-[prices.pairs.BTCUSDT]
-source = "fixed"
-price = "77000"
-"""
 SYMBOL = "BTCUSDT"
 ACCOUNTS = 3
 MARKER = "0.12345678"  # the last deposit of an example; no step deposits this

@@ -18,20 +18,12 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.sync.client import connect as sync_connect
 
+from tests.clients.user_data_support import CONFIG
 from tests.conftest import ServerFactory
 from tests.support.server import SandboxServer
 from tests.support.trader import Trader
 
 WAIT_S = 30.0
-CONFIG = """
-[clock]
-mode = "manual"
-start = "2026-03-01T00:00:00Z"
-
-[prices.pairs.BTCUSDT]
-source = "fixed"
-price = "77000"
-"""
 HOUR_MS = 3_600_000
 INVALID_LISTEN_KEY = {"code": -1125, "msg": "This listenKey does not exist."}
 

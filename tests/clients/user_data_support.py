@@ -12,6 +12,7 @@ from typing import Any
 from tests.support.server import SandboxServer
 from tests.support.trader import Trader
 
+# A manual clock and a fixed BTCUSDT index: a scenario's numbers never move by themselves.
 CONFIG = """
 [clock]
 mode = "manual"
