@@ -71,7 +71,6 @@ def format_scaled(value: int, decimals: int) -> str:
     return f"{sign}{digits[:-decimals]}.{digits[-decimals:]}"
 
 
-@lru_cache(maxsize=1024)
 @lru_cache(maxsize=1024)  # read on every order (an instrument's scales)
 def decimals_of(text: str) -> int:
     """Fewest decimals that represent a grid step exactly: '0.010' -> 2, '1' -> 0, '10' -> 0."""

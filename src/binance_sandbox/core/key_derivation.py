@@ -9,6 +9,9 @@ import hashlib
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _LENGTH = 64
+# Two base-62 digits per division of the 512-bit number (low digit first, as one at a time
+# would give them): half the big-number divisions, the same characters.
+_PAIRS = [_ALPHABET[i % len(_ALPHABET)] + _ALPHABET[i // len(_ALPHABET)] for i in range(62 * 62)]
 
 
 def derive_token(seed: int, seq: int, purpose: str, length: int = _LENGTH) -> str:
@@ -16,8 +19,8 @@ def derive_token(seed: int, seq: int, purpose: str, length: int = _LENGTH) -> st
     token is the longer one's prefix."""
     digest = hashlib.sha512(f"binance-sandbox:{seed}:{seq}:{purpose}".encode()).digest()
     number = int.from_bytes(digest, "big")
-    chars = []
-    for _ in range(length):
-        number, index = divmod(number, len(_ALPHABET))
-        chars.append(_ALPHABET[index])
-    return "".join(chars)
+    pairs = []
+    for _ in range((length + 1) // 2):
+        number, pair = divmod(number, len(_PAIRS))
+        pairs.append(_PAIRS[pair])
+    return "".join(pairs)[:length]

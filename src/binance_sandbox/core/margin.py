@@ -236,15 +236,19 @@ def account_risk(
     state: ExchangeState,
     account: Account,
     groups: dict[tuple[str, str], OrderSums] | None = None,
+    known: SideRisk | None = None,
 ) -> AccountRisk:
     """Every held position side's figures and their totals per margin asset; `groups` are the
-    account's `order_sums` when the caller has them already."""
+    account's `order_sums` and `known` one side's figures when the caller has them already."""
     risk = AccountRisk()
     if groups is None:
         groups = order_sums(state, account.account_id)
     for instrument, side in held_sides(state, account, groups):
-        sums = groups.get((instrument.symbol, side), OrderSums())
-        one = side_risk(state, account, instrument, side, sums)
+        if known is not None and known.side == side and known.instrument is instrument:
+            one = known
+        else:
+            sums = groups.get((instrument.symbol, side), OrderSums())
+            one = side_risk(state, account, instrument, side, sums)
         risk.sides.append(one)
         _add_side(_asset(risk, account, instrument.margin_asset), one)
     return risk

@@ -17,9 +17,7 @@ from binance_sandbox.core.events import Rejected
 from binance_sandbox.core.fixed import AMOUNT_SCALE
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import (
-    AccountRisk,
     OrderSums,
-    SideRisk,
     account_risk,
     exposure,
     open_loss,
@@ -27,7 +25,7 @@ from binance_sandbox.core.margin import (
     order_sums,
     side_risk,
 )
-from binance_sandbox.core.positions import PositionSide, price_8
+from binance_sandbox.core.positions import price_8
 from binance_sandbox.core.state import ExchangeState
 
 
@@ -41,10 +39,7 @@ def refusal(
         return None
     groups = order_sums(state, account.account_id)
     sums = groups.get((instrument.symbol, cmd.position_side), OrderSums())
-    risk = account_risk(state, account, groups)
-    before = _held(risk, instrument, cmd.position_side) or side_risk(
-        state, account, instrument, cmd.position_side, sums
-    )
+    before = side_risk(state, account, instrument, cmd.position_side, sums)
     is_buy = cmd.side == "BUY"
     notional = cmd.quantity * assumed // 10**instrument.qty_decimals
     after = OrderSums(sums.bids, sums.asks, sums.bid_loss, sums.ask_loss)
@@ -57,16 +52,10 @@ def refusal(
         return rejects.MAX_LEVERAGE_RATIO
     added = max(0, order_margin(before.notional, after, leverage) - before.order_im)
     fee = notional * account.taker_rate // AMOUNT_SCALE
+    # The whole account's figures only now: an order refused or passed above never needs them.
+    risk = account_risk(state, account, groups, before)
     free = collateral.free(state, account, risk, instrument.margin_asset)
     return rejects.MARGIN_INSUFFICIENT if added + fee > free else None
-
-
-def _held(risk: AccountRisk, instrument: Instrument, side: PositionSide) -> SideRisk | None:
-    """The side's figures as `account_risk` computed them, if the account holds it."""
-    for one in risk.sides:
-        if one.side == side and one.instrument.symbol == instrument.symbol:
-            return one
-    return None
 
 
 def _assumed_price(
