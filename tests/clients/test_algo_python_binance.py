@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from binance.client import Client
+from binance.exceptions import BinanceAPIException
 
 from tests.clients import algo_support as algo
 from tests.clients.algo_support import sandbox  # noqa: F401  # the manual-clock sandbox
@@ -113,3 +114,20 @@ def test_trailing_stop_and_close_position_stop(client: Client, desk: algo.Desk) 
         True,
     )
     assert algo.position_amount(client.futures_position_information(symbol=algo.SYMBOL)) == 0
+
+
+def test_a_stop_limit_price_stays_within_the_trigger_band(client: Client, desk: algo.Desk) -> None:
+    """PERCENT_PRICE's multipliers (1.05 / 0.95) around the trigger bound the limit price."""
+    desk.move(algo.ENTRY)  # above the stop: it waits
+    for price, code, message in (
+        ("79800.10", -4183, "Limit price can't be higher than 79800.00."),
+        ("72199.90", -4184, "Limit price can't be lower than 72200.00."),
+    ):
+        with pytest.raises(BinanceAPIException) as refused:
+            conditional(client, type="STOP", triggerPrice="76000", price=price,
+                        quantity=algo.QTY, timeInForce="GTC")  # fmt: skip
+        assert (refused.value.code, refused.value.message) == (code, message)
+    for price in ("79800.00", "72200.00"):
+        placed = conditional(client, type="STOP", triggerPrice="76000", price=price,
+                             quantity=algo.QTY, timeInForce="GTC")  # fmt: skip
+        client.futures_cancel_algo_order(algoId=placed["algoId"])
