@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from binance.client import Client
+from binance.exceptions import BinanceAPIException
 
 from tests.clients import algo_support as algo
 from tests.clients.algo_support import sandbox  # noqa: F401  # the manual-clock sandbox
@@ -30,6 +31,10 @@ def conditional(client: Client, **params: Any) -> dict[str, Any]:
     )
     assert placed["algoStatus"] == "NEW"
     return placed
+
+
+def shown(order: dict[str, Any], *fields: str) -> tuple[Any, ...]:
+    return tuple(order[field] for field in fields)
 
 
 def test_stop_loss_and_take_profit_of_a_position(client: Client, desk: algo.Desk) -> None:
@@ -56,6 +61,14 @@ def test_stop_loss_and_take_profit_of_a_position(client: Client, desk: algo.Desk
     desk.move("75900")
     fired = client.futures_get_algo_order(algoId=stop["algoId"])
     algo.check_finished(fired, client.futures_account_trades(symbol=algo.SYMBOL))
+    actual = client.futures_get_order(symbol=algo.SYMBOL, orderId=fired["actualOrderId"])
+    assert shown(actual, "type", "origType", "stopPrice", "workingType", "closePosition") == (
+        "MARKET",
+        "STOP_MARKET",
+        "76000.00",
+        "MARK_PRICE",
+        False,
+    )
     assert algo.position_amount(client.futures_position_information(symbol=algo.SYMBOL)) == 0
     canceled = client.futures_cancel_algo_order(algoId=take["algoId"])
     assert (canceled["algoId"], canceled["code"]) == (take["algoId"], "200")
@@ -79,9 +92,42 @@ def test_trailing_stop_and_close_position_stop(client: Client, desk: algo.Desk) 
     for price in ("78000", "79000", "78200"):
         desk.move(price)
     trades = client.futures_account_trades(symbol=algo.SYMBOL)
-    algo.check_finished(client.futures_get_algo_order(algoId=trailing["algoId"]), trades)
+    fired = client.futures_get_algo_order(algoId=trailing["algoId"])
+    algo.check_finished(fired, trades)
+    actual = client.futures_get_order(symbol=algo.SYMBOL, orderId=fired["actualOrderId"])
+    assert shown(actual, "type", "origType", "activatePrice", "priceRate") == (
+        "MARKET",
+        "TRAILING_STOP_MARKET",
+        "78000.00",
+        "1.0",
+    )
     assert client.futures_get_algo_order(algoId=closing["algoId"])["algoStatus"] == "NEW"
     desk.move("73900")
     trades = client.futures_account_trades(symbol=algo.SYMBOL)
-    algo.check_finished(client.futures_get_algo_order(algoId=closing["algoId"]), trades)
+    fired = client.futures_get_algo_order(algoId=closing["algoId"])
+    algo.check_finished(fired, trades)
+    actual = client.futures_get_order(symbol=algo.SYMBOL, orderId=fired["actualOrderId"])
+    assert shown(actual, "origType", "stopPrice", "closePosition", "reduceOnly") == (
+        "STOP_MARKET",
+        "74000.00",
+        True,
+        True,
+    )
     assert algo.position_amount(client.futures_position_information(symbol=algo.SYMBOL)) == 0
+
+
+def test_a_stop_limit_price_stays_within_the_trigger_band(client: Client, desk: algo.Desk) -> None:
+    """PERCENT_PRICE's multipliers (1.05 / 0.95) around the trigger bound the limit price."""
+    desk.move(algo.ENTRY)  # above the stop: it waits
+    for price, code, message in (
+        ("79800.10", -4183, "Limit price can't be higher than 79800.00."),
+        ("72199.90", -4184, "Limit price can't be lower than 72200.00."),
+    ):
+        with pytest.raises(BinanceAPIException) as refused:
+            conditional(client, type="STOP", triggerPrice="76000", price=price,
+                        quantity=algo.QTY, timeInForce="GTC")  # fmt: skip
+        assert (refused.value.code, refused.value.message) == (code, message)
+    for price in ("79800.00", "72200.00"):
+        placed = conditional(client, type="STOP", triggerPrice="76000", price=price,
+                             quantity=algo.QTY, timeInForce="GTC")  # fmt: skip
+        client.futures_cancel_algo_order(algoId=placed["algoId"])

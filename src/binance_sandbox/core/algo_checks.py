@@ -5,11 +5,19 @@ In order: -1008 overload (close-position and reduce-only exempt); clientAlgoId (
 position side against the account's mode (-4061, and close-position's own direction in hedge
 mode); GTD date (-5040); callbackRate within 0.1-10 %; LOT_SIZE / MARKET_LOT_SIZE of the
 quantity (-4004, -4005, -4023); PRICE_FILTER of the price, trigger and activation prices
-(-4013, -4002, -4014); MIN_NOTIONAL at the price or trigger (-4164, unless reducing); -2021 when
-it would trigger at once; and at most 200 untriggered conditional orders per account (-4045).
+(-4013, -4002, -4014); a stop-limit's price within its trigger's PERCENT_PRICE band (-4183,
+-4184, `stop_limit_bounds`); MIN_NOTIONAL at the price or trigger (-4164, unless reducing);
+-2021 when it would trigger at once; MAX_NUM_ORDERS, which counts open and conditional orders
+on the symbol (-2025); and at most 200 untriggered conditional orders per account (-4045).
 """
 
-from binance_sandbox.core import open_algos, order_checks, rejects
+from binance_sandbox.core import (
+    open_algos,
+    open_order_count,
+    order_checks,
+    rejects,
+    stop_limit_bounds,
+)
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.algo_orders import AlgoOrder
 from binance_sandbox.core.algo_rules import reached, rises_to, threshold
@@ -45,6 +53,9 @@ def check(
     refusal = _filters(state, instrument, cmd)
     if refusal is not None:
         return refusal
+    counted = open_order_count.on_symbol(state, account.account_id, cmd.symbol)
+    if counted >= instrument.max_num_orders:
+        return rejects.MAX_OPEN_ORDERS
     if len(open_algos.of_account(state, account.account_id)) >= MAX_OPEN_CONDITIONAL:
         return TOO_MANY
     return None
@@ -103,6 +114,9 @@ def _filters(state: ExchangeState, inst: Instrument, cmd: PlaceAlgoOrder) -> Rej
         refusal = _price(inst, price) if price else None
         if refusal is not None:
             return refusal
+    refusal = stop_limit_bounds.refusal(inst, cmd)
+    if refusal is not None:
+        return refusal
     if cmd.reduce_only or cmd.close_position:
         return None
     notional_8 = order_checks.order_notional_8(

@@ -15,14 +15,11 @@ from binance_sandbox.core.matching import StpMode, TimeInForce
 from binance_sandbox.core.orders import OrderType, Side
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.price_match import PriceMatch
+from binance_sandbox.core.trigger_origin import AlgoOrderType, WorkingType
 
-AlgoOrderType = Literal[
-    "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"
-]
 AlgoStatus = Literal[
     "NEW", "TRIGGERING", "TRIGGERED", "FINISHED", "CANCELED", "EXPIRED", "REJECTED"
 ]
-WorkingType = Literal["MARK_PRICE", "CONTRACT_PRICE"]
 ALGO_ORDER_TYPES: tuple[AlgoOrderType, ...] = (
     "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET",
 )  # fmt: skip

@@ -1,9 +1,9 @@
 """The prices conditional orders watch, at 8 decimals."""
 
-from binance_sandbox.core.algo_orders import WorkingType
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, AMOUNT_SCALE, parse_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.state import ExchangeState
+from binance_sandbox.core.trigger_origin import WorkingType
 
 
 def observed(state: ExchangeState, instrument: Instrument, working_type: WorkingType) -> int | None:

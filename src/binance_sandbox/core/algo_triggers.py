@@ -15,7 +15,7 @@ A triggered order is TRIGGERED while its order rests and FINISHED when that orde
 
 from binance_sandbox.core import open_algos, trading
 from binance_sandbox.core.algo_index import index_key
-from binance_sandbox.core.algo_orders import AlgoOrder, AlgoStatus, WorkingType
+from binance_sandbox.core.algo_orders import AlgoOrder, AlgoStatus
 from binance_sandbox.core.algo_placing import copy
 from binance_sandbox.core.algo_prices import observed, protected
 from binance_sandbox.core.algo_rules import track
@@ -32,6 +32,7 @@ from binance_sandbox.core.events import (
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.reduce_only import reducible
 from binance_sandbox.core.state import ExchangeState
+from binance_sandbox.core.trigger_origin import TriggerOrigin, WorkingType
 
 WORKING_TYPES: tuple[WorkingType, ...] = ("MARK_PRICE", "CONTRACT_PRICE")
 NO_POSITION = "No position to close"
@@ -157,4 +158,13 @@ def _order_command(order: AlgoOrder, quantity: int) -> PlaceOrder:
         price_match=order.price_match,
         stp_mode=order.stp_mode,
         good_till_date=order.good_till_date,
+        origin=TriggerOrigin(
+            orig_type=order.order_type,
+            stop_price=order.trigger_price,
+            working_type=order.working_type,
+            close_position=order.close_position,
+            price_protect=order.price_protect,
+            activate_price=order.activate_price,
+            callback_rate=order.callback_rate,
+        ),
     )

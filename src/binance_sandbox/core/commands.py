@@ -11,13 +11,13 @@ from typing import Literal
 import msgspec
 
 from binance_sandbox.core.accounts import KeyType
-from binance_sandbox.core.algo_orders import AlgoOrderType, WorkingType
 from binance_sandbox.core.fault_rules import FaultRule
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.matching import StpMode, TimeInForce
 from binance_sandbox.core.orders import OrderType, Side
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.price_match import PriceMatch
+from binance_sandbox.core.trigger_origin import AlgoOrderType, TriggerOrigin, WorkingType
 
 ClockMode = Literal["real", "accelerated", "manual"]
 
@@ -94,6 +94,7 @@ class PlaceOrder(msgspec.Struct, tag="place_order", frozen=True, kw_only=True):
     stp_mode: StpMode = "EXPIRE_MAKER"
     good_till_date: int = 0
     recv_deadline: int = 0  # wall ms (timestamp + recvWindow); checked by the sequencer
+    origin: TriggerOrigin | None = None  # set by a triggering conditional order
 
 
 class CancelOrder(msgspec.Struct, tag="cancel_order", frozen=True, kw_only=True):

@@ -13,7 +13,7 @@ check (`order_margin`: -2027 position limit, -2019 margin insufficient).
 import re
 from dataclasses import dataclass
 
-from binance_sandbox.core import order_margin, order_totals, reduce_only, rejects
+from binance_sandbox.core import open_order_count, order_margin, order_totals, reduce_only, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.events import Rejected
@@ -150,7 +150,7 @@ def _notional(c: _Order) -> Rejected | None:
 
 
 def _open_orders(c: _Order) -> Rejected | None:
-    mine = order_totals.count_on(c.state, c.account.account_id, c.inst.symbol)
+    mine = open_order_count.on_symbol(c.state, c.account.account_id, c.inst.symbol)
     return rejects.MAX_OPEN_ORDERS if mine >= c.inst.max_num_orders else None
 
 

@@ -13,6 +13,7 @@ import msgspec
 from binance_sandbox.core.matching import StpMode, TimeInForce
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.price_match import PriceMatch
+from binance_sandbox.core.trigger_origin import TriggerOrigin
 
 Side = Literal["BUY", "SELL"]
 OrderType = Literal["LIMIT", "MARKET"]
@@ -41,6 +42,7 @@ class Order(msgspec.Struct, kw_only=True):
     stp_mode: StpMode = "EXPIRE_MAKER"
     good_till_date: int = 0
     amendments: int = 0  # at most the instrument's maxMoveOrderLimit (-5026)
+    origin: TriggerOrigin | None = None  # the conditional order it came from, if any
     time: int
     update_time: int
 

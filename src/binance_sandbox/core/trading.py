@@ -163,6 +163,7 @@ def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: 
         price_match=cmd.price_match,
         stp_mode=cmd.stp_mode,
         good_till_date=cmd.good_till_date // 1000 * 1000,  # Binance keeps whole seconds
+        origin=cmd.origin,
         time=ts,
         update_time=ts,
     )

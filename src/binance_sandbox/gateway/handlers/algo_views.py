@@ -10,6 +10,7 @@ from binance_sandbox.core.algo_orders import AlgoOrder
 from binance_sandbox.core.fixed import format_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.rounding import div_half_up
+from binance_sandbox.core.trigger_origin import TriggerOrigin
 from binance_sandbox.gateway.render import price, quantity, quote
 
 
@@ -77,7 +78,7 @@ def actual_price(instrument: Instrument, order: AlgoOrder) -> str:
     return quote(instrument, div_half_up(order.cum_quote * scale, order.executed_qty))
 
 
-def callback_rate(order: AlgoOrder) -> str:
+def callback_rate(order: AlgoOrder | TriggerOrigin) -> str:
     """Tenths of a percent as Binance's percent: 10 -> '1.0'."""
     return format_scaled(order.callback_rate, 1)
 

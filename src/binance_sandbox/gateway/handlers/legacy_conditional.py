@@ -2,9 +2,10 @@
 (stopPrice, activationPrice, callbackRate, workingType, priceProtect, closePosition) and, with
 `trading.legacy_conditional_orders` on, the order placed as an algo order and answered in the
 order shape of the time (`orderId` = algoId, `stopPrice`, `type` the conditional type), and
-found again by GET / DELETE /fapi/v1/order and GET openOrders (algo ids come from the order id
-sequence, so an id names one or the other). order/test reads the same names and checks a
-conditional order as the Algo Service would.
+found again by GET / DELETE /fapi/v1/order, GET openOrders and GET allOrders (algo ids come
+from the order id sequence, so an id names one or the other; allOrders lists a triggered one
+and the order it became, which shows the conditional order in its origType). order/test reads
+the same names and checks a conditional order as the Algo Service would.
 """
 
 from typing import Any
@@ -74,6 +75,22 @@ def open_views(ctx: RequestContext, symbol: str | None) -> list[dict[str, Any]]:
         return []
     mine = open_algos.of_account(ctx.state, ctx.account().account_id)
     return [order_view(ctx, o) for o in mine if symbol is None or o.symbol == symbol]
+
+
+def history_views(
+    ctx: RequestContext, first_id: int, start: int, end: int
+) -> list[tuple[int, dict[str, Any]]]:
+    """With the switch on, allOrders' rows of the conditional orders (the kept algo records
+    with id >= first_id placed in [start, end]), each with its id for the merge by id."""
+    if not ctx.services.config.trading.legacy_conditional_orders:
+        return []
+    account, symbol = ctx.account().account_id, ctx.instrument().symbol
+    return [
+        (o.algo_id, order_view(ctx, o))
+        for o in ctx.state.algo_orders.values()
+        if o.account_id == account and o.symbol == symbol
+        and o.algo_id >= first_id and start <= o.time <= end
+    ]  # fmt: skip
 
 
 def cancel_command(order: AlgoOrder) -> CancelAlgoOrder:

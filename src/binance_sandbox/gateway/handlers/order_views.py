@@ -9,6 +9,7 @@ from typing import Any
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.rounding import div_half_up
+from binance_sandbox.gateway.handlers.trigger_origin_views import rest_fields
 from binance_sandbox.gateway.render import amount, price, quantity, quote
 from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
 
@@ -22,6 +23,7 @@ def average_price(instrument: Instrument, order: Order) -> str:
 
 def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> dict[str, Any]:
     """New/cancel answers carry cumQty; queries carry `time` instead."""
+    conditional = rest_fields(instrument, order)
     view: dict[str, Any] = {
         "avgPrice": average_price(instrument, order),
         "clientOrderId": order.client_order_id,
@@ -29,14 +31,14 @@ def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> d
         "executedQty": quantity(instrument, order.executed_qty),
         "orderId": order.order_id,
         "origQty": quantity(instrument, order.orig_qty),
-        "origType": order.order_type,
+        "origType": conditional.pop("origType"),
         "price": price(instrument, order.price),
         "reduceOnly": order.reduce_only,
         "side": order.side,
         "positionSide": order.position_side,
         "status": order.status,
-        "stopPrice": price(instrument, 0),
-        "closePosition": False,
+        "stopPrice": conditional.pop("stopPrice"),
+        "closePosition": conditional.pop("closePosition"),
         "symbol": order.symbol,
     }
     if with_cum_qty:
@@ -47,8 +49,9 @@ def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> d
         "timeInForce": order.time_in_force,
         "type": order.order_type,
         "updateTime": order.update_time,
-        "workingType": "CONTRACT_PRICE",
-        "priceProtect": False,
+        "workingType": conditional.pop("workingType"),
+        "priceProtect": conditional.pop("priceProtect"),
+        **conditional,
         "priceMatch": order.price_match,
         "selfTradePreventionMode": order.stp_mode,
         "goodTillDate": order.good_till_date,

@@ -186,8 +186,10 @@ async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
     found = ctx.services.history.orders(
         ctx.account().account_id, ctx.instrument().symbol, first, start, end
     )
-    chosen = found[:limit] if first or "startTime" in ctx.params else found[-limit:]
-    return [order_view(ctx.instrument(), o, with_cum_qty=False) for o in chosen]
+    rows = [(o.order_id, order_view(ctx.instrument(), o, with_cum_qty=False)) for o in found]
+    rows = sorted(rows + legacy_conditional.history_views(ctx, first, start, end))
+    chosen = rows[:limit] if first or "startTime" in ctx.params else rows[-limit:]
+    return [view for _, view in chosen]
 
 
 async def user_trades(ctx: RequestContext) -> list[dict[str, Any]]:

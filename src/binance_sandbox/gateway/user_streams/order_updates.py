@@ -13,6 +13,7 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import OrderSums
 from binance_sandbox.core.orders import Order
 from binance_sandbox.gateway.handlers.order_views import average_price
+from binance_sandbox.gateway.handlers.trigger_origin_views import stream_fields
 from binance_sandbox.gateway.render import amount, plain, price, quantity
 
 
@@ -20,6 +21,7 @@ def order_trade_update(
     instrument: Instrument, event: OrderUpdated, sums: OrderSums, ts: int
 ) -> dict[str, Any]:
     order, trade = event.order, event.trade
+    conditional = stream_fields(instrument, order)
     fields: dict[str, Any] = {
         "s": order.symbol,
         "c": order.client_order_id,
@@ -29,7 +31,7 @@ def order_trade_update(
         "q": quantity(instrument, order.orig_qty),
         "p": price(instrument, order.price),
         "ap": average_price(instrument, order) if order.executed_qty else "0",
-        "sp": "0",
+        "sp": conditional.pop("sp"),
         "x": event.execution,
         "X": order.status,
         "i": order.order_id,
@@ -46,11 +48,10 @@ def order_trade_update(
         "a": plain(sums.asks),
         "m": trade.is_maker if trade else False,
         "R": order.reduce_only,
-        "wt": "CONTRACT_PRICE",
-        "ot": order.order_type,
+        "wt": conditional.pop("wt"),
+        "ot": conditional.pop("ot"),
         "ps": order.position_side,
-        "cp": False,
-        "pP": False,
+        **conditional,
         "si": 0,
         "ss": 0,
         "rp": amount(trade.realized_pnl) if trade else "0",
