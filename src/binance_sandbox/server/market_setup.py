@@ -122,8 +122,8 @@ def _agents(
 ) -> LiquidityAgents | None:
     if not config.agents.enabled:
         return None
-    symbols = config.agents.symbols or sorted(config.instruments)
-    unknown = sorted(set(symbols) - set(config.instruments))
+    symbols = config.agents.symbols or None  # None: every instrument, listings included
+    unknown = sorted(set(symbols or ()) - set(config.instruments))
     if unknown:
         raise ValueError(f"agents.symbols: {', '.join(unknown)} not among the instruments")
     replaying = replay.replaying if replay is not None else (lambda ts: False)

@@ -1,5 +1,6 @@
-"""A fresh exchange's first commands: genesis, clock, first prices, the configured accounts and
-fault rules.
+"""A fresh exchange's first commands: genesis, clock, first prices, the delivery of configured
+quarterlies whose date has already passed (so a fresh exchange opens with its current quarter
+listed, whatever the date), the configured accounts and fault rules.
 
 Run once, when recovery finds an empty journal. Everything goes through the sequencer, so the
 seed is journaled like any other command and a replay from empty recreates it.
@@ -8,7 +9,8 @@ seed is journaled like any other command and a replay from empty recreates it.
 from binance_sandbox.admin.faults import parse_rule
 from binance_sandbox.admin.operations import AdminOperations, CreatedKey
 from binance_sandbox.config.model import SandboxConfig
-from binance_sandbox.core.commands import AddFaults, Genesis, SetClock
+from binance_sandbox.core import delivery
+from binance_sandbox.core.commands import AddFaults, DeliverContracts, Genesis, SetClock
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.simulators.clock import ExchangeClock
 from binance_sandbox.simulators.timers import PriceTicker
@@ -34,6 +36,8 @@ async def seed_exchange(
     )
     ticker.begin(sequencer.exchange.state)
     await sequencer.submit_many([(start, command) for command in ticker.fire(start)])
+    while delivery.next_due(sequencer.exchange.state, start - 1) <= start:  # each roll lists
+        await sequencer.submit(DeliverContracts(), at=start)  # the next quarter, maybe past too
     created = await _seed_accounts(config, operations)
     if config.faults:
         rules = tuple(parse_rule(item, operations, start) for item in config.faults)

@@ -7,7 +7,9 @@ holds all they did and a replay needs no agents. They decide from the state as i
 they fire (`reads_state`), which the scheduler guarantees includes everything due before.
 Paused (SetSimulation) they do nothing; their random draws come from the journaled agents'
 seed, or from the configured one, or from the exchange seed. A quarterly in its last 10
-minutes or delivered is left alone (core/delivery.py).
+minutes or delivered is left alone (core/delivery.py). Without a configured symbol list they
+act on every instrument the exchange lists as it fires, so a quarter listed at a delivery (or
+a default quarterly already past when the exchange opened) is quoted and traded too.
 """
 
 from collections.abc import Callable
@@ -34,7 +36,7 @@ class LiquidityAgents:
     def __init__(
         self,
         config: AgentsConfig,
-        symbols: list[str],
+        symbols: list[str] | None,  # None: every instrument listed when they fire
         state: Callable[[], ExchangeState],
         replaying: Callable[[int], bool] = lambda ts: False,
     ) -> None:
@@ -56,12 +58,12 @@ class LiquidityAgents:
         self._symbols = symbols
         self._state = state
         self._replaying = replaying
-        self._schedules: dict[int, TakerSchedule] = {}
+        self._schedules: dict[tuple[int, tuple[str, ...]], TakerSchedule] = {}
         self._account_ids: dict[str, int] = {}
 
     def next_due(self, after_ms: int) -> int:
         requote = (after_ms // self._config.requote_ms + 1) * self._config.requote_ms
-        if not self._config.taker.enabled:
+        if not self._config.taker.enabled or not self.symbols:  # none before the genesis
             return requote
         return min(requote, self._schedule().next_due(after_ms))
 
@@ -82,7 +84,7 @@ class LiquidityAgents:
         maker = self._account_id(state, self._config.maker.account)
         if maker is None:
             return []
-        by_symbol: dict[str, list[Order]] = {symbol: [] for symbol in self._symbols}
+        by_symbol: dict[str, list[Order]] = {symbol: [] for symbol in self.symbols}
         for order in of_account(state, maker):
             if order.symbol in by_symbol:
                 by_symbol[order.symbol].append(order)
@@ -121,7 +123,7 @@ class LiquidityAgents:
 
     @property
     def symbols(self) -> list[str]:
-        return self._symbols
+        return self._symbols if self._symbols is not None else sorted(self._state().instruments)
 
     @property
     def takes(self) -> bool:
@@ -131,13 +133,14 @@ class LiquidityAgents:
         return state.simulation.agents_seed or self._config.seed or state.seed
 
     def _schedule(self) -> TakerSchedule:
-        seed = self.seed(self._state())
-        if seed not in self._schedules:
+        symbols = self.symbols
+        key = (self.seed(self._state()), tuple(symbols))
+        if key not in self._schedules:
             taker = self._config.taker
             self._schedules = {
-                seed: TakerSchedule(seed, self._symbols, taker.slot_ms, taker.trades_per_slot)
+                key: TakerSchedule(key[0], symbols, taker.slot_ms, taker.trades_per_slot)
             }
-        return self._schedules[seed]
+        return self._schedules[key]
 
     def _skewed(self, index: int, inventory: int) -> int:
         """The fair price: the index moved against the maker's inventory, so fills that would
