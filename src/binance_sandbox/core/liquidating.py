@@ -66,12 +66,18 @@ ROUNDS = 8  # liquidations and ADL can put others at 100 %: re-check, boundedly
 LIQUIDATED = 5  # `er`: the order expired because its account was liquidated
 
 
-def check(state: ExchangeState, ts: int, symbols: set[str], watch: LiquidationWatch) -> list[Event]:
-    """Margin calls and liquidations after the marks of `symbols` changed; `watch` says which
-    accounts can be concerned and learns which ones liquidation changed."""
+def check(
+    state: ExchangeState,
+    ts: int,
+    symbols: set[str],
+    watch: LiquidationWatch,
+    traders: frozenset[int] = frozenset(),
+) -> list[Event]:
+    """Margin calls and liquidations after the marks of `symbols` changed or `traders` traded;
+    `watch` says which accounts can be concerned and learns which ones liquidation changed."""
     events: list[Event] = []
     for _ in range(ROUNDS):
-        healths = scan(state, watch.candidates(state, symbols))
+        healths = scan(state, watch.candidates(state, symbols, traders))
         events += _margin_calls(state, healths)
         due = [h.scope for h in healths if h.liquidating]
         if not due:
