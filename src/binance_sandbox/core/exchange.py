@@ -66,7 +66,6 @@ from binance_sandbox.core.events import (
     ExchangeCreated,
     IndexPricesChanged,
     MarkPriceSet,
-    OrderUpdated,
     OverloadChanged,
     SimulationChanged,
     TradesPrinted,
@@ -102,9 +101,9 @@ class Exchange:
         delivery.sample_index(state, stamped.ts)
         events = _dispatch(state, stamped.seq, stamped.ts, command)
         self.watch.note(events)
-        moved, traders = _marks_moved(events), _traders(state, events)
-        if moved or traders:
-            events += liquidating.check(state, stamped.ts, moved, self.watch, traders)
+        moved = _marks_moved(events) or liquidating.traded_into_liquidation(state, events)
+        if moved:
+            events += liquidating.check(state, stamped.ts, moved, self.watch)
         followed = algo_triggers.follow(state, stamped.seq, stamped.ts, events)
         self.watch.note(followed[len(events) :])
         return followed
@@ -119,14 +118,6 @@ def _marks_moved(events: list[Event]) -> set[str]:
         elif isinstance(event, MarkPriceSet):
             moved.add(event.symbol)
     return moved
-
-
-def _traders(state: ExchangeState, events: list[Event]) -> frozenset[int]:
-    """The accounts the command's fills changed: a fill away from the mark can leave one at or
-    past 100 %, liquidated at once as on Binance's next risk check (not at the next mark).
-    Not Multi-Assets accounts: the liquidation check does not pool their collateral yet."""
-    ids = {e.order.account_id for e in events if isinstance(e, OrderUpdated) and e.trade}
-    return frozenset(i for i in ids if not state.accounts[i - 1].multi_assets)
 
 
 # One case per command type: the branch count grows with the command set, on purpose.

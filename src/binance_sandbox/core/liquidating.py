@@ -66,18 +66,12 @@ ROUNDS = 8  # liquidations and ADL can put others at 100 %: re-check, boundedly
 LIQUIDATED = 5  # `er`: the order expired because its account was liquidated
 
 
-def check(
-    state: ExchangeState,
-    ts: int,
-    symbols: set[str],
-    watch: LiquidationWatch,
-    traders: frozenset[int] = frozenset(),
-) -> list[Event]:
-    """Margin calls and liquidations after the marks of `symbols` changed or `traders` traded;
-    `watch` says which accounts can be concerned and learns which ones liquidation changed."""
+def check(state: ExchangeState, ts: int, symbols: set[str], watch: LiquidationWatch) -> list[Event]:
+    """Margin calls and liquidations after the marks of `symbols` changed; `watch` says which
+    accounts can be concerned and learns which ones liquidation changed."""
     events: list[Event] = []
     for _ in range(ROUNDS):
-        healths = scan(state, watch.candidates(state, symbols, traders))
+        healths = scan(state, watch.candidates(state, symbols))
         events += _margin_calls(state, healths)
         due = [h.scope for h in healths if h.liquidating]
         if not due:
@@ -87,6 +81,20 @@ def check(
             watch.note(liquidated)
             events += liquidated
     return events
+
+
+def traded_into_liquidation(state: ExchangeState, events: list[Event]) -> set[str]:
+    """The symbols a command's fills traded when they left a trader at or past 100 % (a fill
+    away from the mark can), to check as after a mark change: at once, as Binance's next risk
+    check would, not at the next mark. The exact check of the few traders alone, so the index
+    is not refreshed at every fill. Not Multi-Assets accounts: the check does not pool their
+    collateral yet."""
+    orders = [e.order for e in events if isinstance(e, OrderUpdated) and e.trade]
+    traders = {o.account_id for o in orders}
+    single = sorted(a for a in traders if not state.accounts[a - 1].multi_assets)
+    if not single or not any(health.liquidating for health in scan(state, single)):
+        return set()
+    return {o.symbol for o in orders}
 
 
 def liquidate(state: ExchangeState, ts: int, scope: Scope) -> list[Event]:

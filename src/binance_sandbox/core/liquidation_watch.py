@@ -10,9 +10,6 @@ too) is checked at every change of a mark it holds, and so is every scope under 
 The exact check (`margin_health`) then decides, so the index only saves work: the state and
 the events are those of a full scan.
 
-The same index picks, after a command's fills at unchanged marks, which of the traders to check
-(a fill at a price away from the mark can leave an account at or past 100 %).
-
 An account's trigger is recomputed after an event says its money or positions changed
 (balances, fills, isolated margin, margin type, leverage, position mode, funding fees,
 delivery); a replaced state starts the index over. A new kind of change to an account's money
@@ -68,34 +65,19 @@ class LiquidationWatch:
             elif isinstance(event, StateReplaced):
                 self.built = False
 
-    def candidates(
-        self, state: ExchangeState, symbols: set[str], traders: frozenset[int] = frozenset()
-    ) -> list[int]:
-        """The accounts to check exactly after the marks of `symbols` changed, or after
-        `traders` traded at unchanged marks, in id order."""
+    def candidates(self, state: ExchangeState, symbols: set[str]) -> list[int]:
+        """The accounts to check exactly after the marks of `symbols` changed, in id order."""
         self._refresh(state)
         found: set[int] = set()
         for symbol in symbols:
-            mark = _mark(state, symbol)
+            instrument = state.instruments[symbol]
+            mark = state.mark_price(instrument) or 0
             for account_id, (long, trigger) in self.triggers.get(symbol, {}).items():
                 if (mark <= trigger) if long else (mark >= trigger):
                     found.add(account_id)
             found |= self.always.get(symbol, set())
-        if symbols:
-            found.update(int(key.split(":", 1)[0]) for key in state.margin_calls)
-        for trader in traders:
-            if any(self._reached(state, s, trader) for s in self.symbols_of.get(trader, ())):
-                found.add(trader)
+        found.update(int(key.split(":", 1)[0]) for key in state.margin_calls)
         return sorted(found)
-
-    def _reached(self, state: ExchangeState, symbol: str, account_id: int) -> bool:
-        """The mark is at the account's trigger, or it has none (several positions)."""
-        held = self.triggers.get(symbol, {}).get(account_id)
-        if held is None:
-            return True
-        long, trigger = held
-        mark = _mark(state, symbol)
-        return mark <= trigger if long else mark >= trigger
 
     def _refresh(self, state: ExchangeState) -> None:
         if not self.built:
@@ -126,10 +108,6 @@ class LiquidationWatch:
                 self.always.setdefault(symbol, set()).add(account_id)
             else:
                 self.triggers.setdefault(symbol, {})[account_id] = trigger
-
-
-def _mark(state: ExchangeState, symbol: str) -> int:
-    return state.mark_price(state.instruments[symbol]) or 0
 
 
 def _trigger(state: ExchangeState, account: Account, position: Position) -> tuple[bool, int]:
