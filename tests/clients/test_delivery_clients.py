@@ -5,7 +5,8 @@ A scripted index: 77,000, then 78,000 from 20 minutes before delivery, 79,000 fr
 before. The settlement price, the mean of the last 30 minutes' 1,800 one-second samples, is
 (600 x 77,000 + 900 x 78,000 + 300 x 79,000) / 1,800 = 77,833.3 on the tick. The demo account
 buys 0.010 at 77,000.0 from a maker; at delivery it realizes 0.01 x 833.3 = 8.333 USDT, its
-position is flat, the contract DELIVERED and BTCUSDT_270326 listed. Nine minutes before
+position is flat, the contract DELIVERED and BTCUSDT_270326 listed; its income shows the
+settlement as one DELIVERED_SETTELMENT row of 8.333 and no fee. Nine minutes before
 delivery the contract is DELIVERING and an opening order is -4140.
 """
 
@@ -67,6 +68,7 @@ def delivered(sandbox: Sandbox) -> dict[str, Any]:
     seen["after"] = statuses(client)
     seen["gained"] = Decimal(client.futures_account()["totalWalletBalance"]) - wallet
     seen["position"] = client.futures_position_information(symbol=QUARTERLY)
+    seen["income"] = client.futures_income_history(symbol=QUARTERLY)
     seen["prices"] = httpx.get(sandbox.url + "/futures/data/delivery-price",
                                params={"pair": "BTCUSDT"}).json()  # fmt: skip
     return seen
@@ -87,6 +89,20 @@ def test_the_position_settles_at_the_30_minute_average(delivered: dict[str, Any]
     assert delivered["prices"] == [{"deliveryTime": DELIVERY, "deliveryPrice": 77833.3}]
     assert delivered["gained"] == Decimal("8.333")
     assert delivered["position"] == []  # positionRisk v3 lists open positions only
+
+
+def test_the_settlement_is_a_delivered_settlement_income_row_without_fee(
+    delivered: dict[str, Any],
+) -> None:
+    at_delivery = [row for row in delivered["income"] if row["time"] == DELIVERY]
+    assert [(r["incomeType"], r["symbol"], r["asset"]) for r in at_delivery] == [
+        ("DELIVERED_SETTELMENT", QUARTERLY, "USDT")
+    ]
+    (row,) = at_delivery
+    assert Decimal(row["income"]) == delivered["gained"] == Decimal("8.333")
+    assert row["income"] == "8.33300000"
+    assert isinstance(row["tranId"], int)
+    assert row["tradeId"] == ""
 
 
 def test_the_listed_quarter_is_served_like_any_contract(

@@ -101,7 +101,7 @@ class Exchange:
         delivery.sample_index(state, stamped.ts)
         events = _dispatch(state, stamped.seq, stamped.ts, command)
         self.watch.note(events)
-        moved = _marks_moved(events)
+        moved = _marks_moved(events) or liquidating.traded_into_liquidation(state, events)
         if moved:
             events += liquidating.check(state, stamped.ts, moved, self.watch)
         followed = algo_triggers.follow(state, stamped.seq, stamped.ts, events)

@@ -83,6 +83,20 @@ def check(state: ExchangeState, ts: int, symbols: set[str], watch: LiquidationWa
     return events
 
 
+def traded_into_liquidation(state: ExchangeState, events: list[Event]) -> set[str]:
+    """The symbols a command's fills traded when they left a trader at or past 100 % (a fill
+    away from the mark can), to check as after a mark change: at once, as Binance's next risk
+    check would, not at the next mark. The exact check of the few traders alone, so the index
+    is not refreshed at every fill. Not Multi-Assets accounts: the check does not pool their
+    collateral yet."""
+    orders = [e.order for e in events if isinstance(e, OrderUpdated) and e.trade]
+    traders = {o.account_id for o in orders}
+    single = sorted(a for a in traders if not state.accounts[a - 1].multi_assets)
+    if not single or not any(health.liquidating for health in scan(state, single)):
+        return set()
+    return {o.symbol for o in orders}
+
+
 def liquidate(state: ExchangeState, ts: int, scope: Scope) -> list[Event]:
     account = state.accounts[scope.account_id - 1]
     state.margin_calls.pop(scope.key, None)

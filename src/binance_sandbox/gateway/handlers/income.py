@@ -1,7 +1,8 @@
 """Get Income History (GET /fapi/v1/income): TRANSFER from the transfer projection,
 REALIZED_PNL and COMMISSION from its trades (the history projection), FUNDING_FEE from its
-funding (the funding projection) and INSURANCE_CLEAR from the liquidation ledger (clearance fees
-paid, negative balances the fund cleared), oldest first.
+funding (the funding projection), INSURANCE_CLEAR from the liquidation ledger (clearance fees
+paid, negative balances the fund cleared) and DELIVERED_SETTELMENT (Binance's spelling) from the
+quarterlies' deliveries (the realized PnL of each position settled), oldest first.
 
 Binance's windows: without startTime and endTime the last 7 days; nothing older than 3 months;
 `limit` 100 by default, at most 1,000, with `page` from 1. Other income types have no source
@@ -17,7 +18,8 @@ from binance_sandbox.gateway.render import amount
 
 DAY_MS = 24 * 3_600_000
 RETENTION_MS = 90 * DAY_MS
-INCOME_TYPES = ("TRANSFER", "REALIZED_PNL", "COMMISSION", "FUNDING_FEE", "INSURANCE_CLEAR")
+INCOME_TYPES = ("TRANSFER", "REALIZED_PNL", "COMMISSION", "FUNDING_FEE", "INSURANCE_CLEAR",
+                "DELIVERED_SETTELMENT")  # fmt: skip
 
 
 def _window(ctx: RequestContext) -> tuple[int, int]:
@@ -55,6 +57,14 @@ async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
         if c.account_id == account.account_id
         and start <= c.time <= end
         and (wanted is None or c.symbol == wanted.symbol)
+    ]
+    rows += [
+        _row(symbol, "DELIVERED_SETTELMENT", s.amount, s.asset, done.time, s.tran_id, "")
+        for symbol, done in ctx.state.deliveries.items()
+        for s in done.settlements
+        if s.account_id == account.account_id
+        and start <= done.time <= end
+        and (wanted is None or symbol == wanted.symbol)
     ]
     symbols = [wanted.symbol] if wanted else sorted(ctx.state.instruments)
     for symbol in symbols:

@@ -20,6 +20,7 @@ from typing import Any, cast
 from binance_sandbox.core.events import (
     AlgoUpdated,
     BalanceChanged,
+    ContractDelivered,
     FundingFeeCharged,
     LeverageChanged,
     MarginCall,
@@ -115,6 +116,15 @@ def _funding(outbox: Outbox, event: FundingFeeCharged) -> None:
         changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
 
 
+def _delivered(outbox: Outbox, event: ContractDelivered) -> None:
+    """A position settled at delivery. Binance's `m` list has no delivery reason and shows the
+    settlement as an order of its own (`settlement_autoclose-…`), so the reason is ORDER, `bc`
+    0 (the settlement is realized PnL), with the now flat position."""
+    changes = outbox.changed(event.account_id, "ORDER")
+    changes.balances.setdefault(event.asset, 0)
+    changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
+
+
 def _leverage(outbox: Outbox, event: LeverageChanged) -> None:
     payload = {
         "e": "ACCOUNT_CONFIG_UPDATE",
@@ -173,6 +183,7 @@ MAPPERS: dict[type, Callable[[Outbox, Any], None]] = {
     PositionMarginChanged: _margin,
     LeverageChanged: _leverage,
     FundingFeeCharged: _funding,
+    ContractDelivered: _delivered,
     AlgoUpdated: _algo,
     MarginCall: _margin_call,
     MultiAssetsModeChanged: _multi_assets,

@@ -4,11 +4,18 @@
 Numbers print as the REST order views print them (price and quantity at the symbol's
 precisions); `b` / `a` are the account's open orders' notional on the symbol per book side after
 the event, as Binance reports them. `N` and `n` come only with a fill's commission.
+
+The fills of the orders the exchange places itself, a liquidation's (`autoclose-…`) and ADL's
+(`adl_autoclose`), are execution type CALCULATED ("Liquidation Execution"; the Chinese page:
+"ADL or liquidation"), not TRADE, and a liquidation order's type `o` / `ot` is LIQUIDATION, as
+Binance's payloads show (`x` CALCULATED, `X` FILLED, `o` LIQUIDATION, `f` IOC). Their NEW
+keeps its type: the docs show the forced order as NEW first.
 """
 
 from typing import Any
 
 from binance_sandbox.core.events import OrderUpdated
+from binance_sandbox.core.forced_orders import ADL_CLIENT_ORDER_ID, LIQUIDATION_PREFIX
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import OrderSums
 from binance_sandbox.core.orders import Order
@@ -16,23 +23,27 @@ from binance_sandbox.gateway.handlers.order_views import average_price
 from binance_sandbox.gateway.handlers.trigger_origin_views import stream_fields
 from binance_sandbox.gateway.render import amount, plain, price, quantity
 
+LIQUIDATION = "LIQUIDATION"  # `o` / `ot` of a liquidation order's fills
+
 
 def order_trade_update(
     instrument: Instrument, event: OrderUpdated, sums: OrderSums, ts: int
 ) -> dict[str, Any]:
     order, trade = event.order, event.trade
     conditional = stream_fields(instrument, order)
+    liquidation = _liquidation_fill(event)
+    original_type = conditional.pop("ot")
     fields: dict[str, Any] = {
         "s": order.symbol,
         "c": order.client_order_id,
         "S": order.side,
-        "o": order.order_type,
+        "o": LIQUIDATION if liquidation else order.order_type,
         "f": order.time_in_force,
         "q": quantity(instrument, order.orig_qty),
         "p": price(instrument, order.price),
         "ap": average_price(instrument, order) if order.executed_qty else "0",
         "sp": conditional.pop("sp"),
-        "x": event.execution,
+        "x": execution_type(event),
         "X": order.status,
         "i": order.order_id,
         "l": quantity(instrument, trade.qty) if trade else "0",
@@ -49,7 +60,7 @@ def order_trade_update(
         "m": trade.is_maker if trade else False,
         "R": order.reduce_only,
         "wt": conditional.pop("wt"),
-        "ot": conditional.pop("ot"),
+        "ot": LIQUIDATION if liquidation else original_type,
         "ps": order.position_side,
         **conditional,
         "si": 0,
@@ -61,6 +72,18 @@ def order_trade_update(
         "er": expiry_reason(event),
     }
     return {"e": "ORDER_TRADE_UPDATE", "E": ts, "T": ts, "o": fields}
+
+
+def _liquidation_fill(event: OrderUpdated) -> bool:
+    return event.trade is not None and event.order.client_order_id.startswith(LIQUIDATION_PREFIX)
+
+
+def execution_type(event: OrderUpdated) -> str:
+    """`x`: CALCULATED for a fill of a liquidation or ADL order, else the event's own."""
+    client_id = event.order.client_order_id
+    if _liquidation_fill(event) or (event.trade is not None and client_id == ADL_CLIENT_ORDER_ID):
+        return "CALCULATED"
+    return event.execution
 
 
 def trade_lite(instrument: Instrument, event: OrderUpdated, ts: int) -> dict[str, Any]:
