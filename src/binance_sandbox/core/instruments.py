@@ -11,6 +11,8 @@ import msgspec
 from binance_sandbox.core.brackets import Bracket, Tier, tiers
 from binance_sandbox.core.fixed import decimals_of, parse_scaled
 
+Product = Literal["usdm", "coinm"]
+
 # The margin checks read a symbol's tiers several times per order; hashing the brackets for
 # `tiers`'s cache costs more than the lookup, so the last table is kept per symbol, valid while
 # the instrument holds that very brackets tuple (kept alive here, so its identity is not reused).
@@ -19,6 +21,11 @@ _TIERS: dict[str, tuple[tuple[Bracket, ...], tuple[Tier, ...]]] = {}
 
 class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     symbol: str
+    # Which API lists and trades it: USDⓈ-M (/fapi, linear: quantity in the base asset, money in
+    # the quote) or COIN-M (/dapi, inverse: quantity in contracts of `contract_size` USD, money
+    # in the base coin, FORMULAS.md §1.4).
+    product: Product = "usdm"
+    contract_size: int = 0  # USD per contract; COIN-M only (exchangeInfo contractSize)
     pair: str
     contract_type: str  # PERPETUAL | CURRENT_QUARTER | NEXT_QUARTER
     delivery_date: int  # ms; 4133404800000 for perpetuals
@@ -73,6 +80,10 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
     funding_rate_floor: str = "-0.02"
     interest_rate: str = "0.0001"
     funding_interval_switching: bool = False  # Binance's 1-hour switching (funding_interval.py)
+
+    @property
+    def inverse(self) -> bool:
+        return self.product == "coinm"
 
     @property
     def price_decimals(self) -> int:
