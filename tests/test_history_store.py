@@ -1,4 +1,5 @@
-"""The history projection answers the same before and after its rows are committed."""
+"""The history projection answers the same before and after its rows are committed, and a
+restore forgets what came after the saved state at once, not when its delete is committed."""
 
 import sqlite3
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import msgspec
 
 from binance_sandbox.core.commands import SetOverload, Stamped
-from binance_sandbox.core.events import Amendment, OrderUpdated, Trade
+from binance_sandbox.core.events import Amendment, OrderUpdated, StateReplaced, Trade
 from binance_sandbox.core.orders import Order
 from binance_sandbox.projections.history import HistoryStore, TradeRecord
 
@@ -78,4 +79,48 @@ def test_amendments_older_than_the_retention_on_exchange_time_are_dropped(tmp_pa
         write()
         store.on_applied(*amended(3000, 7))  # exchange time 3010: 11 and 12 are past 1 s
     assert [a.amendment_id for a in store.amendments(1, "BTCUSDT", 7, 0, 10_000)] == [3000]
+    store.close()
+
+
+def filled(seq: int, order_id: int, trade_id: int) -> tuple[Stamped, list[OrderUpdated]]:
+    trade = Trade(trade_id=trade_id, price=100, qty=1, quote=100, commission=1,
+                  commission_asset="USDT", realized_pnl=0, is_maker=False)  # fmt: skip
+    event = OrderUpdated(order=order(order_id), execution="TRADE", trade=trade)
+    return Stamped(seq, 10 + seq, SetOverload(on=False)), [event]
+
+
+def test_a_restore_hides_committed_rows_after_the_saved_state_before_its_delete(
+    tmp_path: Path,
+) -> None:
+    """Orders 7 and 8 traded and were committed; a restore to the state after order 7 (seq 1,
+    time 11, next order id 8) forgets order 8 and its trade at once, though the delete waits
+    for the next flush; the new timeline's order 8 then shows, before and after its commit."""
+    store = HistoryStore(tmp_path / "h.db")
+    store.on_applied(*filled(1, 7, trade_id=1))
+    store.on_applied(*filled(2, 8, trade_id=2))
+    flush = store.take_flush()
+    assert flush is not None
+    flush()
+    replaced = StateReplaced(source="restore", saved_seq=1, saved_ts=11, next_order_id=8,
+                             open_orders=())  # fmt: skip
+    store.on_applied(Stamped(3, 13, SetOverload(on=False)), [replaced])
+
+    def seen() -> tuple[list[int], list[int], bool]:
+        orders = [o.order_id for o in store.orders(1, "BTCUSDT", 0, 0, 100)]
+        trades = [t.trade.trade_id for t in store.trades(1, "BTCUSDT", 0, 0, 100)]
+        return orders, trades, store.order(1, "BTCUSDT", 8, None) is not None
+
+    assert seen() == ([7], [1], False)
+    for _ in range(2):  # the delete in flight, then committed
+        flush = store.take_flush()
+        if flush is not None:
+            flush()
+        assert seen() == ([7], [1], False)
+    store.on_applied(*filled(4, 8, trade_id=2))
+    assert seen() == ([7, 8], [1, 2], True)
+    for _ in range(2):
+        flush = store.take_flush()
+        if flush is not None:
+            flush()
+        assert seen() == ([7, 8], [1, 2], True)
     store.close()

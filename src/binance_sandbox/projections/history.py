@@ -109,7 +109,8 @@ class HistoryStore(SqliteProjection):
         self._flushing_trades: list[TradeRecord] = []
         self._amendments: list[AmendmentRecord] = []
         self._flushing_amendments: list[AmendmentRecord] = []
-        self._forget: StateReplaced | None = None  # deletes to run before the next rows
+        self._forget: list[StateReplaced] = []  # deletes to run before the next rows
+        self._flushing_forget: list[StateReplaced] = []  # the deletes of the flush in progress
 
     def project(self, stamped: Stamped, events: list[Event]) -> bool:
         changed = False
@@ -131,36 +132,41 @@ class HistoryStore(SqliteProjection):
     def _rewind(self, replaced: StateReplaced) -> None:
         """After a reset, restore or import: what came after the saved state is forgotten, and
         its open orders are as it holds them."""
-        self._forget = replaced
-
-        def kept(order_id: int, time: int = 0, amendment_id: int = 0) -> bool:
-            return (
-                order_id < replaced.next_order_id
-                and time <= replaced.saved_ts
-                and amendment_id <= replaced.saved_seq
-            )
-
+        self._forget.append(replaced)
         for orders in (self._orders, self._flushing_orders):
-            for order_id in [i for i in orders if not kept(i)]:
+            for order_id in [i for i in orders if not _kept(replaced, i)]:
                 del orders[order_id]
         for trades in (self._trades, self._flushing_trades):
-            trades[:] = [t for t in trades if kept(t.order_id, t.time)]
+            trades[:] = [t for t in trades if _kept(replaced, t.order_id, t.time)]
         for amendments in (self._amendments, self._flushing_amendments):
-            amendments[:] = [a for a in amendments if kept(a.order_id, 0, a.amendment_id)]
+            amendments[:] = [
+                a for a in amendments if _kept(replaced, a.order_id, 0, a.amendment_id)
+            ]
         for order in replaced.open_orders:
             self._orders[order.order_id] = order
 
     def _forgetting(self) -> list[Write]:
-        replaced, self._forget = self._forget, None
-        if replaced is None:
-            return []
-        orders, trades = (replaced.next_order_id,), (replaced.next_order_id, replaced.saved_ts)
-        amendments = (replaced.next_order_id, replaced.saved_seq)
-        return [
-            ("DELETE FROM order_history WHERE order_id >= ?", [orders]),
-            ("DELETE FROM trade_history WHERE order_id >= ? OR time > ?", [trades]),
-            ("DELETE FROM amendment_history WHERE order_id >= ? OR amendment_id > ?", [amendments]),
-        ]
+        self._flushing_forget, self._forget = self._forget, []
+        writes: list[Write] = []
+        for replaced in self._flushing_forget:
+            orders, trades = (replaced.next_order_id,), (replaced.next_order_id, replaced.saved_ts)
+            amendments = (replaced.next_order_id, replaced.saved_seq)
+            writes += [
+                ("DELETE FROM order_history WHERE order_id >= ?", [orders]),
+                ("DELETE FROM trade_history WHERE order_id >= ? OR time > ?", [trades]),
+                (
+                    "DELETE FROM amendment_history WHERE order_id >= ? OR amendment_id > ?",
+                    [amendments],
+                ),
+            ]
+        return writes
+
+    def _committed(self, order_id: int, time: int = 0, amendment_id: int = 0) -> bool:
+        """Whether a committed row is still true: a restore's delete may not be committed yet."""
+        return all(
+            _kept(replaced, order_id, time, amendment_id)
+            for replaced in (*self._flushing_forget, *self._forget)
+        )
 
     def take_writes(self) -> list[Write]:
         forget = self._forgetting()
@@ -214,7 +220,8 @@ class HistoryStore(SqliteProjection):
             "ORDER BY order_id DESC LIMIT 1",
             (account_id, symbol, value),
         ).fetchone()
-        return _order_decoder.decode(row[0]) if row else None
+        stored = _order_decoder.decode(row[0]) if row else None
+        return stored if stored and self._committed(stored.order_id) else None
 
     def orders(
         self, account_id: int, symbol: str, first_id: int, start: int, end: int
@@ -225,8 +232,9 @@ class HistoryStore(SqliteProjection):
             "AND time BETWEEN ? AND ?",
             (account_id, symbol, first_id, start, end),
         ).fetchall()
+        stored = (_order_decoder.decode(r[0]) for r in rows)
         return merged(
-            (_order_decoder.decode(r[0]) for r in rows),
+            (o for o in stored if self._committed(o.order_id)),
             self._unwritten_orders(),
             key=lambda o: o.order_id,
             keep=lambda o: (
@@ -245,8 +253,9 @@ class HistoryStore(SqliteProjection):
             "AND time BETWEEN ? AND ?",
             (account_id, symbol, first_id, start, end),
         ).fetchall()
+        stored_trades = (_trade_decoder.decode(r[0]) for r in rows)
         return merged(
-            (_trade_decoder.decode(r[0]) for r in rows),
+            (t for t in stored_trades if self._committed(t.order_id, t.time)),
             [*self._flushing_trades, *self._trades],
             key=lambda t: (t.trade.trade_id, t.trade.is_maker),
             keep=lambda t: (
@@ -265,8 +274,9 @@ class HistoryStore(SqliteProjection):
             "AND time BETWEEN ? AND ? AND (? IS NULL OR order_id = ?)",
             (account_id, symbol, start, end, order_id, order_id),
         ).fetchall()
+        stored_amendments = (_amendment_decoder.decode(r[0]) for r in rows)
         return merged(
-            (_amendment_decoder.decode(r[0]) for r in rows),
+            (a for a in stored_amendments if self._committed(a.order_id, 0, a.amendment_id)),
             [*self._flushing_amendments, *self._amendments],
             key=lambda a: a.amendment_id,
             keep=lambda a: (
@@ -279,6 +289,15 @@ class HistoryStore(SqliteProjection):
     def _unwritten_orders(self) -> list[Order]:
         """Orders not yet committed, the newest state of each last."""
         return [*self._flushing_orders.values(), *self._orders.values()]
+
+
+def _kept(replaced: StateReplaced, order_id: int, time: int = 0, amendment_id: int = 0) -> bool:
+    """Whether a row of this order, time and amendment outlives the state's replacement."""
+    return (
+        order_id < replaced.next_order_id
+        and time <= replaced.saved_ts
+        and amendment_id <= replaced.saved_seq
+    )
 
 
 def _amended(order: Order, amendment: Amendment, stamped: Stamped) -> AmendmentRecord:
