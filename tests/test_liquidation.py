@@ -109,6 +109,8 @@ def test_a_cross_long_is_liquidated_into_the_book_then_taken_over_by_the_fund() 
     assert (fund.qty, fund.entry_price) == (100, usd("72038.5"))
     assert state.insurance_clears[0].amount == -usd("42.525")
     assert _open_interest(state) == 0
+    # income tranIds: the command's seq x 1,000,000 + place, never a transfer's (its seq)
+    assert fee.tran_id == state.insurance_clears[0].tran_id == state.last_seq * 1_000_000 + 1
 
 
 def _open_interest(state: ExchangeState) -> int:

@@ -22,6 +22,7 @@ from binance_sandbox.core import algo_placing, reduce_only
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.delivery_state import DeliveredSettlement, Delivery
 from binance_sandbox.core.events import ContractDelivered, ContractListed, Event, Rejected
+from binance_sandbox.core.income_ids import next_tran_id
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.mark_price import PERPETUAL
 from binance_sandbox.core.order_book import OrderBook
@@ -34,7 +35,6 @@ SETTLEMENT_WINDOW_MS = 30 * 60_000
 CLOSE_ONLY_MS = 10 * 60_000
 SAMPLE_MS = 1_000
 NOT_FOR_OPENING = Rejected(code=-4140, msg="Invalid symbol status for opening position.")
-_IDS_PER_COMMAND = 1_000_000  # income tranIds: the command's seq, then the row's place
 CLOSED = Rejected(code=-4141, msg="Symbol is closed.")
 
 
@@ -136,7 +136,7 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
         asset = instrument.margin_asset
         account.balances[asset] = account.balance(asset) + fill.realized_pnl
         account.balance_times[asset] = time
-        tran_id = _next_tran_id(state)
+        tran_id = next_tran_id(state)
         delivery.settlements.append(
             DeliveredSettlement(account_id=position.account_id, asset=asset,
                                 amount=fill.realized_pnl, tran_id=tran_id)
@@ -150,13 +150,6 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
             )
         )  # fmt: skip
     return events + _list_next(state, instrument, time)
-
-
-def _next_tran_id(state: ExchangeState) -> int:
-    """After the rows this command already settled (several contracts can deliver at once)."""
-    first = state.last_seq * _IDS_PER_COMMAND
-    return max((s.tran_id for d in state.deliveries.values() for s in d.settlements
-                if s.tran_id > first), default=first) + 1  # fmt: skip
 
 
 def _list_next(state: ExchangeState, delivered: Instrument, time: int) -> list[Event]:

@@ -43,6 +43,7 @@ from binance_sandbox.core.events import (
 )
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, AMOUNT_SCALE, parse_scaled
 from binance_sandbox.core.forced_orders import closing_order
+from binance_sandbox.core.income_ids import next_tran_id
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.liquidation_records import FUND_ACCOUNT_ID, InsuranceClear
 from binance_sandbox.core.liquidation_watch import LiquidationWatch
@@ -358,7 +359,7 @@ def _clearing(
     balance = account.balance(asset) + amount
     account.balances[asset] = balance
     account.balance_times[asset] = ts
-    tran_id = len(state.insurance_clears) + 1
+    tran_id = next_tran_id(state)
     state.insurance_clears.append(
         InsuranceClear(
             account_id=account.account_id,

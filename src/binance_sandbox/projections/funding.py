@@ -14,6 +14,7 @@ import msgspec
 
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Event, FundingFeeCharged, FundingSettled, StateReplaced
+from binance_sandbox.core.income_ids import IDS_PER_COMMAND
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write, merged
 
 _SCHEMA = """
@@ -36,7 +37,6 @@ CREATE TABLE IF NOT EXISTS funding_fee_history (
 CREATE INDEX IF NOT EXISTS funding_fee_history_by_account
     ON funding_fee_history (account_id, time);
 """
-_IDS_PER_COMMAND = 1_000_000
 
 
 class FundingRateRecord(msgspec.Struct, frozen=True):
@@ -78,7 +78,7 @@ class FundingStore(SqliteProjection):
                 )
             elif isinstance(event, FundingFeeCharged):
                 changed, place = True, place + 1
-                tran_id = stamped.seq * _IDS_PER_COMMAND + place
+                tran_id = stamped.seq * IDS_PER_COMMAND + place
                 self._fees.append(
                     FundingFeeRecord(
                         tran_id,
