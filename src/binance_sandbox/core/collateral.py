@@ -27,11 +27,17 @@ HAIRCUTS = {
 STABLE = frozenset({"USDT", "USDC"})
 
 
+def index_pair(asset: str) -> str | None:
+    """The pair whose index values a collateral asset; None for stablecoins and non-collateral."""
+    return f"{asset}USDT" if asset in HAIRCUTS and asset not in STABLE else None
+
+
 def usd_index(state: ExchangeState, asset: str) -> int | None:
     """The asset's USD index at 8 decimals; None when it is not collateral or has no index."""
     if asset not in HAIRCUTS:
         return None
-    return AMOUNT_SCALE if asset in STABLE else state.index_prices.get(f"{asset}USDT")
+    pair = index_pair(asset)
+    return AMOUNT_SCALE if pair is None else state.index_prices.get(pair)
 
 
 def rates(index: int, asset: str) -> tuple[int, int]:
@@ -52,6 +58,22 @@ def usd_value(state: ExchangeState, asset: str, amount: int) -> int:
     return value
 
 
+def pool_value(state: ExchangeState, account: Account) -> int:
+    """The Multi-Assets pool's wallets in USD, each at its haircut (no PnL, no margin held)."""
+    held = sorted(account.balances.items())
+    return sum(usd_value(state, asset, amount) for asset, amount in held)
+
+
+def in_asset(state: ExchangeState, asset: str, value: int) -> int:
+    """A USD value of the pool in a collateral asset, at its ask rate (what a debt of it costs);
+    a negative value stays as it is when the asset is not collateral."""
+    index = usd_index(state, asset)
+    if index is None:
+        return min(value, 0)
+    converted: int = value * AMOUNT_SCALE // rates(index, asset)[1]
+    return converted
+
+
 def free(state: ExchangeState, account: Account, risk: AccountRisk, asset: str) -> int:
     """What a new order or a withdrawal of `asset` may still use, in that asset: its own
     available balance in Single-Asset mode, the pool's (converted at the ask rate) in
@@ -60,11 +82,7 @@ def free(state: ExchangeState, account: Account, risk: AccountRisk, asset: str) 
         return risk.asset(asset, account).free
     assets = sorted(set(account.balances) | set(risk.assets))
     pool = sum(usd_value(state, name, risk.asset(name, account).free) for name in assets)
-    index = usd_index(state, asset)
-    if index is None:
-        return min(pool, 0)
-    in_asset: int = pool * AMOUNT_SCALE // rates(index, asset)[1]
-    return in_asset
+    return in_asset(state, asset, pool)
 
 
 def max_withdraw(state: ExchangeState, account: Account, risk: AccountRisk, asset: str) -> int:

@@ -20,11 +20,18 @@ position in the changed symbols are checked (`margin_health`). A scope at 100 % 
 5. once the scope holds no position, a negative balance it left is paid by the fund
    (INSURANCE_CLEAR, positive).
 Margin calls: a scope past 80 % gets one `MarginCall` until it drops below again.
+
+A Multi-Assets pool (`margin_health`) is liquidated the same way: its bankruptcy price counts
+every wallet at its haircut, and its clearance fee and cleared loss are booked in USDT, what the
+pool's USD figures are worth at USDT's ask rate. Binance sells the other assets off
+(auto-exchange); the sandbox does not: a USDT debt the collateral still covers stays in the
+wallet, and the fund pays only what the whole pool cannot.
 """
 
 from binance_sandbox.core import (
     adl,
     algo_placing,
+    collateral,
     insurance_fund,
     open_orders,
     reduce_only,
@@ -52,8 +59,10 @@ from binance_sandbox.core.margin_health import (
     CROSS,
     Health,
     Scope,
+    cross_wallet,
     positions_of,
     scan,
+    scope_asset,
     scope_health,
 )
 from binance_sandbox.core.matching import Fill, execute
@@ -88,12 +97,10 @@ def traded_into_liquidation(state: ExchangeState, events: list[Event]) -> set[st
     """The symbols a command's fills traded when they left a trader at or past 100 % (a fill
     away from the mark can), to check as after a mark change: at once, as Binance's next risk
     check would, not at the next mark. The exact check of the few traders alone, so the index
-    is not refreshed at every fill. Not Multi-Assets accounts: the check does not pool their
-    collateral yet."""
+    is not refreshed at every fill."""
     orders = [e.order for e in events if isinstance(e, OrderUpdated) and e.trade]
-    traders = {o.account_id for o in orders}
-    single = sorted(a for a in traders if not state.accounts[a - 1].multi_assets)
-    if not single or not any(health.liquidating for health in scan(state, single)):
+    traders = sorted({o.account_id for o in orders})
+    if not traders or not any(health.liquidating for health in scan(state, traders)):
         return set()
     return {o.symbol for o in orders}
 
@@ -116,7 +123,7 @@ def liquidate(state: ExchangeState, ts: int, scope: Scope) -> list[Event]:
         events += reduced
         health = scope_health(state, scope)
         left = (
-            health.balance - health.maint - 1  # the ratio stays below 100 %
+            _settled(state, scope, health.balance - health.maint - 1)  # the ratio stays < 100 %
             if health
             else _left(state, account, scope, isolated_before, wallet_before)
         )
@@ -161,14 +168,11 @@ def _margin_call(state: ExchangeState, scope: Scope) -> MarginCall:
                 maint=maintenance_margin(instrument.tiers, notional),
             )
         )
-    cross_wallet = None
-    if scope.position_key == CROSS:
-        isolated = sum(p.isolated_wallet for p in _isolated_positions(state, account, scope.asset))
-        cross_wallet = account.balance(scope.asset) - isolated
+    cross = scope.position_key == CROSS
     return MarginCall(
         account_id=account.account_id,
         asset=scope.asset,
-        cross_wallet=cross_wallet,
+        cross_wallet=_cross_wallet(state, account, scope) if cross else None,
         positions=tuple(rows),
     )
 
@@ -180,7 +184,7 @@ def _scope_positions(state: ExchangeState, account: Account, scope: Scope) -> li
     return [
         p
         for p in positions_of(state, account.account_id)
-        if state.instruments[p.symbol].margin_asset == scope.asset
+        if scope_asset(account, state.instruments[p.symbol]) == scope.asset
         and not symbol_config(account, state.instruments[p.symbol]).isolated
     ]
 
@@ -204,7 +208,7 @@ def _expire_orders(state: ExchangeState, account: Account, scope: Scope, ts: int
         mine = [
             o
             for o in open_orders.of_account(state, account.account_id)
-            if state.instruments[o.symbol].margin_asset == scope.asset
+            if scope_asset(account, state.instruments[o.symbol]) == scope.asset
             and (
                 o.symbol in symbols
                 or not symbol_config(account, state.instruments[o.symbol]).isolated
@@ -259,8 +263,7 @@ def _reduce(
     qty = _close_qty(instrument, position, mark, cross=cross)
     if cross:
         others = [p for p in _scope_positions(state, account, scope) if p is not position]
-        isolated = sum(p.isolated_wallet for p in _isolated_positions(state, account, scope.asset))
-        wallet = account.balance(scope.asset) - isolated
+        wallet = _cross_wallet(state, account, scope)
         other_upnl = sum(_upnl(state, p) for p in others)
     else:
         wallet, other_upnl = position.isolated_wallet, 0
@@ -336,9 +339,14 @@ def _clearance_fee(
     return _clearing(state, account, scope, instrument.symbol, -fee, ts) if fee else []
 
 
-def _cross_wallet(state: ExchangeState, account: Account, asset: str) -> int:
-    isolated = sum(p.isolated_wallet for p in _isolated_positions(state, account, asset))
-    return account.balance(asset) - isolated
+def _cross_wallet(state: ExchangeState, account: Account, scope: Scope) -> int:
+    isolated = sum(p.isolated_wallet for p in _isolated_positions(state, account, scope.asset))
+    return cross_wallet(state, account, scope, isolated)
+
+
+def _settled(state: ExchangeState, scope: Scope, value: int) -> int:
+    """A scope's margin figure in the asset its fees and cleared loss are booked in."""
+    return collateral.in_asset(state, scope.asset, value) if scope.pooled else value
 
 
 def _left(
@@ -347,7 +355,7 @@ def _left(
     """What a scope that holds nothing any more left behind (negative: a loss to clear); an
     isolated one: its wallet before, plus what liquidating it booked."""
     if scope.position_key == CROSS:
-        return _cross_wallet(state, account, scope.asset)
+        return _settled(state, scope, _cross_wallet(state, account, scope))
     return isolated_before + account.balance(scope.asset) - wallet_before
 
 

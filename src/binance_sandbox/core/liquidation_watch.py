@@ -7,12 +7,16 @@ W + s x Q x (m - e) = 1.25 x (Q x m x MMR - cum) in the bracket the price falls 
 0.1 % so rounding cannot hide a crossing. A long is checked when the mark is at or under it, a
 short at or over it. An account holding more than one position (other marks move its figures
 too) is checked at every change of a mark it holds, and so is every scope under a margin call.
+So is an account in Multi-Assets mode, also at every change of a mark on the index pairs that
+value its collateral: its pool moves with those indexes (BTC behind a BTCUSDT long loses value
+as the mark falls), so no price of one symbol bounds it, and an exact check of the few such
+accounts is simpler than a trigger that would have to follow every index.
 The exact check (`margin_health`) then decides, so the index only saves work: the state and
 the events are those of a full scan.
 
 An account's trigger is recomputed after an event says its money or positions changed
-(balances, fills, isolated margin, margin type, leverage, position mode, funding fees,
-delivery); a replaced state starts the index over. A new kind of change to an account's money
+(balances, fills, isolated margin, margin type, leverage, position mode, asset mode, funding
+fees, delivery); a replaced state starts the index over. A new kind of change to an account's money
 or positions must be added to `note`. The index is not state: it is rebuilt from the state
 when missing.
 """
@@ -21,6 +25,7 @@ import math
 from fractions import Fraction
 
 from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.collateral import index_pair
 from binance_sandbox.core.events import (
     BalanceChanged,
     ContractDelivered,
@@ -28,6 +33,7 @@ from binance_sandbox.core.events import (
     FundingFeeCharged,
     LeverageChanged,
     MarginTypeChanged,
+    MultiAssetsModeChanged,
     OrderUpdated,
     PositionMarginChanged,
     PositionModeChanged,
@@ -59,7 +65,8 @@ class LiquidationWatch:
             elif isinstance(
                 event,
                 BalanceChanged | PositionMarginChanged | MarginTypeChanged | LeverageChanged
-                | PositionModeChanged | FundingFeeCharged | ContractDelivered,
+                | PositionModeChanged | MultiAssetsModeChanged | FundingFeeCharged
+                | ContractDelivered,
             ):  # fmt: skip
                 self.dirty.add(event.account_id)
             elif isinstance(event, StateReplaced):
@@ -99,15 +106,27 @@ class LiquidationWatch:
     def _index(self, state: ExchangeState, account_id: int, positions: list[Position]) -> None:
         if not positions:
             return
-        symbols = sorted({p.symbol for p in positions})
-        self.symbols_of[account_id] = symbols
         account = state.accounts[account_id - 1]
-        trigger = _trigger(state, account, positions[0]) if len(positions) == 1 else None
+        symbols = _watched(state, account, positions)
+        self.symbols_of[account_id] = symbols
+        lone = len(positions) == 1 and not account.multi_assets
+        trigger = _trigger(state, account, positions[0]) if lone else None
         for symbol in symbols:
             if trigger is None:
                 self.always.setdefault(symbol, set()).add(account_id)
             else:
                 self.triggers.setdefault(symbol, {})[account_id] = trigger
+
+
+def _watched(state: ExchangeState, account: Account, positions: list[Position]) -> list[str]:
+    """The symbols whose mark changes can move the account's margin ratio: those it holds and,
+    in Multi-Assets mode, those on the index pairs of its collateral (an index change lists
+    every mark of its pair, `IndexPricesChanged.marks`)."""
+    symbols = {p.symbol for p in positions}
+    if account.multi_assets:
+        pairs = {index_pair(asset) for asset, amount in account.balances.items() if amount}
+        symbols.update(s for s, i in state.instruments.items() if i.pair in pairs)
+    return sorted(symbols)
 
 
 def _trigger(state: ExchangeState, account: Account, position: Position) -> tuple[bool, int]:

@@ -2,6 +2,12 @@
 asset (maintenance margin of its cross positions over cross wallet + cross unrealized PnL) and
 each isolated position (its maintenance margin over isolated wallet + its unrealized PnL).
 
+In Multi-Assets mode an account's USDⓈ-M contracts share one cross scope, the pool (named after
+USDT, the asset it settles in): its margin balance is every wallet valued in USD at its haircut
+(`collateral.pool_value`) plus the unrealized PnL of its positions, its maintenance margin
+theirs summed (Binance's Multi-Assets FAQ: the margin ratio is over the whole pool). The mode
+allows no isolated position.
+
 A scope is liquidated when its margin ratio reaches 100 % and gets a margin call when it passes
 80 % (Binance advises staying below 80 %; it does not publish the MARGIN_CALL level).
 
@@ -14,6 +20,8 @@ from dataclasses import dataclass
 
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import maintenance_margin
+from binance_sandbox.core.collateral import pool_value
+from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import SIDES, mark_of
 from binance_sandbox.core.positions import Position, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
@@ -21,6 +29,7 @@ from binance_sandbox.core.state import ExchangeState, position_key
 
 WARNING_PERCENT = 80
 CROSS = ""  # the position key of a cross scope
+POOL = "USDT"  # the asset a Multi-Assets pool is named after and settles in
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class Scope:
     account_id: int
     asset: str
     position_key: str  # CROSS, or the isolated position's key
+    pooled: bool = False  # a Multi-Assets pool: every wallet counts, valued in USD
 
     @property
     def key(self) -> str:
@@ -65,6 +75,13 @@ class _Marks:
         return row
 
 
+def scope_asset(account: Account, instrument: Instrument) -> str:
+    """The asset of the cross scope holding the instrument's positions: its margin asset, or
+    the pool for a USDⓈ-M contract in Multi-Assets mode."""
+    pooled = account.multi_assets and not instrument.inverse
+    return POOL if pooled else instrument.margin_asset
+
+
 def account_health(
     state: ExchangeState, account: Account, positions: list[Position], marks: _Marks | None = None
 ) -> list[Health]:
@@ -78,7 +95,7 @@ def account_health(
         upnl = unrealized_pnl(position, mark, qty_decimals)
         notional = div_half_up(position.qty * mark, 10**qty_decimals)
         maint = maintenance_margin(instrument.tiers, notional)
-        asset = instrument.margin_asset
+        asset = scope_asset(account, instrument)
         sums = cross.setdefault(asset, [0, 0, 0])
         config = account.symbol_configs.get(position.symbol)
         if config is not None and config.isolated:
@@ -89,12 +106,17 @@ def account_health(
         else:
             sums[0] += upnl
             sums[1] += maint
-    healths = [
-        Health(Scope(account.account_id, asset, CROSS), account.balance(asset) - iso + upnl, maint)
-        for asset, (upnl, maint, iso) in sorted(cross.items())
-        if maint
-    ]
+    healths = []
+    for asset, (upnl, maint, iso) in sorted(cross.items()):
+        if maint:
+            scope = Scope(account.account_id, asset, CROSS, account.multi_assets and asset == POOL)
+            healths.append(Health(scope, cross_wallet(state, account, scope, iso) + upnl, maint))
     return healths + isolated
+
+
+def cross_wallet(state: ExchangeState, account: Account, scope: Scope, isolated: int) -> int:
+    """A cross scope's wallet: the pool's in USD, or its asset's less the `isolated` wallets."""
+    return pool_value(state, account) if scope.pooled else account.balance(scope.asset) - isolated
 
 
 def held_positions(state: ExchangeState) -> dict[int, list[Position]]:
