@@ -138,7 +138,7 @@ def test_the_real_isolated_position_row() -> None:
     risk = account_risk(sim.state, account)
     (side,) = risk.sides
     row = risk.assets["USDT"]
-    (price,) = liquidation_prices(risk.sides, {"USDT": row.cross_wallet})
+    (price,) = liquidation_prices(sim.state, account, risk)
     assert price == usd("36549.03942102")
     assert side.upnl == usd("-0.08024553")
     assert side.isolated_wallet + side.upnl == usd("2.13122468")
@@ -292,7 +292,7 @@ def test_withdrawals_leave_the_margin_in_use_and_unrealized_profit() -> None:
 def _lp(state_sim: Sim, account: int) -> list[int]:
     holder = state_sim.state.accounts[account - 1]
     risk = account_risk(state_sim.state, holder)
-    return liquidation_prices(risk.sides, {"USDT": risk.assets["USDT"].cross_wallet})
+    return liquidation_prices(state_sim.state, holder, risk)
 
 
 def test_cross_liquidation_prices_one_way_and_hedge() -> None:

@@ -6,7 +6,9 @@ Worked numbers (BTCUSDT index 77,000, 20x, taker 0.05 %, maker 0.02 %, bracket 1
 account 1 holds 1 BTC (73,150 USD at the 95 % haircut) and buys 3 BTCUSDT at 77,000 (notional
 231,000, margin 11,550), paying a 115.50 taker fee: USDT wallet -115.50, worth -115.51155 at
 USDT's ask rate 1.0001, so the pool's wallets are 73,034.48845 USD. Margin balance at mark m:
-73,034.48845 + 3 x (m - 77,000); maintenance 3 x m x 0.4 %.
+73,034.48845 + 3 x (m - 77,000); maintenance 3 x m x 0.4 %. The liquidation price (FORMULAS
+§4.1 with WB the pool's wallets, the BTC index held) is (73,034.48845 - 231,000) / (3 x 0.004
+- 3) = 52,866.63706493 (on the USDT wallet alone it was 77,347.89, above the mark).
 - m = 60,000: 22,034.49 vs 720: safe (the USDT wallet alone, -51,115.50, was liquidated);
 - m = 52,900: 734.49 <= 1.25 x 634.80 = 793.50: a margin call, still no liquidation;
 - m = 52,800: 434.49 <= 633.60: liquidated. The bankruptcy price is where the pool reaches 0,
@@ -29,6 +31,8 @@ from binance_sandbox.core.commands import (
     SetMultiAssetsMode,
 )
 from binance_sandbox.core.events import BalanceChanged, Event, ForceOrder, MarginCall
+from binance_sandbox.core.liquidation import liquidation_prices
+from binance_sandbox.core.margin import account_risk
 from tests.test_core_trading import USD, px, qty, usd
 from tests.test_multi_assets import BTC, Driver
 
@@ -73,6 +77,10 @@ def mark(d: Driver, price: str) -> list[Event]:
 def test_btc_collateral_carries_the_long_until_the_pool_is_spent() -> None:
     d = long_3_btc()
     state = d.exchange.state
+    account = state.accounts[0]
+    assert liquidation_prices(state, account, account_risk(state, account)) == [
+        usd("52866.63706493")
+    ]
     for price in ("77000", "60000", "53000"):
         events = mark(d, price)
         assert not of(events, ForceOrder)

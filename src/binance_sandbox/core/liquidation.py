@@ -7,6 +7,12 @@ hedge mode) with WB the cross wallet and TMM1 / UPNL1 the other cross symbols' m
 margin and unrealized PnL. s is +1 for a long, -1 for a short. A lone leg's bracket is the one
 its notional at the liquidation price falls in (recomputed until it settles); LP <= 0 is 0.
 
+In Multi-Assets mode the cross scope is the pool (`margin_health`): WB is every wallet in USD at
+its haircut, as the pool's margin ratio counts it, and the other contracts are all its USDⓈ-M
+ones. The collateral is valued at its index now, as if it stood still (a BTC wallet behind a
+BTCUSDT long loses value as the price falls, so the real price is higher; the liquidation check
+itself is exact).
+
 ADL: rank = PnL% x effective leverage when in profit, PnL% / effective leverage otherwise, with
 PnL% = UPnL / |notional| and effective leverage = |notional| / (the position's margin + UPnL),
 its margin being the isolated wallet or, in cross mode, its initial margin (Binance does not say
@@ -17,10 +23,13 @@ symbol's positions of the same direction, spread from 0 (lowest) to 4 (highest).
 from dataclasses import dataclass
 from fractions import Fraction
 
+from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import Tier, tier_for
+from binance_sandbox.core.collateral import pool_value
 from binance_sandbox.core.fixed import AMOUNT_SCALE
 from binance_sandbox.core.instruments import Instrument
-from binance_sandbox.core.margin import SideRisk, mark_of, symbol_config
+from binance_sandbox.core.margin import AccountRisk, SideRisk, mark_of, symbol_config
+from binance_sandbox.core.margin_health import is_pool, scope_asset
 from binance_sandbox.core.positions import Position, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState
@@ -47,8 +56,9 @@ def liquidation_price(
     return numerator / denominator if denominator else Fraction(0)
 
 
-def liquidation_prices(sides: list[SideRisk], cross_wallets: dict[str, int]) -> list[int]:
-    """Each side's liquidation price at 8 decimals (0: none), in the order of `sides`."""
+def liquidation_prices(state: ExchangeState, account: Account, risk: AccountRisk) -> list[int]:
+    """Each side's liquidation price at 8 decimals (0: none), in the order of `risk.sides`."""
+    sides = risk.sides
     cross = [s for s in sides if not s.isolated and s.position is not None and s.position.qty]
     prices = []
     for one in sides:
@@ -59,12 +69,13 @@ def liquidation_prices(sides: list[SideRisk], cross_wallets: dict[str, int]) -> 
             wallet, shared = one.isolated_wallet, [one]
             other_maint = other_upnl = 0
         else:
-            asset, symbol = one.instrument.margin_asset, one.instrument.symbol
-            wallet = cross_wallets.get(asset, 0)
+            asset, symbol = scope_asset(account, one.instrument), one.instrument.symbol
+            own = risk.asset(asset, account).cross_wallet
+            wallet = pool_value(state, account) if is_pool(account, asset) else own
             shared = [s for s in cross if s.instrument.symbol == symbol]
             others = [
                 s for s in cross
-                if s.instrument.margin_asset == asset and s.instrument.symbol != symbol
+                if scope_asset(account, s.instrument) == asset and s.instrument.symbol != symbol
             ]  # fmt: skip
             other_maint = sum(s.maint for s in others)
             other_upnl = sum(s.upnl for s in others)

@@ -82,6 +82,11 @@ def scope_asset(account: Account, instrument: Instrument) -> str:
     return POOL if pooled else instrument.margin_asset
 
 
+def is_pool(account: Account, asset: str) -> bool:
+    """Whether the account's cross scope of `asset` (`scope_asset`) is a Multi-Assets pool."""
+    return account.multi_assets and asset == POOL
+
+
 def account_health(
     state: ExchangeState, account: Account, positions: list[Position], marks: _Marks | None = None
 ) -> list[Health]:
@@ -109,7 +114,7 @@ def account_health(
     healths = []
     for asset, (upnl, maint, iso) in sorted(cross.items()):
         if maint:
-            scope = Scope(account.account_id, asset, CROSS, account.multi_assets and asset == POOL)
+            scope = Scope(account.account_id, asset, CROSS, is_pool(account, asset))
             healths.append(Health(scope, cross_wallet(state, account, scope, iso) + upnl, maint))
     return healths + isolated
 

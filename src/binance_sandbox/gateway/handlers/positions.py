@@ -56,8 +56,7 @@ class RiskReport:
 
 def risk_report(state: ExchangeState, account: Account) -> RiskReport:
     risk = account_risk(state, account)
-    wallets = {asset: row.cross_wallet for asset, row in risk.assets.items()}
-    prices = liquidation_prices(risk.sides, wallets)
+    prices = liquidation_prices(state, account, risk)
     return RiskReport(account, risk, {_key(s): p for s, p in zip(risk.sides, prices, strict=True)})
 
 
