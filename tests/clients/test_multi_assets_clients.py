@@ -1,9 +1,12 @@
 """Multi-Assets mode over real sockets (python-binance and ccxt): an account holding only 1 BTC
 switches the mode on and its BTC, valued at 95 % of the index (Binance's haircut), backs a
 USDT-margined order; the refusals come with Binance's codes; the asset index publishes the
-same haircut. Numbers (BTCUSDT index 77,000, leverage 1): tests/test_multi_assets.py."""
+same haircut. Numbers (BTCUSDT index 77,000, leverage 1): tests/test_multi_assets.py.
+Last, the pool carries a 20x long on the same BTC through a fall of the mark (the admin lever)
+and is liquidated once the mark spends it: tests/test_multi_assets_liquidation.py's numbers."""
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import ccxt
@@ -16,7 +19,7 @@ from tests.clients.conftest import Sandbox
 from tests.clients.test_trading_ccxt import binance_error
 from tests.clients.test_trading_ccxt import pointed as pointed_ccxt
 from tests.clients.test_trading_python_binance import pointed
-from tests.clients.trading_support import SYMBOL, pin_price
+from tests.clients.trading_support import SYMBOL, maker_key, pin_price
 
 UNCHANGED = (-4171, "Adjusted asset mode is currently set and does not need to be adjusted "
                     "repeatedly.")  # fmt: skip
@@ -100,3 +103,41 @@ def test_the_asset_index_publishes_the_haircut(client: Client) -> None:
         "77000.00000000", "0.05000000", "0.05000000",
     )  # fmt: skip
     assert (row["bidRate"], row["askRate"]) == ("73150.00000000", "80850.00000000")
+
+
+def test_the_pool_carries_a_long_until_the_mark_spends_it(sandbox: Sandbox, client: Client) -> None:
+    """Long 3 at 77,000, 20x, on the 1 BTC (taker fee 115.50): the pool's wallets are 73,034.49
+    USD, so positionRisk's liquidationPrice is 52,866.64 and a mark of 60,000 liquidates
+    nothing; at 52,800 (margin balance 434.49 <= 633.60) the autoclose SELL of 3 at the
+    bankruptcy price 52,655.20 fills 1 on the maker's bid and the fund takes 2. The BTC stays,
+    and the USDT debt it covers (no auto-exchange)."""
+    server = sandbox.server
+    if not client.futures_get_multi_assets_mode()["multiAssetsMargin"]:
+        client.futures_change_multi_assets_mode(True)
+    client.futures_change_leverage(symbol=SYMBOL, leverage=20)
+    key = maker_key(server)
+    server.call("POST", "/accounts/maker/deposits", {"asset": "USDT", "amount": "100000"})
+    maker = pointed(sandbox.url, key["apiKey"], key["secretKey"])
+    maker.futures_create_order(symbol=SYMBOL, side="SELL", type="LIMIT", timeInForce="GTC",
+                               quantity="3.000", price="77000.00")  # fmt: skip
+    client.futures_create_order(symbol=SYMBOL, side="BUY", type="MARKET", quantity="3.000")
+    (row,) = client.futures_position_information(symbol=SYMBOL)
+    assert Decimal(row["liquidationPrice"]) == Decimal("52866.63706493")
+
+    assert server.call("PUT", f"/marks/{SYMBOL}", {"price": "60000"})["liquidations"] == 0
+    (row,) = client.futures_position_information(symbol=SYMBOL)
+    assert (row["positionAmt"], Decimal(row["markPrice"])) == ("3.000", 60_000)
+    assert client.futures_liquidation_orders(symbol=SYMBOL) == []
+
+    maker.futures_create_order(symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC",
+                               quantity="1.000", price="52700.00")  # fmt: skip
+    answer = server.call("PUT", f"/marks/{SYMBOL}", {"price": "52800"})
+    assert (answer["liquidations"], answer["adl"]) == (1, 0)
+    assert client.futures_position_information(symbol=SYMBOL) == []
+    (force,) = client.futures_liquidation_orders(symbol=SYMBOL)
+    assert force["clientOrderId"].startswith("autoclose-")
+    assert (force["side"], force["executedQty"], force["status"]) == ("SELL", "3.000", "FILLED")
+    assert Decimal(force["price"]) == Decimal("52655.2")
+    rows = {r["asset"]: r for r in client.futures_account_balance()}
+    assert Decimal(rows["BTC"]["balance"]) == 1
+    assert Decimal(rows["USDT"]["balance"]) == Decimal("-73142.68573142")
