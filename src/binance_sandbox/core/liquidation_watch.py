@@ -16,9 +16,9 @@ the events are those of a full scan.
 
 An account's trigger is recomputed after an event says its money or positions changed
 (balances, fills, isolated margin, margin type, leverage, position mode, asset mode, funding
-fees, delivery); a replaced state starts the index over. A new kind of change to an account's money
-or positions must be added to `note`. The index is not state: it is rebuilt from the state
-when missing.
+fees, delivery); a replaced state starts the index over. A new kind of change to an account's
+money or positions must be added to `note`. The index is not state: it is rebuilt from the
+state when missing.
 """
 
 import math

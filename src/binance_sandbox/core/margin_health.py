@@ -5,8 +5,8 @@ each isolated position (its maintenance margin over isolated wallet + its unreal
 In Multi-Assets mode an account's USDⓈ-M contracts share one cross scope, the pool (named after
 USDT, the asset it settles in): its margin balance is every wallet valued in USD at its haircut
 (`collateral.pool_value`) plus the unrealized PnL of its positions, its maintenance margin
-theirs summed (Binance's Multi-Assets FAQ: the margin ratio is over the whole pool). The mode
-allows no isolated position.
+theirs summed, so collateral in any asset carries any of its contracts. The mode allows no
+isolated position.
 
 A scope is liquidated when its margin ratio reaches 100 % and gets a margin call when it passes
 80 % (Binance advises staying below 80 %; it does not publish the MARGIN_CALL level).
