@@ -18,22 +18,10 @@ import pytest
 
 from binance_sandbox.config.times import parse_instant_ms
 from tests.conftest import ServerFactory
+from tests.support.manual_clock import CONFIG, START
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, signed_request
 
-START = "2026-03-01T00:00:00Z"
-CONFIG = f"""
-[clock]
-mode = "manual"
-start = "{START}"
-
-[prices]
-interval_ms = 60000
-
-[prices.pairs.BTCUSDT]
-source = "fixed"
-price = "77000"
-"""
 BTC = "BTCUSDT"
 THREE_DAYS = 3 * 24 * 3_600_000
 STOP = {
