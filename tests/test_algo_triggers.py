@@ -6,7 +6,7 @@ The mark equals the index here (no trade has printed and the book has bids only)
 liquidity a triggered MARKET order takes.
 """
 
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 
@@ -24,6 +24,12 @@ def placed(result: AlgoOrder | Rejected) -> AlgoOrder:
     return result
 
 
+def mark_stop(sim: AlgoSim, **fields: Any) -> AlgoOrder:
+    """Account 1's SELL STOP_MARKET at 76000 on the MARK_PRICE, with `fields` over these, placed."""
+    stop = {"side": "SELL", "order_type": "STOP_MARKET", "trigger_price": px("76000")}
+    return placed(sim.algo(**{**stop, "working_type": "MARK_PRICE", **fields}))
+
+
 def market_order(account: int, side: Literal["BUY", "SELL"], amount: str) -> PlaceOrder:
     return PlaceOrder(
         account_id=account, symbol="BTCUSDT", side=side, order_type="MARKET", quantity=qty(amount)
@@ -33,6 +39,47 @@ def market_order(account: int, side: Literal["BUY", "SELL"], amount: str) -> Pla
 def code(result: AlgoOrder | Rejected) -> int:
     assert isinstance(result, Rejected), result
     return result.code
+
+
+def fires_along(
+    working_type: Literal["MARK_PRICE", "CONTRACT_PRICE"],
+    order_type: str,
+    side: str,
+    trigger: str,
+    path: list[str],
+    fires_at: int,
+) -> tuple[AlgoSim, AlgoOrder]:
+    """Account 1's algo order of `working_type` against account 2's resting counter-order, its
+    price moved along `path` one second a step: NEW before step `fires_at`, triggered at it and
+    filled at once (TRIGGERING, TRIGGERED, FINISHED)."""
+    sim = AlgoSim()
+    sim.rest(2, "BUY" if side == "SELL" else "SELL", "75000" if side == "SELL" else "79000")
+    if working_type == "MARK_PRICE":
+        algo = placed(
+            sim.algo(
+                side=side,
+                order_type=order_type,
+                trigger_price=px(trigger),
+                working_type=working_type,
+            )
+        )
+        move = sim.price
+    else:
+        sim.print_trade("77000")  # before the first trade the contract price is the mark
+        algo = placed(sim.algo(side=side, order_type=order_type, trigger_price=px(trigger)))
+        assert algo.working_type == "CONTRACT_PRICE"  # Binance's default
+        sim.price(trigger)  # the mark at the trigger does not fire a CONTRACT_PRICE order
+        assert sim.status(algo.algo_id) == "NEW"
+        move = sim.print_trade
+    for step, price in enumerate(path):
+        events = move(price)
+        if step < fires_at:
+            assert sim.status(algo.algo_id) == "NEW"
+        else:
+            assert updates(events) == [
+                (algo.algo_id, s) for s in ("TRIGGERING", "TRIGGERED", "FINISHED")
+            ]
+    return sim, algo
 
 
 @pytest.mark.parametrize(
@@ -47,21 +94,7 @@ def code(result: AlgoOrder | Rejected) -> int:
 def test_mark_price_triggers_at_the_first_price_that_meets_the_condition(
     order_type: str, side: str, trigger: str, path: list[str], fires_at: int
 ) -> None:
-    sim = AlgoSim()
-    sim.rest(2, "BUY" if side == "SELL" else "SELL", "75000" if side == "SELL" else "79000")
-    algo = placed(
-        sim.algo(
-            side=side, order_type=order_type, trigger_price=px(trigger), working_type="MARK_PRICE"
-        )
-    )
-    for step, price in enumerate(path):
-        events = sim.price(price)
-        if step < fires_at:
-            assert sim.status(algo.algo_id) == "NEW"
-        else:
-            assert updates(events) == [
-                (algo.algo_id, s) for s in ("TRIGGERING", "TRIGGERED", "FINISHED")
-            ]
+    sim, algo = fires_along("MARK_PRICE", order_type, side, trigger, path, fires_at)
     record = sim.record(algo.algo_id)
     assert record.trigger_time == sim.ts
     assert record.actual_order_id
@@ -81,16 +114,7 @@ def test_mark_price_triggers_at_the_first_price_that_meets_the_condition(
 def test_contract_price_triggers_on_trades_and_ignores_the_mark(
     order_type: str, side: str, trigger: str, path: list[str], fires_at: int
 ) -> None:
-    sim = AlgoSim()
-    sim.rest(2, "BUY" if side == "SELL" else "SELL", "75000" if side == "SELL" else "79000")
-    sim.print_trade("77000")  # before the first trade the contract price is the mark
-    algo = placed(sim.algo(side=side, order_type=order_type, trigger_price=px(trigger)))
-    assert algo.working_type == "CONTRACT_PRICE"  # Binance's default
-    sim.price(trigger)  # the mark at the trigger does not fire a CONTRACT_PRICE order
-    assert sim.status(algo.algo_id) == "NEW"
-    for step, price in enumerate(path):
-        sim.print_trade(price)
-        assert sim.status(algo.algo_id) == ("NEW" if step < fires_at else "FINISHED")
+    fires_along("CONTRACT_PRICE", order_type, side, trigger, path, fires_at)
 
 
 def test_trailing_sell_with_activation_price_tracks_the_high_since_activation() -> None:
@@ -196,16 +220,7 @@ def test_an_order_that_would_trigger_at_once_is_refused_2021(fields: dict[str, o
 def test_close_position_closes_the_position_as_it_is_at_trigger_time() -> None:
     sim = AlgoSim()
     sim.rest(2, "SELL", "77000", "0.03")
-    stop = placed(
-        sim.algo(
-            side="SELL",
-            order_type="STOP_MARKET",
-            trigger_price=px("76000"),
-            working_type="MARK_PRICE",
-            close_position=True,
-            quantity=0,
-        )
-    )
+    stop = mark_stop(sim, close_position=True, quantity=0)
     sim.do(market_order(1, "BUY", "0.01"))
     sim.do(market_order(1, "BUY", "0.02"))  # the position grew after the stop was placed
     assert sim.state.positions["1:BTCUSDT:BOTH"].qty == qty("0.03")
@@ -235,15 +250,7 @@ def test_untriggered_orders_reserve_no_margin_and_the_check_happens_at_trigger()
 
 def test_a_triggered_stop_limit_rests_as_triggered_until_its_order_ends() -> None:
     sim = AlgoSim()
-    algo = placed(
-        sim.algo(
-            side="SELL",
-            order_type="STOP",
-            trigger_price=px("76000"),
-            price=px("75500"),
-            working_type="MARK_PRICE",
-        )
-    )
+    algo = mark_stop(sim, order_type="STOP", price=px("75500"))
     sim.price("76000")
     record = sim.record(algo.algo_id)
     assert (record.status, record.actual_type) == ("TRIGGERED", "LIMIT")
@@ -257,22 +264,8 @@ def test_a_triggered_stop_limit_rests_as_triggered_until_its_order_ends() -> Non
 def test_due_orders_fire_in_algo_id_order_and_replay_identically() -> None:
     sim = AlgoSim()
     sim.rest(2, "BUY", "74000", "1")
-    first = placed(
-        sim.algo(
-            side="SELL",
-            order_type="STOP_MARKET",
-            trigger_price=px("75000"),
-            working_type="MARK_PRICE",
-        )
-    )
-    second = placed(
-        sim.algo(
-            side="SELL",
-            order_type="STOP_MARKET",
-            trigger_price=px("76000"),
-            working_type="MARK_PRICE",
-        )
-    )
+    first = mark_stop(sim, trigger_price=px("75000"))
+    second = mark_stop(sim)
     events = sim.price("74500")
     fired = [algo_id for algo_id, status in updates(events) if status == "TRIGGERING"]
     assert fired == [first.algo_id, second.algo_id]
@@ -285,14 +278,7 @@ def test_due_orders_fire_in_algo_id_order_and_replay_identically() -> None:
 def test_orders_of_a_triggered_market_fill_leave_a_trade() -> None:
     sim = AlgoSim()
     sim.rest(2, "BUY", "75000")
-    algo = placed(
-        sim.algo(
-            side="SELL",
-            order_type="STOP_MARKET",
-            trigger_price=px("76000"),
-            working_type="MARK_PRICE",
-        )
-    )
+    algo = mark_stop(sim)
     events = sim.price("76000")
     trades = [e for e in events if isinstance(e, OrderUpdated) and e.trade is not None]
     assert {e.order.order_id for e in trades} >= {sim.record(algo.algo_id).actual_order_id}
@@ -300,16 +286,7 @@ def test_orders_of_a_triggered_market_fill_leave_a_trade() -> None:
 
 def test_a_close_position_stop_with_no_position_at_trigger_time_expires() -> None:
     sim = AlgoSim()
-    algo = placed(
-        sim.algo(
-            side="SELL",
-            order_type="STOP_MARKET",
-            trigger_price=px("76000"),
-            working_type="MARK_PRICE",
-            close_position=True,
-            quantity=0,
-        )
-    )
+    algo = mark_stop(sim, close_position=True, quantity=0)
     sim.price("76000")
     record = sim.record(algo.algo_id)
     assert (record.status, record.reason, record.actual_order_id) == (
