@@ -15,7 +15,8 @@ back: fires, sells to the bid at 76500), 73900 (the close-position stop sells th
 73000).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,64 @@ def check_finished(algo: dict[str, Any], trades: list[dict[str, Any]], qty: str 
     mine = [t for t in trades if t["orderId"] == int(algo["actualOrderId"])]
     assert [(t["side"], t["qty"]) for t in mine] == [("SELL", qty)]
     assert algo["triggerTime"] > 0
+
+
+@dataclass(frozen=True)
+class AlgoCalls:
+    """The client under test's calls, each answering Binance's JSON: `place` a SELL conditional
+    order on the MARK_PRICE (the rest of Binance's parameters as keywords), `query` one by its
+    algoId; the client's open algo orders, trades and positions on SYMBOL."""
+
+    place: Callable[..., dict[str, Any]]
+    query: Callable[[int], dict[str, Any]]
+    open_orders: Callable[[], list[dict[str, Any]]]
+    trades: Callable[[], list[dict[str, Any]]]
+    positions: Callable[[], list[dict[str, Any]]]
+
+
+def stop_loss_fires(desk: Desk, calls: AlgoCalls) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Scenario 1 up to the stop's fill: both orders open, the stop NEW at 76500 and FINISHED
+    at 75900 with its trade, the position flat. The fired stop's record and the take-profit as
+    placed (still NEW), for the client's own checks."""
+    desk.open_long(QTY)
+    stop = calls.place(type="STOP_MARKET", triggerPrice=STOP_LOSS, quantity=QTY, reduceOnly="true")
+    take = calls.place(
+        type="TAKE_PROFIT_MARKET", triggerPrice=TAKE_PROFIT, quantity=QTY, reduceOnly="true"
+    )
+    assert {o["algoId"] for o in calls.open_orders()} == {stop["algoId"], take["algoId"]}
+    desk.rest("BUY", STOP_BID)
+    desk.move("76500")
+    assert calls.query(stop["algoId"])["algoStatus"] == "NEW"
+    desk.move("75900")
+    fired = calls.query(stop["algoId"])
+    check_finished(fired, calls.trades())
+    assert position_amount(calls.positions()) == 0
+    return fired, take
+
+
+def trailing_and_close_position_fire(
+    desk: Desk, calls: AlgoCalls
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Scenario 2: the trailing stop FINISHED at 78200 (the close-position stop still NEW),
+    then the close-position stop FINISHED at 73900, each with its trade; the position flat.
+    The two fired records, for the client's own checks."""
+    desk.open_long("0.020")
+    trailing = calls.place(
+        type="TRAILING_STOP_MARKET",
+        quantity=QTY,
+        activatePrice=TRAIL_ACTIVATION,
+        callbackRate=TRAIL_CALLBACK,
+    )
+    closing = calls.place(type="STOP_MARKET", triggerPrice=CLOSE_STOP, closePosition="true")
+    desk.rest("BUY", TRAIL_BID)
+    desk.rest("BUY", CLOSE_BID)
+    for price in ("78000", "79000", "78200"):
+        desk.move(price)
+    fired_trailing = calls.query(trailing["algoId"])
+    check_finished(fired_trailing, calls.trades())
+    assert calls.query(closing["algoId"])["algoStatus"] == "NEW"
+    desk.move("73900")
+    fired_closing = calls.query(closing["algoId"])
+    check_finished(fired_closing, calls.trades())
+    assert position_amount(calls.positions()) == 0
+    return fired_trailing, fired_closing

@@ -3,6 +3,7 @@
 API through the client's own signed-request call, `sign_request`, as these tests do; the
 position and trades through its methods. The scenarios of algo_support.py."""
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -46,58 +47,31 @@ def query(client: UMFutures, algo_id: int) -> dict[str, Any]:
     return found
 
 
-def test_stop_loss_and_take_profit_of_a_position(client: UMFutures, desk: algo.Desk) -> None:
-    desk.open_long(algo.QTY)
-    stop = conditional(
-        client,
-        type="STOP_MARKET",
-        triggerPrice=algo.STOP_LOSS,
-        quantity=algo.QTY,
-        reduceOnly="true",
+@pytest.fixture(scope="module")
+def calls(client: UMFutures) -> algo.AlgoCalls:
+    return algo.AlgoCalls(
+        place=partial(conditional, client),
+        query=partial(query, client),
+        open_orders=partial(
+            client.sign_request, "GET", "/fapi/v1/openAlgoOrders", {"symbol": algo.SYMBOL}
+        ),
+        trades=partial(client.get_account_trades, symbol=algo.SYMBOL),
+        positions=partial(client.get_position_risk, symbol=algo.SYMBOL),
     )
-    take = conditional(
-        client,
-        type="TAKE_PROFIT_MARKET",
-        triggerPrice=algo.TAKE_PROFIT,
-        quantity=algo.QTY,
-        reduceOnly="true",
-    )
-    listed = client.sign_request("GET", "/fapi/v1/openAlgoOrders", {"symbol": algo.SYMBOL})
-    assert {o["algoId"] for o in listed} == {stop["algoId"], take["algoId"]}
-    desk.rest("BUY", algo.STOP_BID)
-    desk.move("76500")
-    assert query(client, stop["algoId"])["algoStatus"] == "NEW"
-    desk.move("75900")
-    algo.check_finished(
-        query(client, stop["algoId"]), client.get_account_trades(symbol=algo.SYMBOL)
-    )
-    assert algo.position_amount(client.get_position_risk(symbol=algo.SYMBOL)) == 0
+
+
+def test_stop_loss_and_take_profit_of_a_position(
+    client: UMFutures, desk: algo.Desk, calls: algo.AlgoCalls
+) -> None:
+    _, take = algo.stop_loss_fires(desk, calls)
     done = client.sign_request("DELETE", "/fapi/v1/algoOpenOrders", {"symbol": algo.SYMBOL})
     assert done == {"code": 200, "msg": "The operation of cancel all open order is done."}
     assert query(client, take["algoId"])["algoStatus"] == "CANCELED"
 
 
-def test_trailing_stop_and_close_position_stop(client: UMFutures, desk: algo.Desk) -> None:
-    desk.open_long("0.020")
-    trailing = conditional(
-        client,
-        type="TRAILING_STOP_MARKET",
-        quantity=algo.QTY,
-        activatePrice=algo.TRAIL_ACTIVATION,
-        callbackRate=algo.TRAIL_CALLBACK,
-    )
-    closing = conditional(
-        client, type="STOP_MARKET", triggerPrice=algo.CLOSE_STOP, closePosition="true"
-    )
-    desk.rest("BUY", algo.TRAIL_BID)
-    desk.rest("BUY", algo.CLOSE_BID)
-    for price in ("78000", "79000", "78200"):
-        desk.move(price)
-    trades = client.get_account_trades(symbol=algo.SYMBOL)
-    algo.check_finished(query(client, trailing["algoId"]), trades)
-    desk.move("73900")
-    trades = client.get_account_trades(symbol=algo.SYMBOL)
-    algo.check_finished(query(client, closing["algoId"]), trades)
-    assert algo.position_amount(client.get_position_risk(symbol=algo.SYMBOL)) == 0
+def test_trailing_stop_and_close_position_stop(
+    client: UMFutures, desk: algo.Desk, calls: algo.AlgoCalls
+) -> None:
+    algo.trailing_and_close_position_fire(desk, calls)
     history = client.sign_request("GET", "/fapi/v1/allAlgoOrders", {"symbol": algo.SYMBOL})
     assert [o["algoStatus"] for o in history][-2:] == ["FINISHED", "FINISHED"]

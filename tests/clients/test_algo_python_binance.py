@@ -3,6 +3,7 @@ futures_cancel_algo_order, futures_get_open_algo_orders) over real sockets: the 
 algo_support.py, the client seeing the position closed, the orders FINISHED with their
 actualOrderId and the trades in futures_account_trades."""
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -37,30 +38,21 @@ def shown(order: dict[str, Any], *fields: str) -> tuple[Any, ...]:
     return tuple(order[field] for field in fields)
 
 
-def test_stop_loss_and_take_profit_of_a_position(client: Client, desk: algo.Desk) -> None:
-    desk.open_long(algo.QTY)
-    stop = conditional(
-        client,
-        type="STOP_MARKET",
-        triggerPrice=algo.STOP_LOSS,
-        quantity=algo.QTY,
-        reduceOnly="true",
+@pytest.fixture(scope="module")
+def calls(client: Client) -> algo.AlgoCalls:
+    return algo.AlgoCalls(
+        place=partial(conditional, client),
+        query=lambda algo_id: client.futures_get_algo_order(algoId=algo_id),
+        open_orders=partial(client.futures_get_open_algo_orders, symbol=algo.SYMBOL),
+        trades=partial(client.futures_account_trades, symbol=algo.SYMBOL),
+        positions=partial(client.futures_position_information, symbol=algo.SYMBOL),
     )
-    take = conditional(
-        client,
-        type="TAKE_PROFIT_MARKET",
-        triggerPrice=algo.TAKE_PROFIT,
-        quantity=algo.QTY,
-        reduceOnly="true",
-    )
-    open_ids = {o["algoId"] for o in client.futures_get_open_algo_orders(symbol=algo.SYMBOL)}
-    assert open_ids == {stop["algoId"], take["algoId"]}
-    desk.rest("BUY", algo.STOP_BID)
-    desk.move("76500")
-    assert client.futures_get_algo_order(algoId=stop["algoId"])["algoStatus"] == "NEW"
-    desk.move("75900")
-    fired = client.futures_get_algo_order(algoId=stop["algoId"])
-    algo.check_finished(fired, client.futures_account_trades(symbol=algo.SYMBOL))
+
+
+def test_stop_loss_and_take_profit_of_a_position(
+    client: Client, desk: algo.Desk, calls: algo.AlgoCalls
+) -> None:
+    fired, take = algo.stop_loss_fires(desk, calls)
     actual = client.futures_get_order(symbol=algo.SYMBOL, orderId=fired["actualOrderId"])
     assert shown(actual, "type", "origType", "stopPrice", "workingType", "closePosition") == (
         "MARKET",
@@ -69,51 +61,29 @@ def test_stop_loss_and_take_profit_of_a_position(client: Client, desk: algo.Desk
         "MARK_PRICE",
         False,
     )
-    assert algo.position_amount(client.futures_position_information(symbol=algo.SYMBOL)) == 0
     canceled = client.futures_cancel_algo_order(algoId=take["algoId"])
     assert (canceled["algoId"], canceled["code"]) == (take["algoId"], "200")
     assert client.futures_get_algo_order(algoId=take["algoId"])["algoStatus"] == "CANCELED"
 
 
-def test_trailing_stop_and_close_position_stop(client: Client, desk: algo.Desk) -> None:
-    desk.open_long("0.020")
-    trailing = conditional(
-        client,
-        type="TRAILING_STOP_MARKET",
-        quantity=algo.QTY,
-        activatePrice=algo.TRAIL_ACTIVATION,
-        callbackRate=algo.TRAIL_CALLBACK,
-    )
-    closing = conditional(
-        client, type="STOP_MARKET", triggerPrice=algo.CLOSE_STOP, closePosition="true"
-    )
-    desk.rest("BUY", algo.TRAIL_BID)
-    desk.rest("BUY", algo.CLOSE_BID)
-    for price in ("78000", "79000", "78200"):
-        desk.move(price)
-    trades = client.futures_account_trades(symbol=algo.SYMBOL)
-    fired = client.futures_get_algo_order(algoId=trailing["algoId"])
-    algo.check_finished(fired, trades)
-    actual = client.futures_get_order(symbol=algo.SYMBOL, orderId=fired["actualOrderId"])
+def test_trailing_stop_and_close_position_stop(
+    client: Client, desk: algo.Desk, calls: algo.AlgoCalls
+) -> None:
+    trailing, closing = algo.trailing_and_close_position_fire(desk, calls)
+    actual = client.futures_get_order(symbol=algo.SYMBOL, orderId=trailing["actualOrderId"])
     assert shown(actual, "type", "origType", "activatePrice", "priceRate") == (
         "MARKET",
         "TRAILING_STOP_MARKET",
         "78000.00",
         "1.0",
     )
-    assert client.futures_get_algo_order(algoId=closing["algoId"])["algoStatus"] == "NEW"
-    desk.move("73900")
-    trades = client.futures_account_trades(symbol=algo.SYMBOL)
-    fired = client.futures_get_algo_order(algoId=closing["algoId"])
-    algo.check_finished(fired, trades)
-    actual = client.futures_get_order(symbol=algo.SYMBOL, orderId=fired["actualOrderId"])
+    actual = client.futures_get_order(symbol=algo.SYMBOL, orderId=closing["actualOrderId"])
     assert shown(actual, "origType", "stopPrice", "closePosition", "reduceOnly") == (
         "STOP_MARKET",
         "74000.00",
         True,
         True,
     )
-    assert algo.position_amount(client.futures_position_information(symbol=algo.SYMBOL)) == 0
 
 
 def test_a_stop_limit_price_stays_within_the_trigger_band(client: Client, desk: algo.Desk) -> None:
