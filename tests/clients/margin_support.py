@@ -12,7 +12,7 @@ the maker's resting SELL (taker fee 3.85); the mark then moves to 78,000:
   can then be taken back (-4051 beyond), which leaves 780. The modules run this last.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ import pytest
 from tests.clients import trading_support as ts
 from tests.clients.conftest import Sandbox
 from tests.support.server import SandboxServer
+from tests.support.signing import Credentials, signed_request
 
 SYMBOL = ts.SYMBOL
 LEVERAGE = 10
@@ -60,6 +61,31 @@ def still_sandbox(factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 def move_mark(server: SandboxServer) -> None:
     ts.pin_price(server, SYMBOL, MARK)
+
+
+def open_long(
+    sandbox: Sandbox, settings: Callable[[], tuple[Any, Any]], buy: Callable[[], object]
+) -> dict[str, Any]:
+    """The position the modules read. The client under test sets 10x ISOLATED (`settings`:
+    the Change Initial Leverage and Change Margin Type answers, returned as "leverage" and
+    "mode"), then buys QTY with a MARKET order (`buy`) from the maker's resting SELL at PRICE
+    (plain signed HTTP: setup); the mark then moves to MARK."""
+    maker = Credentials.from_admin(ts.maker_key(sandbox.server))
+    leverage, mode = settings()
+    ts.pin_price(sandbox.server)
+    rested = signed_request(sandbox.url, maker, "POST", "/fapi/v1/order", symbol=SYMBOL,
+                            side="SELL", type="LIMIT", timeInForce="GTC", quantity=QTY,
+                            price=PRICE)  # fmt: skip
+    assert rested.status_code == 200, rested.text
+    buy()
+    move_mark(sandbox.server)
+    return {"leverage": leverage, "mode": mode}
+
+
+def check_settings(leverage: dict[str, Any], mode: dict[str, Any]) -> None:
+    """The answers of Change Initial Leverage (10x) and Change Margin Type (ISOLATED)."""
+    assert leverage == {"leverage": LEVERAGE, "maxNotionalValue": MAX_NOTIONAL, "symbol": SYMBOL}
+    assert mode == {"code": 200, "msg": "success"}
 
 
 def check_position_v2(row: dict[str, Any]) -> None:

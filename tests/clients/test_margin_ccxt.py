@@ -12,7 +12,6 @@ import pytest
 from tests.clients import margin_support as ms
 from tests.clients.conftest import Sandbox
 from tests.clients.test_trading_ccxt import MARKET, binance_error, pointed
-from tests.clients.trading_support import maker_key, pin_price
 
 
 @pytest.fixture(scope="module")
@@ -27,22 +26,18 @@ def exchange(sandbox: Sandbox) -> ccxt.binanceusdm:
 
 @pytest.fixture(scope="module")
 def position(sandbox: Sandbox, exchange: ccxt.binanceusdm) -> dict[str, Any]:
-    key = maker_key(sandbox.server)
-    maker = pointed(sandbox.url, key["apiKey"], key["secretKey"])
-    leverage = exchange.set_leverage(ms.LEVERAGE, MARKET)
-    mode = exchange.set_margin_mode("isolated", MARKET)
-    pin_price(sandbox.server)
-    maker.create_order(MARKET, "limit", "sell", float(ms.QTY), float(ms.PRICE))
-    exchange.create_order(MARKET, "market", "buy", float(ms.QTY))
-    ms.move_mark(sandbox.server)
-    return {"leverage": leverage, "mode": mode}
+    return ms.open_long(
+        sandbox,
+        lambda: (
+            exchange.set_leverage(ms.LEVERAGE, MARKET),
+            exchange.set_margin_mode("isolated", MARKET),
+        ),
+        lambda: exchange.create_order(MARKET, "market", "buy", float(ms.QTY)),
+    )
 
 
 def test_set_leverage_and_margin_mode(position: dict[str, Any], exchange: ccxt.binanceusdm) -> None:
-    assert position["leverage"] == {
-        "leverage": ms.LEVERAGE, "maxNotionalValue": ms.MAX_NOTIONAL, "symbol": ms.SYMBOL,
-    }  # fmt: skip
-    assert position["mode"] == {"code": 200, "msg": "success"}
+    ms.check_settings(position["leverage"], position["mode"])
     with pytest.raises(ccxt.BaseError) as raised:
         exchange.fapiPrivatePostMarginType({"symbol": ms.SYMBOL, "marginType": "ISOLATED"})
     assert binance_error(raised.value) == ms.NO_CHANGE

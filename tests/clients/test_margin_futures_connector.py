@@ -13,7 +13,6 @@ from binance.um_futures import UMFutures
 
 from tests.clients import margin_support as ms
 from tests.clients.conftest import Sandbox
-from tests.clients.trading_support import maker_key, pin_price
 from tests.support.signing import Credentials, signed_request
 
 
@@ -29,22 +28,18 @@ def client(sandbox: Sandbox) -> UMFutures:
 
 @pytest.fixture(scope="module")
 def position(sandbox: Sandbox, client: UMFutures) -> dict[str, Any]:
-    key = maker_key(sandbox.server)
-    maker = UMFutures(key=key["apiKey"], secret=key["secretKey"], base_url=sandbox.url)
-    leverage = client.change_leverage(ms.SYMBOL, ms.LEVERAGE)
-    mode = client.change_margin_type(ms.SYMBOL, "ISOLATED")
-    pin_price(sandbox.server)
-    maker.new_order(ms.SYMBOL, "SELL", "LIMIT", timeInForce="GTC", quantity=ms.QTY, price=ms.PRICE)
-    client.new_order(ms.SYMBOL, "BUY", "MARKET", quantity=ms.QTY)
-    ms.move_mark(sandbox.server)
-    return {"leverage": leverage, "mode": mode}
+    return ms.open_long(
+        sandbox,
+        lambda: (
+            client.change_leverage(ms.SYMBOL, ms.LEVERAGE),
+            client.change_margin_type(ms.SYMBOL, "ISOLATED"),
+        ),
+        lambda: client.new_order(ms.SYMBOL, "BUY", "MARKET", quantity=ms.QTY),
+    )
 
 
 def test_settings(position: dict[str, Any], client: UMFutures) -> None:
-    assert position["leverage"] == {
-        "leverage": ms.LEVERAGE, "maxNotionalValue": ms.MAX_NOTIONAL, "symbol": ms.SYMBOL,
-    }  # fmt: skip
-    assert position["mode"] == {"code": 200, "msg": "success"}
+    ms.check_settings(position["leverage"], position["mode"])
     with pytest.raises(ClientError) as raised:
         client.change_margin_type(ms.SYMBOL, "ISOLATED")
     assert (raised.value.error_code, raised.value.error_message) == ms.NO_CHANGE

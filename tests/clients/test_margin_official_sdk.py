@@ -20,7 +20,6 @@ from binance_sdk_derivatives_trading_usds_futures.rest_api.models.enums import (
 from tests.clients import margin_support as ms
 from tests.clients.conftest import Sandbox
 from tests.clients.test_trading_official_sdk import rest_api
-from tests.clients.trading_support import maker_key, pin_price
 
 ISOLATED = ChangeMarginTypeMarginTypeEnum.ISOLATED
 
@@ -44,25 +43,23 @@ def rest(sandbox: Sandbox) -> Any:
 
 @pytest.fixture(scope="module")
 def position(sandbox: Sandbox, rest: Any) -> dict[str, Any]:
-    key = maker_key(sandbox.server)
-    maker = rest_api(sandbox.url, key["apiKey"], key["secretKey"])
-    leverage = rest.change_initial_leverage(symbol=ms.SYMBOL, leverage=ms.LEVERAGE).data()
-    mode = rest.change_margin_type(symbol=ms.SYMBOL, margin_type=ISOLATED).data()
-    pin_price(sandbox.server)
-    maker.new_order(
-        symbol=ms.SYMBOL, side=NewOrderSideEnum.SELL, type=NewOrderTypeEnum.LIMIT,
-        time_in_force=NewOrderTimeInForceEnum.GTC, quantity=float(ms.QTY), price=float(ms.PRICE),
-    )  # fmt: skip
-    rest.new_order(symbol=ms.SYMBOL, side=NewOrderSideEnum.BUY, type=NewOrderTypeEnum.MARKET,
-                   quantity=float(ms.QTY))  # fmt: skip
-    ms.move_mark(sandbox.server)
-    return {"leverage": leverage, "mode": mode}
+    return ms.open_long(
+        sandbox,
+        lambda: (
+            rest.change_initial_leverage(symbol=ms.SYMBOL, leverage=ms.LEVERAGE).data(),
+            rest.change_margin_type(symbol=ms.SYMBOL, margin_type=ISOLATED).data(),
+        ),
+        lambda: rest.new_order(
+            symbol=ms.SYMBOL,
+            side=NewOrderSideEnum.BUY,
+            type=NewOrderTypeEnum.MARKET,
+            quantity=float(ms.QTY),
+        ),
+    )
 
 
 def test_settings(position: dict[str, Any], rest: Any) -> None:
-    leverage = position["leverage"]
-    assert (leverage.leverage, leverage.max_notional_value) == (ms.LEVERAGE, ms.MAX_NOTIONAL)
-    assert (position["mode"].code, position["mode"].msg) == (200, "success")
+    ms.check_settings(raw(position["leverage"]), raw(position["mode"]))
     (config,) = rest.symbol_configuration(symbol=ms.SYMBOL).data()
     assert (config.margin_type, config.leverage) == ("ISOLATED", ms.LEVERAGE)
     brackets = rest.notional_and_leverage_brackets().data().actual_instance  # one of two shapes

@@ -13,7 +13,6 @@ from binance.exceptions import BinanceAPIException
 from tests.clients import margin_support as ms
 from tests.clients.conftest import Sandbox
 from tests.clients.test_trading_python_binance import pointed
-from tests.clients.trading_support import maker_key, pin_price
 
 
 @pytest.fixture(scope="module")
@@ -28,23 +27,20 @@ def client(sandbox: Sandbox) -> Client:
 
 @pytest.fixture(scope="module")
 def position(sandbox: Sandbox, client: Client) -> dict[str, Any]:
-    key = maker_key(sandbox.server)
-    maker = pointed(sandbox.url, key["apiKey"], key["secretKey"])
-    leverage = client.futures_change_leverage(symbol=ms.SYMBOL, leverage=ms.LEVERAGE)
-    mode = client.futures_change_margin_type(symbol=ms.SYMBOL, marginType="ISOLATED")
-    pin_price(sandbox.server)
-    maker.futures_create_order(symbol=ms.SYMBOL, side="SELL", type="LIMIT", timeInForce="GTC",
-                               quantity=ms.QTY, price=ms.PRICE)  # fmt: skip
-    client.futures_create_order(symbol=ms.SYMBOL, side="BUY", type="MARKET", quantity=ms.QTY)
-    ms.move_mark(sandbox.server)
-    return {"leverage": leverage, "mode": mode}
+    return ms.open_long(
+        sandbox,
+        lambda: (
+            client.futures_change_leverage(symbol=ms.SYMBOL, leverage=ms.LEVERAGE),
+            client.futures_change_margin_type(symbol=ms.SYMBOL, marginType="ISOLATED"),
+        ),
+        lambda: client.futures_create_order(
+            symbol=ms.SYMBOL, side="BUY", type="MARKET", quantity=ms.QTY
+        ),
+    )
 
 
 def test_settings(position: dict[str, Any], client: Client) -> None:
-    assert position["leverage"] == {
-        "leverage": ms.LEVERAGE, "maxNotionalValue": ms.MAX_NOTIONAL, "symbol": ms.SYMBOL,
-    }  # fmt: skip
-    assert position["mode"] == {"code": 200, "msg": "success"}
+    ms.check_settings(position["leverage"], position["mode"])
     (config,) = client.futures_symbol_config(symbol=ms.SYMBOL)
     assert (config["marginType"], config["leverage"]) == ("ISOLATED", ms.LEVERAGE)
     brackets = client.futures_leverage_bracket(symbol=ms.SYMBOL)
