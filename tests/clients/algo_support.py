@@ -137,6 +137,21 @@ class AlgoCalls:
     positions: Callable[[], list[dict[str, Any]]]
 
 
+def walk_until_fired(
+    desk: Desk, calls: AlgoCalls, algo_id: int, path: tuple[str, ...]
+) -> dict[str, Any]:
+    """Moves the mark along `path`: the order is NEW after each step but the last, which fires
+    it (`check_finished`). Its record."""
+    *before, last = path
+    for price in before:
+        desk.move(price)
+        assert calls.query(algo_id)["algoStatus"] == "NEW"
+    desk.move(last)
+    record = calls.query(algo_id)
+    check_finished(record, calls.trades())
+    return record
+
+
 def stop_loss_fires(desk: Desk, calls: AlgoCalls) -> tuple[dict[str, Any], dict[str, Any]]:
     """Scenario 1 up to the stop's fill: both orders open, the stop NEW at 76500 and FINISHED
     at 75900 with its trade, the position flat. The fired stop's record and the take-profit as
@@ -148,11 +163,7 @@ def stop_loss_fires(desk: Desk, calls: AlgoCalls) -> tuple[dict[str, Any], dict[
     )
     assert {o["algoId"] for o in calls.open_orders()} == {stop["algoId"], take["algoId"]}
     desk.rest("BUY", STOP_BID)
-    desk.move("76500")
-    assert calls.query(stop["algoId"])["algoStatus"] == "NEW"
-    desk.move("75900")
-    fired = calls.query(stop["algoId"])
-    check_finished(fired, calls.trades())
+    fired = walk_until_fired(desk, calls, stop["algoId"], ("76500", "75900"))
     assert position_amount(calls.positions()) == 0
     return fired, take
 
@@ -173,13 +184,8 @@ def trailing_and_close_position_fire(
     closing = calls.place(type="STOP_MARKET", triggerPrice=CLOSE_STOP, closePosition="true")
     desk.rest("BUY", TRAIL_BID)
     desk.rest("BUY", CLOSE_BID)
-    for price in ("78000", "79000", "78200"):
-        desk.move(price)
-    fired_trailing = calls.query(trailing["algoId"])
-    check_finished(fired_trailing, calls.trades())
+    fired_trailing = walk_until_fired(desk, calls, trailing["algoId"], ("78000", "79000", "78200"))
     assert calls.query(closing["algoId"])["algoStatus"] == "NEW"
-    desk.move("73900")
-    fired_closing = calls.query(closing["algoId"])
-    check_finished(fired_closing, calls.trades())
+    fired_closing = walk_until_fired(desk, calls, closing["algoId"], ("73900",))
     assert position_amount(calls.positions()) == 0
     return fired_trailing, fired_closing
