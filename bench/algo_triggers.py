@@ -10,13 +10,12 @@ away from the mark; the mark moves within 6 USDT of 77000, so none fires.
 """
 
 import argparse
-import json
 import statistics
 import time
-from pathlib import Path
 
 from binance_sandbox.core.commands import PlaceAlgoOrder, SetIndexPrices
 from margin_costs import BTC, USD, Driver
+from results import save
 
 PER_ACCOUNT = 200
 KINDS = (("SELL", "STOP_MARKET", -1), ("BUY", "STOP_MARKET", 1),
@@ -82,9 +81,7 @@ def main() -> None:
     )
     print(f"... plus {args.trailing} activated trailing stops:  {trail:8.4f} ms "
           f"(each is checked at every update)")  # fmt: skip
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "algo_triggers.json").write_text(json.dumps(figures, indent=2))
+    save("algo_triggers", figures)
 
 
 if __name__ == "__main__":

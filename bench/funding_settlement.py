@@ -11,14 +11,13 @@
 """
 
 import argparse
-import json
 import statistics
 import time
-from pathlib import Path
 
 from binance_sandbox.core.commands import PlaceOrder, SetIndexPrices, SettleFunding
 from binance_sandbox.core.events import FundingFeeCharged
 from margin_costs import BTC, USD, Driver
+from results import save
 
 EIGHT_HOURS = 8 * 3_600_000
 
@@ -87,9 +86,7 @@ def main() -> None:
     print(f"index tick without a premium sample:     {still:8.1f} us")
     print(f"index tick with a premium sample:        {sampled:8.1f} us "
           f"({sampled / still:.1f}x)")  # fmt: skip
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "funding_settlement.json").write_text(json.dumps(figures, indent=2))
+    save("funding_settlement", figures)
 
 
 if __name__ == "__main__":

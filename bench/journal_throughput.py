@@ -16,13 +16,13 @@ timed; the exchange is created (Genesis + CreateAccount) before the clock starts
 
 import argparse
 import asyncio
-import json
 import shutil
 import statistics
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from binance_sandbox.core.commands import CreateAccount, Deposit, Genesis
 from binance_sandbox.core.events import AccountCreated
@@ -30,8 +30,8 @@ from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.journal.sqlite_journal import SqliteJournal
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
+from results import RESULTS_DIR, save
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DEPOSIT_AMOUNT = 100_000_000  # 1 USDT at 8 decimals
 
 
@@ -181,12 +181,9 @@ def median_rate(results: list[RunResult]) -> float:
     return statistics.median(r.commands_per_second for r in results)
 
 
-def save(results: list[RunResult], ratio: float) -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"journal_throughput-{time.strftime('%Y%m%d-%H%M%S')}.json"
+def figures(results: list[RunResult], ratio: float) -> dict[str, Any]:
     rows = [asdict(r) | {"commands_per_second": r.commands_per_second} for r in results]
-    path.write_text(json.dumps({"runs": rows, "ratio_group_per_command": ratio}, indent=2))
-    return path
+    return {"runs": rows, "ratio_group_per_command": ratio}
 
 
 async def run_interleaved(args: argparse.Namespace) -> tuple[list[RunResult], list[RunResult]]:
@@ -220,7 +217,7 @@ async def main() -> None:
     print(f"journals under {args.dir.resolve()} (synchronous=full), {args.submitters} submitters")
     groups, singles = await run_interleaved(args)
     ratio = report(groups, singles)
-    print(f"results: {save(groups + singles, ratio)}")
+    print(f"results: {save('journal_throughput', figures(groups + singles, ratio), stamped=True)}")
 
 
 if __name__ == "__main__":

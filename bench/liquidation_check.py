@@ -18,16 +18,15 @@ wallet of 4 to 73 USDT, so their margin-call prices spread from ~72,900 down to 
 """
 
 import argparse
-import json
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from binance_sandbox.core.commands import PlaceOrder, SetMarkPrice
 from binance_sandbox.core.events import ForceOrder
 from binance_sandbox.core.liquidation_watch import LiquidationWatch
 from margin_costs import BTC, USD, Driver
+from results import save
 
 
 def market(positions: int) -> Driver:
@@ -100,9 +99,7 @@ def main() -> None:
           f"({full / calm:.0f}x the indexed update)")  # fmt: skip
     print(f"crash to 73,000: {liquidated} liquidations in {crash_ms:.1f} ms "
           f"({crash_ms / max(1, liquidated):.3f} ms each)")  # fmt: skip
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "liquidation_check.json").write_text(json.dumps(figures, indent=2))
+    save("liquidation_check", figures)
 
 
 if __name__ == "__main__":

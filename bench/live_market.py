@@ -33,8 +33,8 @@ from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.journal.codec import decode_command
 from binance_sandbox.server.runtime import Runtime
 from binance_sandbox.simulators.agents.liquidity import LiquidityAgents
+from results import RESULTS_DIR, save
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 HOUR_MS = 3_600_000
 STEP = "1m"
 
@@ -151,10 +151,7 @@ def main() -> None:
         f"in the core (Exchange.apply) {live['core_apply_seconds_per_hour']} s/h, in the "
         f"agents' decisions {live['agent_decision_seconds_per_hour']} s/h"
     )
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    out = RESULTS_DIR / f"live_market-{stamp}.json"
-    out.write_text(json.dumps(results, indent=2))
-    print(f"figures: {out}")
+    print(f"figures: {save('live_market', results, stamped=True)}")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,8 @@ open positions on one symbol, and a new order's margin check with few and many o
 """
 
 import argparse
-import json
 import statistics
 import time
-from pathlib import Path
 
 from binance_sandbox.config.loader import load_config
 from binance_sandbox.core.commands import (
@@ -35,6 +33,7 @@ from binance_sandbox.core.events import OrderUpdated, Rejected
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
 from binance_sandbox.core.instruments import Instrument
+from results import save
 
 USD = 10**8
 BTC, ETH = "BTCUSDT", "ETHUSDT"
@@ -144,9 +143,7 @@ def main() -> None:
     print(f"place + cancel, 5 open orders (5 symbols):  {spread:8.1f} us ({spread / one:.2f}x)")
     print(f"place + cancel, {count} open orders (5 symbols): {many:8.1f} us "
           f"({many / spread:.2f}x the 5; aim: 1x)")  # fmt: skip
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "margin_costs.json").write_text(json.dumps(figures, indent=2))
+    save("margin_costs", figures)
 
 
 if __name__ == "__main__":

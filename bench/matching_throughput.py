@@ -38,7 +38,6 @@ import argparse
 import cProfile
 import gc
 import io
-import json
 import os
 import pstats
 import random
@@ -47,7 +46,6 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from sortedcontainers import SortedDict
 
@@ -67,8 +65,8 @@ from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
 from binance_sandbox.core.matching import Taker, execute
 from binance_sandbox.core.order_book import BookSide, OrderBook
+from results import save
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SYMBOL = "BTCUSDT"
 MID_PRICE = "77000"
 START_TS = 1_795_000_000_000  # 2026-11-18, ms
@@ -499,7 +497,6 @@ def main() -> int:
     load_after = load_average()
     print(f"load average after: {load_after}")
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     summary = {
         "args": vars(args),
         "load_average_before": load_before,
@@ -507,8 +504,7 @@ def main() -> int:
         "books": books,
         "core": core,
     }
-    out = RESULTS_DIR / f"matching_throughput-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(summary, indent=2))
+    save("matching_throughput", summary, stamped=True)
 
     if args.profile:
         profile("(a) real OrderBook + execute", lambda: run_real(commands), args.top)

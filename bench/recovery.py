@@ -20,7 +20,6 @@ reproduce it. The OS page cache is warm (the file was just written): this is CPU
 """
 
 import argparse
-import json
 import random
 import shutil
 import tempfile
@@ -48,8 +47,8 @@ from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.state_hash import decode_state, encode_state, state_hash
 from binance_sandbox.journal.recovery import recover
 from binance_sandbox.journal.sqlite_journal import Snapshot, SqliteJournal
+from results import RESULTS_DIR, save
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SCALE = 10**AMOUNT_DECIMALS
 START_TS = 1_795_000_000_000  # 2026-11-18, ms
 T = TypeVar("T")
@@ -317,13 +316,6 @@ def report(figures: Figures) -> None:
     print(f"    of which decode_state alone : {figures.decode_seconds:7.2f} s")
 
 
-def save(figures: Figures) -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"recovery-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(asdict(figures), indent=2))
-    return path
-
-
 def main() -> None:
     args = parse_args()
     if not 0 < args.tail < args.commands - args.accounts:
@@ -342,7 +334,7 @@ def main() -> None:
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     report(figures)
-    print(f"results: {save(figures)}")
+    print(f"results: {save('recovery', asdict(figures), stamped=True)}")
 
 
 if __name__ == "__main__":

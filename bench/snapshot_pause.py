@@ -26,13 +26,11 @@ issue's aim is max <= 20 ms during snapshots.
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from binance_sandbox.core.commands import CancelOrder, Deposit, PlaceOrder
 from binance_sandbox.core.events import OrderUpdated, Rejected
@@ -41,8 +39,8 @@ from binance_sandbox.journal.sqlite_journal import Snapshot, SqliteJournal
 from binance_sandbox.sequencer.sequencer import Sequencer
 from binance_sandbox.sequencer.snapshots import SnapshotPolicy
 from matching_throughput import CoreRun
+from results import RESULTS_DIR, save
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 ACCOUNTS, PER_ACCOUNT = 160, 200
 
 
@@ -191,8 +189,7 @@ def main() -> None:
     ratio = results["forked"]["max_ms"] / results["in_process"]["max_ms"]
     print(f"max latency, forked / in-process: {ratio:.2f}")
     print(f"load average (1, 5, 15 min): {os.getloadavg()}")
-    RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "snapshot_pause.json").write_text(json.dumps(results, indent=2))
+    save("snapshot_pause", results)
 
 
 if __name__ == "__main__":
