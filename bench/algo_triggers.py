@@ -10,11 +10,9 @@ away from the mark; the mark moves within 6 USDT of 77000, so none fires.
 """
 
 import argparse
-import statistics
-import time
 
-from binance_sandbox.core.commands import PlaceAlgoOrder, SetIndexPrices
-from margin_costs import BTC, USD, Driver
+from binance_sandbox.core.commands import PlaceAlgoOrder
+from margin_costs import BTC, Driver, index_update_ms
 from results import save
 
 PER_ACCOUNT = 200
@@ -46,16 +44,11 @@ def mark_update_ms(orders: int, trailing_stops: int, repeat: int) -> float:
     waiting = sum(len(ids) for ids in driver.exchange.state.open_algo_ids.values())
     if waiting != orders + trailing_stops:
         raise SystemExit(f"expected {orders + trailing_stops} waiting orders, found {waiting}")
-    times = []
-    for step in range(repeat):
-        driver.ts += 1000
-        started = time.perf_counter()
-        driver.do(SetIndexPrices(prices={BTC: (77_000 + step % 7) * USD}, source="b"))
-        times.append(time.perf_counter() - started)
+    median = index_update_ms(driver, repeat)
     still = sum(len(ids) for ids in driver.exchange.state.open_algo_ids.values())
     if still != waiting:
         raise SystemExit(f"{waiting - still} orders fired; the bench expects none to")
-    return statistics.median(times) * 1000
+    return median
 
 
 def main() -> None:

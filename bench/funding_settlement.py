@@ -14,25 +14,12 @@ import argparse
 import statistics
 import time
 
-from binance_sandbox.core.commands import PlaceOrder, SetIndexPrices, SettleFunding
+from binance_sandbox.core.commands import PlaceOrder, SettleFunding
 from binance_sandbox.core.events import FundingFeeCharged
-from margin_costs import BTC, USD, Driver
+from margin_costs import BTC, USD, Driver, index_update_ms, with_positions
 from results import save
 
 EIGHT_HOURS = 8 * 3_600_000
-
-
-def with_positions(positions: int) -> Driver:
-    driver = Driver()
-    if positions:
-        maker = driver.account(10**9 * USD)
-        driver.do(PlaceOrder(account_id=maker, symbol=BTC, side="SELL", order_type="LIMIT",
-                             quantity=positions, price=7_700_000))  # fmt: skip
-        for _ in range(positions):
-            taker = driver.account()
-            driver.do(PlaceOrder(account_id=taker, symbol=BTC, side="BUY",
-                                 order_type="MARKET", quantity=1))  # fmt: skip
-    return driver
 
 
 def settlement_ms(positions: int, repeat: int) -> float:
@@ -56,13 +43,7 @@ def tick_us(repeat: int, *, crossing: bool) -> float:
         for side, price in (("BUY", 7_700_000 - 10 * level), ("SELL", 7_700_000 + 10 * level)):
             driver.do(PlaceOrder(account_id=maker, symbol=BTC, side=side, order_type="LIMIT",
                                  quantity=100, price=price))  # fmt: skip
-    times = []
-    for step in range(repeat):
-        driver.ts += 5000 if crossing else 0
-        started = time.perf_counter()
-        driver.do(SetIndexPrices(prices={BTC: (77_000 + step % 7) * USD}, source="b"))
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1e6
+    return index_update_ms(driver, repeat, step_ms=5000 if crossing else 0) * 1000
 
 
 def main() -> None:

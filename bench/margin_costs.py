@@ -66,7 +66,9 @@ class Driver:
         return number
 
 
-def mark_update_ms(positions: int, repeat: int) -> float:
+def with_positions(positions: int) -> Driver:
+    """`positions` accounts, each long one step of BTCUSDT bought at 77,000 from one maker
+    (who holds the short)."""
     driver = Driver()
     if positions:
         maker = driver.account(10**9 * USD)
@@ -76,13 +78,23 @@ def mark_update_ms(positions: int, repeat: int) -> float:
             taker = driver.account()
             driver.do(PlaceOrder(account_id=taker, symbol=BTC, side="BUY",
                                  order_type="MARKET", quantity=1))  # fmt: skip
+    return driver
+
+
+def index_update_ms(driver: Driver, repeat: int, step_ms: int = 1000) -> float:
+    """The median time of `repeat` index (and so mark) updates of BTCUSDT, `step_ms` of
+    exchange time apart, each within 6 USDT of 77,000."""
     times = []
     for step in range(repeat):
-        driver.ts += 1000
+        driver.ts += step_ms
         started = time.perf_counter()
         driver.do(SetIndexPrices(prices={BTC: (77_000 + step % 7) * USD}, source="b"))
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
+
+
+def mark_update_ms(positions: int, repeat: int) -> float:
+    return index_update_ms(with_positions(positions), repeat)
 
 
 def resting_buy(instrument: Instrument, level: int) -> tuple[int, int]:
