@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from binance_sandbox.core.matching import Outcome, Taker, execute
+from binance_sandbox.core.matching import Outcome, execute
 from binance_sandbox.core.order_book import BookSide, OrderBook
 from tests.reference_book import RefBook, RefFill, RefOutcome
+from tests.test_matching_rules import taker
 
 PRICES = st.integers(min_value=100, max_value=105)
 QTYS = st.integers(min_value=1, max_value=6)
@@ -89,20 +90,11 @@ class MatchingMachine(RuleBasedStateMachine):
     ) -> None:
         order_id = self.next_id
         self.next_id += 1
-        taker = Taker(
-            order_id=order_id,
-            account_id=account,
-            is_buy=is_buy,
-            limit=limit,
-            qty=qty,
-            time_in_force=tif,
-            stp_group=account,
-            stp_mode=stp_mode,
-        )
+        placed = taker(is_buy, limit, qty, tif, stp_mode, account, order_id=order_id)
         self.ordered[order_id] = qty
         if limit is not None:
             self.where[order_id] = (limit, is_buy)
-        outcome = msgspec.convert(self.record(("place", taker)), Outcome)
+        outcome = msgspec.convert(self.record(("place", placed)), Outcome)
         expected = self.ref.execute(order_id, is_buy, limit, qty, tif, account, account, stp_mode)
         assert as_reference(outcome) == expected
         event(f"{tif if limit is not None else 'MARKET'} -> {outcome.ending}")
