@@ -23,7 +23,7 @@ from binance_sandbox.core.algo_orders import AlgoOrder
 from binance_sandbox.core.algo_rules import reached, rises_to, threshold
 from binance_sandbox.core.commands import PlaceAlgoOrder
 from binance_sandbox.core.events import Rejected
-from binance_sandbox.core.fixed import AMOUNT_DECIMALS, parse_scaled
+from binance_sandbox.core.fixed import parse_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.positions import price_8
 from binance_sandbox.core.state import ExchangeState
@@ -119,12 +119,9 @@ def _filters(state: ExchangeState, inst: Instrument, cmd: PlaceAlgoOrder) -> Rej
         return refusal
     if cmd.reduce_only or cmd.close_position:
         return None
-    notional_8 = order_checks.order_notional_8(
+    return order_checks.below_min_notional(
         state, inst, cmd.quantity, cmd.price or cmd.trigger_price or cmd.activate_price
     )
-    if notional_8 is not None and notional_8 < parse_scaled(inst.min_notional, AMOUNT_DECIMALS):
-        return rejects.min_notional(inst.min_notional)
-    return None
 
 
 def _quantity(inst: Instrument, cmd: PlaceAlgoOrder) -> Rejected | None:

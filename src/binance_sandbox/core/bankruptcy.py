@@ -6,15 +6,19 @@ Isolated: BP = EP - WB/Q for a long (EP + WB/|Q| for a short), WB the isolated w
 WB is the cross wallet and the other cross positions of the margin asset count with their
 unrealized PnL at the mark (as UPNL1 of §4.1; their maintenance margin does not).
 
+Inverse (COIN-M) positions: the same formula in x = 1/P (`liquidation.leg`), so e.g. an
+isolated long's BP = EP x V / (V + WB x EP) with V = contracts x size; a short that no price
+can bankrupt (its loss in coin is bounded by V / EP) closes at the instrument's maximum price.
+
 On the tick grid it is rounded toward the liquidated trader (a closing sell rounds up, a
 closing buy down), so filling at it never leaves them below zero by the rounding.
 """
 
 from fractions import Fraction
 
-from binance_sandbox.core.fixed import AMOUNT_SCALE
+from binance_sandbox.core.fixed import AMOUNT_SCALE, parse_scaled
 from binance_sandbox.core.instruments import Instrument
-from binance_sandbox.core.liquidation import Leg, liquidation_price
+from binance_sandbox.core.liquidation import leg, liquidation_price, price_of
 from binance_sandbox.core.positions import Position
 
 
@@ -22,17 +26,15 @@ def bankruptcy_price(
     instrument: Instrument, position: Position, wallet: int, other_upnl: int
 ) -> Fraction:
     """Exact, in quote units (may be <= 0 for a long that cannot go bankrupt)."""
-    leg = Leg(
-        sign=1 if position.qty > 0 else -1,
-        size=Fraction(abs(position.qty), 10**instrument.qty_decimals),
-        entry=Fraction(position.entry_price, AMOUNT_SCALE),
-        mmr=Fraction(0),
-        cum=Fraction(0),
-    )
     zero = Fraction(0)
-    return liquidation_price(
-        Fraction(wallet, AMOUNT_SCALE), zero, Fraction(other_upnl, AMOUNT_SCALE), [leg]
+    term = leg(instrument, position.qty, position.entry_price, zero, zero)
+    solved = liquidation_price(
+        Fraction(wallet, AMOUNT_SCALE), zero, Fraction(other_upnl, AMOUNT_SCALE), [term]
     )
+    if instrument.inverse and solved <= 0:
+        return Fraction(parse_scaled(instrument.max_price, instrument.price_decimals),
+                        10**instrument.price_decimals)  # fmt: skip
+    return price_of(instrument, solved)
 
 
 def on_tick_grid(instrument: Instrument, price: Fraction, *, closing_long: bool) -> int:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import msgspec
 
-from binance_sandbox.core import algo_placing, reduce_only
+from binance_sandbox.core import algo_placing, contract_value, reduce_only
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.delivery_state import DeliveredSettlement, Delivery
 from binance_sandbox.core.events import ContractDelivered, ContractListed, Event, Rejected
@@ -125,11 +125,13 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
     orders = [o for o in state.open_orders.values() if o.symbol == instrument.symbol]
     events: list[Event] = [end_order(state, order, "EXPIRED", time) for order in orders]
     events += algo_placing.expire_symbol(state, instrument.symbol, time, "Contract delivered")
+    qty_decimals, contract_size = contract_value.terms(instrument)
     for position in state.positions.values():
         if position.symbol != instrument.symbol or not position.qty:
             continue
         size = position.qty
-        fill = apply_fill(position, -size, price, instrument.qty_decimals, time)
+        # in coin for an inverse contract: contracts x size x (1/EP - 1/settlement price)
+        fill = apply_fill(position, -size, price, qty_decimals, time, contract_size)
         charge_opening_fee(position, fill, abs(size), 0)
         position.isolated_wallet = 0
         account = state.accounts[position.account_id - 1]

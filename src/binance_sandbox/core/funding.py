@@ -16,7 +16,7 @@ moves with it. The rounding goes to the exchange's funding balance, so no money 
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
-from binance_sandbox.core import funding_interval
+from binance_sandbox.core import contract_value, funding_interval
 from binance_sandbox.core.commands import SettleFunding
 from binance_sandbox.core.events import Event, FundingFeeCharged, FundingSettled
 from binance_sandbox.core.funding_state import (
@@ -132,10 +132,11 @@ def _settle_symbol(
     events: list[Event] = [settled]
     asset = instrument.margin_asset
     paid_out = 0
+    qty_decimals, size = contract_value.terms(instrument)
     for position in state.positions.values():
         if position.symbol != instrument.symbol or not position.qty:
             continue
-        fee = funding_fee(position.qty, instrument.qty_decimals, mark, rate)
+        fee = funding_fee(position.qty, qty_decimals, mark, rate, size)
         if not fee:
             continue
         account = state.accounts[position.account_id - 1]
@@ -178,11 +179,25 @@ def _premium(state: ExchangeState, instrument: Instrument) -> Fraction:
     book = state.books[instrument.symbol]
     imn = impact_margin_notional(instrument.tiers[0].initial_leverage)
     notional = imn * 10**8 * 10**instrument.qty_decimals
-    bid = impact_price(_levels(book.bids, instrument), notional)
-    ask = impact_price(_levels(book.asks, instrument), notional)
+    if instrument.inverse:
+        bid = impact_price(_usd_levels(book.bids, instrument), Fraction(notional))
+        ask = impact_price(_usd_levels(book.asks, instrument), Fraction(notional))
+    else:
+        bid = impact_price(_levels(book.bids, instrument), notional)
+        ask = impact_price(_levels(book.asks, instrument), notional)
     return premium(bid, ask, Fraction(state.index_prices[instrument.pair]))
 
 
 def _levels(side: BookSide, instrument: Instrument) -> Iterator[tuple[int, int]]:
     for level in side.levels:
         yield price_8(level.price, instrument.price_decimals), level.qty
+
+
+def _usd_levels(side: BookSide, instrument: Instrument) -> Iterator[tuple[Fraction, Fraction]]:
+    """COIN-M: (price, the level's coin = contracts x size / price), so price x coin is the
+    level's USD: IMN is walked in USD and the impact price is the harmonic mean a fill of IMN
+    USD averages."""
+    size = instrument.contract_size
+    for level in side.levels:
+        price = price_8(level.price, instrument.price_decimals)
+        yield Fraction(price), Fraction(level.qty * size * 10**8, price)

@@ -7,7 +7,7 @@ Its margin balance is its balance plus the unrealized PnL of its positions at th
 new position's unrealized PnL, stays >= 0; otherwise the remainder goes to ADL.
 """
 
-from binance_sandbox.core import rejects
+from binance_sandbox.core import contract_value, rejects
 from binance_sandbox.core.commands import SetInsuranceFund
 from binance_sandbox.core.events import Event, InsuranceFundChanged
 from binance_sandbox.core.fixed import MAX_BALANCE
@@ -29,7 +29,7 @@ def margin_balance(state: ExchangeState, asset: str) -> int:
         instrument = state.instruments[symbol]
         if instrument.margin_asset == asset and position.qty:
             mark = mark_of(state, instrument)
-            total += unrealized_pnl(position, mark, instrument.qty_decimals)
+            total += unrealized_pnl(position, mark, *contract_value.terms(instrument))
     return total
 
 
@@ -37,8 +37,7 @@ def can_take(state: ExchangeState, instrument: Instrument, signed_qty: int, pric
     """Whether the fund can buy (`signed_qty` > 0) or sell that much at `price_8` and stay
     solvent at the mark."""
     mark = mark_of(state, instrument)
-    scale: int = 10**instrument.qty_decimals
-    upnl = signed_qty * (mark - price_8) // scale
+    upnl = contract_value.pnl_down(signed_qty, price_8, mark, *contract_value.terms(instrument))
     return margin_balance(state, instrument.margin_asset) + upnl >= 0
 
 
@@ -50,7 +49,8 @@ def take(
     if position is None:
         position = Position(account_id=FUND_ACCOUNT_ID, symbol=instrument.symbol, side="BOTH")
         state.insurance.positions[instrument.symbol] = position
-    fill = apply_fill(position, signed_qty, price_8, instrument.qty_decimals, ts)
+    qty_decimals, size = contract_value.terms(instrument)
+    fill = apply_fill(position, signed_qty, price_8, qty_decimals, ts, size)
     if not fill.realized_pnl:
         return []
     return [credit(state, instrument.margin_asset, fill.realized_pnl, "TAKE_OVER", ts)]

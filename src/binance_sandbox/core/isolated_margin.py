@@ -2,13 +2,15 @@
 
 The wallet balance of the margin asset still holds everything (isolated wallets are a part of
 it, the cross wallet the rest), so moving margin in or out of an isolated wallet moves no money.
-A fill that opens sets aside the opened notional at the fill price / leverage; a fill that
+A fill that opens sets aside the opened notional at the fill price / leverage (in coin for an
+inverse contract); a fill that
 closes releases the closed share of the isolated wallet (realized PnL and commission are booked
 on the wallet balance as in cross mode).
 """
 
+from binance_sandbox.core import contract_value
+from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.positions import FillResult, Position
-from binance_sandbox.core.rounding import div_half_up
 
 
 def book_fill(
@@ -18,11 +20,12 @@ def book_fill(
     fill: FillResult,
     qty: int,
     fill_price_8: int,
-    qty_decimals: int,
+    instrument: Instrument,
 ) -> None:
     if fill.closed:
         kept = size_before - fill.closed
         position.isolated_wallet = position.isolated_wallet * kept // size_before
     opened = qty - fill.closed
     if opened:
-        position.isolated_wallet += div_half_up(opened * fill_price_8, 10**qty_decimals * leverage)
+        terms = contract_value.terms(instrument)
+        position.isolated_wallet += contract_value.margin(opened, fill_price_8, leverage, *terms)

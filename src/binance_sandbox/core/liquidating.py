@@ -32,6 +32,7 @@ from binance_sandbox.core import (
     adl,
     algo_placing,
     collateral,
+    contract_value,
     insurance_fund,
     open_orders,
     reduce_only,
@@ -69,7 +70,6 @@ from binance_sandbox.core.matching import Fill, execute
 from binance_sandbox.core.order_ending import copy, end_order
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position, price_8, unrealized_pnl
-from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState
 
 ROUNDS = 8  # liquidations and ADL can put others at 100 %: re-check, boundedly
@@ -155,7 +155,8 @@ def _margin_call(state: ExchangeState, scope: Scope) -> MarginCall:
     for position in _scope_positions(state, account, scope):
         instrument = state.instruments[position.symbol]
         mark = mark_of(state, instrument)
-        notional = div_half_up(position.qty * mark, 10**instrument.qty_decimals)
+        terms = contract_value.terms(instrument)
+        notional = contract_value.notional(position.qty, mark, *terms)
         rows.append(
             MarginCallPosition(
                 symbol=position.symbol,
@@ -164,7 +165,7 @@ def _margin_call(state: ExchangeState, scope: Scope) -> MarginCall:
                 isolated=scope.position_key != CROSS,
                 isolated_wallet=position.isolated_wallet,
                 mark=mark,
-                upnl=unrealized_pnl(position, mark, instrument.qty_decimals),
+                upnl=unrealized_pnl(position, mark, *terms),
                 maint=maintenance_margin(instrument.tiers, notional),
             )
         )
@@ -236,7 +237,10 @@ def _largest(state: ExchangeState, account: Account, scope: Scope) -> Position:
 
     def weight(position: Position) -> int:
         instrument = state.instruments[position.symbol]
-        notional = position.qty * mark_of(state, instrument) // 10**instrument.qty_decimals
+        mark = mark_of(state, instrument)
+        notional = contract_value.notional_down(
+            position.qty, mark, *contract_value.terms(instrument)
+        )
         return maintenance_margin(instrument.tiers, notional)
 
     return max(sorted(held, key=lambda p: (p.symbol, p.side)), key=weight)
@@ -246,11 +250,12 @@ def _close_qty(instrument: Instrument, position: Position, mark: int, *, cross: 
     """All of it, or for a cross position above the first bracket what brings its notional
     down to the floor of its bracket."""
     size = abs(position.qty)
-    scale = 10**instrument.qty_decimals
-    tier = tier_for(instrument.tiers, size * mark // scale)
+    terms = contract_value.terms(instrument)
+    tier = tier_for(instrument.tiers, contract_value.notional_down(size, mark, *terms))
     if not cross or tier.number == 1 or not mark:
         return size
-    keep = tier.floor * scale // mark // instrument.step * instrument.step
+    keep = contract_value.quantity_worth(tier.floor, mark, *terms) // instrument.step
+    keep *= instrument.step
     return size - keep if 0 < keep < size else size
 
 
@@ -292,7 +297,7 @@ def _reduce(
 
 def _upnl(state: ExchangeState, position: Position) -> int:
     instrument = state.instruments[position.symbol]
-    return unrealized_pnl(position, mark_of(state, instrument), instrument.qty_decimals)
+    return unrealized_pnl(position, mark_of(state, instrument), *contract_value.terms(instrument))
 
 
 def _absorb(state: ExchangeState, instrument: Instrument, order: Order, ts: int) -> list[Event]:
@@ -331,9 +336,17 @@ def _clearance_fee(
     ts: int,
 ) -> list[Event]:
     """liquidationFee x the order's notional, at most `left` (the scope's margin now above its
-    maintenance margin)."""
-    scale = 10 ** (instrument.price_decimals + instrument.qty_decimals)
-    notional = order.cum_quote * AMOUNT_SCALE // scale
+    maintenance margin). An inverse order's notional is its executed contracts valued at its
+    (bankruptcy) price: the fills' coin is not kept on the order, and they are at that price
+    or better for the trader."""
+    if instrument.inverse:
+        at = price_8(order.price, instrument.price_decimals)
+        notional = contract_value.notional_down(
+            order.executed_qty, at, *contract_value.terms(instrument)
+        )
+    else:
+        scale = 10 ** (instrument.price_decimals + instrument.qty_decimals)
+        notional = order.cum_quote * AMOUNT_SCALE // scale
     fee = notional * parse_scaled(instrument.liquidation_fee, AMOUNT_DECIMALS) // AMOUNT_SCALE
     fee = min(fee, max(0, left))
     return _clearing(state, account, scope, instrument.symbol, -fee, ts) if fee else []

@@ -18,11 +18,20 @@ PnL% = UPnL / |notional| and effective leverage = |notional| / (the position's m
 its margin being the isolated wallet or, in cross mode, its initial margin (Binance does not say
 which balance a cross position's rank uses). The quantile 0-4 is the rank's place among the
 symbol's positions of the same direction, spread from 0 (lowest) to 4 (highest).
+
+Inverse (COIN-M) contracts, FORMULAS §4.3 (marked derived there): in coin the margin balance
+at a price P is WB + UPNL1 + sum s x V x (1/EP - 1/P) and the maintenance margin
+sum V/P x MMR - cum (V = contracts x size in USD), which is §4.1's equation in x = 1/P with
+each leg's sign reversed, size V and entry 1/EP. So an inverse leg enters the same formula in
+that form (`leg`) and the price it gives is 1/x (`price_of`):
+LP = sum (V x MMR + s x V) / (WB - TMM1 + UPNL1 + sum cum + sum s x V / EP), as §4.3 reads.
+The bracket test at the price is V x x = the coin notional there, as for a linear leg.
 """
 
 from dataclasses import dataclass
 from fractions import Fraction
 
+from binance_sandbox.core import contract_value
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import Tier, tier_for
 from binance_sandbox.core.collateral import pool_value
@@ -56,6 +65,23 @@ def liquidation_price(
     return numerator / denominator if denominator else Fraction(0)
 
 
+def leg(instrument: Instrument, qty: int, entry_8: int, mmr: Fraction, cum: Fraction) -> Leg:
+    """A position side as a term of the formula: linear as it is, inverse in x = 1/P."""
+    sign = 1 if qty > 0 else -1
+    size = Fraction(abs(qty), 10**instrument.qty_decimals)
+    if not instrument.inverse:
+        return Leg(sign, size, _amount(entry_8), mmr, cum)
+    return Leg(-sign, size * instrument.contract_size, Fraction(AMOUNT_SCALE, entry_8), mmr, cum)
+
+
+def price_of(instrument: Instrument, solved: Fraction) -> Fraction:
+    """The price the formula's solution stands for: itself (linear) or 1/x (inverse; 0 when
+    x <= 0: no price reaches it)."""
+    if not instrument.inverse:
+        return solved
+    return 1 / solved if solved > 0 else Fraction(0)
+
+
 def liquidation_prices(state: ExchangeState, account: Account, risk: AccountRisk) -> list[int]:
     """Each side's liquidation price at 8 decimals (0: none), in the order of `risk.sides`."""
     sides = risk.sides
@@ -79,7 +105,8 @@ def liquidation_prices(state: ExchangeState, account: Account, risk: AccountRisk
             ]  # fmt: skip
             other_maint = sum(s.maint for s in others)
             other_upnl = sum(s.upnl for s in others)
-        price = _settled(shared, _amount(wallet), _amount(other_maint), _amount(other_upnl))
+        solved = _settled(shared, _amount(wallet), _amount(other_maint), _amount(other_upnl))
+        price = price_of(one.instrument, solved)
         prices.append(max(0, div_half_up(price.numerator * AMOUNT_SCALE, price.denominator)))
     return prices
 
@@ -106,16 +133,9 @@ def _legs(shared: list[SideRisk], tiers: list[Tier]) -> list[Leg]:
     legs = []
     for side, tier in zip(shared, tiers, strict=True):
         assert side.position is not None
-        qty = side.position.qty
-        legs.append(
-            Leg(
-                sign=1 if qty > 0 else -1,
-                size=Fraction(abs(qty), 10**side.instrument.qty_decimals),
-                entry=_amount(side.position.entry_price),
-                mmr=_amount(tier.mmr),
-                cum=_amount(tier.cum),
-            )
-        )
+        position = side.position
+        mmr, cum = _amount(tier.mmr), _amount(tier.cum)
+        legs.append(leg(side.instrument, position.qty, position.entry_price, mmr, cum))
     return legs
 
 
@@ -157,7 +177,8 @@ def adl_quantile(state: ExchangeState, side: SideRisk) -> int:
 def position_rank(state: ExchangeState, instrument: Instrument, position: Position) -> Fraction:
     """A position's ADL ranking score at the current mark (see `adl_rank`)."""
     mark = mark_of(state, instrument)
-    notional = position.qty * mark // 10**instrument.qty_decimals
+    terms = contract_value.terms(instrument)
+    notional = contract_value.notional_down(position.qty, mark, *terms)
     config = symbol_config(state.accounts[position.account_id - 1], instrument)
     margin = position.isolated_wallet if config.isolated else abs(notional) // config.leverage
-    return adl_rank(unrealized_pnl(position, mark, instrument.qty_decimals), notional, margin)
+    return adl_rank(unrealized_pnl(position, mark, *terms), notional, margin)

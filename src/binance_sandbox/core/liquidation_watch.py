@@ -3,7 +3,8 @@ the check at every mark change does not walk every open position (FORMULAS.md §
 
 An account holding one position has a trigger price: the mark at which its scope's margin
 ratio would reach 80 % (the margin call, before the 100 % of liquidation), from
-W + s x Q x (m - e) = 1.25 x (Q x m x MMR - cum) in the bracket the price falls in, widened by
+W + s x Q x (m - e) = 1.25 x (Q x m x MMR - cum) in the bracket the price falls in (for an
+inverse position the same in x = 1/m, as `liquidation` solves it), widened by
 0.1 % so rounding cannot hide a crossing. A long is checked when the mark is at or under it, a
 short at or over it. An account holding more than one position (other marks move its figures
 too) is checked at every change of a mark it holds, and so is every scope under a margin call.
@@ -40,12 +41,14 @@ from binance_sandbox.core.events import (
     StateReplaced,
 )
 from binance_sandbox.core.fixed import AMOUNT_SCALE
+from binance_sandbox.core.liquidation import leg
 from binance_sandbox.core.margin_health import WARNING_PERCENT, held_positions, positions_of
 from binance_sandbox.core.positions import Position
 from binance_sandbox.core.state import ExchangeState
 
 CALL_FACTOR = Fraction(100, WARNING_PERCENT)  # balance <= 1.25 x maintenance margin
 WIDEN = Fraction(1, 1000)
+UNREACHABLE = 2**62  # a price above every mark
 
 
 class LiquidationWatch:
@@ -138,12 +141,13 @@ def _trigger(state: ExchangeState, account: Account, position: Position) -> tupl
     else:
         wallet = account.balance(instrument.margin_asset)  # its only position: no isolated ones
     long = position.qty > 0
-    size = Fraction(abs(position.qty), 10**instrument.qty_decimals)
-    entry, funds = Fraction(position.entry_price), Fraction(wallet)
+    # an inverse position solves in x = 1/P with its sign reversed (liquidation.leg)
+    term = leg(instrument, position.qty, position.entry_price, Fraction(0), Fraction(0))
+    size, entry, funds = term.size, term.entry * AMOUNT_SCALE, Fraction(wallet)
     candidates = []
     for tier in instrument.tiers:
         rate, cum = Fraction(tier.mmr, AMOUNT_SCALE) * CALL_FACTOR, tier.cum * CALL_FACTOR
-        if long:
+        if term.sign > 0:
             price = (size * entry - funds - cum) / (size * (1 - rate))
         else:
             price = (funds + size * entry + cum) / (size * (1 + rate))
@@ -152,6 +156,9 @@ def _trigger(state: ExchangeState, account: Account, position: Position) -> tupl
             candidates = [price]
             break
     # no bracket holds its own price: the loosest of them is still on the safe side
-    price = max(candidates) if long else min(candidates)
+    price = max(candidates) if term.sign > 0 else min(candidates)
+    if instrument.inverse:
+        # x <= 0: every price reaches the call (a long) or none does (a short)
+        price = Fraction(AMOUNT_SCALE**2) / price if price > 0 else Fraction(UNREACHABLE)
     margin = abs(price) * WIDEN + 1
     return long, math.ceil(price + margin) if long else math.floor(price - margin)

@@ -1,5 +1,7 @@
-"""The margin model of USDⓈ-M futures (FORMULAS.md §3): what an account's positions and open
-orders need, per position side and per margin asset, recomputed from the state.
+"""The margin model (FORMULAS.md §3): what an account's positions and open orders need, per
+position side and per margin asset, recomputed from the state. Every figure is in the margin
+asset, valued by `contract_value` (COIN-M: in coin, so a BTC-margined position draws on the BTC
+wallet only and its brackets are read with its coin notional).
 
 Per position side (a symbol's BOTH, or its LONG and SHORT in hedge mode):
 - notional = Q x mark; unrealized PnL = Q x (mark - entry); position IM = |notional| / leverage;
@@ -20,7 +22,7 @@ profit cannot leave the account).
 
 from dataclasses import dataclass, field
 
-from binance_sandbox.core import order_totals
+from binance_sandbox.core import contract_value, order_totals
 from binance_sandbox.core.accounts import Account, SymbolConfig
 from binance_sandbox.core.brackets import default_leverage, maintenance_margin
 from binance_sandbox.core.instruments import Instrument
@@ -127,16 +129,14 @@ def mark_of(state: ExchangeState, instrument: Instrument) -> int:
 
 
 def order_notional(instrument: Instrument, qty: int, price: int) -> int:
-    """price x qty at 8 decimals, for a price on the tick grid."""
-    scale: int = 10**instrument.qty_decimals
-    return qty * price_8(price, instrument.price_decimals) // scale
+    """What qty at a price on the tick grid is worth at 8 decimals, floored."""
+    terms = contract_value.terms(instrument)
+    return contract_value.notional_down(qty, price_8(price, instrument.price_decimals), *terms)
 
 
 def open_loss(instrument: Instrument, is_buy: bool, qty: int, price_8_: int, mark: int) -> int:
     """Qty x |min(0, d x (mark - price))|: a buy above or a sell below the mark."""
-    gap = price_8_ - mark if is_buy else mark - price_8_
-    scale: int = 10**instrument.qty_decimals
-    return qty * gap // scale if gap > 0 and mark else 0
+    return contract_value.open_loss(is_buy, qty, price_8_, mark, *contract_value.terms(instrument))
 
 
 def order_margin(position_notional: int, sums: OrderSums, leverage: int) -> int:
@@ -174,8 +174,9 @@ def side_risk(
     config = symbol_config(account, instrument)
     mark = mark_of(state, instrument)
     qty = position.qty if position else 0
-    notional = div_half_up(qty * mark, 10**instrument.qty_decimals)
-    upnl = unrealized_pnl(position, mark, instrument.qty_decimals) if position else 0
+    terms = contract_value.terms(instrument)
+    notional = contract_value.notional(qty, mark, *terms)
+    upnl = unrealized_pnl(position, mark, *terms) if position else 0
     return SideRisk(
         instrument=instrument,
         side=side,

@@ -18,13 +18,14 @@ mark looked up once per check.
 
 from dataclasses import dataclass
 
+from binance_sandbox.core import contract_value
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import maintenance_margin
 from binance_sandbox.core.collateral import pool_value
+from binance_sandbox.core.contract_value import Terms, terms
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import SIDES, mark_of
 from binance_sandbox.core.positions import Position, unrealized_pnl
-from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState, position_key
 
 WARNING_PERCENT = 80
@@ -60,18 +61,18 @@ class Health:
 
 
 class _Marks:
-    """Each symbol's mark and quantity scale, looked up once per check."""
+    """Each symbol's mark and valuation terms, looked up once per check."""
 
     def __init__(self, state: ExchangeState) -> None:
         self.state = state
-        self.rows: dict[str, tuple[int, int]] = {}
+        self.rows: dict[str, tuple[int, Terms]] = {}
 
-    def of(self, symbol: str) -> tuple[int, int]:
-        """(mark at 8 decimals, quantity decimals) of the symbol."""
+    def of(self, symbol: str) -> tuple[int, Terms]:
+        """(mark at 8 decimals, `contract_value.terms`) of the symbol."""
         row = self.rows.get(symbol)
         if row is None:
             instrument = self.state.instruments[symbol]
-            row = self.rows[symbol] = (mark_of(self.state, instrument), instrument.qty_decimals)
+            row = self.rows[symbol] = (mark_of(self.state, instrument), terms(instrument))
         return row
 
 
@@ -96,9 +97,9 @@ def account_health(
     isolated: list[Health] = []
     for position in positions:
         instrument = state.instruments[position.symbol]
-        mark, qty_decimals = marks.of(position.symbol)
-        upnl = unrealized_pnl(position, mark, qty_decimals)
-        notional = div_half_up(position.qty * mark, 10**qty_decimals)
+        mark, valued = marks.of(position.symbol)
+        upnl = unrealized_pnl(position, mark, *valued)
+        notional = contract_value.notional(position.qty, mark, *valued)
         maint = maintenance_margin(instrument.tiers, notional)
         asset = scope_asset(account, instrument)
         sums = cross.setdefault(asset, [0, 0, 0])

@@ -13,7 +13,14 @@ check (`order_margin`: -2027 position limit, -2019 margin insufficient).
 import re
 from dataclasses import dataclass
 
-from binance_sandbox.core import open_order_count, order_margin, order_totals, reduce_only, rejects
+from binance_sandbox.core import (
+    contract_value,
+    open_order_count,
+    order_margin,
+    order_totals,
+    reduce_only,
+    rejects,
+)
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.events import Rejected
@@ -143,9 +150,19 @@ def _price_filters(c: _Order) -> Rejected | None:
 def _notional(c: _Order) -> Rejected | None:
     if c.cmd.reduce_only:
         return None
-    notional_8 = order_notional_8(c.state, c.inst, c.cmd.quantity, c.price)
-    if notional_8 is not None and notional_8 < parse_scaled(c.inst.min_notional, AMOUNT_DECIMALS):
-        return rejects.min_notional(c.inst.min_notional)
+    return below_min_notional(c.state, c.inst, c.cmd.quantity, c.price)
+
+
+def below_min_notional(
+    state: ExchangeState, inst: Instrument, qty: int, price: int
+) -> Rejected | None:
+    """MIN_NOTIONAL (-4164); COIN-M publishes no such filter (its orders are whole contracts
+    of a fixed USD size), so an inverse contract never hits it."""
+    if inst.inverse:
+        return None
+    notional_8 = _order_notional_8(state, inst, qty, price)
+    if notional_8 is not None and notional_8 < parse_scaled(inst.min_notional, AMOUNT_DECIMALS):
+        return rejects.min_notional(inst.min_notional)
     return None
 
 
@@ -164,13 +181,12 @@ def _reduce_only(c: _Order) -> Rejected | None:
     return None
 
 
-def order_notional_8(state: ExchangeState, inst: Instrument, qty: int, price: int) -> int | None:
+def _order_notional_8(state: ExchangeState, inst: Instrument, qty: int, price: int) -> int | None:
     """price x qty at 8 decimals; a MARKET order (price 0) at the mark price, None if unknown."""
-    scale: int = 10**inst.qty_decimals
-    if price:
-        return qty * price_8(price, inst.price_decimals) // scale
-    mark = state.mark_price(inst)
-    return None if mark is None else qty * mark // scale
+    at = price_8(price, inst.price_decimals) if price else state.mark_price(inst)
+    return (
+        None if at is None else contract_value.notional_down(qty, at, *contract_value.terms(inst))
+    )
 
 
 def _qty(inst: Instrument, text: str) -> int:

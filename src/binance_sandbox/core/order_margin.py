@@ -9,7 +9,7 @@ MARKET order at the worst price it would reach walking the book (nothing to walk
 fill, so there is nothing to check).
 """
 
-from binance_sandbox.core import collateral, rejects
+from binance_sandbox.core import collateral, contract_value, rejects
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import max_notional
 from binance_sandbox.core.commands import PlaceOrder
@@ -41,7 +41,9 @@ def refusal(
     sums = groups.get((instrument.symbol, cmd.position_side), OrderSums())
     before = side_risk(state, account, instrument, cmd.position_side, sums)
     is_buy = cmd.side == "BUY"
-    notional = cmd.quantity * assumed // 10**instrument.qty_decimals
+    notional = contract_value.notional_down(
+        cmd.quantity, assumed, *contract_value.terms(instrument)
+    )
     after = OrderSums(sums.bids, sums.asks, sums.bid_loss, sums.ask_loss)
     after.add(is_buy, notional, open_loss(instrument, is_buy, cmd.quantity, assumed, before.mark))
     side_total = before.notional + after.bids if is_buy else before.notional - after.asks

@@ -13,6 +13,7 @@ new mark recomputes that one side's loss from its orders, once.
 
 from dataclasses import dataclass, field
 
+from binance_sandbox.core.contract_value import Terms, notional_down, open_loss, terms
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.orders import Order, Side
 from binance_sandbox.core.positions import PositionSide
@@ -38,14 +39,13 @@ class _Share:
     closing: bool
     qty: int  # remaining, in steps
     price: int  # at 8 decimals
-    qty_scale: int
+    terms: Terms  # the instrument's `contract_value.terms`
     notional: int
     client_order_id: str
 
     def loss(self, mark: int) -> int:
-        """Qty x the price's distance past the mark on the losing side (margin.open_loss)."""
-        gap = self.price - mark if self.is_buy else mark - self.price
-        return self.qty * gap // self.qty_scale if gap > 0 and mark else 0
+        """What filling at the price would lose at once at the mark (margin.open_loss)."""
+        return open_loss(self.is_buy, self.qty, self.price, mark, *self.terms)
 
 
 @dataclass
@@ -142,7 +142,7 @@ def _keys(symbol: str) -> tuple[SideKey, ...]:
 
 def _add(state: ExchangeState, totals: _Totals, order: Order) -> None:
     instrument = state.instruments[order.symbol]
-    qty_scale = 10**instrument.qty_decimals
+    valued = terms(instrument)
     price = order.price * 10 ** (AMOUNT_DECIMALS - instrument.price_decimals)
     qty = order.remaining
     share = _Share(
@@ -152,8 +152,8 @@ def _add(state: ExchangeState, totals: _Totals, order: Order) -> None:
         closing=is_closing(order.side, order.position_side, order.reduce_only),
         qty=qty,
         price=price,
-        qty_scale=qty_scale,
-        notional=qty * price // qty_scale,
+        terms=valued,
+        notional=notional_down(qty, price, *valued),
         client_order_id=order.client_order_id,
     )
     totals.shares[order.order_id] = share

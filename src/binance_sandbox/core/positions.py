@@ -6,14 +6,17 @@ entry price to the quantity-weighted average; a fill against it closes up to the
 size at the unchanged entry price, realizing closed x (fill price - entry) x sign, and any
 excess opens the other way at the fill price. Commission is not part of realized PnL.
 
-Rounding: entry price and realized PnL are rounded half away from zero at 8 decimals,
-unrealized PnL is cut toward zero (as Binance prints it); every other quantity is exact.
+The arithmetic is `contract_value`'s, for linear (USDⓈ-M) and inverse (COIN-M, `size` USD
+per contract: entry prices are harmonic means, PnL is in coin) contracts alike. Rounding: entry
+price and realized PnL are rounded half away from zero at 8 decimals, unrealized PnL is cut
+toward zero (as Binance prints it); every other quantity is exact.
 """
 
 from typing import Literal
 
 import msgspec
 
+from binance_sandbox.core import contract_value
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.rounding import div_half_up
 
@@ -44,33 +47,36 @@ def price_8(price_ticks: int, price_decimals: int) -> int:
 
 
 def apply_fill(
-    position: Position, signed_qty: int, fill_price_8: int, qty_decimals: int, ts: int
+    position: Position,
+    signed_qty: int,
+    fill_price_8: int,
+    qty_decimals: int,
+    ts: int,
+    size: int = 0,
 ) -> FillResult:
     """Changes `position` by a fill of `signed_qty` steps (buy > 0) at `fill_price_8`."""
     if signed_qty == 0:
         raise ValueError("a fill has a quantity")
     position.update_time = ts
-    size = position.qty
-    if size == 0 or (size > 0) == (signed_qty > 0):
-        _increase(position, signed_qty, fill_price_8)
+    held = position.qty
+    if held == 0 or (held > 0) == (signed_qty > 0):
+        position.entry_price = contract_value.average_entry(
+            abs(held), position.entry_price, abs(signed_qty), fill_price_8, size
+        )
+        position.qty += signed_qty
         return FillResult(0, 0)
-    closed = min(abs(signed_qty), abs(size))
-    direction = 1 if size > 0 else -1
-    pnl = div_half_up(closed * (fill_price_8 - position.entry_price) * direction, 10**qty_decimals)
+    closed = min(abs(signed_qty), abs(held))
+    direction = 1 if held > 0 else -1
+    pnl = contract_value.realized_pnl(
+        closed * direction, position.entry_price, fill_price_8, qty_decimals, size
+    )
     position.realized_pnl += pnl
-    position.qty = size + signed_qty
+    position.qty = held + signed_qty
     if position.qty == 0:
         position.entry_price = 0
-    elif (position.qty > 0) != (size > 0):  # flipped: the excess opens at the fill price
+    elif (position.qty > 0) != (held > 0):  # flipped: the excess opens at the fill price
         position.entry_price = fill_price_8
     return FillResult(pnl, closed)
-
-
-def _increase(position: Position, signed_qty: int, fill_price_8: int) -> None:
-    old, added = abs(position.qty), abs(signed_qty)
-    cost = old * position.entry_price + added * fill_price_8
-    position.entry_price = div_half_up(cost, old + added)
-    position.qty += signed_qty
 
 
 def charge_opening_fee(position: Position, fill: FillResult, qty: int, commission: int) -> None:
@@ -87,18 +93,17 @@ def charge_opening_fee(position: Position, fill: FillResult, qty: int, commissio
         position.opening_fees = 0
 
 
-def break_even_price(position: Position, qty_decimals: int) -> int:
+def break_even_price(position: Position, qty_decimals: int, size: int = 0) -> int:
     """Entry price moved by the opening commission per unit held (FORMULAS §5): up for a long,
     down for a short; Binance's observed BEP = EP x 1.0002 at a 0.02 % fee."""
-    if position.qty == 0:
-        return 0
-    per_unit = div_half_up(position.opening_fees * 10**qty_decimals, abs(position.qty))
-    return position.entry_price + (per_unit if position.qty > 0 else -per_unit)
+    return contract_value.break_even(
+        position.qty, position.entry_price, position.opening_fees, qty_decimals, size
+    )
 
 
-def unrealized_pnl(position: Position, mark_price_8: int, qty_decimals: int) -> int:
+def unrealized_pnl(position: Position, mark_price_8: int, qty_decimals: int, size: int = 0) -> int:
     """Q x (MP - EP) at 8 decimals, cut toward zero as Binance prints it (the real positionRisk
-    row of FORMULAS §4.2: -0.080245535... is "-0.08024553")."""
-    exact = position.qty * (mark_price_8 - position.entry_price)
-    magnitude: int = abs(exact) // 10**qty_decimals
-    return magnitude if exact >= 0 else -magnitude
+    row of FORMULAS §4.2: -0.080245535... is "-0.08024553"); in coin for an inverse contract."""
+    return contract_value.unrealized_pnl(
+        position.qty, position.entry_price, mark_price_8, qty_decimals, size
+    )

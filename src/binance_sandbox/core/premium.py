@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import TypeVar
 
-from binance_sandbox.core.rounding import div_half_up
+from binance_sandbox.core import contract_value
 
-IMPACT_MARGIN = 200  # in the quote asset: IMN = 200 / IMR at the maximum leverage
+# IMN = 200 / IMR at the maximum leverage: in the quote asset (USDⓈ-M), in USD (COIN-M: the
+# notional tradable with 200 USD of margin, FORMULAS.md §2.1)
+IMPACT_MARGIN = 200
 INTEREST_BAND = Fraction(5, 10_000)  # clamp(I - AvgP, -0.05 %, +0.05 %)
 BASE_INTERVAL_HOURS = 8  # the rate is scaled by N / 8 for an N-hour interval
 N = TypeVar("N", int, Fraction)
@@ -63,8 +65,9 @@ def funding_rate(
     return min(max(bracket * interval_hours / BASE_INTERVAL_HOURS, floor), cap)
 
 
-def funding_fee(qty: int, qty_decimals: int, mark_8: int, rate_8: int) -> int:
+def funding_fee(qty: int, qty_decimals: int, mark_8: int, rate_8: int, size: int = 0) -> int:
     """What a position of signed `qty` steps receives (negative: pays) at the mark for a rate,
-    both at 8 decimals: -Q x mark x rate, rounded half away from zero to 8 decimals. A positive
-    rate makes longs pay and shorts receive."""
-    return -div_half_up(qty * mark_8 * rate_8, 10**qty_decimals * 10**8)
+    both at 8 decimals: -Q x mark x rate (COIN-M, `size` USD per contract: -Q x size / mark x
+    rate in coin, FORMULAS §2.3), rounded half away from zero to 8 decimals. A positive rate
+    makes longs pay and shorts receive."""
+    return -contract_value.fee(qty, mark_8, rate_8, qty_decimals, size)

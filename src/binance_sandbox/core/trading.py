@@ -14,6 +14,7 @@ Rejected event; the order id counter only moves for accepted orders.
 import msgspec
 
 from binance_sandbox.core import (
+    contract_value,
     delivery,
     isolated_margin,
     open_orders,
@@ -36,7 +37,6 @@ from binance_sandbox.core.events import (
     Rejected,
     Trade,
 )
-from binance_sandbox.core.fixed import AMOUNT_DECIMALS
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.key_derivation import derive_token
 from binance_sandbox.core.margin import symbol_config
@@ -46,7 +46,6 @@ from binance_sandbox.core.matching import Fill, Outcome, Taker, TimeInForce, exe
 from binance_sandbox.core.order_ending import copy, end_order
 from binance_sandbox.core.orders import Order, OrderStatus
 from binance_sandbox.core.positions import Position, apply_fill, charge_opening_fee, price_8
-from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState, position_key
 
 CLIENT_ORDER_ID_LENGTH = 22
@@ -218,14 +217,19 @@ def _fill_side(
     signed = fill.qty if order.is_buy else -fill.qty
     fill_price_8 = price_8(fill.price, instrument.price_decimals)
     size_before = abs(position.qty)
-    result = apply_fill(position, signed, fill_price_8, instrument.qty_decimals, ts)
+    qty_decimals, size = contract_value.terms(instrument)
+    result = apply_fill(position, signed, fill_price_8, qty_decimals, ts, size)
     pnl = result.realized_pnl
     account = state.accounts[order.account_id - 1]
     config = symbol_config(account, instrument)
     if config.isolated:
         isolated_margin.book_fill(position, config.leverage, size_before, result, fill.qty,
-                                  fill_price_8, instrument.qty_decimals)  # fmt: skip
-    commission = 0 if free else _commission(account, instrument, fill, is_maker=is_maker)
+                                  fill_price_8, instrument)  # fmt: skip
+    if free:
+        commission = 0
+    else:
+        rate = account.maker_rate if is_maker else account.taker_rate
+        commission = contract_value.fee(fill.qty, fill_price_8, rate, qty_decimals, size)
     charge_opening_fee(position, result, fill.qty, commission)
     trade = Trade(
         trade_id=trade_id,
@@ -239,13 +243,6 @@ def _fill_side(
     )
     events: list[Event] = [OrderUpdated(order=copy(order), execution="TRADE", trade=trade)]
     return events + _book_wallet(account, instrument.margin_asset, pnl - commission, trade_id, ts)
-
-
-def _commission(account: Account, instrument: Instrument, fill: Fill, *, is_maker: bool) -> int:
-    scale = 10 ** (instrument.price_decimals + instrument.qty_decimals)
-    notional_8 = fill.price * fill.qty * 10**AMOUNT_DECIMALS
-    rate = account.maker_rate if is_maker else account.taker_rate
-    return div_half_up(notional_8 * rate, scale * 10**AMOUNT_DECIMALS)
 
 
 def _book_wallet(account: Account, asset: str, delta: int, trade_id: int, ts: int) -> list[Event]:

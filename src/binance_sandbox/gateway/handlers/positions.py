@@ -9,6 +9,7 @@ every symbol (flat ones included, LONG and SHORT in hedge mode) as Binance's V2 
 from dataclasses import dataclass
 from typing import Any
 
+from binance_sandbox.core import contract_value
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.brackets import max_notional
 from binance_sandbox.core.liquidation import adl_quantile, liquidation_prices
@@ -43,7 +44,9 @@ class RiskReport:
         return {
             "positionAmt": quantity(one.instrument, position.qty),
             "entryPrice": normalized(position.entry_price),
-            "breakEvenPrice": normalized(break_even_price(position, one.instrument.qty_decimals)),
+            "breakEvenPrice": normalized(
+                break_even_price(position, *contract_value.terms(one.instrument))
+            ),
             "markPrice": amount(one.mark),
             "unRealizedProfit": amount(one.upnl),
             "liquidationPrice": figure(self.liquidation.get(_key(one), 0)),
