@@ -66,12 +66,13 @@ class Sim:
         funds: int = FUNDS,
         instruments: tuple[Instrument, ...] = INSTRUMENTS,
         ts: int = T0,
+        assets: tuple[str, ...] = ("USDT",),
     ) -> None:
         self.exchange = Exchange()
         self.seq = 0
         self.ts = ts
         self.log: list[Stamped] = []
-        assert self.do(Genesis(seed=1, assets=("USDT",), instruments=instruments))
+        assert self.do(Genesis(seed=1, assets=assets, instruments=instruments))
         self.do(SetIndexPrices(prices={BTC: MARK}, source="t"))
         for number in range(1, accounts + 1):
             self.do(CreateAccount(name=f"acct{number}"))
