@@ -12,16 +12,20 @@ hours (at the computed rate or a replayed one of up to ±0.3 %). After every ste
    move money between the fund and the traders, funding between the traders and the exchange.
 2. Every long has a short: the positions of the symbol, the fund's included, sum to zero.
 3. No account is left negative once the fund has acted: a flat account's wallet is >= 0, and
-   after a mark change no scope is left at or past 100 % margin ratio and every scope past
-   80 % has had its margin call (a full scan, so the watch's index missed nothing).
+   after a mark change no scope holding that symbol is left at or past 100 % margin ratio and
+   every such scope past 80 % has had its margin call (a full scan, so the watch's index
+   missed nothing).
 At the end, replaying the stamped commands on a fresh Exchange gives the same state hash.
 Across the run, at least 10 liquidations, 1 ADL and 20 fundings happen (asserted).
 
 To extend (funding, delivery...): add a strategy of commands to `STEPS`; `Tally.record` counts
-whatever events it is given.
+whatever events it is given. Steps name their symbol (BTCUSDT by default) and the checks their
+margin asset, so tests/test_coinm_properties.py runs the same machinery with a COIN-M contract
+beside BTCUSDT.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -43,22 +47,24 @@ from binance_sandbox.core.commands import (
 )
 from binance_sandbox.core.events import Event, ForceOrder, FundingSettled, OrderUpdated
 from binance_sandbox.core.exchange import Exchange
-from binance_sandbox.core.margin_health import scan
+from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.margin_health import CROSS, Scope, scan
+from binance_sandbox.core.positions import Position
 from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.core.state_hash import state_hash
 from tests.test_core_trading import BTC, MARK, USD, Sim
 
 MAKER = 1
 TRADERS = (2, 3, 4, 5, 6)
-TICK = 10  # BTCUSDT price units (0.01) per tick
 HOUR = 3_600_000
 traders = st.sampled_from(TRADERS)
 pairs = st.lists(traders, min_size=2, max_size=2, unique=True)  # (seller, buyer)
 
 
-def _on_tick(price_8: int) -> int:
-    """A mark at 8 decimals as a BTCUSDT order price on the tick grid."""
-    return max(TICK, price_8 // 10**6 // TICK * TICK)
+def _on_tick(price_8: int, instrument: Instrument) -> int:
+    """A mark at 8 decimals as an order price on the instrument's tick grid."""
+    tick: int = instrument.tick
+    return max(tick, price_8 // 10 ** (8 - instrument.price_decimals) // tick * tick)
 
 
 class Trade(msgspec.Struct, frozen=True):
@@ -66,7 +72,8 @@ class Trade(msgspec.Struct, frozen=True):
 
     seller: int
     buyer: int
-    qty: int  # steps of 0.001
+    qty: int  # steps of 0.001 (BTCUSDT)
+    symbol: str = BTC
 
 
 class Quote(msgspec.Struct, frozen=True):
@@ -74,12 +81,14 @@ class Quote(msgspec.Struct, frozen=True):
 
     bps: int
     qty: int
+    symbol: str = BTC
 
 
 class Jump(msgspec.Struct, frozen=True):
     """The mark moves by `bps` (the admin lever)."""
 
     bps: int
+    symbol: str = BTC
 
 
 class Funding(msgspec.Struct, frozen=True):
@@ -93,6 +102,7 @@ class IndexMove(msgspec.Struct, frozen=True):
     """The index moves by `bps` (the mark follows by Binance's median rule)."""
 
     bps: int
+    pair: str = "BTCUSDT"
 
 
 Step = Trade | Quote | Jump | IndexMove | Funding | Command
@@ -120,79 +130,117 @@ STEPS: list[st.SearchStrategy[Any]] = [
 
 
 class Tally:
-    """Counts over the whole run, and the commissions paid so far in one example."""
+    """Counts over the whole run (also per symbol: "LIQUIDATION:BTCUSDT"), and the commissions
+    paid so far in one example, per asset."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
-        self.commissions = 0
+        self.commissions: Counter[str] = Counter()
 
     def record(self, events: list[Event]) -> None:
         for event in events:
             if isinstance(event, ForceOrder):
                 self.counts[event.auto_close_type] += 1
+                self.counts[f"{event.auto_close_type}:{event.order.symbol}"] += 1
             elif isinstance(event, FundingSettled):
                 self.counts["FUNDING"] += 1
+                self.counts[f"FUNDING:{event.symbol}"] += 1
             elif isinstance(event, OrderUpdated) and event.trade is not None:
-                self.commissions += event.trade.commission
+                self.commissions[event.trade.commission_asset] += event.trade.commission
 
 
 def commands_of(state: ExchangeState, step: Step) -> list[Command]:
-    mark = state.mark_price(state.instruments[BTC]) or MARK
     match step:
-        case Trade(seller, buyer, qty):
-            price = _on_tick(mark)
+        case Trade(seller, buyer, qty, symbol):
+            price = _on_tick(_mark(state, symbol), state.instruments[symbol])
             return [
-                PlaceOrder(account_id=seller, symbol=BTC, side="SELL", order_type="LIMIT",
+                PlaceOrder(account_id=seller, symbol=symbol, side="SELL", order_type="LIMIT",
                            quantity=qty, price=price),
-                PlaceOrder(account_id=buyer, symbol=BTC, side="BUY", order_type="MARKET",
+                PlaceOrder(account_id=buyer, symbol=symbol, side="BUY", order_type="MARKET",
                            quantity=qty, price=0),
-                CancelAllOrders(account_id=seller, symbol=BTC),
+                CancelAllOrders(account_id=seller, symbol=symbol),
             ]  # fmt: skip
-        case Quote(bps, qty):
+        case Quote(bps, qty, symbol):
+            mark, instrument = _mark(state, symbol), state.instruments[symbol]
             return [
-                PlaceOrder(account_id=MAKER, symbol=BTC, side=side, order_type="LIMIT",
-                           quantity=qty, price=_on_tick(mark + sign * mark * bps // 10_000))
+                PlaceOrder(account_id=MAKER, symbol=symbol, side=side, order_type="LIMIT",
+                           quantity=qty,
+                           price=_on_tick(mark + sign * mark * bps // 10_000, instrument))
                 for side, sign in (("BUY", -1), ("SELL", 1))
             ]  # fmt: skip
-        case Jump(bps):
-            return [SetMarkPrice(symbol=BTC, price=max(USD, mark + mark * bps // 10_000))]
+        case Jump(bps, symbol):
+            mark = _mark(state, symbol)
+            return [SetMarkPrice(symbol=symbol, price=max(USD, mark + mark * bps // 10_000))]
         case Funding(_, rates):
             return [SettleFunding(rates=rates)]
-        case IndexMove(bps):
-            index = state.index_prices["BTCUSDT"]
-            return [SetIndexPrices(prices={"BTCUSDT": index + index * bps // 10_000}, source="t")]
+        case IndexMove(bps, pair):
+            index = state.index_prices[pair]
+            return [SetIndexPrices(prices={pair: index + index * bps // 10_000}, source="t")]
     return [step]
 
 
-def check_money(state: ExchangeState, commissions: int) -> None:
+def _mark(state: ExchangeState, symbol: str) -> int:
+    return state.mark_price(state.instruments[symbol]) or MARK
+
+
+def _margined_in(state: ExchangeState, asset: str, positions: Iterable[Position]) -> list[Position]:
+    return [p for p in positions if state.instruments[p.symbol].margin_asset == asset]
+
+
+def check_money(state: ExchangeState, commissions: int, asset: str = "USDT") -> None:
+    """In `asset` (the positions margined in it): see the module's docstring, 1."""
     fund = state.insurance
-    transfers = sum(a.transferred.get("USDT", 0) for a in state.accounts)
-    realized = sum(p.realized_pnl for p in state.positions.values())
-    realized += sum(p.realized_pnl for p in fund.positions.values())
-    wallets = sum(a.balance("USDT") for a in state.accounts)
-    exchange_side = state.funding_balance.get("USDT", 0)  # funding paid out less taken in
-    assert transfers + fund.deposits.get("USDT", 0) + realized == (
-        wallets + commissions + fund.balances.get("USDT", 0) + exchange_side
+    transfers = sum(a.transferred.get(asset, 0) for a in state.accounts)
+    realized = sum(p.realized_pnl for p in _margined_in(state, asset, state.positions.values()))
+    realized += sum(p.realized_pnl for p in _margined_in(state, asset, fund.positions.values()))
+    wallets = sum(a.balance(asset) for a in state.accounts)
+    exchange_side = state.funding_balance.get(asset, 0)  # funding paid out less taken in
+    assert transfers + fund.deposits.get(asset, 0) + realized == (
+        wallets + commissions + fund.balances.get(asset, 0) + exchange_side
     )
 
 
-def check_open_interest(state: ExchangeState) -> None:
-    traders_net = sum(p.qty for p in state.positions.values() if p.symbol == BTC)
-    fund = state.insurance.positions.get(BTC)
+def check_open_interest(state: ExchangeState, symbol: str = BTC) -> None:
+    traders_net = sum(p.qty for p in state.positions.values() if p.symbol == symbol)
+    fund = state.insurance.positions.get(symbol)
     assert traders_net + (fund.qty if fund else 0) == 0
 
 
-def check_no_one_negative(state: ExchangeState, *, mark_moved: bool) -> None:
-    """Liquidation runs when a mark changes (a fill far from the mark can leave a scope past
-    100 % until the next one): then no scope is left at 100 %."""
+def check_no_one_negative(
+    state: ExchangeState, *, moved: set[str], assets: tuple[str, ...] = ("USDT",)
+) -> None:
+    """Liquidation runs when a mark changes (a fill far from the mark, or a funding fee, can
+    leave a scope past 100 % until the next one): then no scope holding a position of a
+    symbol whose mark moved (`moved`) is left at 100 %. A wallet may be negative only while
+    the account holds a position margined in it."""
     for account in state.accounts:
-        held = any(p.account_id == account.account_id and p.qty for p in state.positions.values())
-        assert held or account.balance("USDT") >= 0, account.account_id
-    if mark_moved:
+        mine = [p for p in state.positions.values() if p.account_id == account.account_id]
+        for asset in assets:
+            held = any(p.qty for p in _margined_in(state, asset, mine))
+            assert held or account.balance(asset) >= 0, (account.account_id, asset)
+    if moved:
         # a full scan (not the watch's index) finds nothing missed
-        healths = scan(state, [a.account_id for a in state.accounts])
+        healths = [h for h in scan(state, [a.account_id for a in state.accounts])
+                   if _concerned(state, h.scope, moved)]  # fmt: skip
         assert not [h for h in healths if h.liquidating]
         assert {h.scope.key for h in healths if h.warned} <= set(state.margin_calls)
+
+
+def _concerned(state: ExchangeState, scope: Scope, moved: set[str]) -> bool:
+    """Whether the scope holds a position of a symbol in `moved`."""
+    if scope.position_key != CROSS:
+        return state.positions[scope.position_key].symbol in moved
+    return any(p.account_id == scope.account_id and p.qty and p.symbol in moved
+               for p in _margined_in(state, scope.asset, state.positions.values()))  # fmt: skip
+
+
+def moved_by(state: ExchangeState, command: Command) -> set[str]:
+    """The symbols whose mark the command set: by hand, or through their pair's index."""
+    if isinstance(command, SetMarkPrice):
+        return {command.symbol}
+    if isinstance(command, SetIndexPrices):
+        return {s for s, i in state.instruments.items() if i.pair in command.prices}
+    return set()
 
 
 def run_scenario(funds: list[int], leverages: list[int], steps: list[Step], tally: Tally) -> None:
@@ -201,16 +249,25 @@ def run_scenario(funds: list[int], leverages: list[int], steps: list[Step], tall
     for account_id, amount, leverage in zip(TRADERS, funds, leverages, strict=True):
         sim.do(Deposit(account_id=account_id, asset="USDT", amount=amount))
         sim.do(SetLeverage(account_id=account_id, symbol=BTC, leverage=leverage))
-    tally.commissions = 0
+    run_steps(sim, steps, tally)
+
+
+def run_steps(sim: Sim, steps: list[Step], tally: Tally) -> None:
+    """Applies the steps checking after every command, in every asset and symbol listed; then
+    a replay of the stamped commands gives the same state hash."""
+    assets = sim.state.assets
+    tally.commissions = Counter()
     for step in steps:
         if isinstance(step, Funding):
             sim.ts += step.hours * HOUR
         for command in commands_of(sim.state, step):
             tally.record(sim.do(command))
-            check_money(sim.state, tally.commissions)
-            check_open_interest(sim.state)
-            mark_moved = isinstance(command, (SetMarkPrice, SetIndexPrices))
-            check_no_one_negative(sim.state, mark_moved=mark_moved)
+            for asset in assets:
+                check_money(sim.state, tally.commissions[asset], asset)
+            for symbol in sim.state.instruments:
+                check_open_interest(sim.state, symbol)
+            moved = moved_by(sim.state, command)
+            check_no_one_negative(sim.state, moved=moved, assets=assets)
     replayed = Exchange()
     for stamped in sim.log:
         replayed.apply(msgspec.msgpack.decode(msgspec.msgpack.encode(stamped), type=Stamped))
