@@ -18,6 +18,7 @@ from binance_sandbox.core.commands import (
     DeliverContracts,
     Deposit,
     SetIndexPrices,
+    SetInsuranceFund,
     SetLeverage,
     SetMarginType,
     SetMarkPrice,
@@ -31,9 +32,12 @@ from binance_sandbox.core.contract_value import (
     unrealized_pnl,
 )
 from binance_sandbox.core.events import (
+    BalanceChanged,
     ContractDelivered,
     Event,
+    ForceOrder,
     FundingFeeCharged,
+    MarginCall,
     OrderUpdated,
 )
 from binance_sandbox.core.funding import _premium
@@ -278,3 +282,41 @@ def test_impact_price_walks_imn_in_usd_through_contracts() -> None:
     index = Fraction(50_030 * USD)
     assert _premium(sim.state, BTCUSD_PERP) == (ask * USD - index) / index
     assert round(float(ask), 1) == 50_016.0
+
+
+def test_margin_call_and_liquidation_of_an_isolated_long_in_coin() -> None:
+    """The isolated long above (1,000 @ 50,000, 10x, isolated wallet 0.2 BTC, taker fee 0.001
+    BTC). Margin call (balance <= 1.25 x MM) where 0.2 + 100,000 x (1/50,000 - 1/m) = 1.25 x
+    100,000 / m x 0.4 %, i.e. m = 100,500 / 2.2 = 45,681.8: none at a mark of 45,700, one at
+    45,660 (the liquidation watch's trigger solved in 1/m). At 45,600 (under LP 45,636.36) the
+    position is liquidated: the IOC sells at the bankruptcy price 45,454.5454... rounded up
+    (toward the trader) to the tick, 45,454.6; no bid, so the insurance fund takes the 1,000
+    contracts there. Realized: 100,000 x (1/50,000 - 1/45,454.6) = -0.19999736 BTC; the rest
+    of the isolated wallet, 0.00000264 BTC, is the clearance fee (0.015 x 2.19999736 BTC is
+    more). The BTC wallet ends at 10 - 0.001 - 0.2 = 9.799 BTC; the fund holds 5.00000264 BTC
+    and a long of 1,000 @ 45,454.6."""
+    sim = coin_sim()
+    sim.do(SetInsuranceFund(asset="BTC", balance=5 * BTC))
+    for account in (1, 2):
+        sim.do(SetMarginType(account_id=account, symbol=PERP, isolated=True))
+        sim.do(SetLeverage(account_id=account, symbol=PERP, leverage=10))
+    trade(sim, 1, 2, 1_000, usd("50000"))
+    assert not _calls(sim.do(SetMarkPrice(symbol=PERP, price=45_700 * USD)))
+    assert _calls(sim.do(SetMarkPrice(symbol=PERP, price=45_660 * USD))) == 1
+    events = sim.do(SetMarkPrice(symbol=PERP, price=45_600 * USD))
+    [force] = [e for e in events if isinstance(e, ForceOrder)]
+    assert (force.auto_close_type, force.bankruptcy_price) == ("LIQUIDATION", 45_454_60000000)
+    [fill] = [e.trade for e in events if isinstance(e, OrderUpdated) and e.trade]
+    assert (fill.qty, fill.realized_pnl, fill.commission) == (1_000, -19_999_736, 0)
+    clearing = [
+        e for e in events if isinstance(e, BalanceChanged) and e.reason == "INSURANCE_CLEAR"
+    ]
+    assert [(e.asset, e.delta) for e in clearing] == [("BTC", -264)]
+    assert btc(sim, 2) == 979_900_000
+    fund = sim.state.insurance
+    assert fund.balances == {"BTC": 500_000_264}
+    assert (fund.positions[PERP].qty, fund.positions[PERP].entry_price) == (1_000, 45_454_60000000)
+
+
+def _calls(events: list[Event]) -> int:
+    return sum(isinstance(e, MarginCall) for e in events)
