@@ -9,7 +9,9 @@ settles both perpetuals after clock jumps. After every command, in each asset se
 wallets + commissions + fund balance + the exchange's funding balance, to the last unit (so
 BTC in = BTC out and USDT likewise: nothing of one ever lands in the other); every long has a
 short on each symbol; no account is left negative in an asset it holds no position in, and
-after a mark change no scope is at or past 100 %. At the end a replay gives the same state
+after a mark change no scope is at or past 100 %; the open orders' totals kept incrementally
+(notional and open loss in coin for BTCUSD_PERP) equal a recomputation
+(tests/test_margin_properties.py's `check_totals`). At the end a replay gives the same state
 hash. Across the run COIN-M liquidations and fundings happen (asserted).
 """
 
@@ -43,6 +45,7 @@ from tests.test_liquidation_properties import (
     run_steps,
     traders,
 )
+from tests.test_margin_properties import check_totals
 
 PERP = BTCUSD_PERP.symbol
 COIN = USD  # one BTC at 8 decimals
@@ -85,7 +88,7 @@ def run_both(
         sim.do(Deposit(account_id=account_id, asset="BTC", amount=BTC_BASE + coin))
         for symbol in (BTC, PERP):
             sim.do(SetLeverage(account_id=account_id, symbol=symbol, leverage=leverage))
-    run_steps(sim, steps, tally)
+    run_steps(sim, steps, tally, also=check_totals)
 
 
 def test_coin_and_usdt_are_each_conserved_with_both_kinds_trading() -> None:

@@ -25,7 +25,7 @@ beside BTCUSDT.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import msgspec
@@ -252,9 +252,11 @@ def run_scenario(funds: list[int], leverages: list[int], steps: list[Step], tall
     run_steps(sim, steps, tally)
 
 
-def run_steps(sim: Sim, steps: list[Step], tally: Tally) -> None:
-    """Applies the steps checking after every command, in every asset and symbol listed; then
-    a replay of the stamped commands gives the same state hash."""
+def run_steps(
+    sim: Sim, steps: list[Step], tally: Tally, also: Callable[[ExchangeState], None] | None = None
+) -> None:
+    """Applies the steps checking after every command, in every asset and symbol listed (and
+    with `also`); then a replay of the stamped commands gives the same state hash."""
     assets = sim.state.assets
     tally.commissions = Counter()
     for step in steps:
@@ -268,6 +270,8 @@ def run_steps(sim: Sim, steps: list[Step], tally: Tally) -> None:
                 check_open_interest(sim.state, symbol)
             moved = moved_by(sim.state, command)
             check_no_one_negative(sim.state, moved=moved, assets=assets)
+            if also is not None:
+                also(sim.state)
     replayed = Exchange()
     for stamped in sim.log:
         replayed.apply(msgspec.msgpack.decode(msgspec.msgpack.encode(stamped), type=Stamped))
