@@ -22,6 +22,7 @@ from binance_sandbox.core.commands import (
     SetLeverage,
     SetMarginType,
     SetMarkPrice,
+    SetMultiAssetsMode,
     SettleFunding,
 )
 from binance_sandbox.core.contract_value import (
@@ -39,6 +40,7 @@ from binance_sandbox.core.events import (
     FundingFeeCharged,
     MarginCall,
     OrderUpdated,
+    Rejected,
 )
 from binance_sandbox.core.funding import _premium
 from binance_sandbox.core.instruments import Instrument
@@ -320,3 +322,16 @@ def test_margin_call_and_liquidation_of_an_isolated_long_in_coin() -> None:
 
 def _calls(events: list[Event]) -> int:
     return sum(isinstance(e, MarginCall) for e in events)
+
+
+def test_a_multi_assets_account_pays_coin_m_margin_from_its_coin_wallet_only() -> None:
+    """Multi-Assets mode pools the USDⓈ-M collateral; COIN-M is not part of it: with 100,000
+    USDT and no BTC, 10 contracts (0.02 BTC, IM 0.001 BTC at 20x) are -2019; with 0.01 BTC
+    they pass."""
+    sim = coin_sim(btc=0)
+    sim.do(SetMultiAssetsMode(account_id=2, on=True))
+    sim.place(1, "SELL", 10, usd("50000"), symbol=PERP)
+    refused = sim.place(2, "BUY", 10, usd("50000"), symbol=PERP)
+    assert refused == [Rejected(code=-2019, msg="Margin is insufficient.")]
+    sim.do(Deposit(account_id=2, asset="BTC", amount=1_000_000))
+    assert isinstance(sim.place(2, "BUY", 10, usd("50000"), symbol=PERP)[0], OrderUpdated)
