@@ -66,7 +66,7 @@ async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
         and start <= done.time <= end
         and (wanted is None or symbol == wanted.symbol)
     ]
-    symbols = [wanted.symbol] if wanted else sorted(ctx.state.instruments)
+    symbols = [wanted.symbol] if wanted else sorted(ctx.instruments)
     for symbol in symbols:
         for record in ctx.services.history.trades(account.account_id, symbol, 0, start, end):
             trade, tid = record.trade, record.trade.trade_id
