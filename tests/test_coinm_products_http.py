@@ -177,3 +177,52 @@ def test_futures_data_answers_by_its_parameters(server: SandboxServer) -> None:
     missing = get(server, "/futures/data/openInterestHist", **window).json()
     assert missing["code"] == -1102
     assert "'symbol'" in missing["msg"]
+
+
+def test_openapi_documents_dapi(server: SandboxServer) -> None:
+    paths = get(server, "/openapi.json").json()["paths"]
+    assert {"get", "post", "put", "delete"} <= paths["/dapi/v1/order"].keys()
+    assert "/dapi/v2/leverageBracket" in paths
+    assert "/fapi/v1/order" in paths
+
+
+def test_modify_order_on_coinm_keeps_what_is_not_sent(
+    server: SandboxServer, trader: Credentials
+) -> None:
+    """PUT /dapi/v1/order: price or quantity may be left out (the order keeps its own);
+    neither is -1102. STP mode and priceMatch are COIN-M order parameters too."""
+    server.call("PUT", "/prices/BTCUSD_PERP", {"price": "77000"})
+    placed = signed_request(
+        server.url, trader, "POST", "/dapi/v1/order", symbol="BTCUSD_PERP", side="BUY",
+        type="LIMIT", timeInForce="GTC", quantity="2", price="74690",
+        selfTradePreventionMode="EXPIRE_BOTH",
+    ).json()  # fmt: skip
+    assert (placed["status"], placed["selfTradePreventionMode"]) == ("NEW", "EXPIRE_BOTH")
+    common = {"symbol": "BTCUSD_PERP", "side": "BUY", "orderId": str(placed["orderId"])}
+
+    def modify(**change: str) -> Any:
+        return signed_request(server.url, trader, "PUT", "/dapi/v1/order", **common, **change)
+
+    repriced = modify(price="74600").json()
+    assert (repriced["price"], repriced["origQty"]) == ("74600.0", "2")
+    resized = modify(quantity="3").json()
+    assert (resized["price"], resized["origQty"]) == ("74600.0", "3")
+    neither = modify()
+    assert (neither.status_code, neither.json()["code"]) == (400, -1102)
+    # priceMatch QUEUE prices a BUY at the best bid: the order's own price, nothing to change
+    assert modify(priceMatch="QUEUE").json() == {
+        "code": -5027,
+        "msg": "No need to modify the order.",
+    }
+    cancelled = signed_request(
+        server.url, trader, "DELETE", "/dapi/v1/order", symbol="BTCUSD_PERP",
+        orderId=str(placed["orderId"]),
+    )  # fmt: skip
+    assert cancelled.json()["status"] == "CANCELED"
+    # USDⓈ-M's Modify Order still needs its quantity
+    usdm = signed_request(server.url, trader, "PUT", "/fapi/v1/order", symbol="BTCUSDT",
+                          side="BUY", orderId="1", price="74600")  # fmt: skip
+    assert usdm.json() == {
+        "code": -1102,
+        "msg": "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.",
+    }
