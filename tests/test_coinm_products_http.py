@@ -13,8 +13,8 @@ import pytest
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, signed_request
 
-USDM = {"BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT", "BTCUSDT_261225"}
-COINM = {"BTCUSD_PERP", "ETHUSD_PERP", "BTCUSD_261225", "BTCUSD_270326"}
+USDM_PAIRS = {"BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT"}
+COINM_PAIRS = {"BTCUSD", "ETHUSD"}
 INVALID_SYMBOL = {"code": -1121, "msg": "Invalid symbol."}
 
 
@@ -24,6 +24,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     started = SandboxServer(root / "data").start()
     yield started
     started.stop()
+
+
+@pytest.fixture(scope="module")
+def usdm(server: SandboxServer) -> set[str]:
+    """USDⓈ-M's symbols as /fapi/v1/exchangeInfo lists them (which quarters depends on the
+    date: a year ahead, today's are delivered and later ones listed)."""
+    return symbols(get(server, "/fapi/v1/exchangeInfo").json()["symbols"])
+
+
+@pytest.fixture(scope="module")
+def coinm(server: SandboxServer) -> set[str]:
+    return symbols(get(server, "/dapi/v1/exchangeInfo").json()["symbols"])
+
+
+@pytest.fixture(scope="module")
+def coinm_trading(server: SandboxServer) -> set[str]:
+    rows = get(server, "/dapi/v1/exchangeInfo").json()["symbols"]
+    return {row["symbol"] for row in rows if row["contractStatus"] == "TRADING"}
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +70,21 @@ def test_each_product_counts_its_own_request_weight(server: SandboxServer) -> No
     assert int(heavy.headers["x-mbx-used-weight-1m"]) >= 20
 
 
-def test_fapi_lists_usdm_instruments_only(server: SandboxServer) -> None:
+def test_fapi_lists_usdm_instruments_only(server: SandboxServer, usdm: set[str]) -> None:
     info = get(server, "/fapi/v1/exchangeInfo").json()
-    assert symbols(info["symbols"]) == USDM
+    assert {s["pair"] for s in info["symbols"]} == USDM_PAIRS
+    assert usdm >= USDM_PAIRS  # the perpetuals (symbol = pair) and the quarters
     assert info["futuresType"] == "U_MARGINED"
     for path in ("/fapi/v1/ticker/price", "/fapi/v1/ticker/24hr", "/fapi/v1/premiumIndex",
                  "/fapi/v1/ticker/bookTicker", "/fapi/v2/ticker/price"):  # fmt: skip
-        assert symbols(get(server, path).json()) == USDM, path
-    assert symbols(get(server, "/fapi/v1/fundingInfo").json()) <= USDM
+        assert symbols(get(server, path).json()) == usdm, path
+    assert symbols(get(server, "/fapi/v1/fundingInfo").json()) <= usdm
 
 
 def test_dapi_lists_coinm_instruments_in_coinm_shape(server: SandboxServer) -> None:
     info = get(server, "/dapi/v1/exchangeInfo").json()
-    assert symbols(info["symbols"]) == COINM
+    assert {s["pair"] for s in info["symbols"]} == COINM_PAIRS
+    assert symbols(info["symbols"]) >= {"BTCUSD_PERP", "ETHUSD_PERP"}
     assert "futuresType" not in info
     assert "assets" not in info
     assert [(r["rateLimitType"], r["interval"], r["limit"]) for r in info["rateLimits"]] == [
@@ -77,17 +97,22 @@ def test_dapi_lists_coinm_instruments_in_coinm_shape(server: SandboxServer) -> N
     )  # fmt: skip
     assert perp["equalQtyPrecision"] == 4
     assert "MIN_NOTIONAL" not in {f["filterType"] for f in perp["filters"]}
-    quarters = {s["symbol"]: s["contractType"] for s in info["symbols"] if s["pair"] == "BTCUSD"}
-    assert sorted(quarters.values()) == ["CURRENT_QUARTER", "NEXT_QUARTER", "PERPETUAL"]
+    trading = [
+        s["contractType"]
+        for s in info["symbols"]
+        if s["pair"] == "BTCUSD" and s["contractStatus"] == "TRADING"
+    ]
+    assert "PERPETUAL" in trading
+    assert len(trading) >= 2  # a BTCUSD quarter trades, whatever the date
 
 
-def test_coinm_tickers_are_lists_and_take_a_pair(server: SandboxServer) -> None:
+def test_coinm_tickers_are_lists_and_take_a_pair(server: SandboxServer, coinm: set[str]) -> None:
     one = get(server, "/dapi/v1/ticker/price", symbol="BTCUSD_PERP").json()
     assert [(row["symbol"], row["ps"]) for row in one] == [("BTCUSD_PERP", "BTCUSD")]
     pair = get(server, "/dapi/v1/premiumIndex", pair="BTCUSD").json()
-    assert symbols(pair) == {"BTCUSD_PERP", "BTCUSD_261225", "BTCUSD_270326"}
+    assert symbols(pair) == {s for s in coinm if s.startswith("BTCUSD_")}
     assert {row["pair"] for row in pair} == {"BTCUSD"}
-    assert symbols(get(server, "/dapi/v1/ticker/24hr").json()) == COINM
+    assert symbols(get(server, "/dapi/v1/ticker/24hr").json()) == coinm
     both = get(server, "/dapi/v1/ticker/price", symbol="BTCUSD_PERP", pair="BTCUSD")
     assert both.json()["code"] == -1128
     assert get(server, "/dapi/v1/ticker/price", pair="BTCUSDT").json() == INVALID_SYMBOL
@@ -131,21 +156,27 @@ def test_signed_requests_refuse_the_others_symbols(
         assert leverage.json() == INVALID_SYMBOL, api
 
 
-def test_account_reads_show_their_product_only(server: SandboxServer, trader: Credentials) -> None:
+def test_account_reads_show_their_product_only(
+    server: SandboxServer,
+    trader: Credentials,
+    usdm: set[str],
+    coinm: set[str],
+    coinm_trading: set[str],
+) -> None:
     def signed(path: str) -> Any:
         answer = signed_request(server.url, trader, "GET", path)
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    assert symbols(signed("/fapi/v2/positionRisk")) == USDM
-    assert symbols(signed("/fapi/v1/leverageBracket")) == USDM
+    assert symbols(signed("/fapi/v2/positionRisk")) == usdm
+    assert symbols(signed("/fapi/v1/leverageBracket")) == usdm
     risk = signed("/dapi/v1/positionRisk")
-    assert symbols(risk) == COINM
+    assert symbols(risk) == coinm_trading  # neither pair nor marginAsset: the TRADING ones
     for row in risk:  # COIN-M's fields: maxQty and notionalValue (in the coin), no notional
         assert {"maxQty", "notionalValue", "isolatedWallet"} <= row.keys()
         assert "notional" not in row
         assert "marginAsset" not in row
-    assert symbols(signed("/dapi/v2/leverageBracket")) == COINM
+    assert symbols(signed("/dapi/v2/leverageBracket")) == coinm
     assert [row["pair"] for row in signed("/dapi/v1/leverageBracket")] == ["BTCUSD", "ETHUSD"]
     coins = signed("/dapi/v1/balance")
     assert [row["asset"] for row in coins] == ["BTC", "ETH"]  # no USDT row on COIN-M

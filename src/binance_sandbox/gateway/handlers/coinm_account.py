@@ -4,12 +4,14 @@ with quantity caps. Figures come from the same margin report as USDⓈ-M's (`ris
 
 A COIN-M account's coins are the margin assets of the COIN-M contracts, in listing order.
 positionRisk lists every contract (flat ones included; LONG and SHORT in hedge mode), narrowed
-by `pair` or `marginAsset`. The brackets' qtyCap / qtyFloor are the tiers' caps and floors in
-the margin coin (the doc's example misspells qtyFloor as "qtylFloor").
+by `pair` or `marginAsset`; without either, the TRADING ones, as Binance documents. The
+brackets' qtyCap / qtyFloor are the tiers' caps and floors in the margin coin (the doc's
+example misspells qtyFloor as "qtylFloor").
 """
 
 from typing import Any
 
+from binance_sandbox.core import delivery
 from binance_sandbox.core.brackets import max_notional
 from binance_sandbox.core.collateral import available
 from binance_sandbox.core.instruments import Instrument
@@ -147,6 +149,9 @@ def _chosen(ctx: RequestContext) -> list[Instrument]:
         raise errors.BinanceError(-1128, "Combination of optional parameters invalid.")
     coin = ctx.params.get("marginAsset")
     chosen = [i for i in symbol_or_pair(ctx) if coin is None or i.margin_asset == coin]
+    if coin is None and "pair" not in ctx.params:  # Binance: then every TRADING contract
+        now = ctx.now_ms()
+        chosen = [i for i in chosen if delivery.status(ctx.state, i, now) == "TRADING"]
     return sorted(chosen, key=lambda i: i.symbol)
 
 
