@@ -257,3 +257,14 @@ def test_modify_order_on_coinm_keeps_what_is_not_sent(
         "code": -1102,
         "msg": "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.",
     }
+
+
+def test_income_transfers_per_wallet(server: SandboxServer, trader: Credentials) -> None:
+    """COIN-M's income lists the coins' transfers; /fapi's every transfer, as before COIN-M."""
+
+    def assets(path: str) -> set[str]:
+        rows = signed_request(server.url, trader, "GET", path, incomeType="TRANSFER").json()
+        return {row["asset"] for row in rows}
+
+    assert assets("/dapi/v1/income") == {"BTC"}
+    assert assets("/fapi/v1/income") == {"USDT", "BTC"}
