@@ -30,8 +30,16 @@ def test_first_start_seeds_the_demo_account_and_instruments(server: SandboxServe
     assert key["type"] == "HMAC"
     assert key["enableFutures"] is True
     prices = server.call("GET", "/prices")
-    # one index per pair: the BTCUSDT quarterly shares BTCUSDT's
-    assert set(prices) == {"BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT"}
+    # one index per pair: the BTCUSDT quarterly shares BTCUSDT's, COIN-M's quarters BTCUSD's
+    assert set(prices) == {
+        "BTCUSDT",
+        "ETHUSDT",
+        "BNBUSDT",
+        "SOLUSDT",
+        "XRPUSDT",
+        "BTCUSD",
+        "ETHUSD",
+    }
     assert prices["BTCUSDT"]["price"] == "77000.00000000"
     log = server.log_path.read_text()
     assert key["apiKey"] in log  # the banner printed the demo key

@@ -17,6 +17,8 @@ from binance_sandbox.config.render import to_toml
 
 PERPETUALS = ("BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT")
 QUARTERLY = "BTCUSDT_261225"
+COINM_PERPETUALS = ("BTCUSD_PERP", "ETHUSD_PERP")
+COINM_QUARTERS = {"BTCUSD_261225": "CURRENT_QUARTER", "BTCUSD_270326": "NEXT_QUARTER"}
 
 
 @pytest.fixture(autouse=True)
@@ -37,13 +39,28 @@ def defaults() -> SandboxConfig:
 # The built-in default
 
 
-def test_default_validates_with_the_six_instruments() -> None:
+def test_default_validates_with_the_six_usdm_and_four_coinm_instruments() -> None:
     config = defaults()
-    assert set(config.instruments) == {*PERPETUALS, QUARTERLY}
+    assert set(config.instruments) == {*PERPETUALS, QUARTERLY, *COINM_PERPETUALS, *COINM_QUARTERS}
     for symbol in PERPETUALS:
         assert config.instruments[symbol].contract_type == "PERPETUAL"
     assert config.instruments[QUARTERLY].contract_type == "CURRENT_QUARTER"
     assert config.instruments[QUARTERLY].pair == "BTCUSDT"
+    coinm = {s for s, i in config.instruments.items() if i.product == "coinm"}
+    assert coinm == {*COINM_PERPETUALS, *COINM_QUARTERS}
+    for symbol, contract_type in COINM_QUARTERS.items():
+        assert config.instruments[symbol].contract_type == contract_type
+        assert config.instruments[symbol].pair == "BTCUSD"
+    assert set(config.prices.pairs) >= {"BTCUSD", "ETHUSD"}
+
+
+def test_default_btcusd_perp_is_the_formulas_row() -> None:
+    """FORMULAS.md §7: contract size 100, tick 0.1, whole contracts, margin in BTC."""
+    btc = defaults().instruments["BTCUSD_PERP"]
+    assert (btc.contract_size, btc.tick_size, btc.step_size) == (100, "0.1", "1")
+    assert (btc.min_price, btc.max_price, btc.market_max_qty) == ("1000", "4520958", "60000")
+    assert (btc.margin_asset, btc.quote_asset, btc.inverse) == ("BTC", "USD", True)
+    assert defaults().instruments["ETHUSD_PERP"].contract_size == 10
 
 
 def test_instruments_get_their_symbol_from_the_table_name() -> None:
@@ -79,7 +96,7 @@ def test_default_sections() -> None:
     assert config.clock.mode == "real"
     assert config.clock.speed == 1.0
     assert config.journal.compact is True
-    assert set(config.prices.pairs) == set(PERPETUALS)  # one index per pair
+    assert set(config.prices.pairs) == {*PERPETUALS, "BTCUSD", "ETHUSD"}  # one index per pair
     assert config.prices.pairs["BTCUSDT"].price == "77000"
 
 

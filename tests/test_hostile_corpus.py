@@ -49,6 +49,12 @@ VALID = {
     '"quantity":"0.002","price":"70000"}]',
     "orderIdList": "[1]", "origClientOrderIdList": '["abc"]',
 }  # fmt: skip
+# COIN-M's endpoints get COIN-M's instruments, so the hostile values reach its handlers
+COINM_VALID = VALID | {
+    "symbol": "BTCUSD_PERP", "pair": "BTCUSD", "quantity": "1", "marginAsset": "BTC",
+    "batchOrders": '[{"symbol":"BTCUSD_PERP","side":"BUY","type":"LIMIT","timeInForce":"GTC",'
+    '"quantity":"1","price":"70000"}]',
+}  # fmt: skip
 ADMIN_VALUES: list[Any] = [
     None, True, 1e308, -1, 2**70, "x" * 100_000, [], {}, "nan", "9" * 40, "-5", "0", 0.5,
 ]  # fmt: skip
@@ -75,20 +81,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     started.stop()
 
 
-def valid_value(param: Param) -> str:
-    if param.name in VALID:
-        return VALID[param.name]
+def valid_value(param: Param, valid: dict[str, str]) -> str:
+    if param.name in valid:
+        return valid[param.name]
     if param.kind == "integer":
         return str(max(param.minimum or 0, 1))
     if param.enum:
         return param.enum[0]
-    return VALID.get(param.kind, "1")
+    return valid.get(param.kind, "1")
 
 
 def hostile_queries(endpoint: Endpoint) -> Iterator[str]:
     """Each parameter with each hostile value (the others valid), then a duplicate and a junk
     parameter; the query strings as sent, before signing."""
-    base = {param.name: quote(valid_value(param), safe="") for param in endpoint.params}
+    valid = COINM_VALID if endpoint.product == "coinm" else VALID
+    base = {param.name: quote(valid_value(param, valid), safe="") for param in endpoint.params}
     values = [quote(v, safe="") for v in NUMBERS + STRINGS] + RAW
     for param in endpoint.params:
         for value in values:

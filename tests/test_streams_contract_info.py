@@ -15,6 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from tests.support.server import SandboxServer
 
 QUARTERLY, NEXT_QUARTER = "BTCUSDT_261225", "BTCUSDT_270326"
+COINM_QUARTERLY = "BTCUSD_261225"  # COIN-M's BTCUSD quarter delivers at the same time
 DELIVERY = 1_798_185_600_000
 MINUTE = 60_000
 WAIT_S = 30.0
@@ -46,6 +47,14 @@ async def test_status_changes_of_a_delivery(server: SandboxServer) -> None:
         assert await events_until_quiet(ws, server, DELIVERY - 10 * MINUTE - 1000) == []
         closing = await events_until_quiet(ws, server, DELIVERY - 9 * MINUTE)
         delivered = await events_until_quiet(ws, server, DELIVERY + 1000)
+    assert {e["s"]: e["cs"] for e in closing if e["ps"] == "BTCUSD"} == {
+        COINM_QUARTERLY: "DELIVERING"
+    }
+    assert {e["s"]: e["cs"] for e in delivered if e["ps"] == "BTCUSD"} == {
+        COINM_QUARTERLY: "DELIVERED"
+    }
+    closing = [e for e in closing if e["ps"] == "BTCUSDT"]
+    delivered = [e for e in delivered if e["ps"] == "BTCUSDT"]
     assert len(closing) == 1
     event = closing[0]
     assert list(event) == ["e", "E", "s", "ps", "ct", "dt", "ot", "cs"]

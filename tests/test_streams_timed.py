@@ -134,7 +134,9 @@ async def test_all_market_arrays_carry_only_what_changed(server: SandboxServer) 
     that changed; `<symbol>@ticker` (2 s) is pushed every time."""
     url = server.url.replace("http://", "ws://") + "/ws"
     symbols = {
-        i["symbol"] for i in httpx.get(server.url + "/fapi/v1/exchangeInfo").json()["symbols"]
+        i["symbol"]
+        for api in ("fapi", "dapi")  # one stream host for both products: every listed symbol
+        for i in httpx.get(f"{server.url}/{api}/v1/exchangeInfo").json()["symbols"]
     }
     async with connect(url) as ws:
         await subscribed(ws, "!ticker@arr", "!bookTicker", "ethusdt@ticker")

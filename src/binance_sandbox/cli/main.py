@@ -19,7 +19,7 @@ from binance_sandbox.cli.serve import run_server
 from binance_sandbox.config.loader import ConfigError, find_config_file, load_config
 from binance_sandbox.config.model import SandboxConfig
 from binance_sandbox.config.render import to_toml
-from binance_sandbox.gateway.coverage import coverage
+from binance_sandbox.gateway.coverage import PRODUCT_NAMES, coverage
 from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.simulators.replay.window import split_window
 
@@ -103,16 +103,20 @@ def serve(
 def endpoints(
     missing: Annotated[bool, typer.Option("--missing", help="List only what is missing.")] = False,
 ) -> None:
-    """Which of Binance's documented USDⓈ-M endpoints are implemented (n / 95)."""
-    rows = coverage(endpoint_table())
-    table = Table("", "method", "path", "group", "security")
-    for doc, done in rows:
-        if done and missing:
-            continue
-        table.add_row("✓" if done else "·", doc.method, doc.path, doc.group, doc.security)
-    console.print(table)
-    done_count = sum(done for _, done in rows)
-    console.print(f"Implemented {done_count} / {len(rows)} documented USDⓈ-M endpoints.")
+    """Which of Binance's documented USDⓈ-M (n / 95) and COIN-M (n / 64) endpoints are
+    implemented."""
+    summary = []
+    for product, name in PRODUCT_NAMES.items():
+        rows = coverage(endpoint_table(), product)
+        table = Table("", "method", "path", "group", "security", title=name)
+        for doc, done in rows:
+            if done and missing:
+                continue
+            table.add_row("✓" if done else "·", doc.method, doc.path, doc.group, doc.security)
+        console.print(table)
+        done_count = sum(done for _, done in rows)
+        summary.append(f"Implemented {done_count} / {len(rows)} documented {name} endpoints.")
+    console.print("\n".join(summary))
 
 
 @config_app.command("show")

@@ -50,6 +50,9 @@ class LimitsConfig(_Section):
     request_weight_per_minute: int = 2400
     orders_per_minute: int = 1200
     orders_per_10s: int = 300
+    # COIN-M (/dapi) counts apart: its exchangeInfo lists no 10-second ORDERS limit
+    coinm_request_weight_per_minute: int = 2400
+    coinm_orders_per_minute: int = 1200
 
 
 class TradingConfig(_Section):

@@ -20,11 +20,13 @@ from starlette.types import Receive, Scope, Send
 
 from binance_sandbox.control.faults import Request as FaultedRequest
 from binance_sandbox.core.fault_rules import FaultRule
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.core.state import ApiKeyRecord
 from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.context import RequestContext, Services
 from binance_sandbox.gateway.endpoint import Endpoint
 from binance_sandbox.gateway.injected_faults import NoAnswer, RawReply, backend_timeout, inject
+from binance_sandbox.gateway.products import wants_coinm
 from binance_sandbox.gateway.rate_limits import RateLimiter
 from binance_sandbox.gateway.request_parse import parse_request
 from binance_sandbox.gateway.security import authenticate
@@ -43,10 +45,24 @@ class Gateway:
         services: Services,
         limiter: RateLimiter | None,
         debug_signatures: bool = False,
+        coinm_limiter: RateLimiter | None = None,
     ) -> None:
-        self._routes = {endpoint.key: endpoint for endpoint in endpoints}
+        self._routes: dict[tuple[str, str], Endpoint] = {}
+        # COIN-M's endpoints on paths USDⓈ-M serves too (/futures/data): chosen by parameters
+        self._coinm_twins: dict[tuple[str, str], Endpoint] = {}
+        for endpoint in endpoints:
+            if endpoint.key in self._routes:
+                self._coinm_twins[endpoint.key] = endpoint
+            else:
+                self._routes[endpoint.key] = endpoint
         self._services = services
         self._limiter = limiter
+        # each product counts its own weight and orders against its own limits, as Binance's
+        # two hosts do
+        self._limiters: dict[Product, RateLimiter | None] = {
+            "usdm": limiter,
+            "coinm": coinm_limiter,
+        }
         self._debug_signatures = debug_signatures
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -77,8 +93,8 @@ class Gateway:
             log.exception("internal error on %s %s", scope["method"], scope["path"])
             error = errors.unknown()
             status, code, body = error.status, error.code, _error_body(error.code, error.msg)
-        if self._limiter is not None:
-            used = self._limiter.used_weight(client_ip(scope), wall_ms)
+        if (limiter := self._limiters[trace.product]) is not None:
+            used = limiter.used_weight(client_ip(scope), wall_ms)
             headers.append((b"x-mbx-used-weight-1m", str(used).encode()))
         if trace.order_counts is not None:
             headers.append((b"x-mbx-order-count-10s", str(trace.order_counts[0]).encode()))
@@ -96,10 +112,16 @@ class Gateway:
         endpoint = self._routes.get((scope["method"], scope["path"]))
         if endpoint is None:
             raise errors.unknown_path(scope["method"], scope["path"])
+        trace.product = endpoint.product
         params: dict[str, Any] = {}
         try:  # a malformed or invalid request costs its weight all the same (at default params)
             body = await _read_body(receive)
             request = parse_request(scope["query_string"], body)
+            twin = self._coinm_twins.get(endpoint.key)
+            state = self._services.exchange.state
+            if twin is not None and wants_coinm(endpoint, request.values, state):
+                endpoint = twin
+                trace.product = endpoint.product
             params = validate(endpoint, request.values)
         finally:
             self.charge_weight(client_ip(scope), endpoint, params, wall_ms)
@@ -132,14 +154,13 @@ class Gateway:
         WebSocket API): fault rules, the ORDERS count, the handler."""
         if self._services.exchange.state.faults:  # no coroutine when no rule is set
             await self._inject_fault(endpoint, params, key, wall_ms, trace)
-        if any(endpoint.orders) and self._limiter is not None and key is not None:
-            trace.order_counts = self._limiter.charge_orders(
-                key.account_id, endpoint.orders, wall_ms
-            )
+        limiter = self._limiters[endpoint.product]
+        if any(endpoint.orders) and limiter is not None and key is not None:
+            trace.order_counts = limiter.charge_orders(key.account_id, endpoint.orders, wall_ms)
         if key is not None and self._services.sequencer.behind:
             # an account's view never shows timer commands a crash could still undo
             await self._services.sequencer.journaled()
-        context = RequestContext(params, key, self._services, wall_ms, deadline)
+        context = RequestContext(params, key, self._services, wall_ms, deadline, endpoint.product)
         return await endpoint.handler(context)
 
     async def _inject_fault(
@@ -208,8 +229,8 @@ class Gateway:
     def charge_weight(
         self, ip: str, endpoint: Endpoint, params: dict[str, Any], wall_ms: int
     ) -> None:
-        if self._limiter is not None:
-            self._limiter.charge_weight(ip, endpoint.weight(params), wall_ms)
+        if (limiter := self._limiters[endpoint.product]) is not None:
+            limiter.charge_weight(ip, endpoint.weight(params), wall_ms)
 
     @property
     def limiter(self) -> RateLimiter | None:
@@ -228,10 +249,11 @@ class Trace:
     """What the request log notes about a request beyond its answer, and the ORDERS counts
     (10 s, 1 min) it reached, for the answer's headers or `rateLimits`."""
 
-    __slots__ = ("api_key", "fault", "order_counts")
+    __slots__ = ("api_key", "fault", "order_counts", "product")
 
     def __init__(self) -> None:
         self.api_key = ""
+        self.product: Product = "usdm"  # whose rate limits the answer's headers show
         self.fault: FaultRule | None = None
         self.order_counts: tuple[int, int] | None = None
 

@@ -9,7 +9,7 @@ from binance_sandbox.control.metrics import ExchangeMetrics
 from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.exchange import Exchange
-from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.client_clocks import ClientClocks
@@ -51,6 +51,9 @@ class RequestContext:
     services: Services
     wall_ms: int
     recv_deadline: int = 0  # signed requests: timestamp + recvWindow (wall ms), for -5028
+    # the API the request came in on: its handlers see that product's instruments only, so a
+    # COIN-M symbol on /fapi is -1121 and vice versa
+    product: Product = "usdm"
 
     @property
     def state(self) -> ExchangeState:
@@ -66,12 +69,27 @@ class RequestContext:
         assert account is not None
         return account
 
+    @property
+    def instruments(self) -> dict[str, Instrument]:
+        """The product's instruments by symbol, in the configured order."""
+        return listed(self.state, self.product)
+
+    def listed(self, symbol: str) -> Instrument | None:
+        """The product's instrument of that name, if it lists one."""
+        instrument = self.state.instruments.get(symbol)
+        return instrument if instrument is not None and instrument.product == self.product else None
+
     def instrument(self, name: str = "symbol") -> Instrument:
         """The instrument a parameter names, or -1121."""
-        instrument = self.state.instruments.get(self.params.get(name, ""))
+        instrument = self.listed(self.params.get(name, ""))
         if instrument is None:
             raise errors.bad_symbol()
         return instrument
 
     def optional_instrument(self) -> Instrument | None:
         return self.instrument() if "symbol" in self.params else None
+
+
+def listed(state: ExchangeState, product: Product) -> dict[str, Instrument]:
+    """A product's instruments by symbol, in the configured order."""
+    return {name: i for name, i in state.instruments.items() if i.product == product}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.gateway.params import Param
 
 if TYPE_CHECKING:
@@ -51,10 +52,12 @@ def fixed(weight: int) -> WeightRule:
     return WeightRule(lambda _params: weight, str(weight))
 
 
-def with_or_without_symbol(with_symbol: int, without: int) -> WeightRule:
+def with_or_without_symbol(with_symbol: int, without: int, *, pair: bool = False) -> WeightRule:
+    """`pair`: a `pair` counts as a symbol (COIN-M's tickers take either)."""
+    names = ("symbol", "pair") if pair else ("symbol",)
     return WeightRule(
-        lambda params: with_symbol if params.get("symbol") else without,
-        f"{with_symbol} with symbol, {without} without",
+        lambda params: with_symbol if any(params.get(name) for name in names) else without,
+        f"{with_symbol} with {' or '.join(names)}, {without} without",
     )
 
 
@@ -93,6 +96,8 @@ class Endpoint:
     summary: str = ""
     # what it counts on the ORDERS limiters (10-second, 1-minute): order-placing endpoints
     orders: tuple[int, int] = (0, 0)
+    # whose instruments, accounts' rows and rate limits it serves: one product per table
+    product: Product = "usdm"
 
     @property
     def key(self) -> tuple[str, str]:

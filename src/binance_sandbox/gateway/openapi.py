@@ -23,12 +23,15 @@ def openapi_document(endpoints: list[Endpoint], symbols: tuple[str, ...] = ()) -
     parameter (any other value is -1121), so generated requests name instruments that exist."""
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
-        operation = _operation(endpoint, symbols)
-        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
+        # /futures/data serves both products on one path: the document shows USDⓈ-M's form
+        # (declared first); COIN-M's answers requests that name a COIN-M pair (products.py)
+        paths.setdefault(endpoint.path, {}).setdefault(
+            endpoint.method.lower(), _operation(endpoint, symbols)
+        )
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "binance-sandbox (Binance USDⓈ-M futures API)",
+            "title": "binance-sandbox (Binance USDⓈ-M and COIN-M futures APIs)",
             "version": __version__,
         },
         "paths": paths,

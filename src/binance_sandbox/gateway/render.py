@@ -51,6 +51,15 @@ def rounded_quote(instrument: Instrument, value: int) -> str:
     return price(instrument, div_half_up(value, 10**instrument.qty_decimals))
 
 
+def base_qty(instrument: Instrument, qty: int, at_price: int) -> str:
+    """A COIN-M fill's value in the coin, contracts x contractSize / price at 8 decimals, half
+    up: 1 BTCUSD contract at 8800 -> '0.01136364' (Binance's userTrades example)."""
+    if not at_price:
+        return ZERO
+    usd = qty * instrument.contract_size * 10 ** (AMOUNT_DECIMALS + instrument.price_decimals)
+    return amount(div_half_up(usd, at_price * 10**instrument.qty_decimals))
+
+
 def _widened(value: int, decimals: int, precision: int) -> str:
     """`value` at `decimals` printed at `precision` places (never fewer than `decimals`)."""
     places = max(decimals, precision)

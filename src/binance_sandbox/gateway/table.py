@@ -6,6 +6,8 @@ from binance_sandbox.gateway.handlers import (
     account_status,
     algo_orders,
     batch_orders,
+    coinm_market,
+    coinm_trading,
     force_orders,
     futures_data,
     general,
@@ -39,8 +41,10 @@ def endpoint_table() -> list[Endpoint]:
         *algo_orders.ENDPOINTS,
         *user_stream.ENDPOINTS,
         *force_orders.ENDPOINTS,
+        *coinm_market.ENDPOINTS,
+        *coinm_trading.ENDPOINTS,
     ]
-    keys = [endpoint.key for endpoint in endpoints]
+    keys = [(endpoint.product, *endpoint.key) for endpoint in endpoints]
     duplicates = {key for key in keys if keys.count(key) > 1}
     if duplicates:
         raise ValueError(f"endpoints declared twice: {sorted(duplicates)}")

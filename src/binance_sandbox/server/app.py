@@ -61,7 +61,16 @@ def create_app(
         if limits.enabled
         else None
     )
-    gateway = Gateway(endpoints, runtime, limiter, debug_signatures)
+    coinm_limiter = (
+        RateLimiter(
+            limits.coinm_request_weight_per_minute,
+            limits.coinm_orders_per_minute,  # no 10-second count on COIN-M
+            limits.coinm_orders_per_minute,
+        )
+        if limits.enabled
+        else None
+    )
+    gateway = Gateway(endpoints, runtime, limiter, debug_signatures, coinm_limiter)
     openapi: list[bytes] = []  # made at the first request: a fresh exchange lists its
     # instruments only once start-up has seeded it
     hub = Hub(StreamFaults(runtime.faults, runtime.exchange, runtime.clock.now_ms).hit)

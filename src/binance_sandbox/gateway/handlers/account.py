@@ -72,6 +72,7 @@ async def account_information(ctx: RequestContext) -> dict[str, Any]:
                 "updateTime": figures["updateTime"],
             }
             for one in report.risk.sides
+            if one.instrument.product == ctx.product
             for figures in (report.side_figures(one),)
         ],
     }
@@ -84,6 +85,8 @@ async def account_information_v2(ctx: RequestContext) -> dict[str, Any]:
     report = risk_report(ctx.state, account)
     positions = []
     for one in report.risk.sides:
+        if one.instrument.product != ctx.product:
+            continue
         figures = report.side_figures(one)
         positions.append(
             {

@@ -17,9 +17,9 @@ from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
 from binance_sandbox.gateway.handlers import legacy_conditional
 from binance_sandbox.gateway.handlers.order_params import (
-    AMEND_PARAMS,
     NEW_ORDER_PARAMS,
     amend_command,
+    amend_params,
     place_command,
 )
 from binance_sandbox.gateway.handlers.orders import (
@@ -50,7 +50,7 @@ def _placed(ctx: RequestContext, applied: Applied) -> Result:
 
 
 async def amend_batch(ctx: RequestContext) -> list[Result]:
-    return await _run(ctx, _items(ctx, AMEND_PARAMS, amend_command), amended_view)
+    return await _run(ctx, _items(ctx, amend_params(ctx), amend_command), amended_view)
 
 
 def _items(

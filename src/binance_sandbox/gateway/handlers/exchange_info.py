@@ -18,8 +18,12 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
 
+COINM_EQUAL_QTY_PRECISION = 4  # "ignore", says the doc; 4 in its example and in ccxt's fixture
+
 
 async def exchange_info(ctx: RequestContext) -> dict[str, Any]:
+    if ctx.product == "coinm":
+        return _coinm_exchange_info(ctx)
     return {
         "timezone": "UTC",
         "serverTime": ctx.now_ms(),
@@ -29,7 +33,7 @@ async def exchange_info(ctx: RequestContext) -> dict[str, Any]:
         "assets": [_asset(asset) for asset in ctx.state.assets],
         "symbols": [
             _symbol(instrument, delivery.status(ctx.state, instrument, ctx.now_ms()))
-            for instrument in ctx.state.instruments.values()
+            for instrument in ctx.instruments.values()
         ],
     }
 
@@ -40,6 +44,56 @@ def rate_limits(limits: LimitsConfig) -> list[dict[str, Any]]:
         _rate_limit("ORDERS", "MINUTE", 1, limits.orders_per_minute),
         _rate_limit("ORDERS", "SECOND", 10, limits.orders_per_10s),
     ]
+
+
+def _coinm_exchange_info(ctx: RequestContext) -> dict[str, Any]:
+    """/dapi/v1/exchangeInfo: no futuresType nor assets, COIN-M's own rate limits (no 10-second
+    ORDERS count), each symbol in the key order of ccxt's /dapi fixture (~Q4 2023)."""
+    limits = ctx.services.config.limits
+    return {
+        "timezone": "UTC",
+        "serverTime": ctx.now_ms(),
+        "rateLimits": [
+            _rate_limit("REQUEST_WEIGHT", "MINUTE", 1, limits.coinm_request_weight_per_minute),
+            _rate_limit("ORDERS", "MINUTE", 1, limits.coinm_orders_per_minute),
+        ],
+        "exchangeFilters": [],
+        "symbols": [
+            _coinm_symbol(instrument, delivery.status(ctx.state, instrument, ctx.now_ms()))
+            for instrument in ctx.instruments.values()
+        ],
+    }
+
+
+def _coinm_symbol(i: Instrument, status: str) -> dict[str, Any]:
+    return {
+        "symbol": i.symbol,
+        "pair": i.pair,
+        "contractType": i.contract_type,
+        "deliveryDate": i.delivery_date,
+        "onboardDate": i.onboard_date,
+        "contractStatus": status,
+        "contractSize": i.contract_size,
+        "marginAsset": i.margin_asset,
+        "maintMarginPercent": i.maint_margin_percent,
+        "requiredMarginPercent": i.required_margin_percent,
+        "baseAsset": i.base_asset,
+        "quoteAsset": i.quote_asset,
+        "pricePrecision": i.price_precision,
+        "quantityPrecision": i.quantity_precision,
+        "baseAssetPrecision": i.base_asset_precision,
+        "quotePrecision": i.quote_precision,
+        "equalQtyPrecision": COINM_EQUAL_QTY_PRECISION,
+        "maxMoveOrderLimit": i.max_move_order_limit,
+        "triggerProtect": i.trigger_protect,
+        "underlyingType": i.underlying_type,
+        "underlyingSubType": list(i.underlying_sub_type),
+        "filters": [f for f in _filters(i) if f["filterType"] != "MIN_NOTIONAL"],
+        "orderTypes": list(i.order_types),
+        "timeInForce": list(i.time_in_force),
+        "liquidationFee": i.liquidation_fee,
+        "marketTakeBound": i.market_take_bound,
+    }
 
 
 def _rate_limit(kind: str, interval: str, count: int, limit: int) -> dict[str, Any]:

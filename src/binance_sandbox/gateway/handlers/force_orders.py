@@ -31,7 +31,7 @@ async def force_orders(ctx: RequestContext) -> list[dict[str, Any]]:
         raise errors.start_after_end()
     wanted = ctx.params.get("autoCloseType")
     chosen = ctx.optional_instrument()
-    symbols = [chosen.symbol] if chosen else sorted(ctx.state.instruments)
+    symbols = [chosen.symbol] if chosen else sorted(ctx.instruments)
     found = [
         order
         for symbol in symbols

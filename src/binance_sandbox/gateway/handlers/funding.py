@@ -45,6 +45,7 @@ def mark_price_row(ctx: RequestContext, instrument: Instrument) -> dict[str, Any
     settle = amount(delivery.settlement_price(ctx.state, instrument))
     return {
         "symbol": instrument.symbol,
+        **({"pair": instrument.pair} if instrument.inverse else {}),
         "markPrice": amount(ctx.state.mark_price(instrument) or 0),
         "indexPrice": index,
         "estimatedSettlePrice": index if perpetual else settle,
@@ -63,6 +64,9 @@ async def funding_rate_history(ctx: RequestContext) -> list[dict[str, Any]]:
     count = ctx.params.get("limit", 100)
     symbol = instrument.symbol if instrument is not None else None
     records = ctx.services.funding.rates(symbol, start or 0, ctx.now_ms() if end is None else end)
+    if symbol is None:
+        listed = ctx.instruments
+        records = [r for r in records if r.symbol in listed]
     records = records[:count] if start is not None else records[-count:]
     return [
         {
@@ -85,7 +89,7 @@ async def funding_info(ctx: RequestContext) -> list[dict[str, Any]]:
             "disclaimer": False,
             "updateTime": instrument.onboard_date,
         }
-        for instrument in ctx.state.instruments.values()
+        for instrument in ctx.instruments.values()
         if instrument.contract_type == PERPETUAL
     ]
 

@@ -108,6 +108,13 @@ async def no_history(ctx: RequestContext) -> list[dict[str, Any]]:
     return []
 
 
+async def no_pair_history(ctx: RequestContext) -> list[dict[str, Any]]:
+    """COIN-M's series, keyed by a pair (BTCUSD): validated, and empty as USDⓈ-M's."""
+    perpetual_of_pair(ctx)
+    _series_window(ctx)
+    return []
+
+
 async def delivery_price(ctx: RequestContext) -> list[dict[str, Any]]:
     pair = perpetual_of_pair(ctx).pair
     delivered = [
@@ -191,7 +198,7 @@ async def basis(ctx: RequestContext) -> list[dict[str, Any]]:
     index = perpetual_of_pair(ctx).pair
     window = _series_window(ctx)
     pair, wanted = ctx.params["pair"], ctx.params["contractType"]
-    contracts = ctx.state.instruments.values()
+    contracts = ctx.instruments.values()
     contract = next((c for c in contracts if (c.pair, c.contract_type) == (pair, wanted)), None)
     if contract is None:
         return []

@@ -40,33 +40,34 @@ def _row(symbol: str, kind: str, value: int, asset: str, time: int, tran_id: int
             "info": kind, "time": time, "tranId": tran_id, "tradeId": trade_id}  # fmt: skip
 
 
+def _coins(ctx: RequestContext) -> set[str]:
+    return {i.margin_asset for i in ctx.instruments.values()}
+
+
 async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
     account = ctx.account()
     wanted_type = ctx.params.get("incomeType")
     wanted = ctx.optional_instrument()
     start, end = _window(ctx)
+    symbols = [wanted.symbol] if wanted else sorted(ctx.instruments)
     rows: list[dict[str, Any]] = []
     if wanted is None:
         rows += [
             _row("", "TRANSFER", t.amount, t.asset, t.time, t.tran_id, "")
             for t in ctx.services.transfers.transfers(account.account_id, start, end)
+            if ctx.product == "usdm" or t.asset in _coins(ctx)  # COIN-M's wallet holds coins
         ]
     rows += [
         _row(c.symbol, "INSURANCE_CLEAR", c.amount, c.asset, c.time, c.tran_id, "")
         for c in ctx.state.insurance_clears
-        if c.account_id == account.account_id
-        and start <= c.time <= end
-        and (wanted is None or c.symbol == wanted.symbol)
+        if c.account_id == account.account_id and start <= c.time <= end and c.symbol in symbols
     ]
     rows += [
         _row(symbol, "DELIVERED_SETTELMENT", s.amount, s.asset, done.time, s.tran_id, "")
         for symbol, done in ctx.state.deliveries.items()
         for s in done.settlements
-        if s.account_id == account.account_id
-        and start <= done.time <= end
-        and (wanted is None or symbol == wanted.symbol)
+        if s.account_id == account.account_id and start <= done.time <= end and symbol in symbols
     ]
-    symbols = [wanted.symbol] if wanted else sorted(ctx.state.instruments)
     for symbol in symbols:
         for record in ctx.services.history.trades(account.account_id, symbol, 0, start, end):
             trade, tid = record.trade, record.trade.trade_id

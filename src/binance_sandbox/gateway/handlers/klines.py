@@ -67,7 +67,7 @@ async def trade_klines(ctx: RequestContext) -> list[KlineRow]:
 async def continuous_klines(ctx: RequestContext) -> list[KlineRow]:
     pair = perpetual_of_pair(ctx).pair
     contract_type = ctx.params["contractType"]
-    for instrument in ctx.state.instruments.values():
+    for instrument in ctx.instruments.values():
         if (instrument.pair, instrument.contract_type) == (pair, contract_type):
             return _trade_rows(ctx, instrument)
     time_range(ctx)

@@ -92,20 +92,21 @@ async def position_margin_history(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 def _brackets(instrument: Instrument) -> dict[str, Any]:
-    return {
-        "symbol": instrument.symbol,
-        "brackets": [
-            {
-                "bracket": tier.number,
-                "initialLeverage": tier.initial_leverage,
-                "notionalCap": _number(tier.cap),
-                "notionalFloor": _number(tier.floor),
-                "maintMarginRatio": _number(tier.mmr),
-                "cum": float(Decimal(format_scaled(tier.cum, AMOUNT_DECIMALS))),
-            }
-            for tier in instrument.tiers
-        ],
-    }
+    return {"symbol": instrument.symbol, "brackets": bracket_rows(instrument)}
+
+
+def bracket_rows(instrument: Instrument) -> list[dict[str, Any]]:
+    return [
+        {
+            "bracket": tier.number,
+            "initialLeverage": tier.initial_leverage,
+            "notionalCap": _number(tier.cap),
+            "notionalFloor": _number(tier.floor),
+            "maintMarginRatio": _number(tier.mmr),
+            "cum": float(Decimal(format_scaled(tier.cum, AMOUNT_DECIMALS))),
+        }
+        for tier in instrument.tiers
+    ]
 
 
 def _number(value: int) -> int | float:
@@ -119,13 +120,13 @@ async def leverage_brackets(ctx: RequestContext) -> dict[str, Any] | list[dict[s
     wanted = ctx.optional_instrument()
     if wanted is not None:
         return _brackets(wanted)
-    return [_brackets(i) for _, i in sorted(ctx.state.instruments.items())]
+    return [_brackets(i) for _, i in sorted(ctx.instruments.items())]
 
 
 async def symbol_configs(ctx: RequestContext) -> list[dict[str, Any]]:
     account = ctx.account()
     wanted = ctx.optional_instrument()
-    chosen = [wanted] if wanted else [i for _, i in sorted(ctx.state.instruments.items())]
+    chosen = [wanted] if wanted else [i for _, i in sorted(ctx.instruments.items())]
     rows = []
     for instrument in chosen:
         config = symbol_config(account, instrument)

@@ -62,7 +62,7 @@ def asset_indices(ctx: RequestContext) -> dict[str, int]:
     """'<ASSET>USD' -> the index of the asset's USDT perpetual, for the assets that have one."""
     perpetuals = {
         i.base_asset: i.pair
-        for i in ctx.state.instruments.values()
+        for i in ctx.instruments.values()
         if i.contract_type == PERPETUAL and i.quote_asset == "USDT"
     }
     indices = {}
@@ -113,7 +113,7 @@ async def index_info(ctx: RequestContext) -> list[dict[str, Any]]:
 
 def _insurance_fund(ctx: RequestContext) -> dict[str, Any]:
     now = ctx.now_ms()
-    instruments = ctx.state.instruments.values()
+    instruments = ctx.instruments.values()
     margin_assets = {i.margin_asset for i in instruments}
     updated = ctx.state.insurance.update_times
     return {

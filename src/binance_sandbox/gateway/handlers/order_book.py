@@ -36,6 +36,7 @@ def book_snapshot(ctx: RequestContext, instrument: Instrument, limit: int) -> di
     book = ctx.state.books[instrument.symbol]
     return {
         "lastUpdateId": ctx.state.last_seq,
+        **({"symbol": instrument.symbol, "pair": instrument.pair} if instrument.inverse else {}),
         "E": ctx.now_ms(),
         "T": ctx.state.last_ts,
         "bids": _levels(instrument, book.bids.depth(limit)),
@@ -57,6 +58,7 @@ def _top_of_book(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     ask_price, ask_qty = (book.asks.depth(1) or [(0, 0)])[0]
     return {
         "symbol": instrument.symbol,
+        **({"pair": instrument.pair} if instrument.inverse else {}),
         "bidPrice": price(instrument, bid_price),
         "bidQty": quantity(instrument, bid_qty),
         "askPrice": price(instrument, ask_price),

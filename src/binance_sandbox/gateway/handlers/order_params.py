@@ -3,12 +3,14 @@
 Binance's request-level refusals, before the order reaches the engine: conditional types on
 /fapi/v1/order are -4120 (since 2025-12-09); more decimals than the instrument takes -1111;
 a LIMIT without timeInForce or price (and no priceMatch) -1102; reduceOnly in hedge mode -1106;
-a price with MARKET -1106.
+a price with MARKET -1106. Modify Order on USDⓈ-M takes quantity and price (or priceMatch); on
+COIN-M either may be left out (neither: -1102), the order keeping what is not sent.
 """
 
+import dataclasses
 from decimal import Decimal
 
-from binance_sandbox.core import rejects
+from binance_sandbox.core import rejects, trading
 from binance_sandbox.core.commands import AmendOrder, PlaceOrder
 from binance_sandbox.core.events import Rejected
 from binance_sandbox.core.fixed import MAX_SCALED, scale_exact
@@ -60,6 +62,14 @@ AMEND_PARAMS = (
     params.decimal("price"),
     params.enum("priceMatch", PRICE_MATCH, error=errors.invalid_price_match),
 )
+COINM_AMEND_PARAMS = tuple(
+    dataclasses.replace(param, required=False) if param.name == "quantity" else param
+    for param in AMEND_PARAMS
+)
+
+
+def amend_params(ctx: RequestContext) -> tuple[params.Param, ...]:
+    return COINM_AMEND_PARAMS if ctx.product == "coinm" else AMEND_PARAMS
 
 
 def amend_command(ctx: RequestContext) -> AmendOrder:
@@ -67,15 +77,30 @@ def amend_command(ctx: RequestContext) -> AmendOrder:
     instrument = ctx.instrument()
     if "orderId" not in p and "origClientOrderId" not in p:
         raise errors.either_of("orderId", "origClientOrderId")
+    account_id = ctx.account().account_id
     price_match = p.get("priceMatch", "NONE")
-    if "price" not in p and price_match == "NONE":
+    kept_qty = kept_price = 0  # USDⓈ-M sends both; an unknown order: the core refuses it
+    if ctx.product == "coinm":
+        if "quantity" not in p and "price" not in p and price_match == "NONE":
+            raise errors.either_of("quantity", "price")
+        order = trading.find_open(
+            ctx.state, account_id, instrument.symbol, p.get("orderId", 0),
+            p.get("origClientOrderId", ""),
+        )  # fmt: skip
+        if order is not None:
+            kept_qty, kept_price = order.orig_qty, order.price
+    elif "price" not in p and price_match == "NONE":
         raise errors.mandatory("price")
+    if "price" in p:
+        new_price = price_units(instrument, p["price"])
+    else:
+        new_price = kept_price if price_match == "NONE" else 0
     return AmendOrder(
-        account_id=ctx.account().account_id,
+        account_id=account_id,
         symbol=instrument.symbol,
         side=p["side"],
-        quantity=quantity_steps(instrument, p["quantity"]),
-        price=price_units(instrument, p["price"]) if "price" in p else 0,
+        quantity=quantity_steps(instrument, p["quantity"]) if "quantity" in p else kept_qty,
+        price=new_price,
         price_match=price_match,
         order_id=p.get("orderId", 0),
         client_order_id=p.get("origClientOrderId", ""),

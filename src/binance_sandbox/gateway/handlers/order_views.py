@@ -10,7 +10,7 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.handlers.trigger_origin_views import rest_fields
-from binance_sandbox.gateway.render import amount, price, quantity, quote
+from binance_sandbox.gateway.render import amount, base_qty, price, quantity, quote
 from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
 
 
@@ -83,6 +83,8 @@ def amendment_view(instrument: Instrument, record: AmendmentRecord) -> dict[str,
 
 
 def trade_view(instrument: Instrument, record: TradeRecord) -> dict[str, Any]:
+    if instrument.inverse:
+        return _coinm_trade_view(instrument, record)
     trade = record.trade
     return {
         "buyer": record.side == "BUY",
@@ -99,4 +101,28 @@ def trade_view(instrument: Instrument, record: TradeRecord) -> dict[str, Any]:
         "positionSide": record.position_side,
         "symbol": record.symbol,
         "time": record.time,
+    }
+
+
+def _coinm_trade_view(instrument: Instrument, record: TradeRecord) -> dict[str, Any]:
+    """COIN-M's Account Trade List row: the pair and margin asset, and `baseQty` (the fill's
+    value in the coin) where USDⓈ-M has quoteQty."""
+    trade = record.trade
+    return {
+        "symbol": record.symbol,
+        "id": trade.trade_id,
+        "orderId": record.order_id,
+        "pair": instrument.pair,
+        "side": record.side,
+        "price": price(instrument, trade.price),
+        "qty": quantity(instrument, trade.qty),
+        "realizedPnl": amount(trade.realized_pnl),
+        "marginAsset": instrument.margin_asset,
+        "baseQty": base_qty(instrument, trade.qty, trade.price),
+        "commission": amount(trade.commission),
+        "commissionAsset": trade.commission_asset,
+        "time": record.time,
+        "positionSide": record.position_side,
+        "buyer": record.side == "BUY",
+        "maker": trade.is_maker,
     }

@@ -17,6 +17,7 @@ from binance_sandbox.core.commands import (
     SetPositionMode,
 )
 from binance_sandbox.core.events import Event, OrderUpdated, Rejected
+from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.open_orders import of_account
 from binance_sandbox.core.orders import Order
 from binance_sandbox.gateway import errors, params
@@ -28,6 +29,7 @@ from binance_sandbox.gateway.endpoint import (
     with_or_without_symbol,
 )
 from binance_sandbox.gateway.handlers import legacy_conditional
+from binance_sandbox.gateway.handlers.market_common import symbol_or_pair
 from binance_sandbox.gateway.handlers.order_params import (
     AMEND_PARAMS,
     NEW_ORDER_PARAMS,
@@ -170,12 +172,12 @@ async def query_open_order(ctx: RequestContext) -> dict[str, Any]:
 
 async def open_orders(ctx: RequestContext) -> list[dict[str, Any]]:
     account = ctx.account().account_id
-    wanted = ctx.optional_instrument()
+    chosen = {i.symbol: i for i in symbol_or_pair(ctx)}  # COIN-M: a pair's contracts too
     return [
-        order_view(ctx.state.instruments[o.symbol], o, with_cum_qty=False)
+        order_view(chosen[o.symbol], o, with_cum_qty=False)
         for o in of_account(ctx.state, account)
-        if wanted is None or o.symbol == wanted.symbol
-    ] + legacy_conditional.open_views(ctx, wanted.symbol if wanted else None)
+        if o.symbol in chosen
+    ] + legacy_conditional.open_views(ctx, ctx.params.get("symbol"))
 
 
 async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
@@ -183,10 +185,12 @@ async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
     with orderId, orders from that id on; orders of the last 3 months only."""
     first = ctx.params.get("orderId", 0)
     start, end, limit = _history_window(ctx, ORDER_RETENTION_MS, unbounded=bool(first))
-    found = ctx.services.history.orders(
-        ctx.account().account_id, ctx.instrument().symbol, first, start, end
-    )
-    rows = [(o.order_id, order_view(ctx.instrument(), o, with_cum_qty=False)) for o in found]
+    account, instruments = ctx.account().account_id, _asked(ctx)
+    rows = [
+        (o.order_id, order_view(instrument, o, with_cum_qty=False))
+        for instrument in instruments
+        for o in ctx.services.history.orders(account, instrument.symbol, first, start, end)
+    ]
     rows = sorted(rows + legacy_conditional.history_views(ctx, first, start, end))
     chosen = rows[:limit] if first or "startTime" in ctx.params else rows[-limit:]
     return [view for _, view in chosen]
@@ -199,13 +203,30 @@ async def user_trades(ctx: RequestContext) -> list[dict[str, Any]]:
     if "fromId" in ctx.params and ("startTime" in ctx.params or "endTime" in ctx.params):
         raise errors.BinanceError(-1128, "Combination of optional parameters invalid.")
     start, end, limit = _history_window(ctx, TRADE_RETENTION_MS, unbounded="fromId" in ctx.params)
-    found = ctx.services.history.trades(
-        ctx.account().account_id, ctx.instrument().symbol, first, start, end
-    )
+    account, instruments = ctx.account().account_id, _asked(ctx)
+    found = [
+        (instrument, t)
+        for instrument in instruments
+        for t in ctx.services.history.trades(account, instrument.symbol, first, start, end)
+    ]
+    if len(instruments) > 1:  # a COIN-M pair's contracts, merged in time
+        found.sort(key=lambda row: (row[1].time, row[1].trade.trade_id))
     if "orderId" in ctx.params:
-        found = [t for t in found if t.order_id == ctx.params["orderId"]]
+        found = [row for row in found if row[1].order_id == ctx.params["orderId"]]
     chosen = found[:limit] if first or "startTime" in ctx.params else found[-limit:]
-    return [trade_view(ctx.instrument(), t) for t in chosen]
+    return [trade_view(instrument, t) for instrument, t in chosen]
+
+
+def _asked(ctx: RequestContext) -> list[Instrument]:
+    """The `symbol` asked for; on COIN-M instead every contract of a `pair` (not with fromId
+    or orderId, which need a symbol: -1128)."""
+    if "pair" not in ctx.params:
+        if "symbol" not in ctx.params:
+            raise errors.either_of("symbol", "pair")
+        return [ctx.instrument()]
+    if "fromId" in ctx.params or "orderId" in ctx.params:
+        raise errors.BinanceError(-1128, "Combination of optional parameters invalid.")
+    return symbol_or_pair(ctx)
 
 
 async def commission_rate(ctx: RequestContext) -> dict[str, Any]:

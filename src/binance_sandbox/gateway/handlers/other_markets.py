@@ -1,10 +1,10 @@
-"""The market lists of Binance's other APIs, as a USDⓈ-M-only sandbox can honestly answer them.
+"""The market lists of Binance's other APIs, as a futures-only sandbox can honestly answer them.
 
 ccxt's general `binance` class (which freqtrade uses) loads spot, margin, USDⓈ-M and COIN-M
 markets together in `load_markets`, and one failed call fails the whole load: so spot
-`GET /api/v3/exchangeInfo`, COIN-M `GET /dapi/v1/exchangeInfo` and
-`GET /sapi/v1/margin/isolated/allPairs` answer in Binance's shapes with no symbols (the
-sandbox has no spot, COIN-M or margin markets; the COIN-M list fills when COIN-M lands).
+`GET /api/v3/exchangeInfo` and `GET /sapi/v1/margin/isolated/allPairs` answer in Binance's
+shapes with no symbols (the sandbox has no spot or margin markets; COIN-M's exchangeInfo is
+COIN-M's own, handlers/coinm_market.py).
 rateLimits are those the gateway enforces, which count every API alike. A `symbol` asked
 for is -1121 (Binance's answer for a symbol it does not list).
 """
@@ -33,16 +33,6 @@ async def spot_exchange_info(ctx: RequestContext) -> dict[str, Any]:
     }
 
 
-async def coin_m_exchange_info(ctx: RequestContext) -> dict[str, Any]:
-    return {
-        "exchangeFilters": [],
-        "rateLimits": rate_limits(ctx.services.config.limits),
-        "serverTime": ctx.now_ms(),
-        "symbols": [],
-        "timezone": "UTC",
-    }
-
-
 async def isolated_margin_pairs(ctx: RequestContext) -> list[dict[str, Any]]:
     _no_symbol_asked(ctx)
     return []
@@ -53,10 +43,6 @@ ENDPOINTS = [
         "GET", "/api/v3/exchangeInfo", Security.NONE, fixed(20), spot_exchange_info,
         (params.symbol(), params.string("symbols"), params.string("permissions")),
         summary="Spot: Exchange information (no spot symbols)",
-    ),
-    Endpoint(
-        "GET", "/dapi/v1/exchangeInfo", Security.NONE, fixed(1), coin_m_exchange_info,
-        summary="COIN-M: Exchange information (no COIN-M symbols yet)",
     ),
     Endpoint(
         "GET", "/sapi/v1/margin/isolated/allPairs", Security.USER_DATA, fixed(10),

@@ -121,7 +121,8 @@ async def position_risk(ctx: RequestContext) -> list[dict[str, Any]]:
     return [
         _v3_row(ctx, report, one)
         for one in report.risk.sides
-        if wanted is None or one.instrument.symbol == wanted.symbol
+        if one.instrument.product == ctx.product
+        and (wanted is None or one.instrument.symbol == wanted.symbol)
     ]
 
 
@@ -132,7 +133,7 @@ async def position_risk_v2(ctx: RequestContext) -> list[dict[str, Any]]:
     held = {_key(one): one for one in report.risk.sides}
     sides: tuple[PositionSide, ...] = ("LONG", "SHORT") if account.dual_side_position else ("BOTH",)
     rows = []
-    for name, instrument in sorted(ctx.state.instruments.items()):
+    for name, instrument in sorted(ctx.instruments.items()):
         if wanted is not None and name != wanted.symbol:
             continue
         for side in sides:
@@ -151,7 +152,7 @@ async def adl_quantiles(ctx: RequestContext) -> list[dict[str, Any]]:
     by_symbol: dict[str, dict[str, int]] = {}
     for one in risk_report(ctx.state, account).risk.sides:
         name = one.instrument.symbol
-        if one.position is None or not one.position.qty:
+        if one.position is None or not one.position.qty or one.instrument.product != ctx.product:
             continue
         if wanted is not None and name != wanted.symbol:
             continue

@@ -34,7 +34,16 @@ NO_TRADE_ID = -1
 
 
 async def ticker_24hr(ctx: RequestContext) -> dict[str, Any] | list[dict[str, Any]]:
-    return one_or_all(ctx, day_statistics)
+    return one_or_all(ctx, _day_row)
+
+
+def _day_row(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
+    row = day_statistics(ctx, instrument)
+    if not instrument.inverse:
+        return row
+    # COIN-M: the pair, and the volume in the base coin where USDⓈ-M has the quote's
+    base_volume = row.pop("quoteVolume")
+    return {"symbol": row.pop("symbol"), "pair": instrument.pair, **row, "baseVolume": base_volume}
 
 
 def day_statistics(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
@@ -96,10 +105,21 @@ def _last_price(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     if last is None:
         return {
             "symbol": instrument.symbol,
+            **_pair_of(instrument, "ps"),
             "price": price(instrument, 0),
             "time": ctx.state.last_ts,
         }
-    return {"symbol": instrument.symbol, "price": price(instrument, last.price), "time": last.time}
+    return {
+        "symbol": instrument.symbol,
+        **_pair_of(instrument, "ps"),
+        "price": price(instrument, last.price),
+        "time": last.time,
+    }
+
+
+def _pair_of(instrument: Instrument, key: str = "pair") -> dict[str, str]:
+    """COIN-M's rows name their pair too (the price ticker as `ps`)."""
+    return {key: instrument.pair} if instrument.inverse else {}
 
 
 async def open_interest(ctx: RequestContext) -> dict[str, Any]:
@@ -107,11 +127,14 @@ async def open_interest(ctx: RequestContext) -> dict[str, Any]:
     longs = sum(
         p.qty for p in ctx.state.positions.values() if p.symbol == instrument.symbol and p.qty > 0
     )
-    return {
+    answer = {
         "openInterest": quantity(instrument, longs),
         "symbol": instrument.symbol,
         "time": ctx.state.last_ts,
     }
+    if instrument.inverse:
+        answer |= {"pair": instrument.pair, "contractType": instrument.contract_type}
+    return answer
 
 
 ENDPOINTS = [

@@ -17,7 +17,7 @@ from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
 from binance_sandbox.gateway.handlers.market_common import SYMBOL, TIME_RANGE, limit, time_range
-from binance_sandbox.gateway.render import price, quantity, rounded_quote
+from binance_sandbox.gateway.render import base_qty, price, quantity, rounded_quote
 from binance_sandbox.projections.tape_log import AggTrade, PublicTrade
 
 HOUR_MS = 3_600_000
@@ -54,7 +54,11 @@ def _trade_view(instrument: Instrument, trade: PublicTrade) -> dict[str, Any]:
         "id": trade.id,
         "price": price(instrument, trade.price),
         "qty": quantity(instrument, trade.qty),
-        "quoteQty": rounded_quote(instrument, trade.quote),
+        **(
+            {"baseQty": base_qty(instrument, trade.qty, trade.price)}
+            if instrument.inverse
+            else {"quoteQty": rounded_quote(instrument, trade.quote)}
+        ),
         "time": trade.time,
         "isBuyerMaker": trade.buyer_maker,
         "isRPITrade": False,

@@ -123,7 +123,13 @@ class LiquidityAgents:
 
     @property
     def symbols(self) -> list[str]:
-        return self._symbols if self._symbols is not None else sorted(self._state().instruments)
+        """The configured symbols, or every USDⓈ-M one: COIN-M's are left out by default, their
+        accounts being funded in USDT and their sizes (USDT notionals) meant for linear
+        contracts."""
+        if self._symbols is not None:
+            return self._symbols
+        listed = self._state().instruments
+        return sorted(name for name, i in listed.items() if i.product == "usdm")
 
     @property
     def takes(self) -> bool:

@@ -1,0 +1,183 @@
+"""The COIN-M (/dapi) scenario every real client runs, once; each client's test file only says
+how its library makes each call (`CoinmCalls`) and hands the raw answers here.
+
+The scenario: exchange info, depth, klines, premium index, balances, leverage and margin type,
+a LIMIT order that rests, a MARKET order filled against another account's resting order,
+positionRisk of both sides, userTrades (with `baseQty`).
+
+Money figures of COIN-M positions (margins, PnL, notionals) are not asserted: the core still
+computes them linearly until the inverse arithmetic lands, so the accounts get large coin
+balances and only quantities, prices, statuses and shapes are checked here. `baseQty` is the
+gateway's contracts x contractSize / price, not a core figure, so it is.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from tests.clients.conftest import Sandbox
+from tests.support.server import SandboxServer
+
+SYMBOL = "BTCUSD_PERP"
+PAIR = "BTCUSD"
+INDEX = "77000"
+QTY = "1"  # contracts of 100 USD
+AWAY = "74690.0"  # 3 % under the index: a BUY there rests
+MAKER_PRICE = "77000.0"  # the maker's SELL, which the client's MARKET BUY takes
+BASE_QTY = "0.00129870"  # 1 x 100 / 77000, half up at 8 decimals
+LEVERAGE = 10
+ISOLATED_SYMBOL = "ETHUSD_PERP"  # nothing else trades it: its margin type may change
+COINS = "1000000"  # BTC (and ETH) deposited: linear margin on contracts needs a lot
+
+
+@dataclass(frozen=True)
+class Keys:
+    api_key: str
+    secret: str
+
+
+def fund(sandbox: Sandbox) -> Keys:
+    """The client's account (the module's demo key) gets coins; a second account, with its own
+    key and coins, is the maker the client's MARKET order trades against."""
+    server = sandbox.server
+    _deposit_coins(server, "demo")
+    server.call("POST", "/accounts", {"name": "coin-maker"})
+    _deposit_coins(server, "coin-maker")
+    created = server.call("POST", "/accounts/coin-maker/keys", {"type": "hmac"})
+    return Keys(created["apiKey"], created["secretKey"])
+
+
+def _deposit_coins(server: SandboxServer, account: str) -> None:
+    for coin in ("BTC", "ETH"):
+        server.call("POST", f"/accounts/{account}/deposits", {"asset": coin, "amount": COINS})
+
+
+def pin_price(server: SandboxServer) -> None:
+    """BTCUSD's index (every BTCUSD contract's), so limit prices stay inside PERCENT_PRICE."""
+    server.call("PUT", f"/prices/{SYMBOL}", {"price": INDEX})
+
+
+class CoinmCalls(Protocol):
+    """One client's way of making each call; each returns Binance's raw JSON answer."""
+
+    def exchange_info(self) -> dict[str, Any]: ...
+    def depth(self) -> dict[str, Any]: ...
+    def klines(self) -> list[list[Any]]: ...
+    def premium_index(self) -> list[dict[str, Any]]: ...
+    def balances(self) -> list[dict[str, Any]]: ...
+    def set_leverage(self) -> dict[str, Any]: ...
+    def set_isolated(self) -> dict[str, Any]: ...
+    def limit_buy(self) -> dict[str, Any]: ...
+    def open_orders(self) -> list[dict[str, Any]]: ...
+    def cancel(self, order_id: int) -> dict[str, Any]: ...
+    def maker_sell(self) -> dict[str, Any]: ...
+    def market_buy(self) -> dict[str, Any]: ...
+    def position_risk(self, maker: bool = False) -> list[dict[str, Any]]: ...
+    def user_trades(self, maker: bool = False) -> list[dict[str, Any]]: ...
+
+
+def run_scenario(server: SandboxServer, calls: CoinmCalls) -> None:
+    """The whole scenario in order (the fills depend on what comes before)."""
+    check_exchange_info(calls.exchange_info())
+    pin_price(server)
+    check_premium_index(calls.premium_index())
+    check_balances(calls.balances())
+    check_leverage(calls.set_leverage())
+    check_isolated(calls.set_isolated())
+    resting = calls.limit_buy()
+    check_resting(resting, calls.open_orders(), calls.depth())
+    assert calls.cancel(resting["orderId"])["status"] == "CANCELED"
+    pin_price(server)
+    assert calls.maker_sell()["status"] == "NEW"
+    check_filled(calls.market_buy())
+    check_positions(calls.position_risk(), calls.position_risk(maker=True))
+    check_trades(calls.user_trades(), calls.user_trades(maker=True))
+    check_klines(calls.klines())
+
+
+def check_exchange_info(info: dict[str, Any]) -> None:
+    symbols = {s["symbol"]: s for s in info["symbols"]}
+    assert {s["pair"] for s in symbols.values()} == {PAIR, "ETHUSD"}  # COIN-M's only
+    assert any(s["contractType"] != "PERPETUAL" for s in symbols.values())  # a BTCUSD quarter
+    perp = symbols[SYMBOL]
+    assert (perp["pair"], perp["contractType"], perp["contractStatus"]) == (
+        PAIR, "PERPETUAL", "TRADING"
+    )  # fmt: skip
+    assert (perp["contractSize"], perp["marginAsset"], perp["quoteAsset"]) == (100, "BTC", "USD")
+    filters = {f["filterType"]: f for f in perp["filters"]}
+    assert filters["PRICE_FILTER"]["tickSize"] == "0.1"
+    assert filters["LOT_SIZE"]["stepSize"] == "1"
+    assert "MIN_NOTIONAL" not in filters
+    assert symbols["ETHUSD_PERP"]["contractSize"] == 10
+
+
+def check_premium_index(rows: list[dict[str, Any]]) -> None:
+    [row] = rows  # COIN-M answers a list, also for one symbol
+    assert (row["symbol"], row["pair"]) == (SYMBOL, PAIR)
+    # the index walks on from the pinned price each second of the real clock: near it
+    assert abs(Decimal(row["indexPrice"]) / Decimal(INDEX) - 1) < Decimal("0.01")
+    assert Decimal(row["markPrice"]) > 0
+
+
+def check_balances(rows: list[dict[str, Any]]) -> None:
+    coins = {row["asset"]: row for row in rows}
+    assert set(coins) == {"BTC", "ETH"}  # COIN-M's coins, no USDT
+    assert Decimal(coins["BTC"]["balance"]) == Decimal(COINS)
+    assert "withdrawAvailable" in coins["BTC"]
+
+
+def check_leverage(answer: dict[str, Any]) -> None:
+    assert (answer["symbol"], int(answer["leverage"])) == (SYMBOL, LEVERAGE)
+
+
+def check_isolated(answer: dict[str, Any]) -> None:
+    assert (answer["code"], answer["msg"]) == (200, "success")
+
+
+def check_resting(placed: dict[str, Any], open_orders: list[dict[str, Any]],
+                  book: dict[str, Any]) -> None:  # fmt: skip
+    assert (placed["symbol"], placed["status"], placed["type"]) == (SYMBOL, "NEW", "LIMIT")
+    assert (placed["price"], placed["origQty"]) == (AWAY, QTY)
+    assert [o["orderId"] for o in open_orders] == [placed["orderId"]]
+    assert (book["symbol"], book["pair"]) == (SYMBOL, PAIR)
+    assert book["bids"][0] == [AWAY, QTY]
+
+
+def check_filled(taken: dict[str, Any]) -> None:
+    assert (taken["status"], taken["executedQty"]) == ("FILLED", QTY)
+    assert Decimal(taken["avgPrice"]) == Decimal(MAKER_PRICE)
+
+
+def check_positions(long: list[dict[str, Any]], short: list[dict[str, Any]]) -> None:
+    """positionRisk rows of the taker (long 1) and the maker (short 1)."""
+    mine = {row["symbol"]: row for row in long}
+    theirs = {row["symbol"]: row for row in short}
+    assert mine[SYMBOL]["positionAmt"] == QTY
+    assert theirs[SYMBOL]["positionAmt"] == "-" + QTY
+    for row in (mine[SYMBOL], theirs[SYMBOL]):
+        assert Decimal(row["entryPrice"]) == Decimal(MAKER_PRICE)
+        assert row["positionSide"] == "BOTH"
+        assert "maxQty" in row  # the SDK's model keeps no notionalValue: the HTTP test checks it
+    assert mine[SYMBOL]["leverage"] == str(LEVERAGE)
+    assert mine[ISOLATED_SYMBOL]["marginType"] == "isolated"
+
+
+def check_trades(bought: list[dict[str, Any]], sold: list[dict[str, Any]]) -> None:
+    [mine], [theirs] = bought, sold
+    assert mine["id"] == theirs["id"]
+    assert (mine["side"], mine["buyer"], mine["maker"]) == ("BUY", True, False)
+    assert (theirs["side"], theirs["buyer"], theirs["maker"]) == ("SELL", False, True)
+    for trade in (mine, theirs):
+        assert (trade["symbol"], trade["pair"], trade["marginAsset"]) == (SYMBOL, PAIR, "BTC")
+        assert (trade["price"], trade["qty"], trade["baseQty"]) == (MAKER_PRICE, QTY, BASE_QTY)
+        assert "quoteQty" not in trade
+        assert trade["commissionAsset"] == "BTC"
+
+
+def check_klines(rows: list[list[Any]]) -> None:
+    """The fill's minute has a candle: one trade of QTY at MAKER_PRICE."""
+    assert rows, "the fill makes a 1-minute candle"
+    last = rows[-1]
+    assert Decimal(last[4]) == Decimal(MAKER_PRICE)  # close
+    assert Decimal(last[5]) == Decimal(QTY)  # volume, in contracts
+    assert last[8] == 1  # trades
