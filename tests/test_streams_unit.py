@@ -132,6 +132,65 @@ async def test_frames_writer_sends_the_backlog_in_one_write() -> None:
     ]
 
 
+async def test_a_published_step_leaves_in_one_immediate_write() -> None:
+    """With the server's `WriteNow`, what one loop step publishes is written once, at the end
+    of the step, without the writer task."""
+    session = Session(False, 10)
+    written: list[bytes] = []
+    sent: list[dict[str, Any]] = []
+
+    def write_now(frames: bytes) -> bool:
+        written.append(frames)
+        return True
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    session.start_writer(send, True, write_now)
+    session.push(Outgoing("a"))
+    session.push(Outgoing("b"))
+    assert written == []
+    await asyncio.sleep(0)
+    assert written == [text_frame(b"a") + text_frame(b"b")]
+    assert sent == []
+
+
+async def test_a_refused_write_goes_to_the_writer_and_later_messages_wait_behind_it() -> None:
+    session = Session(False, 10)
+    full, drained = True, asyncio.Event()
+    order: list[tuple[str, bytes]] = []
+
+    def write_now(frames: bytes) -> bool:
+        if full:
+            return False
+        order.append(("now", frames))
+        return True
+
+    async def send(message: dict[str, Any]) -> None:
+        await drained.wait()  # the socket's buffer going under its low-water mark
+        order.append(("send", message["bytes"]))
+
+    session.start_writer(send, True, write_now)
+    session.push(Outgoing("a"))
+    for _ in range(3):  # refused: the writer takes "a" and waits for the socket
+        await asyncio.sleep(0)
+    full = False
+    session.push(Outgoing("b"))
+    session.push(Outgoing("c"))
+    await asyncio.sleep(0)
+    assert order == []  # "b" and "c" wait behind "a", though the socket would take them now
+    drained.set()
+    for _ in range(3):
+        await asyncio.sleep(0)
+    session.push(Outgoing("d"))
+    await asyncio.sleep(0)
+    assert order == [
+        ("send", text_frame(b"a")),
+        ("send", text_frame(b"b") + text_frame(b"c")),
+        ("now", text_frame(b"d")),
+    ]
+
+
 def test_text_frames() -> None:
     assert text_frame(b"hi") == b"\x81\x02hi"
     assert text_frame(b"x" * 200)[:4] == b"\x81\x7e\x00\xc8"

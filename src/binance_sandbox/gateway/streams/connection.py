@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from binance_sandbox.config.model import StreamsConfig
 from binance_sandbox.gateway.streams.control import Control, RequestError, Resolver
-from binance_sandbox.gateway.streams.frames import ABORT, FRAMES, Outgoing
+from binance_sandbox.gateway.streams.frames import ABORT, FRAMES, Outgoing, immediate_writer
 from binance_sandbox.gateway.streams.hub import Hub
 from binance_sandbox.gateway.streams.names import Stream, parse_stream
 from binance_sandbox.gateway.streams.paths import RouteName, parse_target
@@ -56,7 +56,9 @@ class StreamConnections:
         for name in target.streams:
             with contextlib.suppress(RequestError):
                 control.subscribe([name])
-        writer = session.start_writer(send, FRAMES in scope.get("extensions", {}))
+        writer = session.start_writer(
+            send, FRAMES in scope.get("extensions", {}), immediate_writer(scope)
+        )
         reader = asyncio.get_running_loop().create_task(self._read(receive, control, session))
         try:
             done, _ = await asyncio.wait(

@@ -23,7 +23,7 @@ from binance_sandbox.gateway.app import client_ip
 from binance_sandbox.gateway.errors import BinanceError
 from binance_sandbox.gateway.rate_limits import RateLimiter
 from binance_sandbox.gateway.streams.connection import GOING_AWAY, POLICY_VIOLATION
-from binance_sandbox.gateway.streams.frames import ABORT, FRAMES, Outgoing
+from binance_sandbox.gateway.streams.frames import ABORT, FRAMES, Outgoing, immediate_writer
 from binance_sandbox.gateway.streams.session import Session
 from binance_sandbox.gateway.ws_api.dispatcher import WsApi
 from binance_sandbox.gateway.ws_api.session_state import SessionState
@@ -60,7 +60,9 @@ class WsApiConnections:
         await send({"type": "websocket.accept"})
         session = SessionState(self._clock.now_ms(), _returns_rate_limits(scope))
         queue = Session(False, self._settings.send_queue)
-        writer = queue.start_writer(send, FRAMES in scope.get("extensions", {}))
+        writer = queue.start_writer(
+            send, FRAMES in scope.get("extensions", {}), immediate_writer(scope)
+        )
         pending: set[asyncio.Task[None]] = set()
         reader = asyncio.get_running_loop().create_task(
             self._read(receive, session, queue, ip, pending)
