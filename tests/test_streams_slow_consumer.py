@@ -45,8 +45,10 @@ async def test_a_stuck_subscriber_is_disconnected_and_others_get_everything(
     server: SandboxServer,
 ) -> None:
     """Each second of exchange time moves every index and mark price candle: ~150 messages of
-    ~400 bytes. The stuck consumer's socket buffers (megabytes on loopback) fill, then its
-    queue, and the server ends the connection; the healthy one receives every message."""
+    ~400 bytes. The stuck consumer's socket buffers fill, then its queue, and the server ends
+    the connection; the healthy one receives every message. The server caps a stream socket's
+    send buffer, so the stuck one is cut off after about its queue's worth of messages plus a
+    few hundred KB (its kernel buffers alone took 3-4 MB on loopback uncapped)."""
     names = "/".join(
         f"{symbol}@{kind}_{interval}"
         for symbol in PERPETUALS for kind in ("indexPriceKline", "markPriceKline")
@@ -64,13 +66,19 @@ async def test_a_stuck_subscriber_is_disconnected_and_others_get_everything(
                 received += len(message)
 
         reader = asyncio.create_task(read())
+        received_when_cut: int | None = None
         async with asyncio.timeout(WAIT_S):
             while received < 12 * 2**20:  # 12 MB: far past what a socket buffers
                 await asyncio.to_thread(server.call, "POST", "/clock/advance", {"by": "1s"})
+                listening = await asyncio.to_thread(server.call, "GET", "/streams")
+                if received_when_cut is None and listening["connections"] == 1:
+                    received_when_cut = received  # at most what the stuck one was sent
         reader.cancel()
     frames = read_until_closed(stuck)
     assert frames > 0
     assert frames * 400 < received
+    assert received_when_cut is not None
+    assert received_when_cut < QUEUE * 400 + 2 * 2**20
 
 
 def read_until_closed(connection: RawWebSocket) -> int:
