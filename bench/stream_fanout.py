@@ -21,22 +21,28 @@ Phases, each `--duration` seconds:
    from wrk instead (two runs at once replaying a signed MARKET BUY and SELL,
    `--wrk-connections` each; Binance has no nonce), after a wrk run without subscribers.
 4. **stuck**: the median order round trip with `--stuck` connections subscribed to the same
-   streams that never read, against the same orders without them (alternated `--repeat`
-   times; medians of all round trips).
+   streams that never read, against the same orders without them and with as many
+   connections that read everything (drained by another process): three arms alternated in
+   `--repeat` rounds, the arms' order rotating each round; medians of all round trips.
+
+`--phases` runs a subset (e.g. `--phases latency,stuck`); the baseline always runs first.
 
 Raw figures go to `bench/results/stream_fanout-<date>-<time>.json`.
 """
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
 import multiprocessing as mp
 import os
+import selectors
 import socket
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -49,6 +55,7 @@ from order_placement import signed, wrk_order
 
 SYMBOL = "BTCUSDT"
 STREAMS = ("btcusdt@aggTrade", "btcusdt@depth@100ms")
+PHASES = ("latency", "fanout", "wrk", "stuck")
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,6 +67,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=1000.0, help="orders/s in the latency phase")
     parser.add_argument("--stuck", type=int, default=10, help="connections that never read")
     parser.add_argument("--repeat", type=int, default=3, help="stuck phase alternations")
+    parser.add_argument(
+        "--phases", default=",".join(PHASES), help=f"a subset of {','.join(PHASES)}"
+    )
     parser.add_argument(
         "--wrk-connections", type=int, default=16, help="per side, in the wrk fan-out phase"
     )
@@ -192,7 +202,8 @@ async def with_subscribers(ws_url: str, count: int, processes: int, measure: boo
 
 
 def stuck_connection(ws_url: str) -> socket.socket:
-    """A WebSocket handshake subscribing to STREAMS, then never a read."""
+    """A WebSocket handshake subscribing to STREAMS (its answer read, so the streams are
+    subscribed), then never a read."""
     host, port = ws_url.removeprefix("ws://").split(":")
     sock = socket.create_connection((host, int(port)))
     key = "dGhlIHNhbXBsZSBub25jZQ=="
@@ -201,7 +212,63 @@ def stuck_connection(ws_url: str) -> socket.socket:
         f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
     )
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = sock.recv(1)  # one byte at a time: nothing past the handshake is read
+        if not chunk:
+            raise RuntimeError("the server closed a stream connection at its handshake")
+        answer += chunk
+    if not answer.startswith(b"HTTP/1.1 101"):
+        raise RuntimeError(f"stream handshake refused: {answer!r}")
     return sock
+
+
+def reader_process(ws_url: str, commands: Any) -> None:
+    """On each ("open", count): `count` connections like `stuck_connection`, drained of
+    everything the server sends (bytes, not parsed: a reader as fast as a socket allows) until
+    "close"."""
+    while (command := commands.recv()) != "stop":
+        _, count = command
+        sockets = [stuck_connection(ws_url) for _ in range(count)]
+        selector = selectors.DefaultSelector()
+        for sock in sockets:
+            sock.setblocking(False)
+            selector.register(sock, selectors.EVENT_READ)
+        commands.send("open")
+        while not commands.poll():
+            for key, _ in selector.select(timeout=0.05):
+                with contextlib.suppress(BlockingIOError):
+                    if not key.fileobj.recv(1 << 20):  # type: ignore[union-attr]
+                        raise RuntimeError("the server closed a reading connection")
+        commands.recv()
+        for sock in sockets:
+            sock.close()
+        commands.send("closed")
+
+
+class Readers:
+    """Connections that read, in their own process, opened and closed on demand."""
+
+    def __init__(self, ws_url: str) -> None:
+        self._commands, theirs = mp.get_context("spawn").Pipe()
+        self._process = mp.get_context("spawn").Process(
+            target=reader_process, args=(ws_url, theirs)
+        )
+        self._process.start()
+
+    async def _ask(self, command: Any) -> None:
+        self._commands.send(command)
+        await asyncio.to_thread(self._commands.recv)
+
+    async def open(self, count: int) -> None:
+        await self._ask(("open", count))
+
+    async def close(self) -> None:
+        await self._ask("close")
+
+    def stop(self) -> None:
+        self._commands.send("stop")
+        self._process.join()
 
 
 # --- phases -----------------------------------------------------------------------------------
@@ -214,7 +281,8 @@ def percentile(values: list[float], share: float) -> float:
 
 async def measure(args: argparse.Namespace, sandbox: Sandbox, out: Path) -> dict[str, Any]:
     url, ws_url = sandbox.url, sandbox.url.replace("http://", "ws://")
-    figures: dict[str, Any] = {}
+    phases = set(args.phases.split(","))
+    figures: dict[str, Any] = {"load_average_before": os.getloadavg()[0]}
     placer = Placer(url, sandbox.api_key, sandbox.secret)
     wrk_settings = Settings(args.wrk_connections, 1, int(args.duration), 0, out)
     try:
@@ -226,68 +294,138 @@ async def measure(args: argparse.Namespace, sandbox: Sandbox, out: Path) -> dict
             "round_trip_p50_ms": statistics.median(placer.round_trips) * 1e3,
         }
         placer.round_trips.clear()
-
-        async def paced() -> int:
-            return await placer.run(args.duration, args.placers, args.rate)
-
-        received, latencies, orders = await with_subscribers(
-            ws_url, 1, 1, True, args.duration, paced
-        )
-        figures["latency"] = {
-            "orders_per_s": orders / args.duration,
-            "aggtrades_per_s": len(latencies) / args.duration,
-            "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99),
-        }  # fmt: skip
-        placer.round_trips.clear()
-
-        async def flat_out() -> int:
-            return await placer.run(args.duration, args.placers)
-
-        received, _, orders = await with_subscribers(
-            ws_url, args.subscribers, args.processes, False, args.duration, flat_out
-        )
-        figures["fanout"] = {
-            "subscribers": args.subscribers,
-            "messages_per_s": received / args.duration,
-            "orders_per_s": orders / args.duration,
-            "orders_vs_baseline": orders / args.duration / figures["baseline"]["orders_per_s"],
-        }
-        seconds = int(args.duration)
-        wrk_alone = await wrk_orders(sandbox, wrk_settings, seconds, "wrk-alone")
-
-        async def wrk_load() -> int:
-            return await wrk_orders(sandbox, wrk_settings, seconds, "wrk-fanout")
-
-        received, _, orders = await with_subscribers(
-            ws_url, args.subscribers, args.processes, False, seconds, wrk_load
-        )
-        figures["fanout_wrk"] = {
-            "subscribers": args.subscribers,
-            "messages_per_s": received / seconds,
-            "orders_per_s": orders / seconds,
-            "orders_per_s_without_subscribers": wrk_alone / seconds,
-        }
-        without: list[float] = []
-        with_stuck: list[float] = []
-        for _ in range(args.repeat):
-            placer.round_trips.clear()
-            await placer.run(args.duration / args.repeat, 1)
-            without += placer.round_trips
-            stuck = [stuck_connection(ws_url) for _ in range(args.stuck)]
-            placer.round_trips.clear()
-            await placer.run(args.duration / args.repeat, 1)
-            with_stuck += placer.round_trips
-            for sock in stuck:
-                sock.close()
-        figures["stuck"] = {
-            "stuck_connections": args.stuck,
-            "round_trip_p50_ms_without": statistics.median(without) * 1e3,
-            "round_trip_p50_ms_with": statistics.median(with_stuck) * 1e3,
-            "ratio": statistics.median(with_stuck) / statistics.median(without),
-        }
+        if "latency" in phases:
+            figures["latency"] = await latency_phase(args, placer, ws_url)
+        if "fanout" in phases:
+            figures["fanout"] = await fanout_phase(args, placer, ws_url, figures["baseline"])
+        if "wrk" in phases:
+            figures["fanout_wrk"] = await wrk_phase(args, sandbox, wrk_settings, ws_url)
+        if "stuck" in phases:
+            figures["stuck"] = await stuck_phase(args, placer, ws_url, sandbox.pid)
     finally:
         await placer.close()
+    figures["load_average_after"] = os.getloadavg()[0]
     return figures
+
+
+async def latency_phase(args: argparse.Namespace, placer: Placer, ws_url: str) -> dict[str, Any]:
+    async def paced() -> int:
+        return await placer.run(args.duration, args.placers, args.rate)
+
+    _, latencies, orders = await with_subscribers(ws_url, 1, 1, True, args.duration, paced)
+    placer.round_trips.clear()
+    return {
+        "orders_per_s": orders / args.duration,
+        "aggtrades_per_s": len(latencies) / args.duration,
+        "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99),
+    }  # fmt: skip
+
+
+async def fanout_phase(
+    args: argparse.Namespace, placer: Placer, ws_url: str, baseline: dict[str, Any]
+) -> dict[str, Any]:
+    async def flat_out() -> int:
+        return await placer.run(args.duration, args.placers)
+
+    received, _, orders = await with_subscribers(
+        ws_url, args.subscribers, args.processes, False, args.duration, flat_out
+    )
+    placer.round_trips.clear()
+    return {
+        "subscribers": args.subscribers,
+        "messages_per_s": received / args.duration,
+        "orders_per_s": orders / args.duration,
+        "orders_vs_baseline": orders / args.duration / baseline["orders_per_s"],
+    }
+
+
+async def wrk_phase(
+    args: argparse.Namespace, sandbox: Sandbox, wrk_settings: Settings, ws_url: str
+) -> dict[str, Any]:
+    seconds = int(args.duration)
+    wrk_alone = await wrk_orders(sandbox, wrk_settings, seconds, "wrk-alone")
+
+    async def wrk_load() -> int:
+        return await wrk_orders(sandbox, wrk_settings, seconds, "wrk-fanout")
+
+    received, _, orders = await with_subscribers(
+        ws_url, args.subscribers, args.processes, False, seconds, wrk_load
+    )
+    return {
+        "subscribers": args.subscribers,
+        "messages_per_s": received / seconds,
+        "orders_per_s": orders / seconds,
+        "orders_per_s_without_subscribers": wrk_alone / seconds,
+    }
+
+
+def loop_cpu_s(pid: int) -> float:
+    """CPU time of the server's main thread, its event loop (scheduler statistics: ns)."""
+    return int(Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
+async def stuck_phase(
+    args: argparse.Namespace, placer: Placer, ws_url: str, pid: int
+) -> dict[str, Any]:
+    """One order loop; four arms alternated, their order rotating each round: "none" (no
+    connection), "one" (one reader), "stuck" (`--stuck` connections that never read) and
+    "readers" (as many that read). Any subscriber makes the server produce the streams (the
+    aggTrades read back from the tape, the depth diffs), so "stuck" against "one" is what the
+    stuck connections add once the streams are live; "stuck" against "none" includes making
+    the streams. Besides round trips, the event loop's CPU time per order: on a busy machine
+    the round trips vary with everyone's load, the CPU the server spends far less. The live
+    market's own CPU per second, measured with no orders, is taken off first."""
+    readers = Readers(ws_url)
+    block = args.duration / args.repeat
+    round_trips: dict[str, list[float]] = {"none": [], "one": [], "stuck": [], "readers": []}
+    arms = list(round_trips)
+    cpu = dict.fromkeys(arms, 0.0)
+    wall = dict.fromkeys(arms, 0.0)
+    idle_cpu, idle_wall = loop_cpu_s(pid), time.perf_counter()
+    await asyncio.sleep(block)
+    idle = (loop_cpu_s(pid) - idle_cpu) / (time.perf_counter() - idle_wall)
+    try:
+        for round_ in range(args.repeat):
+            for arm in arms[round_ % 4 :] + arms[: round_ % 4]:
+                count = args.stuck if arm == "stuck" else 0
+                stuck = [stuck_connection(ws_url) for _ in range(count)]
+                reading = {"one": 1, "readers": args.stuck}.get(arm, 0)
+                if reading:
+                    await readers.open(reading)
+                placer.round_trips.clear()
+                started_cpu, started = loop_cpu_s(pid), time.perf_counter()
+                await placer.run(block, 1)
+                cpu[arm] += loop_cpu_s(pid) - started_cpu
+                wall[arm] += time.perf_counter() - started
+                round_trips[arm] += placer.round_trips
+                if reading:
+                    await readers.close()
+                for sock in stuck:
+                    sock.close()
+    finally:
+        readers.stop()
+        placer.round_trips.clear()
+    p50 = {a: statistics.median(round_trips[a]) * 1e3 for a in arms}
+    per_order = {a: (cpu[a] - idle * wall[a]) / len(round_trips[a]) * 1e6 for a in arms}
+    return {
+        "stuck_connections": args.stuck,
+        "orders_per_arm": {arm: len(times) for arm, times in round_trips.items()},
+        "round_trip_p50_ms": p50,
+        "round_trip_p50_ms_without": p50["none"],
+        "round_trip_p50_ms_with": p50["stuck"],
+        "round_trip_p50_ms_with_readers": p50["readers"],
+        "ratio": p50["stuck"] / p50["none"],
+        "stuck_vs_one": p50["stuck"] / p50["one"],
+        "readers_vs_one": p50["readers"] / p50["one"],
+        "stuck_vs_readers": p50["stuck"] / p50["readers"],
+        "loop_cpu_idle_share": idle,
+        "loop_cpu_us_per_order": per_order,
+        # what one more connection costs per order once the streams are made
+        "loop_cpu_us_per_order_per_stuck": (per_order["stuck"] - per_order["one"])
+        / (args.stuck - 1),
+        "loop_cpu_us_per_order_per_reader": (per_order["readers"] - per_order["one"])
+        / (args.stuck - 1),
+    }
 
 
 def main() -> int:
@@ -298,34 +436,55 @@ def main() -> int:
     with sandbox_server(out) as sandbox:
         figures = asyncio.run(measure(args, sandbox, out))
     (out / "figures.json").write_text(json.dumps({"args": vars(args), **figures}, indent=2))
-    b, lat, fan, stuck = (figures[k] for k in ("baseline", "latency", "fanout", "stuck"))
+    for phase, line in SUMMARIES.items():
+        if phase in figures:
+            print(line(figures[phase]))
     print(
+        f"figures: {out / 'figures.json'}; load average {figures['load_average_before']:.1f} "
+        f"before, {figures['load_average_after']:.1f} after"
+    )
+    return 0
+
+
+def _stuck_line(stuck: dict[str, Any]) -> str:
+    p50, cpu = stuck["round_trip_p50_ms"], stuck["loop_cpu_us_per_order"]
+    return (
+        f"stuck:    order round trip p50 {p50['none']:.2f} ms with no connection, "
+        f"{p50['one']:.2f} ms with one reader, {p50['stuck']:.2f} ms with "
+        f"{stuck['stuck_connections']} stuck ({stuck['ratio']:.2f}x none, "
+        f"{stuck['stuck_vs_one']:.2f}x one), {p50['readers']:.2f} ms with as many readers "
+        f"({stuck['readers_vs_one']:.2f}x one); stuck / readers {stuck['stuck_vs_readers']:.2f}\n"
+        f"          event loop CPU per order {cpu['none']:.0f} / {cpu['one']:.0f} / "
+        f"{cpu['stuck']:.0f} / {cpu['readers']:.0f} us (none / one / stuck / readers; market "
+        f"alone {stuck['loop_cpu_idle_share']:.1%} of a core); one more connection per order: "
+        f"{stuck['loop_cpu_us_per_order_per_stuck']:.1f} us stuck, "
+        f"{stuck['loop_cpu_us_per_order_per_reader']:.1f} us reading"
+    )
+
+
+# one summary line per phase that ran, from its figures
+SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "baseline": lambda b: (
         f"baseline: {b['orders_per_s']:.0f} orders/s, round trip p50 "
         f"{b['round_trip_p50_ms']:.2f} ms (no subscriber)"
-    )
-    print(
+    ),
+    "latency": lambda lat: (
         f"latency:  trade -> aggTrade at a client p50 {lat['p50_ms']:.2f} ms, p99 "
         f"{lat['p99_ms']:.2f} ms at {lat['aggtrades_per_s']:.0f} aggTrades/s "
         f"({lat['orders_per_s']:.0f} orders/s)"
-    )
-    print(
+    ),
+    "fanout": lambda fan: (
         f"fan-out:  {fan['messages_per_s']:.0f} msgs/s delivered to {fan['subscribers']} "
         f"subscribers of {' + '.join(STREAMS)}; {fan['orders_per_s']:.0f} orders/s "
         f"({fan['orders_vs_baseline']:.2f}x the baseline)"
-    )
-    wrk = figures["fanout_wrk"]
-    print(
+    ),
+    "fanout_wrk": lambda wrk: (
         f"fan-out under wrk: {wrk['messages_per_s']:.0f} msgs/s delivered to "
         f"{wrk['subscribers']} subscribers; {wrk['orders_per_s']:.0f} orders/s (without "
         f"subscribers: {wrk['orders_per_s_without_subscribers']:.0f} orders/s)"
-    )
-    print(
-        f"stuck:    order round trip p50 {stuck['round_trip_p50_ms_without']:.2f} ms without, "
-        f"{stuck['round_trip_p50_ms_with']:.2f} ms with {stuck['stuck_connections']} stuck "
-        f"readers ({stuck['ratio']:.2f}x)"
-    )
-    print(f"figures: {out / 'figures.json'}; load average {os.getloadavg()[0]:.1f}")
-    return 0
+    ),
+    "stuck": _stuck_line,
+}
 
 
 if __name__ == "__main__":
