@@ -21,9 +21,10 @@ Phases, each `--duration` seconds:
    from wrk instead (two runs at once replaying a signed MARKET BUY and SELL,
    `--wrk-connections` each; Binance has no nonce), after a wrk run without subscribers.
 4. **stuck**: the median order round trip with `--stuck` connections subscribed to the same
-   streams that never read, against the same orders without them and with as many
-   connections that read everything (drained by another process): three arms alternated in
-   `--repeat` rounds, the arms' order rotating each round; medians of all round trips.
+   streams that never read, against the same orders with no connection, with one reader and
+   with as many connections that read everything (drained by another process): four arms
+   alternated in `--repeat` rounds, their order rotating each round; medians of all round
+   trips, and the server event loop's CPU time per order.
 
 `--phases` runs a subset (e.g. `--phases latency,stuck`); the baseline always runs first.
 
