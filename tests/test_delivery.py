@@ -13,7 +13,7 @@ are -4140 and the status DELIVERING; after delivery the status is DELIVERED and 
 import msgspec
 
 from binance_sandbox.config.model import AgentsConfig
-from binance_sandbox.core import delivery
+from binance_sandbox.core import delivery, margin
 from binance_sandbox.core.commands import DeliverContracts, SetIndexPrices
 from binance_sandbox.core.events import ContractDelivered, ContractListed, OrderUpdated, Rejected
 from binance_sandbox.simulators.agents.liquidity import LiquidityAgents
@@ -117,3 +117,20 @@ def test_the_agents_leave_a_quarterly_alone_once_it_is_closing() -> None:
     assert agents.take(sim.ts, [QUARTERLY]) == []
     sim.do(DeliverContracts(), ts=DELIVERY)
     assert agents.requote_all() == []
+
+
+def test_a_position_on_the_newly_listed_quarter_counts_in_the_margin() -> None:
+    """Account 1's margin figures were read before the delivery listed BTCUSDT_270326; its
+    position there must count in them afterwards (the account's margin rows are cached per
+    instrument set, and a listing adds one to the same dict)."""
+    sim = Sim(ts=DELIVERY - 40 * MINUTE)
+    sim.place(2, "SELL", qty("1"), price("77000"), symbol=QUARTERLY)
+    sim.place(1, "BUY", qty("1"), symbol=QUARTERLY)
+    sim.do(DeliverContracts(), ts=DELIVERY)
+    following = "BTCUSDT_270326"
+    assert following in sim.state.instruments
+    sim.place(2, "SELL", qty("1"), price("77000"), symbol=following)
+    sim.place(1, "BUY", qty("1"), symbol=following)
+    account = sim.state.accounts[0]
+    held = [side.instrument.symbol for side in margin.account_risk(sim.state, account).sides]
+    assert held == [following]

@@ -211,9 +211,12 @@ SideKeys = list[tuple[Instrument, PositionSide, str]]
 
 @dataclass
 class _SideKeyCache:
-    """Derived, in the state's __dict__ (not encoded): valid while the instruments stay."""
+    """Derived, in the state's __dict__ (not encoded): valid while the instruments stay. A
+    delivery lists the next quarter into the same dict, so its size is part of the key
+    (instruments are only ever added, never replaced or removed)."""
 
     instruments: dict[str, Instrument]
+    count: int
     by_account: dict[int, SideKeys] = field(default_factory=dict)
 
 
@@ -221,8 +224,9 @@ def _side_keys(state: ExchangeState, account_id: int) -> SideKeys:
     """Every (instrument, side, position key) of the account in symbol order, made once per
     account: every order check walks them."""
     cache: _SideKeyCache | None = state.__dict__.get("margin_side_keys")
-    if cache is None or cache.instruments is not state.instruments:
-        cache = state.__dict__["margin_side_keys"] = _SideKeyCache(state.instruments)
+    instruments = state.instruments
+    if cache is None or cache.instruments is not instruments or cache.count != len(instruments):
+        cache = state.__dict__["margin_side_keys"] = _SideKeyCache(instruments, len(instruments))
     keys = cache.by_account.get(account_id)
     if keys is None:
         keys = cache.by_account[account_id] = [
