@@ -17,7 +17,7 @@ from binance_sandbox.core import delivery, margin
 from binance_sandbox.core.commands import DeliverContracts, SetIndexPrices
 from binance_sandbox.core.events import ContractDelivered, ContractListed, OrderUpdated, Rejected
 from binance_sandbox.simulators.agents.liquidity import LiquidityAgents
-from tests.test_core_trading import BTC, USD, Sim, qty
+from tests.test_core_trading import BTC, INSTRUMENTS, USD, Sim, qty
 
 QUARTERLY = "BTCUSDT_261225"
 DELIVERY = 1_798_185_600_000
@@ -70,7 +70,7 @@ def test_a_quarterly_delivers_at_the_30_minute_index_average() -> None:
     assert not [o for o in sim.state.open_orders.values() if o.symbol == QUARTERLY]
     assert sim.state.books[QUARTERLY].bids.levels == []
 
-    listed = [e for e in events if isinstance(e, ContractListed)]
+    listed = [e for e in events if isinstance(e, ContractListed) and e.symbol.startswith(BTC)]
     assert listed == [
         ContractListed(
             symbol="BTCUSDT_270326", delivery_date=1_806_048_000_000, onboard_date=DELIVERY
@@ -134,3 +134,29 @@ def test_a_position_on_the_newly_listed_quarter_counts_in_the_margin() -> None:
     account = sim.state.accounts[0]
     held = [side.instrument.symbol for side in margin.account_risk(sim.state, account).sides]
     assert held == [following]
+
+
+def test_the_roll_promotes_the_next_quarter_and_lists_a_new_one() -> None:
+    """BTCUSDT_261225 (current) and BTCUSDT_270326 (next) are listed: at the December delivery
+    the March contract becomes the current quarter and June's (2027-06-25) the next one."""
+    current = next(i for i in INSTRUMENTS if i.symbol == QUARTERLY)
+    following = msgspec.structs.replace(
+        current, symbol="BTCUSDT_270326", delivery_date=1_806_048_000_000,
+        contract_type="NEXT_QUARTER",
+    )  # fmt: skip
+    sim = Sim(ts=DELIVERY - 40 * MINUTE, instruments=(*INSTRUMENTS, following))
+    sim.place(2, "SELL", qty("1"), price("77000"), symbol=following.symbol)
+    sim.place(1, "BUY", qty("1"), symbol=following.symbol)
+    events = sim.do(DeliverContracts(), ts=DELIVERY)
+    listed = [e.symbol for e in events if isinstance(e, ContractListed)]
+    assert listed == ["BTCUSDT_270625", "BTCUSD_270625"]  # COIN-M's quarters roll alike
+    types = {
+        s: i.contract_type for s, i in sim.state.instruments.items() if s.startswith(QUARTERLY[:8])
+    }
+    assert types == {QUARTERLY: "CURRENT_QUARTER", "BTCUSDT_270326": "CURRENT_QUARTER",
+                     "BTCUSDT_270625": "NEXT_QUARTER"}  # fmt: skip
+    assert delivery.status(sim.state, sim.state.instruments[QUARTERLY], DELIVERY) == "DELIVERED"
+    held = margin.account_risk(sim.state, sim.state.accounts[0]).sides
+    assert [(s.instrument.symbol, s.instrument.contract_type) for s in held] == [
+        ("BTCUSDT_270326", "CURRENT_QUARTER")
+    ]

@@ -51,7 +51,8 @@ async def test_status_changes_of_a_delivery(server: SandboxServer) -> None:
         COINM_QUARTERLY: "DELIVERING"
     }
     assert {e["s"]: e["cs"] for e in delivered if e["ps"] == "BTCUSD"} == {
-        COINM_QUARTERLY: "DELIVERED"
+        COINM_QUARTERLY: "DELIVERED",
+        "BTCUSD_270625": "TRADING",  # the roll: March became current, June is listed
     }
     closing = [e for e in closing if e["ps"] == "BTCUSDT"]
     delivered = [e for e in delivered if e["ps"] == "BTCUSDT"]

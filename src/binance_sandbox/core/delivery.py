@@ -31,6 +31,8 @@ from binance_sandbox.core.positions import apply_fill, charge_opening_fee
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState
 
+CURRENT_QUARTER = "CURRENT_QUARTER"
+NEXT_QUARTER = "NEXT_QUARTER"
 SETTLEMENT_WINDOW_MS = 30 * 60_000
 CLOSE_ONLY_MS = 10 * 60_000
 SAMPLE_MS = 1_000
@@ -155,14 +157,42 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
 
 
 def _list_next(state: ExchangeState, delivered: Instrument, time: int) -> list[Event]:
-    """The same contract delivering a quarter later, listed at the delivery time."""
-    date = _last_friday(*_months_later(delivered.delivery_date, 3))
-    symbol = f"{delivered.pair}_{date:%y%m%d}"
+    """Binance's quarterly roll at a delivery: the pair's next quarter, if listed, becomes the
+    current one, and a contract delivering a quarter after the last one left is listed (as next
+    quarter when a current one remains, else as the current one)."""
+    following = _next_quarter(state, delivered)
+    if following is not None and delivered.contract_type == CURRENT_QUARTER:
+        promoted = msgspec.structs.replace(following, contract_type=CURRENT_QUARTER)
+        # a new dict, so caches keyed on the instrument set (margin's side keys) rebuild
+        state.instruments = {**state.instruments, following.symbol: promoted}
+        return _list_after(state, promoted, NEXT_QUARTER, time)
+    last = following or delivered
+    return _list_after(state, last, last.contract_type, time)
+
+
+def _next_quarter(state: ExchangeState, delivered: Instrument) -> Instrument | None:
+    later = [
+        i
+        for i in state.instruments.values()
+        if i.pair == delivered.pair
+        and i.contract_type == NEXT_QUARTER
+        and i.delivery_date > delivered.delivery_date
+        and i.product == delivered.product
+    ]
+    return min(later, key=lambda i: i.delivery_date, default=None)
+
+
+def _list_after(
+    state: ExchangeState, last: Instrument, contract_type: str, time: int
+) -> list[Event]:
+    """The contract of `last`'s pair delivering a quarter after it, listed now."""
+    date = _last_friday(*_months_later(last.delivery_date, 3))
+    symbol = f"{last.pair}_{date:%y%m%d}"
     if symbol in state.instruments:
         return []
     delivery = int(date.timestamp() * 1000)
     listed = msgspec.structs.replace(
-        delivered, symbol=symbol, delivery_date=delivery, onboard_date=time
+        last, symbol=symbol, delivery_date=delivery, onboard_date=time, contract_type=contract_type
     )
     state.instruments[symbol] = listed
     state.books[symbol] = OrderBook(symbol)

@@ -212,8 +212,8 @@ SideKeys = list[tuple[Instrument, PositionSide, str]]
 @dataclass
 class _SideKeyCache:
     """Derived, in the state's __dict__ (not encoded): valid while the instruments stay. A
-    delivery lists the next quarter into the same dict, so its size is part of the key
-    (instruments are only ever added, never replaced or removed)."""
+    delivery lists the next quarter into the same dict, so its size is part of the key (an
+    instrument replaced, as a quarter promoted at the roll, comes with a new dict)."""
 
     instruments: dict[str, Instrument]
     count: int
