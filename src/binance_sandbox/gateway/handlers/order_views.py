@@ -6,6 +6,8 @@ the exact scale of price x quantity (BTCUSDT: 2 + 3 = 5 decimals, as Binance's "
 
 from typing import Any
 
+from binance_sandbox.core import contract_value
+from binance_sandbox.core.contract_value import SCALE
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.rounding import div_half_up
@@ -21,13 +23,32 @@ def average_price(instrument: Instrument, order: Order) -> str:
     return quote(instrument, div_half_up(order.cum_quote * scale, order.executed_qty))
 
 
+def fill_totals(instrument: Instrument, order: Order) -> dict[str, str]:
+    """avgPrice and the filled value: cumQuote (USDⓈ-M), or COIN-M's cumBase in the coin with
+    avgPrice the contract-weighted harmonic mean at the price's precision (Binance's Users
+    Force Orders example: 1 BTCUSD contract at 11326.9 -> cumBase "0.00882854"); "0.0" and
+    "0" before the first fill, as its Query Order example."""
+    if not instrument.inverse:
+        return {
+            "avgPrice": average_price(instrument, order),
+            "cumQuote": quote(instrument, order.cum_quote),
+        }
+    if not order.executed_qty:
+        return {"avgPrice": "0.0", "cumBase": "0"}
+    qty_decimals, size = contract_value.terms(instrument)
+    mean_8 = contract_value.average_price(order.executed_qty, order.cum_base, qty_decimals, size)
+    return {
+        "avgPrice": price(instrument, div_half_up(mean_8 * 10**instrument.price_decimals, SCALE)),
+        "cumBase": amount(div_half_up(order.cum_base, contract_value.FINE)),
+    }
+
+
 def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> dict[str, Any]:
     """New/cancel answers carry cumQty; queries carry `time` instead."""
     conditional = rest_fields(instrument, order)
     view: dict[str, Any] = {
-        "avgPrice": average_price(instrument, order),
+        **fill_totals(instrument, order),
         "clientOrderId": order.client_order_id,
-        "cumQuote": quote(instrument, order.cum_quote),
         "executedQty": quantity(instrument, order.executed_qty),
         "orderId": order.order_id,
         "origQty": quantity(instrument, order.orig_qty),
