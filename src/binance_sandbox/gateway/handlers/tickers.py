@@ -26,7 +26,8 @@ from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed, with_or_without_symbol
 from binance_sandbox.gateway.handlers.market_common import OPTIONAL_SYMBOL, SYMBOL, one_or_all
-from binance_sandbox.gateway.render import price, quantity, rounded_quote
+from binance_sandbox.gateway.render import amount, price, quantity, rounded_quote
+from binance_sandbox.projections import coin_volume
 from binance_sandbox.projections.kline_buckets import open_time
 
 DAY_MS = 86_400_000
@@ -42,7 +43,10 @@ def _day_row(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     if not instrument.inverse:
         return row
     # COIN-M: the pair, and the volume in the base coin where USDⓈ-M has the quote's
-    base_volume = row.pop("quoteVolume")
+    base_volume = row.pop("quoteVolume")  # a quiet day's "0", as before
+    if row["count"]:
+        volume = coin_volume.between(ctx.services.tape, instrument, row["firstId"], row["lastId"])
+        base_volume = amount(volume.coins)
     return {"symbol": row.pop("symbol"), "pair": instrument.pair, **row, "baseVolume": base_volume}
 
 
