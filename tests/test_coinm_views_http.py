@@ -12,6 +12,10 @@ Worked numbers (FORMULAS §1.4: Q contracts at P are worth Q x 100 / P BTC):
   300 x (1 / 77663.79310345 - 1 / 77000) = -0.0000333000333 -> "-0.00003330" (cut toward 0)
 - leverage 20: initial margin 0.00389610 / 20 = 0.00019481; maintenance 0.4 % (bracket 1 of
   the coin brackets) = 0.00001558; maxQty 50 BTC (the last bracket allowing 20x caps at 50)
+- breakEvenPrice (FORMULAS §5): 300 x EP / (300 - 0.00000193 x EP) = 77702.61621086
+- closing all 3 at 77000 (the maker's bid): realized 300 x (1 / EP - 1 / 77000) =
+  -0.0000333000333 -> -0.00003330 (half away from 0), commission 300 / 77000 x 0.05 % =
+  0.00000195; the wallet 1 - 0.00000193 - 0.00000195 - 0.00003330 = 0.99996282 BTC
 """
 
 from collections.abc import Iterator
@@ -123,6 +127,7 @@ def test_position_and_account_figures_are_in_the_coin(
     assert Decimal(risk["entryPrice"]) == Decimal("77663.79310345")
     assert (risk["notionalValue"], risk["unRealizedProfit"]) == ("0.00389610", "-0.00003330")
     assert (risk["leverage"], risk["maxQty"]) == ("20", "50")
+    assert risk["breakEvenPrice"] == "77702.61621086"
     account = ok(server, traded["taker"], "GET", "/dapi/v1/account")
     [position] = [p for p in account["positions"] if p["symbol"] == SYMBOL]
     assert (position["initialMargin"], position["maintMargin"]) == ("0.00019481", "0.00001558")
@@ -130,3 +135,31 @@ def test_position_and_account_figures_are_in_the_coin(
     btc = next(a for a in account["assets"] if a["asset"] == "BTC")
     assert btc["walletBalance"] == "0.99999807"  # 1 - 0.00000065 - 0.00000128
     assert btc["unrealizedProfit"] == "-0.00003330"
+
+
+def test_brackets_are_in_the_coin(server: SandboxServer, traded: dict[str, Any]) -> None:
+    [pair] = ok(server, traded["taker"], "GET", "/dapi/v1/leverageBracket", pair="BTCUSD")
+    first, fifth = pair["brackets"][0], pair["brackets"][4]
+    assert (first["initialLeverage"], first["qtyFloor"], first["qtyCap"]) == (125, 0, 10)
+    assert (fifth["initialLeverage"], fifth["qtyFloor"], fifth["qtyCap"]) == (10, 50, 100)
+    assert fifth["cum"] == 1.81  # the FAQ's worked example: 50 x (5 % - 2.5 %) + 0.56 (§3.1)
+
+
+def test_closing_realizes_the_pnl_in_the_coin(
+    server: SandboxServer, traded: dict[str, Any]
+) -> None:
+    """Runs last: it closes the position the other tests read."""
+    maker, taker = traded["maker"], traded["taker"]
+    ok(server, maker, "POST", "/dapi/v1/order", symbol=SYMBOL, side="BUY", type="LIMIT",
+       timeInForce="GTC", quantity="3", price="77000")  # fmt: skip
+    ok(server, taker, "POST", "/dapi/v1/order", symbol=SYMBOL, side="SELL", type="MARKET",
+       quantity="3", reduceOnly="true")  # fmt: skip
+    closing = ok(server, taker, "GET", "/dapi/v1/userTrades", symbol=SYMBOL)[-1]
+    assert (closing["realizedPnl"], closing["commission"]) == ("-0.00003330", "0.00000195")
+    covering = ok(server, maker, "GET", "/dapi/v1/userTrades", symbol=SYMBOL)[-1]
+    assert (covering["realizedPnl"], covering["commission"]) == ("0.00003330", "0.00000078")
+    rows = ok(server, taker, "GET", "/dapi/v1/income", incomeType="REALIZED_PNL")
+    assert [(r["income"], r["asset"]) for r in rows] == [("-0.00003330", "BTC")]
+    [btc] = [b for b in ok(server, taker, "GET", "/dapi/v1/balance") if b["asset"] == "BTC"]
+    assert (btc["balance"], btc["crossWalletBalance"]) == ("0.99996282", "0.99996282")
+    assert btc["availableBalance"] == "0.99996282"  # flat, no open orders
