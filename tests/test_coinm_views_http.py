@@ -101,6 +101,7 @@ def test_klines_and_ticker_volumes_are_in_the_coin(
     assert (candle[7], candle[10]) == (CUM_BASE, CUM_BASE)  # base volume; the taker bought
     [day] = httpx.get(server.url + "/dapi/v1/ticker/24hr", params={"symbol": SYMBOL}).json()
     assert (day["volume"], day["baseVolume"], day["count"]) == ("3", CUM_BASE, 2)
+    assert day["weightedAvgPrice"] == AVG_PRICE  # USD traded over coins: the harmonic mean
 
 
 def test_trades_and_income_are_in_the_coin(server: SandboxServer, traded: dict[str, Any]) -> None:

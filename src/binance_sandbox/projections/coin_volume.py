@@ -18,14 +18,24 @@ _BATCH = 1000  # trades read from the tape at a time
 
 @dataclass(frozen=True)
 class CoinVolume:
-    coins: int  # at 8 decimals
-    taker_buy_coins: int  # of the trades whose taker bought
+    contracts: int  # in steps, as the tape keeps quantities
+    fine_coins: int  # at 18 decimals
+    fine_taker_buy_coins: int  # of the trades whose taker bought
+
+    @property
+    def coins(self) -> int:
+        """At 8 decimals."""
+        return div_half_up(self.fine_coins, contract_value.FINE)
+
+    @property
+    def taker_buy_coins(self) -> int:
+        return div_half_up(self.fine_taker_buy_coins, contract_value.FINE)
 
 
 def between(tape: TapeStore, instrument: Instrument, first_id: int, last_id: int) -> CoinVolume:
     """The coin volume of the symbol's trades with ids in [first_id, last_id]."""
     qty_decimals, size = contract_value.terms(instrument)
-    coins = taker_buy = 0
+    contracts = coins = taker_buy = 0
     next_id = first_id
     while 0 <= next_id <= last_id:
         trades = tape.trades(instrument.symbol, next_id, _BATCH)
@@ -34,10 +44,9 @@ def between(tape: TapeStore, instrument: Instrument, first_id: int, last_id: int
                 break
             at = price_8(trade.price, instrument.price_decimals)
             value = contract_value.worth_fine(trade.qty, at, qty_decimals, size)
-            coins += value
+            contracts, coins = contracts + trade.qty, coins + value
             taker_buy += 0 if trade.buyer_maker else value
         if len(trades) < _BATCH:
             break
         next_id = trades[-1].last_id + 1
-    fine = contract_value.FINE
-    return CoinVolume(div_half_up(coins, fine), div_half_up(taker_buy, fine))
+    return CoinVolume(contracts, coins, taker_buy)

@@ -7,12 +7,18 @@ the exact scale of price x quantity (BTCUSDT: 2 + 3 = 5 decimals, as Binance's "
 from typing import Any
 
 from binance_sandbox.core import contract_value
-from binance_sandbox.core.contract_value import SCALE
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.handlers.trigger_origin_views import rest_fields
-from binance_sandbox.gateway.render import amount, base_qty, price, quantity, quote
+from binance_sandbox.gateway.render import (
+    amount,
+    base_qty,
+    derived_price,
+    price,
+    quantity,
+    quote,
+)
 from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
 
 
@@ -38,7 +44,7 @@ def fill_totals(instrument: Instrument, order: Order) -> dict[str, str]:
     qty_decimals, size = contract_value.terms(instrument)
     mean_8 = contract_value.average_price(order.executed_qty, order.cum_base, qty_decimals, size)
     return {
-        "avgPrice": price(instrument, div_half_up(mean_8 * 10**instrument.price_decimals, SCALE)),
+        "avgPrice": derived_price(instrument, mean_8),
         "cumBase": amount(div_half_up(order.cum_base, contract_value.FINE)),
     }
 
