@@ -40,6 +40,10 @@ interval_ms = 60000
 [prices.pairs.BTCUSD]
 source = "fixed"
 price = "77000"
+
+[prices.pairs.ETHUSD]
+source = "fixed"
+price = "2000"
 """
 CUM_BASE = "0.00386280"
 AVG_PRICE = "77663.8"
@@ -136,6 +140,28 @@ def test_position_and_account_figures_are_in_the_coin(
     btc = next(a for a in account["assets"] if a["asset"] == "BTC")
     assert btc["walletBalance"] == "0.99999807"  # 1 - 0.00000065 - 0.00000128
     assert btc["unrealizedProfit"] == "-0.00003330"
+
+
+def test_an_isolated_position_in_the_coin(server: SandboxServer) -> None:
+    """10 ETHUSD_PERP contracts (10 USD each) bought at 2000, isolated at 10x: notional
+    100 / 2000 = 0.05 ETH, isolated wallet 0.05 / 10 = 0.005 ETH. Liquidation (FORMULAS §4,
+    inverse): 0.005 + 100 x (1 / 2000 - 1 / LP) = 100 / LP x 0.5 % (bracket 1, cum 0), so
+    LP = 100.5 / 0.055 = 1827.27272727..."""
+    maker, taker = _account(server, "eth-maker"), _account(server, "eth-taker")
+    for name in ("eth-maker", "eth-taker"):
+        server.call("POST", f"/accounts/{name}/deposits", {"asset": "ETH", "amount": "1"})
+    ok(server, taker, "POST", "/dapi/v1/marginType", symbol="ETHUSD_PERP", marginType="ISOLATED")
+    ok(server, taker, "POST", "/dapi/v1/leverage", symbol="ETHUSD_PERP", leverage="10")
+    ok(server, maker, "POST", "/dapi/v1/order", symbol="ETHUSD_PERP", side="SELL", type="LIMIT",
+       timeInForce="GTC", quantity="10", price="2000")  # fmt: skip
+    ok(server, taker, "POST", "/dapi/v1/order", symbol="ETHUSD_PERP", side="BUY",
+       type="MARKET", quantity="10")  # fmt: skip
+    [risk] = ok(server, taker, "GET", "/dapi/v1/positionRisk", pair="ETHUSD")
+    assert (risk["positionAmt"], risk["marginType"], risk["leverage"]) == ("10", "isolated", "10")
+    assert (risk["notionalValue"], risk["isolatedWallet"]) == ("0.05000000", "0.00500000")
+    assert risk["isolatedMargin"] == "0.00500000"  # the wallet plus a zero PnL at the mark
+    assert risk["liquidationPrice"] == "1827.27272727"
+    assert risk["maxQty"] == "4000"  # ETH at 10x: the 10x bracket's cap
 
 
 def test_brackets_are_in_the_coin(server: SandboxServer, traded: dict[str, Any]) -> None:
