@@ -44,6 +44,9 @@ price = "77000"
 [prices.pairs.ETHUSD]
 source = "fixed"
 price = "2000"
+
+[trading]
+legacy_conditional_orders = true
 """
 CUM_BASE = "0.00386280"
 AVG_PRICE = "77663.8"
@@ -94,6 +97,23 @@ def test_order_answers_print_cum_base_and_the_harmonic_mean(
     assert (resting["avgPrice"], resting["cumBase"]) == ("0.0", "0")  # Query Order's example
     ok(server, traded["taker"], "DELETE", "/dapi/v1/order", symbol=SYMBOL,
        orderId=str(resting["orderId"]))  # fmt: skip
+
+
+def test_a_legacy_conditional_order_answers_in_the_coin_shape(
+    server: SandboxServer, traded: dict[str, Any]
+) -> None:
+    """With legacy conditional orders on, a STOP_MARKET on /dapi/v1/order is answered in the
+    order shape: COIN-M's cumBase, not cumQuote."""
+    placed = ok(server, traded["taker"], "POST", "/dapi/v1/order", symbol=SYMBOL, side="SELL",
+                type="STOP_MARKET", quantity="1", stopPrice="70000")  # fmt: skip
+    assert (placed["type"], placed["status"], placed["stopPrice"]) == (
+        "STOP_MARKET", "NEW", "70000.0"
+    )  # fmt: skip
+    assert (placed["avgPrice"], placed["cumBase"]) == ("0.0", "0")
+    assert "cumQuote" not in placed
+    cancelled = ok(server, traded["taker"], "DELETE", "/dapi/v1/order", symbol=SYMBOL,
+                   orderId=str(placed["orderId"]))  # fmt: skip
+    assert (cancelled["status"], cancelled["cumBase"]) == ("CANCELED", "0")
 
 
 def test_klines_and_ticker_volumes_are_in_the_coin(
