@@ -52,9 +52,11 @@ def fill_totals(instrument: Instrument, order: Order) -> dict[str, str]:
 def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> dict[str, Any]:
     """New/cancel answers carry cumQty; queries carry `time` instead."""
     conditional = rest_fields(instrument, order)
+    totals = fill_totals(instrument, order)
     view: dict[str, Any] = {
-        **fill_totals(instrument, order),
+        "avgPrice": totals.pop("avgPrice"),
         "clientOrderId": order.client_order_id,
+        **totals,  # cumQuote or cumBase
         "executedQty": quantity(instrument, order.executed_qty),
         "orderId": order.order_id,
         "origQty": quantity(instrument, order.orig_qty),
