@@ -5,10 +5,11 @@ The scenario: exchange info, depth, klines, premium index, balances, leverage an
 a LIMIT order that rests, a MARKET order filled against another account's resting order,
 positionRisk of both sides, userTrades (with `baseQty`).
 
-Money figures of COIN-M positions (margins, PnL, notionals) are not asserted: the core still
-computes them linearly until the inverse arithmetic lands, so the accounts get large coin
-balances and only quantities, prices, statuses and shapes are checked here. `baseQty` is the
-gateway's contracts x contractSize / price, not a core figure, so it is.
+Money figures are in the coin, with worked numbers where they hold whatever the mark (it walks
+with the real clock): cumBase and baseQty 1 x 100 / 77000 = 0.00129870 BTC, the commissions
+0.00129870 x 0.05 % (taker) and x 0.02 % (maker), klines' base volume, and maxQty 100 BTC (the
+last coin bracket allowing 10x); tests/test_coinm_views_http.py checks the mark's figures
+under a fixed index.
 """
 
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ MAKER_PRICE = "77000.0"  # the maker's SELL, which the client's MARKET BUY takes
 BASE_QTY = "0.00129870"  # 1 x 100 / 77000, half up at 8 decimals
 LEVERAGE = 10
 ISOLATED_SYMBOL = "ETHUSD_PERP"  # nothing else trades it: its margin type may change
-COINS = "1000000"  # BTC (and ETH) deposited: linear margin on contracts needs a lot
+COINS = "1000000"  # BTC (and ETH) deposited
+TAKER_FEE, MAKER_FEE = "0.00000065", "0.00000026"  # 0.0012987 BTC x 0.05 % and x 0.02 %
+MAX_QTY = "100"  # BTC at 10x, the 10x coin bracket's cap (FAQ); the maker's 20x: 50
 
 
 @dataclass(frozen=True)
@@ -144,8 +147,10 @@ def check_resting(placed: dict[str, Any], open_orders: list[dict[str, Any]],
 
 
 def check_filled(taken: dict[str, Any]) -> None:
+    """COIN-M's order answer: cumBase in the coin where USDⓈ-M has cumQuote."""
     assert (taken["status"], taken["executedQty"]) == ("FILLED", QTY)
-    assert Decimal(taken["avgPrice"]) == Decimal(MAKER_PRICE)
+    assert (taken["avgPrice"], taken["cumBase"]) == (MAKER_PRICE, BASE_QTY)
+    assert "cumQuote" not in taken
 
 
 def check_positions(long: list[dict[str, Any]], short: list[dict[str, Any]]) -> None:
@@ -157,8 +162,9 @@ def check_positions(long: list[dict[str, Any]], short: list[dict[str, Any]]) -> 
     for row in (mine[SYMBOL], theirs[SYMBOL]):
         assert Decimal(row["entryPrice"]) == Decimal(MAKER_PRICE)
         assert row["positionSide"] == "BOTH"
-        assert "maxQty" in row  # the SDK's model keeps no notionalValue: the HTTP test checks it
+        assert "maxQty" in row  # the SDK's model keeps no notionalValue: the HTTP tests do
     assert mine[SYMBOL]["leverage"] == str(LEVERAGE)
+    assert (mine[SYMBOL]["maxQty"], theirs[SYMBOL]["maxQty"]) == (MAX_QTY, "50")  # 10x, 20x
     assert mine[ISOLATED_SYMBOL]["marginType"] == "isolated"
 
 
@@ -172,6 +178,7 @@ def check_trades(bought: list[dict[str, Any]], sold: list[dict[str, Any]]) -> No
         assert (trade["price"], trade["qty"], trade["baseQty"]) == (MAKER_PRICE, QTY, BASE_QTY)
         assert "quoteQty" not in trade
         assert trade["commissionAsset"] == "BTC"
+    assert (mine["commission"], theirs["commission"]) == (TAKER_FEE, MAKER_FEE)
 
 
 def check_klines(rows: list[list[Any]]) -> None:
@@ -180,4 +187,5 @@ def check_klines(rows: list[list[Any]]) -> None:
     last = rows[-1]
     assert Decimal(last[4]) == Decimal(MAKER_PRICE)  # close
     assert Decimal(last[5]) == Decimal(QTY)  # volume, in contracts
+    assert last[7] == BASE_QTY  # base volume, in the coin
     assert last[8] == 1  # trades

@@ -51,6 +51,24 @@ def notional_down(qty: int, price_8: int, qty_decimals: int, size: int = 0) -> i
     return numerator // denominator
 
 
+FINE = 10**10  # a worth kept at 18 decimals: 10**10 units of the 18th per unit of the 8th
+
+
+def worth_fine(qty: int, price_8: int, qty_decimals: int, size: int = 0) -> int:
+    """Q at P in the margin asset at 18 decimals, floored: summed over an order's fills (its
+    `cum_base`), the sum still gives the exact average price (at most one unit of the 18th
+    decimal lost per fill)."""
+    numerator, denominator = worth(qty, price_8, qty_decimals, size)
+    return numerator * FINE // denominator
+
+
+def average_price(qty: int, fine: int, qty_decimals: int, size: int) -> int:
+    """The price at which `qty` (> 0) contracts are worth `fine` (> 0, at 18 decimals): the
+    contract-weighted harmonic mean of the fills' prices (an inverse order's avgPrice), half
+    away from zero at 8 decimals."""
+    return div_half_up(qty * size * _SQUARED * FINE, fine * 10**qty_decimals)
+
+
 def quantity_worth(amount_8: int, price_8: int, qty_decimals: int, size: int = 0) -> int:
     """The quantity (steps, floored) worth `amount_8` (>= 0) at `price_8` (> 0): the inverse
     of `worth`."""

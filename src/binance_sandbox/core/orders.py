@@ -2,7 +2,8 @@
 
 Quantities are steps and prices are units of the instrument's price scale (see
 `Instrument.price_decimals`); `cum_quote` is the exact sum of price x quantity of the fills, in
-units of both scales multiplied. An open order is NEW or PARTIALLY_FILLED and sits in its
+units of both scales multiplied; an inverse order's `cum_base` is the sum of its fills' worths in
+the coin (`contract_value.worth_fine`). An open order is NEW or PARTIALLY_FILLED and sits in its
 symbol's book with `orig_qty - executed_qty` remaining.
 """
 
@@ -36,6 +37,7 @@ class Order(msgspec.Struct, kw_only=True):
     orig_qty: int
     executed_qty: int = 0
     cum_quote: int = 0
+    cum_base: int = 0  # inverse only: the fills' worth in the coin at 18 decimals (cumBase)
     status: OrderStatus = "NEW"
     reduce_only: bool = False
     price_match: PriceMatch = "NONE"

@@ -218,6 +218,8 @@ def _fill_side(
     fill_price_8 = price_8(fill.price, instrument.price_decimals)
     size_before = abs(position.qty)
     qty_decimals, size = contract_value.terms(instrument)
+    if size:
+        order.cum_base += contract_value.worth_fine(fill.qty, fill_price_8, qty_decimals, size)
     result = apply_fill(position, signed, fill_price_8, qty_decimals, ts, size)
     pnl = result.realized_pnl
     account = state.accounts[order.account_id - 1]

@@ -8,8 +8,10 @@ BTCUSDT '1591436.27140'), or rounded to the price's (the 24 h ticker's quoteVolu
 '13258734360.38', a public trade's quoteQty).
 """
 
+from binance_sandbox.core import contract_value
 from binance_sandbox.core.fixed import AMOUNT_DECIMALS, format_scaled
 from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.positions import price_8
 from binance_sandbox.core.rounding import div_half_up
 
 ZERO = "0.00000000"
@@ -36,6 +38,14 @@ def price(instrument: Instrument, value: int) -> str:
     return _widened(value, instrument.price_decimals, instrument.price_precision)
 
 
+def derived_price(instrument: Instrument, value_8: int) -> str:
+    """A derived price at 8 decimals (an average) on the tick's decimals, half away from zero,
+    printed at pricePrecision: BTCUSD 77663.79310345 -> '77663.8'."""
+    return price(
+        instrument, div_half_up(value_8, 10 ** (AMOUNT_DECIMALS - instrument.price_decimals))
+    )
+
+
 def quantity(instrument: Instrument, value: int) -> str:
     """A quantity at the step's decimals, printed at quantityPrecision: BTCUSDT 5 -> '0.005'."""
     return _widened(value, instrument.qty_decimals, instrument.quantity_precision)
@@ -56,8 +66,8 @@ def base_qty(instrument: Instrument, qty: int, at_price: int) -> str:
     up: 1 BTCUSD contract at 8800 -> '0.01136364' (Binance's userTrades example)."""
     if not at_price:
         return ZERO
-    usd = qty * instrument.contract_size * 10 ** (AMOUNT_DECIMALS + instrument.price_decimals)
-    return amount(div_half_up(usd, at_price * 10**instrument.qty_decimals))
+    at_8 = price_8(at_price, instrument.price_decimals)
+    return amount(contract_value.notional(qty, at_8, *contract_value.terms(instrument)))
 
 
 def _widened(value: int, decimals: int, precision: int) -> str:

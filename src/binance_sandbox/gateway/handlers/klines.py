@@ -40,6 +40,7 @@ from binance_sandbox.gateway.handlers.market_common import (
 )
 from binance_sandbox.gateway.params import Param
 from binance_sandbox.gateway.render import amount, price, quantity, quote
+from binance_sandbox.projections import coin_volume
 from binance_sandbox.projections.index_candle import Candle
 from binance_sandbox.projections.kline_buckets import close_time, next_open_time, open_time
 from binance_sandbox.projections.klines import mark_key, premium_key
@@ -93,7 +94,7 @@ async def premium_index_klines(ctx: RequestContext) -> list[KlineRow]:
 def _trade_rows(ctx: RequestContext, instrument: Instrument) -> list[KlineRow]:
     interval = ctx.params["interval"]
     candles = _window(ctx, ctx.services.tape, instrument.symbol)
-    return [_trade_row(instrument, interval, candle) for candle in candles]
+    return [_trade_row(ctx, instrument, interval, candle) for candle in candles]
 
 
 def _index_candles(ctx: RequestContext, pair: str) -> list[Candle]:
@@ -131,13 +132,23 @@ def _row(interval: str, c: Candle) -> KlineRow:
     return [c.open_time, *ohlc, "0", close_time(interval, c.open_time), "0", c.ticks, "0", "0", "0"]
 
 
-def _trade_row(instrument: Instrument, interval: str, c: TradeCandle) -> KlineRow:
+def _trade_row(
+    ctx: RequestContext, instrument: Instrument, interval: str, c: TradeCandle
+) -> KlineRow:
     ohlc = [price(instrument, p) for p in (c.open, c.high, c.low, c.close)]
+    value, taker_buy_value = _values(ctx, instrument, c)
     return [
         c.open_time, *ohlc, quantity(instrument, c.volume), close_time(interval, c.open_time),
-        quote(instrument, c.quote_volume), c.count, quantity(instrument, c.taker_buy_volume),
-        quote(instrument, c.taker_buy_quote_volume), "0",
+        value, c.count, quantity(instrument, c.taker_buy_volume), taker_buy_value, "0",
     ]  # fmt: skip
+
+
+def _values(ctx: RequestContext, instrument: Instrument, c: TradeCandle) -> tuple[str, str]:
+    """Columns 7 and 10: the quote's volumes (USDⓈ-M), the base coin's (COIN-M)."""
+    if not instrument.inverse:
+        return quote(instrument, c.quote_volume), quote(instrument, c.taker_buy_quote_volume)
+    volume = coin_volume.between(ctx.services.tape, instrument, c.first_id, c.last_id)
+    return amount(volume.coins), amount(volume.taker_buy_coins)
 
 
 def _kline_endpoint(path: str, handler: Handler, subject: tuple[Param, ...], name: str) -> Endpoint:

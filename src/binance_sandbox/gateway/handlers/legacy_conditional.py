@@ -135,4 +135,7 @@ def order_view(ctx: RequestContext, order: AlgoOrder) -> dict[str, Any]:
     if trailing:
         shown |= {"activatePrice": price(instrument, order.activate_price),
                   "priceRate": callback_rate(order)}  # fmt: skip
+    if instrument.inverse:  # COIN-M's unfilled order: cumBase, as its Query Order example
+        del shown["cumQuote"]
+        shown |= {"cumBase": "0", "avgPrice": "0.0"}
     return shown

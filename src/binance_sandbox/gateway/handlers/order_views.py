@@ -6,11 +6,19 @@ the exact scale of price x quantity (BTCUSDT: 2 + 3 = 5 decimals, as Binance's "
 
 from typing import Any
 
+from binance_sandbox.core import contract_value
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.handlers.trigger_origin_views import rest_fields
-from binance_sandbox.gateway.render import amount, base_qty, price, quantity, quote
+from binance_sandbox.gateway.render import (
+    amount,
+    base_qty,
+    derived_price,
+    price,
+    quantity,
+    quote,
+)
 from binance_sandbox.projections.history import AmendmentRecord, TradeRecord
 
 
@@ -21,13 +29,34 @@ def average_price(instrument: Instrument, order: Order) -> str:
     return quote(instrument, div_half_up(order.cum_quote * scale, order.executed_qty))
 
 
+def fill_totals(instrument: Instrument, order: Order) -> dict[str, str]:
+    """avgPrice and the filled value: cumQuote (USDⓈ-M), or COIN-M's cumBase in the coin with
+    avgPrice the contract-weighted harmonic mean at the price's precision (Binance's Users
+    Force Orders example: 1 BTCUSD contract at 11326.9 -> cumBase "0.00882854"); "0.0" and
+    "0" before the first fill, as its Query Order example."""
+    if not instrument.inverse:
+        return {
+            "avgPrice": average_price(instrument, order),
+            "cumQuote": quote(instrument, order.cum_quote),
+        }
+    if not order.executed_qty:
+        return {"avgPrice": "0.0", "cumBase": "0"}
+    qty_decimals, size = contract_value.terms(instrument)
+    mean_8 = contract_value.average_price(order.executed_qty, order.cum_base, qty_decimals, size)
+    return {
+        "avgPrice": derived_price(instrument, mean_8),
+        "cumBase": amount(div_half_up(order.cum_base, contract_value.FINE)),
+    }
+
+
 def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> dict[str, Any]:
     """New/cancel answers carry cumQty; queries carry `time` instead."""
     conditional = rest_fields(instrument, order)
+    totals = fill_totals(instrument, order)
     view: dict[str, Any] = {
-        "avgPrice": average_price(instrument, order),
+        "avgPrice": totals.pop("avgPrice"),
         "clientOrderId": order.client_order_id,
-        "cumQuote": quote(instrument, order.cum_quote),
+        **totals,  # cumQuote or cumBase
         "executedQty": quantity(instrument, order.executed_qty),
         "orderId": order.order_id,
         "origQty": quantity(instrument, order.orig_qty),

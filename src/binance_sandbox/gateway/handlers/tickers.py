@@ -20,13 +20,21 @@ long side of the symbol's positions (one-way positions above zero and hedge-mode
 
 from typing import Any
 
+from binance_sandbox.core import contract_value
 from binance_sandbox.core.fixed import format_scaled
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed, with_or_without_symbol
 from binance_sandbox.gateway.handlers.market_common import OPTIONAL_SYMBOL, SYMBOL, one_or_all
-from binance_sandbox.gateway.render import price, quantity, rounded_quote
+from binance_sandbox.gateway.render import (
+    amount,
+    derived_price,
+    price,
+    quantity,
+    rounded_quote,
+)
+from binance_sandbox.projections import coin_volume
 from binance_sandbox.projections.kline_buckets import open_time
 
 DAY_MS = 86_400_000
@@ -42,7 +50,15 @@ def _day_row(ctx: RequestContext, instrument: Instrument) -> dict[str, Any]:
     if not instrument.inverse:
         return row
     # COIN-M: the pair, and the volume in the base coin where USDⓈ-M has the quote's
-    base_volume = row.pop("quoteVolume")
+    base_volume = row.pop("quoteVolume")  # a quiet day's "0", as before
+    if row["count"]:  # the coin volume, and the USD traded over it: the harmonic mean price
+        volume = coin_volume.between(ctx.services.tape, instrument, row["firstId"], row["lastId"])
+        base_volume = amount(volume.coins)
+        qty_decimals, size = contract_value.terms(instrument)
+        mean_8 = contract_value.average_price(
+            volume.contracts, volume.fine_coins, qty_decimals, size
+        )
+        row["weightedAvgPrice"] = derived_price(instrument, mean_8)
     return {"symbol": row.pop("symbol"), "pair": instrument.pair, **row, "baseVolume": base_volume}
 
 

@@ -19,7 +19,7 @@ from binance_sandbox.core.forced_orders import ADL_CLIENT_ORDER_ID, LIQUIDATION_
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import OrderSums
 from binance_sandbox.core.orders import Order
-from binance_sandbox.gateway.handlers.order_views import average_price
+from binance_sandbox.gateway.handlers.order_views import fill_totals
 from binance_sandbox.gateway.handlers.trigger_origin_views import stream_fields
 from binance_sandbox.gateway.render import amount, plain, price, quantity
 
@@ -41,7 +41,7 @@ def order_trade_update(
         "f": order.time_in_force,
         "q": quantity(instrument, order.orig_qty),
         "p": price(instrument, order.price),
-        "ap": average_price(instrument, order) if order.executed_qty else "0",
+        "ap": fill_totals(instrument, order)["avgPrice"] if order.executed_qty else "0",
         "sp": conditional.pop("sp"),
         "x": execution_type(event),
         "X": order.status,
