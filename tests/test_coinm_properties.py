@@ -48,6 +48,8 @@ from tests.test_liquidation_properties import (
 from tests.test_margin_properties import check_totals
 
 PERP = BTCUSD_PERP.symbol
+# the default config's USDⓈ-M contracts beside this BTCUSD_PERP (the config lists COIN-M's too)
+USDM = tuple(i for i in INSTRUMENTS if i.product == "usdm")
 COIN = USD  # one BTC at 8 decimals
 # as in USDT (1,000 each, then 0, 500 or 3,000 more): 1,000 USDT at 77,000 is about 0.013 BTC
 BTC_BASE = 1_300_000
@@ -79,7 +81,7 @@ def run_both(
     funds: list[int], coins: list[int], leverages: list[int], steps: list[Step], tally: Tally
 ) -> None:
     sim = Sim(accounts=1 + len(TRADERS), funds=1_000 * USD,
-              instruments=(*INSTRUMENTS, BTCUSD_PERP), assets=("USDT", "BTC"))  # fmt: skip
+              instruments=(*USDM, BTCUSD_PERP), assets=("USDT", "BTC"))  # fmt: skip
     sim.do(SetIndexPrices(prices={"BTCUSD": MARK}, source="t"))
     sim.do(Deposit(account_id=MAKER, asset="USDT", amount=50_000_000 * USD))
     sim.do(Deposit(account_id=MAKER, asset="BTC", amount=650 * COIN))
