@@ -12,8 +12,8 @@ hours (at the computed rate or a replayed one of up to ±0.3 %). After every ste
    move money between the fund and the traders, funding between the traders and the exchange.
 2. Every long has a short: the positions of the symbol, the fund's included, sum to zero.
 3. No account is left negative once the fund has acted: a flat account's wallet is >= 0, and
-   after a mark change no scope holding that symbol is left at or past 100 % margin ratio and
-   every such scope past 80 % has had its margin call (a full scan, so the watch's index
+   after a mark change or a funding settlement no scope is left at or past 100 % margin
+   ratio and every scope past 80 % has had its margin call (a full scan, so the watch's index
    missed nothing).
 At the end, replaying the stamped commands on a fresh Exchange gives the same state hash.
 Across the run, at least 10 liquidations, 1 ADL and 20 fundings happen (asserted).
@@ -48,7 +48,7 @@ from binance_sandbox.core.commands import (
 from binance_sandbox.core.events import Event, ForceOrder, FundingSettled, OrderUpdated
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.instruments import Instrument
-from binance_sandbox.core.margin_health import CROSS, Scope, scan
+from binance_sandbox.core.margin_health import scan
 from binance_sandbox.core.positions import Position
 from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.core.state_hash import state_hash
@@ -209,10 +209,10 @@ def check_open_interest(state: ExchangeState, symbol: str = BTC) -> None:
 def check_no_one_negative(
     state: ExchangeState, *, moved: set[str], assets: tuple[str, ...] = ("USDT",)
 ) -> None:
-    """Liquidation runs when a mark changes (a fill far from the mark, or a funding fee, can
-    leave a scope past 100 % until the next one): then no scope holding a position of a
-    symbol whose mark moved (`moved`) is left at 100 %. A wallet may be negative only while
-    the account holds a position margined in it."""
+    """Liquidation runs when a mark changes or a funding settles (`moved`: a fill far from the
+    mark can leave a scope past 100 % until then): then no scope is left at 100 % and every
+    one past 80 % has had its margin call. A wallet may be negative only while the account
+    holds a position margined in it."""
     for account in state.accounts:
         mine = [p for p in state.positions.values() if p.account_id == account.account_id]
         for asset in assets:
@@ -220,27 +220,20 @@ def check_no_one_negative(
             assert held or account.balance(asset) >= 0, (account.account_id, asset)
     if moved:
         # a full scan (not the watch's index) finds nothing missed
-        healths = [h for h in scan(state, [a.account_id for a in state.accounts])
-                   if _concerned(state, h.scope, moved)]  # fmt: skip
+        healths = scan(state, [a.account_id for a in state.accounts])
         assert not [h for h in healths if h.liquidating]
         assert {h.scope.key for h in healths if h.warned} <= set(state.margin_calls)
 
 
-def _concerned(state: ExchangeState, scope: Scope, moved: set[str]) -> bool:
-    """Whether the scope holds a position of a symbol in `moved`."""
-    if scope.position_key != CROSS:
-        return state.positions[scope.position_key].symbol in moved
-    return any(p.account_id == scope.account_id and p.qty and p.symbol in moved
-               for p in _margined_in(state, scope.asset, state.positions.values()))  # fmt: skip
-
-
-def moved_by(state: ExchangeState, command: Command) -> set[str]:
-    """The symbols whose mark the command set: by hand, or through their pair's index."""
+def moved_by(state: ExchangeState, command: Command, events: list[Event]) -> set[str]:
+    """The symbols whose mark the command set (by hand, or through their pair's index) or
+    whose funding it settled."""
+    moved = {e.symbol for e in events if isinstance(e, FundingSettled)}
     if isinstance(command, SetMarkPrice):
-        return {command.symbol}
-    if isinstance(command, SetIndexPrices):
-        return {s for s, i in state.instruments.items() if i.pair in command.prices}
-    return set()
+        moved.add(command.symbol)
+    elif isinstance(command, SetIndexPrices):
+        moved.update(s for s, i in state.instruments.items() if i.pair in command.prices)
+    return moved
 
 
 def run_scenario(funds: list[int], leverages: list[int], steps: list[Step], tally: Tally) -> None:
@@ -263,12 +256,13 @@ def run_steps(
         if isinstance(step, Funding):
             sim.ts += step.hours * HOUR
         for command in commands_of(sim.state, step):
-            tally.record(sim.do(command))
+            events = sim.do(command)
+            tally.record(events)
             for asset in assets:
                 check_money(sim.state, tally.commissions[asset], asset)
             for symbol in sim.state.instruments:
                 check_open_interest(sim.state, symbol)
-            moved = moved_by(sim.state, command)
+            moved = moved_by(sim.state, command, events)
             check_no_one_negative(sim.state, moved=moved, assets=assets)
             if also is not None:
                 also(sim.state)

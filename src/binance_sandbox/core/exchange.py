@@ -64,6 +64,7 @@ from binance_sandbox.core.events import (
     ClockChanged,
     Event,
     ExchangeCreated,
+    FundingSettled,
     IndexPricesChanged,
     MarkPriceSet,
     OverloadChanged,
@@ -110,12 +111,14 @@ class Exchange:
 
 
 def _marks_moved(events: list[Event]) -> set[str]:
-    """The symbols whose mark price the command changed: liquidation is checked on them."""
+    """The symbols whose mark price the command changed, and those whose funding it settled (a
+    fee can push a scope past 80 % or 100 % without a mark move): liquidation is checked on
+    them."""
     moved: set[str] = set()
     for event in events:
         if isinstance(event, IndexPricesChanged):
             moved.update(event.marks)
-        elif isinstance(event, MarkPriceSet):
+        elif isinstance(event, MarkPriceSet | FundingSettled):
             moved.add(event.symbol)
     return moved
 
