@@ -1,13 +1,14 @@
 """Kline events of every kind: trade klines (`kline`), a pair's contract of a type
 (`continuous_kline`, which has no `s` in `k`) and the index and mark price klines (the pair's
 index candles, the contract's own mark candles), from the same stores as the REST klines, so a
-stream candle equals the REST row of its interval."""
+stream candle equals the REST row of its interval; a COIN-M contract's (or pair's) in COIN-M's
+shape (`coinm_payloads`)."""
 
 from typing import Any, TypeVar
 
 from binance_sandbox.gateway.context import Services
 from binance_sandbox.gateway.handlers.klines import CandleSource
-from binance_sandbox.gateway.streams import payloads
+from binance_sandbox.gateway.streams import coinm_payloads, payloads
 from binance_sandbox.gateway.streams.names import Stream
 from binance_sandbox.projections.index_candle import Candle
 from binance_sandbox.projections.kline_buckets import close_time
@@ -44,10 +45,13 @@ def kline_event(services: Services, stream: Stream, now: int, opened: int | None
             del k["s"]
             event = {"e": "continuous_kline", "E": now, "ps": instrument.pair,
                      "ct": instrument.contract_type, "k": k}  # fmt: skip
-        return trade_candle.open_time, event
+        return trade_candle.open_time, coinm_payloads.in_product_shape(services, instrument, event)
     if stream.kind == "indexPriceKline":
         pair = key = stream.key
         kind, subject = "indexPrice_kline", {"ps": pair}
+        marked = next((i for i in state.instruments.values() if i.pair == pair), None)
+        if marked is None:
+            return None
     else:
         marked = state.instruments.get(stream.key)
         if marked is None:
@@ -59,7 +63,8 @@ def kline_event(services: Services, stream: Stream, now: int, opened: int | None
         return None
     closed = close_time(interval, candle.open_time) < now
     k = payloads.price_kline(pair, interval, candle, closed)
-    return candle.open_time, {"e": kind, "E": now, **subject, "k": k}
+    event = {"e": kind, "E": now, **subject, "k": k}
+    return candle.open_time, coinm_payloads.in_product_shape(services, marked, event)
 
 
 def _one(

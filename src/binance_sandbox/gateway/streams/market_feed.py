@@ -29,7 +29,7 @@ from binance_sandbox.gateway.context import RequestContext, Services
 from binance_sandbox.gateway.handlers.funding import mark_price_row
 from binance_sandbox.gateway.handlers.market_extra import asset_index_row, asset_indices
 from binance_sandbox.gateway.handlers.tickers import day_statistics
-from binance_sandbox.gateway.streams import payloads
+from binance_sandbox.gateway.streams import coinm_payloads, payloads
 from binance_sandbox.gateway.streams.depth_feed import DepthFeed, level_qty
 from binance_sandbox.gateway.streams.hub import Hub
 from binance_sandbox.gateway.streams.kline_events import kline_event
@@ -206,7 +206,9 @@ class MarketFeed:
         if hub.listened(aggs_name):
             mark = self._tape_marks[aggs_name]
             for agg in tape.agg_trades(symbol, mark + 1, None, None, _TAPE_BATCH):
-                hub.publish(aggs_name, payloads.agg_trade(instrument, agg, now))
+                hub.publish(
+                    aggs_name, self._shaped(instrument, payloads.agg_trade(instrument, agg, now))
+                )
                 self._tape_marks[aggs_name] = agg.id
         if hub.listened(trades_name):
             mark = self._tape_marks[trades_name]
@@ -230,7 +232,8 @@ class MarketFeed:
         self._tops[symbol] = top
         name = f"{symbol.lower()}@bookTicker"
         if self._hub.listened(name):
-            self._hub.publish(name, payloads.book_ticker(instrument, top, seq, now, ts))
+            payload = payloads.book_ticker(instrument, top, seq, now, ts)
+            self._hub.publish(name, self._shaped(instrument, payload))
 
     def _push_depth(self, symbol: str, period: int, feed: DepthFeed, now: int) -> None:
         touched = feed.take()
@@ -246,7 +249,7 @@ class MarketFeed:
             instrument, feed.ids, now, feed.changed_ts,
             payloads.levels(instrument, bids), payloads.levels(instrument, asks),
         )  # fmt: skip
-        self._hub.publish(base + speed, diff)
+        self._hub.publish(base + speed, self._shaped(instrument, diff))
         for levels in (5, 10, 20):
             name = f"{base}{levels}{speed}"
             if self._hub.listened(name):
@@ -255,23 +258,24 @@ class MarketFeed:
                     payloads.levels(instrument, book.bids.depth(levels)),
                     payloads.levels(instrument, book.asks.depth(levels)),
                 )  # fmt: skip
-                self._hub.publish(name, partial)
+                self._hub.publish(name, self._shaped(instrument, partial))
 
     def _push_timed(self, timer: _Timer, now: int) -> None:
         stream = timer.stream
         kind = stream.kind
         if kind == "markPrice":
-            instrument = self._instrument(stream.key)
-            if instrument is not None:
-                row = mark_price_row(self._ctx, instrument)
-                self._hub.publish(stream.name, payloads.mark_price(row, now))
-        elif kind == "markPriceArr":
-            rows = [mark_price_row(self._ctx, i) for i in self._all()]
+            self._push_mark_price(stream, now)
+        elif kind == "markPriceArr":  # USDⓈ-M's: COIN-M has the per-pair form instead
+            rows = [mark_price_row(self._ctx, i) for i in self._all() if not i.inverse]
             self._hub.publish(stream.name, [payloads.mark_price(r, now) for r in rows])
+        elif kind == "indexPrice":
+            index = self._services.exchange.state.index_prices.get(stream.key)
+            if self._coinm_pair(stream.key) and index is not None:
+                self._hub.publish(stream.name, coinm_payloads.index_price(stream.key, index, now))
         elif kind in ("ticker", "miniTicker"):
             instrument = self._instrument(stream.key)
             if instrument is not None:
-                self._hub.publish(stream.name, _ticker(kind, self._day(instrument), now))
+                self._hub.publish(stream.name, self._ticker(kind, instrument, now))
         elif kind in ("tickerArr", "miniTickerArr"):
             self._push_changed_tickers(timer, now)
         elif kind == "bookTickerAll":
@@ -285,11 +289,43 @@ class MarketFeed:
         elif kind in ("assetIndex", "assetIndexArr"):
             self._push_asset_indices(timer, now)
 
+    def _push_mark_price(self, stream: Stream, now: int) -> None:
+        """A contract's mark price, or (COIN-M) every contract of the pair, by symbol."""
+        instrument = self._instrument(stream.key)
+        if instrument is not None:
+            row = mark_price_row(self._ctx, instrument)
+            self._hub.publish(stream.name, payloads.mark_price(row, now))
+        elif contracts := self._coinm_pair(stream.key):
+            rows = [mark_price_row(self._ctx, i) for i in contracts]
+            self._hub.publish(stream.name, [payloads.mark_price(r, now) for r in rows])
+
+    def _coinm_pair(self, pair: str) -> list[Instrument]:
+        """The COIN-M contracts of `pair`, by symbol (none: not a COIN-M pair)."""
+        return sorted((i for i in self._all() if i.inverse and i.pair == pair),
+                      key=lambda i: i.symbol)  # fmt: skip
+
     def _all(self) -> list[Instrument]:
         return list(self._services.exchange.state.instruments.values())
 
+    def _shaped(self, instrument: Instrument, payload: payloads.Payload) -> payloads.Payload:
+        return coinm_payloads.in_product_shape(self._services, instrument, payload)
+
     def _day(self, instrument: Instrument) -> dict[str, Any]:
-        return day_statistics(self._ctx, instrument)
+        row = day_statistics(self._ctx, instrument)
+        return (
+            coinm_payloads.day_row(self._services, instrument, row) if instrument.inverse else row
+        )
+
+    def _ticker(self, kind: str, instrument: Instrument, now: int,
+                row: dict[str, Any] | None = None) -> payloads.Payload:  # fmt: skip
+        row = self._day(instrument) if row is None else row
+        if kind == "ticker":
+            keys = coinm_payloads.COINM_TICKER_KEYS if instrument.inverse else payloads.TICKER_KEYS
+            return payloads.ticker(row, now, keys)
+        mini = payloads.MINI_TICKER_KEYS
+        return payloads.mini_ticker(
+            row, now, coinm_payloads.COINM_MINI_TICKER_KEYS if instrument.inverse else mini
+        )
 
     def _push_changed_tickers(self, timer: _Timer, now: int) -> None:
         """The symbols whose statistics changed since the last push (Binance's arrays carry
@@ -301,7 +337,7 @@ class MarketFeed:
             numbers = {k: v for k, v in row.items() if k not in ("openTime", "closeTime")}
             if timer.rows.get(instrument.symbol) != numbers:
                 timer.rows[instrument.symbol] = numbers
-                changed.append(_ticker(kind, row, now))
+                changed.append(self._ticker(kind, instrument, now, row))
         if changed:
             self._hub.publish(timer.stream.name, changed)
 
@@ -312,7 +348,7 @@ class MarketFeed:
             if timer.rows.get(instrument.symbol) != top:
                 timer.rows[instrument.symbol] = top
                 payload = payloads.book_ticker(instrument, top, state.last_seq, now, state.last_ts)
-                self._hub.publish(timer.stream.name, payload)
+                self._hub.publish(timer.stream.name, self._shaped(instrument, payload))
 
     def _push_liquidations(self, timer: _Timer, now: int) -> None:
         """Binance's snapshot: per symbol, the newest liquidation order of the last 1000 ms,
@@ -325,7 +361,7 @@ class MarketFeed:
             instrument = self._instrument(symbol)
             if instrument is not None:
                 payload = payloads.force_order(instrument, event.order, last_qty, traded, now)
-                self._hub.publish(timer.stream.name, payload)
+                self._hub.publish(timer.stream.name, self._shaped(instrument, payload))
 
     def _push_asset_indices(self, timer: _Timer, now: int) -> None:
         """Multi-Assets mode's asset indices (the REST assetIndex rows), every second."""
@@ -385,7 +421,3 @@ def _contained(what: str) -> Iterator[None]:
 def _next_due(now: int, period: int) -> int:
     """The next point of the stream's grid on the exchange clock after `now`."""
     return now - now % period + period
-
-
-def _ticker(kind: str, row: dict[str, Any], now: int) -> dict[str, Any]:
-    return payloads.ticker(row, now) if kind == "ticker" else payloads.mini_ticker(row, now)

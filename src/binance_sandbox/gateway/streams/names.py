@@ -6,6 +6,11 @@ A well-formed name for a symbol the exchange does not list is a stream that stay
 on Binance. `<symbol>@trade` is not in Binance's USDⓈ-M documentation, yet it is served (one
 event per trade, `X` "MARKET"): ccxt's watchTrades asks for it by default.
 
+COIN-M's streams (dstream) share these names: its symbols (`btcusd_perp`) and pairs (`btcusd`)
+are distinct from USDⓈ-M's, so one parser serves both. COIN-M adds `<pair>@indexPrice[@1s]`,
+and `<pair>@markPrice[@1s]` (every contract of the pair), which reads like a symbol's mark
+price stream: which one a name is depends on what the exchange lists (`market_feed`).
+
 Each stream has the route Binance serves it on since the 2026 split (`public`: the order book
 and the raw trades; `private`: a user-data stream, named by its listenKey, see
 `user_streams/`; `market`: everything else) and its update period on the exchange clock
@@ -22,7 +27,7 @@ Kind = Literal[
     "aggTrade", "trade", "markPrice", "markPriceArr", "kline", "continuousKline", "indexPriceKline",
     "markPriceKline", "miniTicker", "miniTickerArr", "ticker", "tickerArr", "bookTicker",
     "bookTickerAll", "forceOrder", "forceOrderArr", "depth", "partialDepth", "contractInfo",
-    "compositeIndex", "assetIndex", "assetIndexArr", "userData",
+    "compositeIndex", "assetIndex", "assetIndexArr", "indexPrice", "userData",
 ]  # fmt: skip
 Route = Literal["public", "market", "private"]
 
@@ -50,7 +55,8 @@ class Stream:
 
 
 _PUBLIC = frozenset({"trade", "depth", "partialDepth", "bookTicker", "bookTickerAll"})
-_SYMBOL = r"[a-z0-9]+"
+_PAIR = r"[a-z0-9]+"
+_SYMBOL = rf"{_PAIR}(?:_[a-z0-9]+)?"  # a quarterly's and COIN-M's carry `_<suffix>`
 _SPEED = r"(@100ms|@500ms)?"
 _INTERVAL = "|".join(re.escape(i) for i in KLINE_INTERVALS)
 _CONTRACT = "|".join(CONTRACT_TYPES)
@@ -61,9 +67,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(rf"({_SYMBOL})@trade"), "trade"),
     (re.compile(rf"({_SYMBOL})@markPrice(@1s)?"), "markPrice"),
     (re.compile(r"!markPrice@arr(@1s)?"), "markPriceArr"),
+    (re.compile(rf"({_PAIR})@indexPrice(@1s)?"), "indexPrice"),
     (re.compile(rf"({_SYMBOL})@kline_({_INTERVAL})"), "kline"),
-    (re.compile(rf"({_SYMBOL})_({_CONTRACT})@continuousKline_({_INTERVAL})"), "continuousKline"),
-    (re.compile(rf"({_SYMBOL})@indexPriceKline_({_INTERVAL})"), "indexPriceKline"),
+    (re.compile(rf"({_PAIR})_({_CONTRACT})@continuousKline_({_INTERVAL})"), "continuousKline"),
+    (re.compile(rf"({_PAIR})@indexPriceKline_({_INTERVAL})"), "indexPriceKline"),
     (re.compile(rf"({_SYMBOL})@markPriceKline_({_INTERVAL})"), "markPriceKline"),
     (re.compile(rf"({_SYMBOL})@miniTicker"), "miniTicker"),
     (re.compile(r"!miniTicker@arr"), "miniTickerArr"),
@@ -83,7 +90,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Kind]] = [
 
 # Binance's update speeds (ms) of the streams that are not per-speed by name
 _PERIODS: dict[Kind, int] = {
-    "markPrice": 3000, "markPriceArr": 3000, "kline": KLINE_PERIOD_MS,
+    "markPrice": 3000, "markPriceArr": 3000, "indexPrice": 3000, "kline": KLINE_PERIOD_MS,
     "continuousKline": KLINE_PERIOD_MS, "indexPriceKline": KLINE_PERIOD_MS,
     "markPriceKline": KLINE_PERIOD_MS, "miniTicker": 2000, "miniTickerArr": 1000,
     "ticker": 2000, "tickerArr": 1000, "bookTickerAll": 5000,
@@ -104,9 +111,9 @@ def parse_stream(name: str) -> Stream | None:
 
 def _read(name: str, kind: Kind, groups: tuple[str | None, ...]) -> Stream:
     period = _PERIODS.get(kind, 0)
-    if kind in ("markPrice", "markPriceArr"):
+    if kind in ("markPrice", "markPriceArr", "indexPrice"):
         one_second = groups[-1] is not None
-        key = (groups[0] or "").upper() if kind == "markPrice" else ""
+        key = (groups[0] or "").upper() if kind != "markPriceArr" else ""
         return Stream(name, kind, key, period_ms=1000 if one_second else period)
     if kind == "depth":
         return Stream(name, kind, _upper(groups[0]), period_ms=DEPTH_SPEEDS[groups[1] or ""])

@@ -100,25 +100,27 @@ def mark_price(row: dict[str, Any], now: int) -> Payload:
     }  # fmt: skip
 
 
-def ticker(row: dict[str, Any], now: int) -> Payload:
+# the tickers' one-letter keys -> the REST 24-hour row's names
+TICKER_KEYS = {
+    "p": "priceChange", "P": "priceChangePercent", "w": "weightedAvgPrice", "c": "lastPrice",
+    "Q": "lastQty", "o": "openPrice", "h": "highPrice", "l": "lowPrice", "v": "volume",
+    "q": "quoteVolume", "O": "openTime", "C": "closeTime", "F": "firstId", "L": "lastId",
+    "n": "count",
+}  # fmt: skip
+MINI_TICKER_KEYS = {key: TICKER_KEYS[key] for key in ("c", "o", "h", "l", "v", "q")}
+
+
+def ticker(row: dict[str, Any], now: int, keys: dict[str, str] = TICKER_KEYS) -> Payload:
     """From the REST 24-hour statistics row of the symbol."""
-    r = row
-    return {
-        "e": "24hrTicker", "E": now, "s": r["symbol"], "p": r["priceChange"],
-        "P": r["priceChangePercent"], "w": r["weightedAvgPrice"], "c": r["lastPrice"],
-        "Q": r["lastQty"], "o": r["openPrice"], "h": r["highPrice"], "l": r["lowPrice"],
-        "v": r["volume"], "q": r["quoteVolume"], "O": r["openTime"], "C": r["closeTime"],
-        "F": r["firstId"], "L": r["lastId"], "n": r["count"],
-    }  # fmt: skip
+    return {"e": "24hrTicker", "E": now, "s": row["symbol"], **_renamed(row, keys)}
 
 
-def mini_ticker(row: dict[str, Any], now: int) -> Payload:
-    r = row
-    return {
-        "e": "24hrMiniTicker", "E": now, "s": r["symbol"], "c": r["lastPrice"],
-        "o": r["openPrice"], "h": r["highPrice"], "l": r["lowPrice"], "v": r["volume"],
-        "q": r["quoteVolume"],
-    }  # fmt: skip
+def mini_ticker(row: dict[str, Any], now: int, keys: dict[str, str] = MINI_TICKER_KEYS) -> Payload:
+    return {"e": "24hrMiniTicker", "E": now, "s": row["symbol"], **_renamed(row, keys)}
+
+
+def _renamed(row: dict[str, Any], keys: dict[str, str]) -> Payload:
+    return {short: row[long] for short, long in keys.items()}
 
 
 def contract_info(instrument: Instrument, status: str, now: int) -> Payload:
@@ -156,5 +158,9 @@ _ASSET_INDEX_KEYS = {
 
 def asset_index(row: dict[str, Any], now: int) -> Payload:
     """`assetIndexUpdate`: the REST assetIndex row under the stream's one-letter keys."""
-    keyed = {short: row[long] for short, long in _ASSET_INDEX_KEYS.items()}
-    return {"e": "assetIndexUpdate", "E": now, "s": row["symbol"], **keyed}
+    return {
+        "e": "assetIndexUpdate",
+        "E": now,
+        "s": row["symbol"],
+        **_renamed(row, _ASSET_INDEX_KEYS),
+    }

@@ -1,0 +1,88 @@
+"""A COIN-M market for end-to-end tests: the contracts (their exchangeInfo values, FORMULAS.md
+§7), the index pairs they share, two accounts holding coin, and one trade between them.
+
+Until the COIN-M REST surface lists its default instruments, tests pass them in the config and
+trade them through ORDER_PATH. The core's arithmetic for COIN-M is linear until it becomes
+inverse, so the accounts hold far more coin than a contract needs either way and the brackets
+leave room for either reading of a notional.
+"""
+
+from typing import Any
+
+from tests.support.server import SandboxServer
+from tests.support.signing import Credentials, signed_request
+
+SYMBOL, PAIR = "BTCUSD_PERP", "BTCUSD"
+INDEX = "77000"
+PRICE = "77000.0"  # the maker's SELL, which the taker's MARKET BUY takes
+QTY = "1"  # contracts of 100 USD
+COIN_VALUE = "0.00129870"  # 1 x 100 / 77000 BTC, half away from zero at 8 decimals
+ORDER_PATH = "/fapi/v1/order"
+DEPTH_PATH = "/fapi/v1/depth"
+
+_CONTRACT = """
+product = "coinm"
+contract_type = "PERPETUAL"
+delivery_date = 4133404800000
+onboard_date = 1597042800000
+quote_asset = "USD"
+quantity_precision = 0
+liquidation_fee = "0.015000"
+step_size = "1"
+min_qty = "1"
+max_qty = "1000000"
+market_max_qty = "60000"
+min_notional = "0"
+brackets = [[20, "0", "1000000000000", "0.01"]]
+"""
+CONFIG = f"""
+[prices.pairs.BTCUSD]
+source = "fixed"
+price = "{INDEX}"
+
+[prices.pairs.ETHUSD]
+source = "fixed"
+price = "2900"
+
+[instruments.BTCUSD_PERP]
+pair = "BTCUSD"
+contract_size = 100
+base_asset = "BTC"
+margin_asset = "BTC"
+price_precision = 1
+tick_size = "0.1"
+min_price = "1000"
+max_price = "4520958"
+{_CONTRACT}
+[instruments.ETHUSD_PERP]
+pair = "ETHUSD"
+contract_size = 10
+base_asset = "ETH"
+margin_asset = "ETH"
+price_precision = 2
+tick_size = "0.01"
+min_price = "50"
+max_price = "306177"
+{_CONTRACT}"""
+
+
+def coin_trader(server: SandboxServer, name: str, coins: str = "1000000") -> Credentials:
+    """An account of its own holding `coins` BTC and ETH, with an HMAC key."""
+    server.call("POST", "/accounts", {"name": name})
+    for asset in ("BTC", "ETH"):
+        server.call("POST", f"/accounts/{name}/deposits", {"asset": asset, "amount": coins})
+    return Credentials.from_admin(server.call("POST", f"/accounts/{name}/keys", {"type": "hmac"}))
+
+
+def place(server: SandboxServer, who: Credentials, **params: Any) -> dict[str, Any]:
+    placed = signed_request(server.url, who, "POST", ORDER_PATH, **{"symbol": SYMBOL, **params})
+    assert placed.status_code == 200, placed.text
+    answer: dict[str, Any] = placed.json()
+    return answer
+
+
+def cross_once(server: SandboxServer, maker: Credentials, taker: Credentials) -> None:
+    """One trade of QTY at PRICE: the maker's resting SELL, the taker's MARKET BUY."""
+    server.call("PUT", f"/prices/{SYMBOL}", {"price": INDEX})
+    place(server, maker, side="SELL", type="LIMIT", timeInForce="GTC", price=PRICE, quantity=QTY)
+    place(server, taker, side="BUY", type="MARKET", quantity=QTY)
