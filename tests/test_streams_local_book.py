@@ -1,5 +1,6 @@
 """Binance's "manage a local order book" procedure, run on the diff depth stream, keeps a book
-equal to REST depth: 10,000 random orders from several accounts, with the live agents on.
+equal to REST depth: 10,000 random orders from several accounts, with the live agents on, on a
+USDⓈ-M and on a COIN-M contract (whose book only the random orders fill).
 
 The procedure (Binance's USDⓈ-M docs): buffer the stream's events, take a REST snapshot, drop
 events with `u` < its `lastUpdateId`, start at the event with `U <= lastUpdateId <= u`, then
@@ -12,6 +13,7 @@ import contextlib
 import json
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,16 +22,34 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
+from tests.support import coinm_market
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, signed_query
 
 ORDERS = 10_000
 ACCOUNTS = 3
 BATCH = 5  # Binance's most orders per batchOrders request
-SYMBOL = "BTCUSDT"
 WAIT_S = 60.0
 # Binance's order rate limits would stretch 10,000 orders over minutes; they are not the point.
 CONFIG = "[limits]\nenabled = false\n[agents.taker]\nslot_ms = 1000\n"
+
+
+@dataclass(frozen=True)
+class Market:
+    symbol: str
+    api: str  # REST prefix
+    margin_asset: str
+    deposit: str
+    qty_places: int  # random quantities of 1..30 steps
+    index: str  # the mid while the book has no side
+    config: str
+
+
+USDM = Market("BTCUSDT", "/fapi/v1", "USDT", "10000000", 3, "77000", CONFIG)
+COINM = Market(
+    coinm_market.SYMBOL, coinm_market.ORDER_PATH.rsplit("/", 1)[0], "BTC", "1000000000", 0,
+    coinm_market.INDEX, CONFIG + '[agents]\nsymbols = ["BTCUSDT"]\n' + coinm_market.CONFIG,
+)  # fmt: skip
 
 Book = dict[Decimal, Decimal]
 
@@ -84,58 +104,72 @@ class LocalBook:
         return bids, asks
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+@pytest.fixture(params=[USDM, COINM], ids=["usdm", "coinm"])
+def market(request: pytest.FixtureRequest) -> Market:
+    chosen: Market = request.param
+    return chosen
+
+
+@pytest.fixture
+def live(tmp_path_factory: pytest.TempPathFactory, market: Market) -> Iterator[SandboxServer]:
     root: Path = tmp_path_factory.mktemp("local-book")
-    server = SandboxServer(root / "data", CONFIG, live_market=True).start()
+    server = SandboxServer(root / "data", market.config, live_market=True).start()
     yield server
     server.stop()
 
 
-def traders(server: SandboxServer) -> list[Credentials]:
+def traders(server: SandboxServer, market: Market) -> list[Credentials]:
     keys = []
     for n in range(ACCOUNTS):
         name = f"random-{n}"
         server.call("POST", "/accounts", {"name": name})
-        server.call("POST", f"/accounts/{name}/deposits", {"asset": "USDT", "amount": "10000000"})
+        deposit = {"asset": market.margin_asset, "amount": market.deposit}
+        server.call("POST", f"/accounts/{name}/deposits", deposit)
         keys.append(Credentials.from_admin(server.call("POST", f"/accounts/{name}/keys", {})))
     return keys
 
 
-def random_order(rng: random.Random, mid: Decimal) -> dict[str, str]:
+def random_order(rng: random.Random, mid: Decimal, market: Market) -> dict[str, str]:
     side = rng.choice(("BUY", "SELL"))
-    qty = f"{rng.randint(1, 30) / 1000:.3f}"
+    qty = f"{Decimal(rng.randint(1, 30)).scaleb(-market.qty_places)}"
+    symbol = market.symbol
     if rng.random() < 0.1:
-        return {"symbol": SYMBOL, "side": side, "type": "MARKET", "quantity": qty}
+        return {"symbol": symbol, "side": side, "type": "MARKET", "quantity": qty}
     # mostly inside the makers' ladder (25 levels of 6.4 a side), some crossing the spread
     offset = Decimal(rng.randint(-200, 1500)) / 10
     price = mid - offset if side == "BUY" else mid + offset
-    return {"symbol": SYMBOL, "side": side, "type": "LIMIT", "timeInForce": "GTC",
+    return {"symbol": symbol, "side": side, "type": "LIMIT", "timeInForce": "GTC",
             "quantity": qty, "price": f"{price:.1f}"}  # fmt: skip
 
 
-async def place_randomly(client: httpx.AsyncClient, key: Credentials, seed: int, count: int) -> int:
+async def place_randomly(
+    client: httpx.AsyncClient, key: Credentials, seed: int, count: int, market: Market
+) -> int:
     rng = random.Random(seed)
-    accepted = 0
+    accepted, api, symbol = 0, market.api, market.symbol
     for placed in range(0, count, BATCH):
         if placed % 150 == 0:  # stay under the open order limit (200 a symbol)
-            cancel = signed_query(key, {"symbol": SYMBOL})
-            await client.delete(f"/fapi/v1/allOpenOrders?{cancel}", headers=key.headers)
-        top = (await client.get("/fapi/v1/ticker/bookTicker", params={"symbol": SYMBOL})).json()
-        mid = (Decimal(top["bidPrice"]) + Decimal(top["askPrice"])) / 2
+            cancel = signed_query(key, {"symbol": symbol})
+            await client.delete(f"{api}/allOpenOrders?{cancel}", headers=key.headers)
+        top = (await client.get(f"{api}/ticker/bookTicker", params={"symbol": symbol})).json()
+        bid, ask = Decimal(top["bidPrice"]), Decimal(top["askPrice"])
+        mid = (bid + ask) / 2 if bid and ask else Decimal(market.index)  # a side is empty
         mid = mid.quantize(Decimal("0.1"))
-        orders = [random_order(rng, mid) for _ in range(BATCH)]
+        orders = [random_order(rng, mid, market) for _ in range(BATCH)]
         query = signed_query(key, {"batchOrders": json.dumps(orders)})
-        answer = await client.post(f"/fapi/v1/batchOrders?{query}", headers=key.headers)
+        answer = await client.post(f"{api}/batchOrders?{query}", headers=key.headers)
         assert answer.status_code == 200, answer.text
         accepted += sum("orderId" in item for item in answer.json())
     return accepted
 
 
-async def test_local_book_from_the_diff_stream_equals_rest_depth(live: SandboxServer) -> None:
-    keys = traders(live)
+async def test_local_book_from_the_diff_stream_equals_rest_depth(
+    live: SandboxServer, market: Market
+) -> None:
+    keys = traders(live, market)
     book = LocalBook()
-    url = live.url.replace("http://", "ws://") + f"/public/ws/{SYMBOL.lower()}@depth@100ms"
+    api, symbol = market.api, market.symbol
+    url = live.url.replace("http://", "ws://") + f"/public/ws/{symbol.lower()}@depth@100ms"
     async with (
         connect(url, max_queue=None, ping_interval=None) as ws,
         httpx.AsyncClient(base_url=live.url, timeout=WAIT_S) as client,
@@ -148,28 +182,32 @@ async def test_local_book_from_the_diff_stream_equals_rest_depth(live: SandboxSe
                 book.on_event(json.loads(message))
 
         reader = asyncio.create_task(read())
-        snapshot = await client.get("/fapi/v1/depth", params={"symbol": SYMBOL, "limit": 1000})
+        snapshot = await client.get(f"{api}/depth", params={"symbol": symbol, "limit": 1000})
         book.reset(snapshot.json())
         per_account = ORDERS // ACCOUNTS + 1
         accepted = await asyncio.gather(
-            *(place_randomly(client, key, seed, per_account) for seed, key in enumerate(keys))
+            *(
+                place_randomly(client, key, seed, per_account, market)
+                for seed, key in enumerate(keys)
+            )
         )
         assert sum(accepted) > ORDERS // 2  # most are valid orders (some fail their checks)
         live.call("POST", "/agents/pause")
-        cancel = signed_query(keys[0], {"symbol": SYMBOL})
-        await client.delete(f"/fapi/v1/allOpenOrders?{cancel}", headers=keys[0].headers)
+        cancel = signed_query(keys[0], {"symbol": symbol})
+        await client.delete(f"{api}/allOpenOrders?{cancel}", headers=keys[0].headers)
         # a last order at a price of its own marks the end: once the stream shows it, the
         # local book has every change (nothing else moves the book with the agents paused)
-        marker = {"symbol": SYMBOL, "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
-                  "quantity": "0.001", "price": "50000.0"}  # fmt: skip
+        marker = {"symbol": symbol, "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+                  "quantity": f"{Decimal(1).scaleb(-market.qty_places)}",
+                  "price": "50000.0"}  # fmt: skip
         placed = await client.post(
-            f"/fapi/v1/order?{signed_query(keys[0], marker)}", headers=keys[0].headers
+            f"{api}/order?{signed_query(keys[0], marker)}", headers=keys[0].headers
         )
         assert placed.status_code == 200, placed.text
         async with asyncio.timeout(WAIT_S):
             while Decimal("50000.0") not in book.bids:
                 await asyncio.sleep(0.05)
-        rest = (await client.get("/fapi/v1/depth", params={"symbol": SYMBOL, "limit": 1000})).json()
+        rest = (await client.get(f"{api}/depth", params={"symbol": symbol, "limit": 1000})).json()
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reader
@@ -180,4 +218,4 @@ async def test_local_book_from_the_diff_stream_equals_rest_depth(live: SandboxSe
     # The stream carried the orders' changes: diff events come every 100 ms of exchange time, so
     # how many depends on how long the orders took; a handful is certain.
     assert book.applied > 5
-    assert len(bids) > 25  # the makers' ladder and the random orders resting below it
+    assert len(bids) > 25  # the random orders resting (and on USDⓈ-M the makers' ladder)
