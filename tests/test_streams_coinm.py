@@ -22,6 +22,7 @@ from websockets.asyncio.client import connect
 from binance_sandbox.config.loader import validate
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.gateway.streams import coinm_payloads
+from binance_sandbox.gateway.streams.names import parse_stream
 from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
 
@@ -249,3 +250,28 @@ def test_force_order_gains_the_pair() -> None:
 
 def _btcusd_perp() -> Instrument:
     return validate(tomllib.loads(coinm.CONFIG)).instruments[coinm.SYMBOL]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "key", "period"),
+    [
+        ("btcusd_perp@aggTrade", "aggTrade", "BTCUSD_PERP", 0),
+        ("btcusd_261225@depth5@100ms", "partialDepth", "BTCUSD_261225", 100),
+        ("btcusdt_261225@kline_1m", "kline", "BTCUSDT_261225", 250),  # USDⓈ-M's quarterly
+        ("btcusd@indexPrice", "indexPrice", "BTCUSD", 3000),
+        ("btcusd@indexPrice@1s", "indexPrice", "BTCUSD", 1000),
+        ("btcusd@markPrice@1s", "markPrice", "BTCUSD", 1000),  # the pair's: by what is listed
+        ("btcusd_next_quarter@continuousKline_1m", "continuousKline", "BTCUSD", 250),
+    ],
+)
+def test_coinm_names(name: str, kind: str, key: str, period: int) -> None:
+    stream = parse_stream(name)
+    assert stream is not None
+    assert (stream.kind, stream.key, stream.period_ms) == (kind, key, period)
+
+
+@pytest.mark.parametrize(
+    "name", ["btcusd_perp@indexPrice", "btcusd_perp_perpetual@continuousKline_1m", "a_b_c@trade"]
+)
+def test_not_coinm_names(name: str) -> None:
+    assert parse_stream(name) is None
