@@ -13,6 +13,7 @@ import asyncio
 import json
 import tomllib
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +218,36 @@ async def test_every_family_field_for_field_as_the_coinm_pages(server: SandboxSe
         assert newest[name]["ps"] == coinm.PAIR
 
 
+async def test_coin_volumes_grow_with_each_trade(server: SandboxServer) -> None:
+    """A kline's and the day's coin volume after trades pushed while they are watched: every
+    trade of 1 contract at 77000.0 adds 100 / 77000 BTC."""
+    maker = coinm.coin_trader(server, "maker-2")
+    taker = coinm.coin_trader(server, "taker-2")
+    url = server.url.replace("http://", "ws://") + "/ws"
+    pushed: list[dict[str, Any]] = []
+    async with connect(url, max_queue=None) as ws:
+        names = ["btcusd_perp@kline_1m", "btcusd_perp@ticker"]
+        await ws.send(json.dumps({"method": "SUBSCRIBE", "id": 1, "params": names}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), WAIT_S)) == {"result": None, "id": 1}
+        for _ in range(3):
+            await asyncio.to_thread(coinm.cross_once, server, maker, taker)
+            await asyncio.to_thread(advance, server, "2s")
+            while True:
+                try:
+                    pushed.append(json.loads(await asyncio.wait_for(ws.recv(), QUIET_S)))
+                except TimeoutError:
+                    break
+    klines = [m["k"] for m in pushed if m["e"] == "kline"]
+    tickers = [m for m in pushed if m["e"] == "24hrTicker"]
+    assert len({k["v"] for k in klines}) >= 3  # pushed after each of the three trades
+    for contracts, coins in [(k["v"], k["q"]) for k in klines] + [
+        (t["v"], t["q"]) for t in tickers
+    ]:
+        expected = Decimal(contracts) * 100 / Decimal(coinm.INDEX)
+        assert Decimal(coins) == expected.quantize(Decimal("1e-8"), ROUND_HALF_UP)
+    assert tickers[-1]["w"] == coinm.PRICE
+
+
 async def test_mark_price_array_is_usdm_only(server: SandboxServer) -> None:
     url = server.url.replace("http://", "ws://") + "/ws/!markPrice@arr@1s"
     async with connect(url) as ws:
@@ -242,7 +273,7 @@ def test_force_order_gains_the_pair() -> None:
               "T": 1591154240949},
     }  # fmt: skip
     instrument = _btcusd_perp()
-    shaped = coinm_payloads.shaped(None, instrument, usdm)  # type: ignore[arg-type]
+    shaped = coinm_payloads.RESHAPES["forceOrder"](instrument, usdm)
     assert shape(shaped) == shape(example)
     assert list(shaped["o"]) == list(example["o"])
     assert shaped["o"]["ps"] == "BTCUSD"

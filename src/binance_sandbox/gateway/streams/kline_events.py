@@ -2,13 +2,14 @@
 (`continuous_kline`, which has no `s` in `k`) and the index and mark price klines (the pair's
 index candles, the contract's own mark candles), from the same stores as the REST klines, so a
 stream candle equals the REST row of its interval; a COIN-M contract's (or pair's) in COIN-M's
-shape (`coinm_payloads`)."""
+shape (`shape`: `CoinmPayloads.in_product_shape`)."""
 
 from typing import Any, TypeVar
 
 from binance_sandbox.gateway.context import Services
 from binance_sandbox.gateway.handlers.klines import CandleSource
-from binance_sandbox.gateway.streams import coinm_payloads, payloads
+from binance_sandbox.gateway.streams import payloads
+from binance_sandbox.gateway.streams.coinm_payloads import Reshape
 from binance_sandbox.gateway.streams.names import Stream
 from binance_sandbox.projections.index_candle import Candle
 from binance_sandbox.projections.kline_buckets import close_time
@@ -19,9 +20,12 @@ C = TypeVar("C", TradeCandle, Candle)
 Event = tuple[int, dict[str, Any]]  # the candle's open time, the event
 
 
-def kline_event(services: Services, stream: Stream, now: int, opened: int | None) -> Event | None:
+def kline_event(
+    services: Services, stream: Stream, now: int, opened: int | None, shape: Reshape
+) -> Event | None:
     """The event of the stream's candle opening at `opened`, or of the one containing `now`
-    (None); None when there is none yet (before the first trade, or an unknown symbol)."""
+    (None), in the contract's product's shape; None when there is none yet (before the first
+    trade, or an unknown symbol)."""
     state = services.exchange.state
     interval = stream.interval
     if stream.kind in ("kline", "continuousKline"):
@@ -45,7 +49,7 @@ def kline_event(services: Services, stream: Stream, now: int, opened: int | None
             del k["s"]
             event = {"e": "continuous_kline", "E": now, "ps": instrument.pair,
                      "ct": instrument.contract_type, "k": k}  # fmt: skip
-        return trade_candle.open_time, coinm_payloads.in_product_shape(services, instrument, event)
+        return trade_candle.open_time, shape(instrument, event)
     if stream.kind == "indexPriceKline":
         pair = key = stream.key
         kind, subject = "indexPrice_kline", {"ps": pair}
@@ -64,7 +68,7 @@ def kline_event(services: Services, stream: Stream, now: int, opened: int | None
     closed = close_time(interval, candle.open_time) < now
     k = payloads.price_kline(pair, interval, candle, closed)
     event = {"e": kind, "E": now, **subject, "k": k}
-    return candle.open_time, coinm_payloads.in_product_shape(services, marked, event)
+    return candle.open_time, shape(marked, event)
 
 
 def _one(

@@ -57,6 +57,7 @@ class MarketFeed:
         self._hub = hub
         self._services = services
         self._ctx = RequestContext({}, None, services, 0)
+        self._coinm = coinm_payloads.CoinmPayloads(services)
         self._depth: dict[str, dict[int, DepthFeed]] = {}  # symbol -> period -> feed
         self._timers: dict[str, _Timer] = {}
         self._tape_marks: dict[str, int] = {}  # trade stream name -> last id pushed
@@ -308,13 +309,11 @@ class MarketFeed:
         return list(self._services.exchange.state.instruments.values())
 
     def _shaped(self, instrument: Instrument, payload: payloads.Payload) -> payloads.Payload:
-        return coinm_payloads.in_product_shape(self._services, instrument, payload)
+        return self._coinm.in_product_shape(instrument, payload)
 
     def _day(self, instrument: Instrument) -> dict[str, Any]:
         row = day_statistics(self._ctx, instrument)
-        return (
-            coinm_payloads.day_row(self._services, instrument, row) if instrument.inverse else row
-        )
+        return self._coinm.day_row(instrument, row) if instrument.inverse else row
 
     def _ticker(self, kind: str, instrument: Instrument, now: int,
                 row: dict[str, Any] | None = None) -> payloads.Payload:  # fmt: skip
@@ -394,12 +393,12 @@ class MarketFeed:
     def _push_kline(self, timer: _Timer, now: int) -> None:
         """The current candle when it changed; when a new one opens, first the one before it
         once more, closed (`x`: true)."""
-        current = kline_event(self._services, timer.stream, now, None)
+        current = kline_event(self._services, timer.stream, now, None, self._shaped)
         if current is None:
             return
         opened, event = current
         if timer.opened is not None and opened > timer.opened:
-            closed = kline_event(self._services, timer.stream, now, timer.opened)
+            closed = kline_event(self._services, timer.stream, now, timer.opened, self._shaped)
             if closed is not None:
                 self._hub.publish(timer.stream.name, closed[1])
         timer.opened = opened
