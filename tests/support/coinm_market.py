@@ -20,14 +20,32 @@ COIN_VALUE = "0.00129870"  # 1 x 100 / 77000 BTC, half away from zero at 8 decim
 ORDER_PATH = "/fapi/v1/order"
 DEPTH_PATH = "/fapi/v1/depth"
 
-_CONTRACT = """
+PERPETUAL_DELIVERY = 4133404800000
+
+
+def contract(
+    symbol: str, coin: str, *, contract_type: str = "PERPETUAL",
+    delivery_date: int = PERPETUAL_DELIVERY,
+) -> str:  # fmt: skip
+    """A COIN-M contract's config table: BTC's (size 100, tick 0.1) or ETH's (10, 0.01)."""
+    btc = coin == "BTC"
+    return f"""
+[instruments.{symbol}]
 product = "coinm"
-contract_type = "PERPETUAL"
-delivery_date = 4133404800000
+pair = "{coin}USD"
+contract_size = {100 if btc else 10}
+contract_type = "{contract_type}"
+delivery_date = {delivery_date}
 onboard_date = 1597042800000
+base_asset = "{coin}"
 quote_asset = "USD"
+margin_asset = "{coin}"
+price_precision = {1 if btc else 2}
 quantity_precision = 0
 liquidation_fee = "0.015000"
+tick_size = "{"0.1" if btc else "0.01"}"
+min_price = "{1000 if btc else 50}"
+max_price = "{4520958 if btc else 306177}"
 step_size = "1"
 min_qty = "1"
 max_qty = "1000000"
@@ -35,6 +53,8 @@ market_max_qty = "60000"
 min_notional = "0"
 brackets = [[20, "0", "1000000000000", "0.01"]]
 """
+
+
 CONFIG = f"""
 [prices.pairs.BTCUSD]
 source = "fixed"
@@ -43,27 +63,7 @@ price = "{INDEX}"
 [prices.pairs.ETHUSD]
 source = "fixed"
 price = "2900"
-
-[instruments.BTCUSD_PERP]
-pair = "BTCUSD"
-contract_size = 100
-base_asset = "BTC"
-margin_asset = "BTC"
-price_precision = 1
-tick_size = "0.1"
-min_price = "1000"
-max_price = "4520958"
-{_CONTRACT}
-[instruments.ETHUSD_PERP]
-pair = "ETHUSD"
-contract_size = 10
-base_asset = "ETH"
-margin_asset = "ETH"
-price_precision = 2
-tick_size = "0.01"
-min_price = "50"
-max_price = "306177"
-{_CONTRACT}"""
+{contract(SYMBOL, "BTC")}{contract("ETHUSD_PERP", "ETH")}"""
 
 
 def coin_trader(server: SandboxServer, name: str, coins: str = "1000000") -> Credentials:

@@ -1,0 +1,49 @@
+"""`!contractInfo` for a COIN-M quarterly (BTCUSD_261225) over a real socket: the fields of
+the COIN-M page (`ps` the pair BTCUSD), one event when it enters its last 10 minutes, and at
+delivery the contract delivered and the next COIN-M quarter listed — beside USDⓈ-M's quarterly
+on the same stream."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+
+from tests.support import coinm_market as coinm
+from tests.support.server import SandboxServer
+from tests.test_streams_contract_info import DELIVERY, MINUTE, events_until_quiet
+
+QUARTERLY, NEXT_QUARTER = "BTCUSD_261225", "BTCUSD_270326"
+USDM_QUARTERLY = "BTCUSDT_261225"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    root: Path = tmp_path_factory.mktemp("coinm-contract-info")
+    quarterly = coinm.contract(
+        QUARTERLY, "BTC", contract_type="CURRENT_QUARTER", delivery_date=DELIVERY
+    )
+    clock = f'[clock]\nmode = "manual"\nstart = "{DELIVERY - 11 * MINUTE}"\n'
+    running = SandboxServer(root / "data", clock + coinm.CONFIG + quarterly).start()
+    yield running
+    running.stop()
+
+
+async def test_status_changes_of_a_coinm_delivery(server: SandboxServer) -> None:
+    url = server.url.replace("http://", "ws://") + "/ws/!contractInfo"
+    async with connect(url) as ws:
+        assert await events_until_quiet(ws, server, DELIVERY - 10 * MINUTE - 1000) == []
+        closing = await events_until_quiet(ws, server, DELIVERY - 9 * MINUTE)
+        delivered = await events_until_quiet(ws, server, DELIVERY + 1000)
+    by_symbol = {event["s"]: event for event in closing}
+    assert set(by_symbol) == {QUARTERLY, USDM_QUARTERLY}
+    event = by_symbol[QUARTERLY]
+    assert list(event) == ["e", "E", "s", "ps", "ct", "dt", "ot", "cs"]  # the page's, no bks
+    assert (event["ps"], event["ct"], event["dt"], event["cs"]) == (
+        coinm.PAIR, "CURRENT_QUARTER", DELIVERY, "DELIVERING",
+    )  # fmt: skip
+    statuses = {e["s"]: (e["cs"], e["ct"]) for e in delivered if e["ps"] == coinm.PAIR}
+    assert statuses == {
+        QUARTERLY: ("DELIVERED", "CURRENT_QUARTER"),
+        NEXT_QUARTER: ("TRADING", "CURRENT_QUARTER"),
+    }
