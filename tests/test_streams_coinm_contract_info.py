@@ -1,6 +1,6 @@
 """`!contractInfo` for a COIN-M quarterly (BTCUSD_261225) over a real socket: the fields of
 the COIN-M page (`ps` the pair BTCUSD), one event when it enters its last 10 minutes, and at
-delivery the contract delivered and the next COIN-M quarter listed — beside USDⓈ-M's quarterly
+delivery the contract delivered and a COIN-M quarter listed — beside USDⓈ-M's quarterly
 on the same stream."""
 
 from collections.abc import Iterator
@@ -13,7 +13,7 @@ from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
 from tests.test_streams_contract_info import DELIVERY, MINUTE, events_until_quiet
 
-QUARTERLY, NEXT_QUARTER = "BTCUSD_261225", "BTCUSD_270326"
+QUARTERLY = "BTCUSD_261225"
 USDM_QUARTERLY = "BTCUSDT_261225"
 
 
@@ -42,8 +42,11 @@ async def test_status_changes_of_a_coinm_delivery(server: SandboxServer) -> None
     assert (event["ps"], event["ct"], event["dt"], event["cs"]) == (
         coinm.PAIR, "CURRENT_QUARTER", DELIVERY, "DELIVERING",
     )  # fmt: skip
-    statuses = {e["s"]: (e["cs"], e["ct"]) for e in delivered if e["ps"] == coinm.PAIR}
-    assert statuses == {
-        QUARTERLY: ("DELIVERED", "CURRENT_QUARTER"),
-        NEXT_QUARTER: ("TRADING", "CURRENT_QUARTER"),
-    }
+    changed = {e["s"]: e for e in delivered if e["ps"] == coinm.PAIR}
+    assert changed.pop(QUARTERLY)["cs"] == "DELIVERED"
+    # and a quarter listed (the next one, or the one after when the config lists the next)
+    [(listed, event)] = changed.items()
+    assert listed.startswith("BTCUSD_")
+    assert listed > QUARTERLY
+    assert event["cs"] == "TRADING"
+    assert event["dt"] > DELIVERY
