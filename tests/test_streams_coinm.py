@@ -6,7 +6,11 @@ Choices where the pages are silent or odd, pinned here: a ticker's `w` is the RE
 weighted average price (USD over coins, at the price's decimals: REST shows "9547.3", the stream
 page's "0.00147974" matches no reading); `!markPrice@arr` is USDⓈ-M's (COIN-M documents the
 per-pair form instead) and carries no COIN-M contract; the other all-market streams, which both
-products document, carry both products' contracts, each in its own shape.
+products document, carry both products' contracts, each in its own shape: one port cannot tell
+an fstream client from a dstream one, and since the 2026 CM-UM integration Binance's
+`!ticker@arr`, `!miniTicker@arr`, `!bookTicker`, `!forceOrder@arr` and `!contractInfo` push the
+merged universe on both hosts (the USDⓈ-M SDK's docstrings; their new `st` field is left out, as
+the documented payloads have none).
 """
 
 import asyncio
