@@ -252,14 +252,25 @@ async def test_coin_volumes_grow_with_each_trade(server: SandboxServer) -> None:
     assert tickers[-1]["w"] == coinm.PRICE
 
 
-async def test_mark_price_array_is_usdm_only(server: SandboxServer) -> None:
-    url = server.url.replace("http://", "ws://") + "/ws/!markPrice@arr@1s"
+async def test_all_market_arrays(server: SandboxServer) -> None:
+    """`!miniTicker@arr`'s first push: every contract of both products, each in its own shape;
+    `!markPrice@arr`: USDⓈ-M's only."""
+    url = (
+        server.url.replace("http://", "ws://") + "/stream?streams=!markPrice@arr@1s/!miniTicker@arr"
+    )
     async with connect(url) as ws:
         await asyncio.to_thread(advance, server, "1s")
-        rows = json.loads(await asyncio.wait_for(ws.recv(), WAIT_S))
-    symbols = {row["s"] for row in rows}
-    assert "BTCUSDT" in symbols
-    assert not {s for s in symbols if s.endswith("_PERP")}
+        arrays = {}
+        while arrays.keys() != {"!markPrice@arr@1s", "!miniTicker@arr"}:
+            message = json.loads(await asyncio.wait_for(ws.recv(), WAIT_S))
+            arrays[message["stream"]] = message["data"]
+    marks = {row["s"] for row in arrays["!markPrice@arr@1s"]}
+    assert "BTCUSDT" in marks
+    assert not {s for s in marks if s.endswith("_PERP")}
+    minis = {row["s"]: row for row in arrays["!miniTicker@arr"]}
+    assert "ps" not in minis["BTCUSDT"]
+    assert minis[coinm.SYMBOL]["ps"] == coinm.PAIR
+    assert shape(minis[coinm.SYMBOL]) == shape(MINI_TICKER)
 
 
 def test_force_order_gains_the_pair() -> None:
