@@ -1,6 +1,8 @@
 """listenKeys: which user-data stream belongs to which API key, and for how long.
 
-One key per API key: starting while one is active returns it and extends it, as Binance does.
+One key per API key and product (a key started on /fapi streams USDⓈ-M's events, one started on
+/dapi COIN-M's: `product_routing`): starting while one is active returns it and extends it, as
+Binance does.
 A key lives `validity_ms` (60 minutes) of exchange time from its start or last keepalive, so a
 manual clock expires it. Keys are the shell's, not exchange state: they are not journaled and a
 restart forgets them (a client starts a new one, as after any disconnect). Lapsed keys are
@@ -15,6 +17,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.core.state import ApiKeyRecord
 
 VALIDITY_MS = 60 * 60 * 1000
@@ -28,6 +31,11 @@ class ListenKey:
     api_key: str
     account_id: int
     expires: int  # exchange ms
+    product: Product = "usdm"
+
+    @property
+    def owner(self) -> tuple[str, Product]:
+        return self.api_key, self.product
 
 
 Expired = Callable[[ListenKey], None]
@@ -41,7 +49,7 @@ class ListenKeys:
     def __init__(self, now_ms: Callable[[], int], validity_ms: int = VALIDITY_MS) -> None:
         self._now_ms = now_ms
         self._validity_ms = validity_ms
-        self._by_api_key: dict[str, ListenKey] = {}
+        self._by_api_key: dict[tuple[str, Product], ListenKey] = {}
         self._by_key: dict[str, ListenKey] = {}
         self._by_account: dict[int, dict[str, ListenKey]] = {}
         self._next_expiry = 2**63
@@ -50,33 +58,33 @@ class ListenKeys:
     def on_expired(self, listener: Expired) -> None:
         self._expired_listeners.append(listener)
 
-    def start(self, record: ApiKeyRecord) -> str:
-        """The API key's active listenKey, extended, or a new one."""
+    def start(self, record: ApiKeyRecord, product: Product = "usdm") -> str:
+        """The API key's active listenKey of the product, extended, or a new one."""
         now = self._now_ms()
         self.expire(now)
-        current = self._by_api_key.get(record.key.api_key)
+        current = self._by_api_key.get((record.key.api_key, product))
         if current is None:
-            current = ListenKey(_new_key(), record.key.api_key, record.account_id, 0)
-            self._by_api_key[current.api_key] = current
+            current = ListenKey(_new_key(), record.key.api_key, record.account_id, 0, product)
+            self._by_api_key[current.owner] = current
             self._by_key[current.key] = current
             self._by_account.setdefault(current.account_id, {})[current.key] = current
         self._extend(current, now)
         return current.key
 
-    def keepalive(self, record: ApiKeyRecord) -> str | None:
+    def keepalive(self, record: ApiKeyRecord, product: Product = "usdm") -> str | None:
         """Extends the API key's listenKey; None: it has none (Binance's -1125)."""
         now = self._now_ms()
         self.expire(now)
-        current = self._by_api_key.get(record.key.api_key)
+        current = self._by_api_key.get((record.key.api_key, product))
         if current is None:
             return None
         self._extend(current, now)
         return current.key
 
-    def close(self, record: ApiKeyRecord) -> bool:
+    def close(self, record: ApiKeyRecord, product: Product = "usdm") -> bool:
         """Ends the API key's listenKey; False: it had none."""
         self.expire(self._now_ms())
-        current = self._by_api_key.get(record.key.api_key)
+        current = self._by_api_key.get((record.key.api_key, product))
         if current is None:
             return False
         self._remove(current)
@@ -90,6 +98,11 @@ class ListenKeys:
     def of_account(self, account_id: int) -> tuple[str, ...]:
         keys = self._by_account.get(account_id)
         return tuple(keys) if keys else ()
+
+    def listening(self, account_id: int) -> tuple[ListenKey, ...]:
+        """The account's active keys (each names its product)."""
+        keys = self._by_account.get(account_id)
+        return tuple(keys.values()) if keys else ()
 
     def active(self) -> bool:
         return bool(self._by_key)
@@ -132,7 +145,7 @@ class ListenKeys:
         self._next_expiry = min(self._next_expiry, key.expires)
 
     def _remove(self, key: ListenKey) -> None:
-        del self._by_api_key[key.api_key]
+        del self._by_api_key[key.owner]
         del self._by_key[key.key]
         keys = self._by_account[key.account_id]
         del keys[key.key]

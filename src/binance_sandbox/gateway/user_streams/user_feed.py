@@ -24,6 +24,7 @@ from binance_sandbox.gateway.streams.hub import Hub
 from binance_sandbox.gateway.streams.names import Stream, parse_stream
 from binance_sandbox.gateway.user_streams.account_events import Message, user_messages
 from binance_sandbox.gateway.user_streams.listen_keys import ListenKey
+from binance_sandbox.gateway.user_streams.product_routing import for_product
 from binance_sandbox.sequencer.sequencer import Applied
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,15 @@ class UserFeed:
         self._send(messages)
 
     def _send(self, messages: list[Message]) -> None:
+        """Each message to the account's keys of its product, in that product's shape (the
+        state is read now: held messages are made and sent in order, before any later
+        command's, and what they read of it, instruments and aliases, does not change)."""
+        state = self._services.exchange.state
         for account_id, payload in messages:
-            for key in self._keys.of_account(account_id):
-                self._hub.publish(key, payload)
+            for key in self._keys.listening(account_id):
+                shaped = for_product(state, account_id, payload, key.product)
+                if shaped is not None:
+                    self._hub.publish(key.key, shaped)
 
     def _send_held(self, seq: int) -> None:
         """Sends the held messages of commands up to `seq` (journaled now)."""
