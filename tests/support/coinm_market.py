@@ -17,8 +17,8 @@ INDEX = "77000"
 PRICE = "77000.0"  # the maker's SELL, which the taker's MARKET BUY takes
 QTY = "1"  # contracts of 100 USD
 COIN_VALUE = "0.00129870"  # 1 x 100 / 77000 BTC, half away from zero at 8 decimals
-ORDER_PATH = "/fapi/v1/order"
-DEPTH_PATH = "/fapi/v1/depth"
+ORDER_PATH = "/dapi/v1/order"
+DEPTH_PATH = "/dapi/v1/depth"
 
 PERPETUAL_DELIVERY = 4133404800000
 
