@@ -56,8 +56,11 @@ def is_decimal(text: Any) -> bool:
 # --- ccxt pro ---------------------------------------------------------------------------------
 
 
-async def ccxt_watch(server: SandboxServer, watch: Callable[[Any], Any]) -> Any:
-    exchange = ccxtpro.binanceusdm({"options": {"fetchCurrencies": False}})
+async def ccxt_watch(
+    server: SandboxServer, watch: Callable[[Any], Any], kind: Any = ccxtpro.binanceusdm
+) -> Any:
+    """What `watch` returns from a ccxt pro exchange of `kind` (binanceusdm, binancecoinm)."""
+    exchange = kind({"options": {"fetchCurrencies": False}})
     exchange.urls["api"] = rebase(exchange.urls["api"], server.url, ws_base(server))
     try:
         await exchange.load_markets()

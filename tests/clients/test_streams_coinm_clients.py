@@ -1,20 +1,25 @@
 """Real clients receive COIN-M market streams on the sandbox's `/ws`, pointed at it only by
-their dstream base URL: binance-futures-connector's CMFuturesWebsocketClient (it connects to
-`/ws` and sends SUBSCRIBE with the names it builds)."""
+their dstream (and dapi) base URLs: ccxt pro's binancecoinm (`/ws/<name>` per stream, REST depth
+from /dapi) and binance-futures-connector's CMFuturesWebsocketClient (it connects to `/ws` and
+sends SUBSCRIBE with the names it builds)."""
 
+import asyncio
 import json
 import queue
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ccxt.pro as ccxtpro
 import pytest
 from binance.websocket.cm_futures.websocket_client import CMFuturesWebsocketClient
 
+from tests.clients.test_streams_clients import ccxt_watch
 from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
 
 WAIT_S = 60.0  # generous: a busy 2-core machine
+CCXT_SYMBOL = "BTC/USD:BTC"
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +68,30 @@ def test_futures_connector_cm_websocket_client(market: SandboxServer) -> None:
     assert seen["markPriceUpdate"]["s"] == coinm.SYMBOL
     assert seen["indexPriceUpdate"]["i"] == coinm.PAIR
     assert seen["indexPriceUpdate"]["p"] == f"{coinm.INDEX}.00000000"
+
+
+async def test_ccxt_watch_order_book_and_trades(market: SandboxServer) -> None:
+    maker = coinm.coin_trader(market, "ccxt-maker")
+    taker = coinm.coin_trader(market, "ccxt-taker")
+    for side, price in (("BUY", "76000.0"), ("SELL", "78000.0")):  # a book on both sides
+        coinm.place(market, maker, side=side, type="LIMIT", timeInForce="GTC", price=price,
+                    quantity=coinm.QTY)  # fmt: skip
+
+    async def watch(exchange: Any) -> Any:
+        await exchange.watch_order_book(CCXT_SYMBOL)
+        trading = asyncio.create_task(exchange.watch_trades(CCXT_SYMBOL))
+        await asyncio.sleep(0)  # subscribed before the trade
+        while not trading.done():
+            await asyncio.to_thread(coinm.cross_once, market, maker, taker)
+            await asyncio.wait([trading], timeout=1.0)
+        book = await exchange.watch_order_book(CCXT_SYMBOL)  # diffs applied on the snapshot
+        return book, trading.result(), await exchange.fetch_order_book(CCXT_SYMBOL, 1000)
+
+    book, trades, rest = await ccxt_watch(market, watch, ccxtpro.binancecoinm)
+    assert (book["bids"][0], book["asks"][0]) == (rest["bids"][0], rest["asks"][0])
+    assert book["bids"][0][0] < book["asks"][0][0]
+    assert isinstance(book["nonce"], int)
+    trade = trades[-1]
+    assert trade["symbol"] == CCXT_SYMBOL
+    assert (trade["price"], trade["amount"], trade["side"]) == (77000.0, 1.0, "buy")
+    assert trade["info"]["s"] == coinm.SYMBOL
