@@ -3,10 +3,16 @@ and COIN-M's shapes (`coinm_user_payloads`), against the COIN-M pages' examples
 (derivatives-docs/coin-margined-futures/user-data-streams/), on messages as the user feed builds
 them for USDⓈ-M."""
 
+import asyncio
+import json
 import tomllib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from websockets.asyncio.client import connect
 
 from binance_sandbox.config.loader import load_config, validate
 from binance_sandbox.core.instruments import Product
@@ -14,8 +20,12 @@ from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.gateway.handlers.account import account_alias
 from binance_sandbox.gateway.user_streams.product_routing import for_product
 from tests.support import coinm_market as coinm
+from tests.support.server import SandboxServer
+from tests.support.signing import Credentials
 
 ACCOUNT = 7
+WAIT_S = 30.0
+QUIET_S = 0.5
 TS = 1_796_000_000_000
 
 # the page's ORDER_TRADE_UPDATE `o` keys, but for a trailing stop's AP and cr
@@ -122,3 +132,56 @@ def test_account_update_split_by_product(
         assert rows == expected, product
         top = ["e", "E", "T", "a"] if product == "usdm" else ["e", "E", "T", "i", "a"]
         assert list(got) == top
+
+
+# --- over a real socket ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    root: Path = tmp_path_factory.mktemp("user-streams-coinm")
+    running = SandboxServer(root / "data", coinm.CONFIG).start()
+    yield running
+    running.stop()
+
+
+def listen_key(server: SandboxServer, who: Credentials, api: str) -> str:
+    started = httpx.post(f"{server.url}{api}/listenKey", headers=who.headers)
+    assert started.status_code == 200, started.text
+    key: str = started.json()["listenKey"]
+    return key
+
+
+async def test_a_coinm_fill_on_the_dapi_key_only(server: SandboxServer) -> None:
+    """A COIN-M trade: the taker's /dapi listenKey gets its ORDER_TRADE_UPDATEs and the
+    ACCOUNT_UPDATE in COIN-M's shape; its /fapi key (another key) gets nothing of it."""
+    maker, taker = coinm.coin_trader(server, "maker"), coinm.coin_trader(server, "taker")
+    dapi_key, fapi_key = (
+        listen_key(server, taker, "/dapi/v1"),
+        listen_key(server, taker, "/fapi/v1"),
+    )
+    assert dapi_key != fapi_key
+    base = server.url.replace("http://", "ws://")
+    async with (
+        connect(f"{base}/ws/{dapi_key}") as coin_ws,
+        connect(f"{base}/ws/{fapi_key}") as usd_ws,
+    ):
+        await asyncio.to_thread(coinm.cross_once, server, maker, taker)
+        received = []
+        while not any(m["e"] == "ACCOUNT_UPDATE" for m in received):
+            received.append(json.loads(await asyncio.wait_for(coin_ws.recv(), WAIT_S)))
+        with pytest.raises(TimeoutError):  # nothing on the USDⓈ-M key
+            await asyncio.wait_for(usd_ws.recv(), QUIET_S)
+    orders = [m for m in received if m["e"] == "ORDER_TRADE_UPDATE"]
+    assert [o["o"]["x"] for o in orders] == ["NEW", "TRADE"]  # a MARKET order: placed, filled
+    fill = orders[-1]
+    assert list(fill) == ["e", "E", "T", "i", "o"]
+    assert list(fill["o"]) == COINM_ORDER_KEYS
+    assert (fill["o"]["s"], fill["o"]["ma"], fill["o"]["N"]) == (coinm.SYMBOL, "BTC", "BTC")
+    assert (fill["o"]["l"], fill["o"]["L"]) == (coinm.QTY, coinm.PRICE)
+    update = received[-1]
+    assert list(update) == ["e", "E", "T", "i", "a"]
+    assert update["i"] == fill["i"]
+    assert [row["a"] for row in update["a"]["B"]] == ["BTC"]
+    [position] = update["a"]["P"]
+    assert (position["s"], position["pa"], position["ps"]) == (coinm.SYMBOL, coinm.QTY, "BOTH")

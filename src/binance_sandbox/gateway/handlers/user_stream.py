@@ -1,5 +1,6 @@
 """The user-data stream's listenKey: start, keepalive and close (USER_STREAM: the API key, no
-signature). Binance's futures endpoints take no parameters: the key belongs to the API key."""
+signature). Binance's futures endpoints take no parameters: the key belongs to the API key and
+the product whose API started it (/fapi or /dapi)."""
 
 from typing import Any
 
@@ -12,12 +13,12 @@ PATH = "/fapi/v1/listenKey"
 
 async def start(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.key is not None
-    return {"listenKey": ctx.services.listen_keys.start(ctx.key)}
+    return {"listenKey": ctx.services.listen_keys.start(ctx.key, ctx.product)}
 
 
 async def keepalive(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.key is not None
-    key = ctx.services.listen_keys.keepalive(ctx.key)
+    key = ctx.services.listen_keys.keepalive(ctx.key, ctx.product)
     if key is None:
         raise errors.invalid_listen_key()
     return {"listenKey": key}
@@ -25,7 +26,7 @@ async def keepalive(ctx: RequestContext) -> dict[str, Any]:
 
 async def close(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.key is not None
-    if not ctx.services.listen_keys.close(ctx.key):
+    if not ctx.services.listen_keys.close(ctx.key, ctx.product):
         raise errors.invalid_listen_key()
     return {}
 
