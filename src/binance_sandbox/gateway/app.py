@@ -236,6 +236,9 @@ class Gateway:
     def limiter(self) -> RateLimiter | None:
         return self._limiter
 
+    def limiter_of(self, product: Product) -> RateLimiter | None:
+        return self._limiters[product]
+
     @property
     def services(self) -> Services:
         return self._services

@@ -30,6 +30,7 @@ from binance_sandbox.gateway.streams.market_feed import MarketFeed
 from binance_sandbox.gateway.streams.stream_faults import StreamFaults
 from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.gateway.user_streams.user_feed import UserFeed
+from binance_sandbox.gateway.ws_api.connection import DAPI_PATHS as WS_DAPI_PATHS
 from binance_sandbox.gateway.ws_api.connection import PATHS as WS_API_PATHS
 from binance_sandbox.gateway.ws_api.connection import WsApiConnections
 from binance_sandbox.gateway.ws_api.dispatcher import WsApi
@@ -80,6 +81,9 @@ def create_app(
     runtime.sequencer.subscribe(user_feed.on_applied)
     streams = StreamConnections(hub, runtime.config.streams, user_feed.stream_named)
     ws_api = WsApiConnections(WsApi(gateway), limiter, runtime.clock, runtime.config.streams)
+    ws_dapi = WsApiConnections(
+        WsApi(gateway, "coinm"), coinm_limiter, runtime.clock, runtime.config.streams
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -137,6 +141,8 @@ def create_app(
             await gateway(scope, receive, send)
         elif scope["type"] == "websocket" and scope["path"] in WS_API_PATHS:
             await ws_api(scope, receive, send)
+        elif scope["type"] == "websocket" and scope["path"] in WS_DAPI_PATHS:
+            await ws_dapi(scope, receive, send)
         elif scope["type"] == "websocket":
             await streams(scope, receive, send)
         else:

@@ -1,4 +1,5 @@
-"""A WebSocket API connection (`/ws-fapi/v1`), from handshake to close.
+"""A WebSocket API connection (`/ws-fapi/v1`, or COIN-M's `/ws-dapi/v1`), from handshake to
+close.
 
 The handshake costs 5 request weight (Binance); `?returnRateLimits=false` hides `rateLimits`
 unless a request asks for them. Each request frame is answered by its own task, started in the
@@ -30,6 +31,7 @@ from binance_sandbox.gateway.ws_api.session_state import SessionState
 from binance_sandbox.simulators.clock import ExchangeClock
 
 PATHS = ("/ws-fapi/v1", "/ws-fapi/v1/")
+DAPI_PATHS = ("/ws-dapi/v1", "/ws-dapi/v1/")
 HANDSHAKE_WEIGHT = 5
 
 

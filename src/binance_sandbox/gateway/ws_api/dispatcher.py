@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Any
 
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.app import Gateway, Trace
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed
@@ -46,10 +47,15 @@ class SessionRevoked(Exception):
 
 
 class WsApi:
-    def __init__(self, gateway: Gateway) -> None:
+    """One product's WebSocket API: ws-fapi (USDⓈ-M) or ws-dapi (COIN-M), each with its methods
+    and counting against its product's limits."""
+
+    def __init__(self, gateway: Gateway, product: Product = "usdm") -> None:
         self._gateway = gateway
         self._services = gateway.services
-        self._methods = served_methods(gateway.endpoint)
+        self._product: Product = product
+        self._limiter = gateway.limiter_of(product)
+        self._methods = served_methods(gateway.endpoint, product)
 
     async def answer(self, text: str | bytes, session: SessionState, ip: str) -> dict[str, Any]:
         started = time.perf_counter()
@@ -82,7 +88,8 @@ class WsApi:
             if counts is None and endpoint is not None and any(endpoint.orders):
                 counts = self._order_counts(trace.api_key, wall_ms)  # refused before counting
             used = self._used_weight(ip, wall_ms)
-            reply["rateLimits"] = rate_limits(self._services.config.limits, used, counts)
+            limits = self._services.config.limits
+            reply["rateLimits"] = rate_limits(limits, used, counts, self._product)
         # logged as method "WS" and the REST path it ran (the metrics know those paths)
         logged = endpoint.path if endpoint else name if name in SESSION_METHODS else "unknown"
         code = reply["error"]["code"] if "error" in reply else None
@@ -140,8 +147,8 @@ class WsApi:
         wall_ms: int,
         trace: Trace,
     ) -> dict[str, Any]:
-        if self._gateway.limiter is not None:
-            self._gateway.limiter.charge_weight(ip, SESSION_WEIGHT({}), wall_ms)
+        if self._limiter is not None:
+            self._limiter.charge_weight(ip, SESSION_WEIGHT({}), wall_ms)
         now = self._services.clock.now_ms()
         if name == "session.logon":
             request = parsed_params(raw)
@@ -165,14 +172,14 @@ class WsApi:
         return session.status(now)
 
     def _order_counts(self, api_key: str, wall_ms: int) -> tuple[int, int]:
-        limiter = self._gateway.limiter
+        limiter = self._limiter
         record = self._services.exchange.state.api_keys.get(api_key)
         if limiter is None or record is None:
             return 0, 0
         return limiter.order_counts(record.account_id, wall_ms)
 
     def _used_weight(self, ip: str, wall_ms: int) -> int:
-        limiter = self._gateway.limiter
+        limiter = self._limiter
         return limiter.used_weight(ip, wall_ms) if limiter is not None else 0
 
 
