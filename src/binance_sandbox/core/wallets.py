@@ -145,6 +145,4 @@ def _refuse_transfer(
 def _max_withdraw(state: ExchangeState, account: Account, asset: str, product: Product) -> int:
     """What may leave the wallet: margin in use and unrealized profit stay (maxWithdrawAmount)."""
     risk = margin.account_risk(state, account)
-    if product == "coinm":  # COIN-M is never pooled: each coin stands alone
-        return risk.asset(asset, account, product).max_withdraw
-    return collateral.max_withdraw(state, account, risk, asset)
+    return collateral.max_withdraw(state, account, risk, asset, product)
