@@ -26,6 +26,7 @@ def test_first_start_seeds_the_demo_account_and_instruments(server: SandboxServe
     [demo] = server.call("GET", "/accounts")
     assert demo["name"] == "demo"
     assert demo["balances"] == {"USDT": "10000.00000000"}
+    assert demo["coinmBalances"] == {"BTC": "1.00000000", "ETH": "10.00000000"}  # COIN-M's
     [key] = demo["apiKeys"]
     assert key["type"] == "HMAC"
     assert key["enableFutures"] is True
@@ -90,6 +91,20 @@ def test_hmac_rsa_and_ed25519_keys(server: SandboxServer) -> None:
         ("POST", "/accounts/demo/deposits", {"asset": "USDT", "amount": "1e-9"}, 400, -1102),
         ("POST", "/accounts/demo/deposits", {"asset": "DOGE", "amount": "1"}, 400, -9002),
         ("POST", "/accounts/demo/withdrawals", {"asset": "USDT", "amount": "10001"}, 400, -2018),
+        (
+            "POST",
+            "/accounts/demo/deposits",
+            {"asset": "BTC", "amount": "1", "product": "spot"},
+            400,
+            -1102,
+        ),
+        (
+            "POST",
+            "/accounts/demo/withdrawals",
+            {"asset": "BTC", "amount": "1.1", "product": "coinm"},
+            400,
+            -2018,
+        ),
         ("PUT", "/prices/NOPE", {"price": "1"}, 400, -1121),
         ("POST", "/clock/speed", {"speed": 0}, 400, -1102),
         ("POST", "/clock/advance", {"by": "soon"}, 400, -1102),
@@ -116,12 +131,14 @@ def test_management_commands_drive_the_running_server(server: SandboxServer) -> 
     created = cli(server, "accounts", "create", "bob")
     assert created.returncode == 0, created.stderr
     assert cli(server, "deposit", "bob", "USDT", "250.5").returncode == 0
+    assert cli(server, "deposit", "bob", "BTC", "2", "--product", "coinm").returncode == 0
     assert cli(server, "keys", "create", "bob", "--type", "ed25519").returncode == 0
     assert cli(server, "price", "set", "ethusdt", "3100.25").returncode == 0
     assert server.call("GET", "/prices")["ETHUSDT"]["price"] == "3100.25000000"
     assert cli(server, "clock", "advance", "--by", "5s").returncode == 0
     account = server.call("GET", "/accounts/bob")
     assert account["balances"] == {"USDT": "250.50000000"}
+    assert account["coinmBalances"] == {"BTC": "2.00000000"}
     assert account["apiKeys"][0]["type"] == "ED25519"
     moved = server.call("GET", "/prices")["ETHUSDT"]  # the gbm path went on from the set price
     assert moved["price"] != "3100.25000000"

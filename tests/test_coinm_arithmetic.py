@@ -68,12 +68,12 @@ def coin_sim(*instruments: Instrument, ts: int | None = None, btc: int = 10 * BT
               assets=("USDT", "BTC", "ETH"), **extra)  # fmt: skip
     sim.do(SetIndexPrices(prices={"BTCUSD": 50_000 * USD, "ETHUSD": 2_500 * USD}, source="t"))
     for account in (1, 2, 3):
-        sim.do(Deposit(account_id=account, asset="BTC", amount=btc))
+        sim.do(Deposit(account_id=account, asset="BTC", amount=btc, product="coinm"))
     return sim
 
 
 def btc(sim: Sim, account: int) -> int:
-    return sim.state.accounts[account - 1].balance("BTC")
+    return sim.state.accounts[account - 1].coinm.balance("BTC")
 
 
 def trade(
@@ -152,10 +152,10 @@ def test_initial_and_maintenance_margin_in_coin_with_the_faqs_bracket() -> None:
         [side] = risk.sides
         assert (side.notional, side.position_im, side.maint) == (sign * 80 * BTC, 8 * BTC,
                                                                  219_000_000)  # fmt: skip
-        assert set(risk.assets) == {"BTC"}
-        assert risk.assets["BTC"].cross_im == 8 * BTC
+        assert (set(risk.coinm), set(risk.assets)) == ({"BTC"}, set())
+        assert risk.coinm["BTC"].cross_im == 8 * BTC
     # taker fee 80 x 0.05 % = 0.04 BTC: available 20 - 0.04 - 8 = 11.96 BTC
-    assert account_risk(sim.state, sim.state.accounts[1]).assets["BTC"].available == 1_196_000_000
+    assert account_risk(sim.state, sim.state.accounts[1]).coinm["BTC"].available == 1_196_000_000
 
 
 def test_funding_fee_is_contracts_times_size_over_mark_times_rate() -> None:
@@ -211,10 +211,10 @@ def test_cross_liquidation_price_draws_on_the_btc_wallet_only() -> None:
     only other BTC-margined contracts enter TMM1 / UPNL1. Bankruptcy with an ETH position's
     loss not counted: 100,000 / 3 = 33,333.33..."""
     sim = coin_sim(btc=0)
-    sim.do(Deposit(account_id=2, asset="BTC", amount=100_100_000))
-    sim.do(Deposit(account_id=1, asset="BTC", amount=10 * BTC))
+    sim.do(Deposit(account_id=2, asset="BTC", amount=100_100_000, product="coinm"))
+    sim.do(Deposit(account_id=1, asset="BTC", amount=10 * BTC, product="coinm"))
     for account in (1, 2):
-        sim.do(Deposit(account_id=account, asset="ETH", amount=100 * BTC))
+        sim.do(Deposit(account_id=account, asset="ETH", amount=100 * BTC, product="coinm"))
     trade(sim, 1, 2, 1_000, usd("50000"))
     assert btc(sim, 2) == BTC
     assert _liquidation_price(sim.state, 2) == 33_466_66666667
@@ -333,5 +333,5 @@ def test_a_multi_assets_account_pays_coin_m_margin_from_its_coin_wallet_only() -
     sim.place(1, "SELL", 10, usd("50000"), symbol=PERP)
     refused = sim.place(2, "BUY", 10, usd("50000"), symbol=PERP)
     assert refused == [Rejected(code=-2019, msg="Margin is insufficient.")]
-    sim.do(Deposit(account_id=2, asset="BTC", amount=1_000_000))
+    sim.do(Deposit(account_id=2, asset="BTC", amount=1_000_000, product="coinm"))
     assert isinstance(sim.place(2, "BUY", 10, usd("50000"), symbol=PERP)[0], OrderUpdated)

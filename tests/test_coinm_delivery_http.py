@@ -46,7 +46,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
 
 def account(server: SandboxServer, name: str) -> Credentials:
     server.call("POST", "/accounts", {"name": name})
-    server.call("POST", f"/accounts/{name}/deposits", {"asset": "BTC", "amount": "1"})
+    server.call(
+        "POST", f"/accounts/{name}/deposits", {"asset": "BTC", "amount": "1", "product": "coinm"}
+    )
     return Credentials.from_admin(server.call("POST", f"/accounts/{name}/keys", {"type": "hmac"}))
 
 

@@ -49,6 +49,8 @@ def trader(server: SandboxServer) -> Credentials:
     server.call("POST", "/accounts", {"name": "both"})
     for asset in ("USDT", "BTC"):
         server.call("POST", "/accounts/both/deposits", {"asset": asset, "amount": "100000"})
+    coinm = {"asset": "BTC", "amount": "7", "product": "coinm"}  # the COIN-M futures wallet
+    server.call("POST", "/accounts/both/deposits", coinm)
     return Credentials.from_admin(server.call("POST", "/accounts/both/keys", {"type": "hmac"}))
 
 
@@ -180,7 +182,9 @@ def test_account_reads_show_their_product_only(
     assert [row["pair"] for row in signed("/dapi/v1/leverageBracket")] == ["BTCUSD", "ETHUSD"]
     coins = signed("/dapi/v1/balance")
     assert [row["asset"] for row in coins] == ["BTC", "ETH"]  # no USDT row on COIN-M
-    assert coins[0]["balance"] == "100000.00000000"
+    assert coins[0]["balance"] == "7.00000000"  # each product reads its own wallet
+    fapi = {row["asset"]: row["balance"] for row in signed("/fapi/v2/balance")}
+    assert fapi.get("BTC", "0.00000000") == "100000.00000000"
     account = signed("/dapi/v1/account")
     assert [row["asset"] for row in account["assets"]] == ["BTC", "ETH"]
     assert not any(key.startswith("total") for key in account)  # no USDT totals

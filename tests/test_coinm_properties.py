@@ -72,7 +72,7 @@ COINM_STEPS: list[st.SearchStrategy[Any]] = [
     st.builds(SetInsuranceFund, asset=st.just("BTC"),
               balance=st.sampled_from((0, 0, 65_000, 13 * COIN))),
     st.builds(Deposit, account_id=traders, asset=st.just("BTC"),
-              amount=st.sampled_from((130_000, 2_600_000))),
+              amount=st.sampled_from((130_000, 2_600_000)), product=st.just("coinm")),
     st.builds(CancelAllOrders, account_id=st.sampled_from((MAKER, *TRADERS)), symbol=st.just(PERP)),
 ]  # fmt: skip
 
@@ -84,10 +84,10 @@ def run_both(
               instruments=(*USDM, BTCUSD_PERP), assets=("USDT", "BTC"))  # fmt: skip
     sim.do(SetIndexPrices(prices={"BTCUSD": MARK}, source="t"))
     sim.do(Deposit(account_id=MAKER, asset="USDT", amount=50_000_000 * USD))
-    sim.do(Deposit(account_id=MAKER, asset="BTC", amount=650 * COIN))
+    sim.do(Deposit(account_id=MAKER, asset="BTC", amount=650 * COIN, product="coinm"))
     for account_id, amount, coin, leverage in zip(TRADERS, funds, coins, leverages, strict=True):
         sim.do(Deposit(account_id=account_id, asset="USDT", amount=amount))
-        sim.do(Deposit(account_id=account_id, asset="BTC", amount=BTC_BASE + coin))
+        sim.do(Deposit(account_id=account_id, asset="BTC", amount=BTC_BASE + coin, product="coinm"))
         for symbol in (BTC, PERP):
             sim.do(SetLeverage(account_id=account_id, symbol=symbol, leverage=leverage))
     run_steps(sim, steps, tally, also=check_totals)

@@ -61,7 +61,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
 
 def _account(server: SandboxServer, name: str) -> Credentials:
     server.call("POST", "/accounts", {"name": name})
-    server.call("POST", f"/accounts/{name}/deposits", {"asset": "BTC", "amount": "1"})
+    server.call(
+        "POST", f"/accounts/{name}/deposits", {"asset": "BTC", "amount": "1", "product": "coinm"}
+    )
     return Credentials.from_admin(server.call("POST", f"/accounts/{name}/keys", {"type": "hmac"}))
 
 
@@ -169,7 +171,11 @@ def test_an_isolated_position_in_the_coin(server: SandboxServer) -> None:
     LP = 100.5 / 0.055 = 1827.27272727..."""
     maker, taker = _account(server, "eth-maker"), _account(server, "eth-taker")
     for name in ("eth-maker", "eth-taker"):
-        server.call("POST", f"/accounts/{name}/deposits", {"asset": "ETH", "amount": "1"})
+        server.call(
+            "POST",
+            f"/accounts/{name}/deposits",
+            {"asset": "ETH", "amount": "1", "product": "coinm"},
+        )
     ok(server, taker, "POST", "/dapi/v1/marginType", symbol="ETHUSD_PERP", marginType="ISOLATED")
     ok(server, taker, "POST", "/dapi/v1/leverage", symbol="ETHUSD_PERP", leverage="10")
     ok(server, maker, "POST", "/dapi/v1/order", symbol="ETHUSD_PERP", side="SELL", type="LIMIT",

@@ -172,3 +172,25 @@ def test_money_is_conserved_and_replay_is_identical(script: list[Command], gaps:
     assert [replay.apply(s) for s in stamped] == events
     assert state_hash(replay.state) == state_hash(exchange.state)
     assert state_hash(decode_state(encode_state(exchange.state))) == state_hash(exchange.state)
+
+
+def test_the_coinm_wallet_is_apart_from_the_usdm_one() -> None:
+    exchange, results = run(
+        [
+            GENESIS,
+            CreateAccount(name="a"),
+            Deposit(account_id=1, asset="BTC", amount=300, product="coinm"),
+            Deposit(account_id=1, asset="BTC", amount=50),
+            Withdraw(account_id=1, asset="BTC", amount=100, product="coinm"),
+            Withdraw(account_id=1, asset="BTC", amount=51),  # the USDⓈ-M wallet holds only 50
+        ]
+    )
+    account = exchange.state.accounts[0]
+    assert (account.coinm.balances, account.coinm.transferred) == ({"BTC": 200}, {"BTC": 200})
+    assert (account.balances, account.transferred) == ({"BTC": 50}, {"BTC": 50})
+    changed = results[4][0]
+    assert isinstance(changed, BalanceChanged)
+    assert (changed.product, changed.balance) == ("coinm", 200)
+    assert isinstance(results[5][0], Rejected)
+    replayed = decode_state(encode_state(exchange.state))
+    assert replayed.accounts[0].coinm.balances == {"BTC": 200}

@@ -32,6 +32,7 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from binance_sandbox.core.accounts import wallet_of
 from binance_sandbox.core.commands import (
     CancelAllOrders,
     Command,
@@ -47,7 +48,7 @@ from binance_sandbox.core.commands import (
 )
 from binance_sandbox.core.events import Event, ForceOrder, FundingSettled, OrderUpdated
 from binance_sandbox.core.exchange import Exchange
-from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.core.margin_health import scan
 from binance_sandbox.core.positions import Position
 from binance_sandbox.core.state import ExchangeState
@@ -187,13 +188,26 @@ def _margined_in(state: ExchangeState, asset: str, positions: Iterable[Position]
     return [p for p in positions if state.instruments[p.symbol].margin_asset == asset]
 
 
+def _product(state: ExchangeState, asset: str) -> Product:
+    """The wallet the contracts margined in `asset` draw on (a coin: COIN-M)."""
+    inverse = any(i.inverse for i in state.instruments.values() if i.margin_asset == asset)
+    return "coinm" if inverse else "usdm"
+
+
 def check_money(state: ExchangeState, commissions: int, asset: str = "USDT") -> None:
-    """In `asset` (the positions margined in it): see the module's docstring, 1."""
+    """In `asset` (the positions margined in it): see the module's docstring, 1. Per wallet:
+    the contracts' wallet balances it; the other wallet holds just what was transferred in."""
     fund = state.insurance
-    transfers = sum(a.transferred.get(asset, 0) for a in state.accounts)
+    product = _product(state, asset)
+    other: Product = "usdm" if product == "coinm" else "coinm"
+    for account in state.accounts:
+        untouched = wallet_of(account, other)
+        assert untouched.balance(asset) == untouched.transferred.get(asset, 0)
+    held = [wallet_of(a, product) for a in state.accounts]
+    transfers = sum(w.transferred.get(asset, 0) for w in held)
     realized = sum(p.realized_pnl for p in _margined_in(state, asset, state.positions.values()))
     realized += sum(p.realized_pnl for p in _margined_in(state, asset, fund.positions.values()))
-    wallets = sum(a.balance(asset) for a in state.accounts)
+    wallets = sum(w.balance(asset) for w in held)
     exchange_side = state.funding_balance.get(asset, 0)  # funding paid out less taken in
     assert transfers + fund.deposits.get(asset, 0) + realized == (
         wallets + commissions + fund.balances.get(asset, 0) + exchange_side
@@ -217,7 +231,8 @@ def check_no_one_negative(
         mine = [p for p in state.positions.values() if p.account_id == account.account_id]
         for asset in assets:
             held = any(p.qty for p in _margined_in(state, asset, mine))
-            assert held or account.balance(asset) >= 0, (account.account_id, asset)
+            wallet = wallet_of(account, _product(state, asset))
+            assert held or wallet.balance(asset) >= 0, (account.account_id, asset)
     if moved:
         # a full scan (not the watch's index) finds nothing missed
         healths = scan(state, [a.account_id for a in state.accounts])

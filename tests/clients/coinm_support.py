@@ -51,8 +51,12 @@ def fund(sandbox: Sandbox) -> Keys:
 
 
 def _deposit_coins(server: SandboxServer, account: str) -> None:
+    """Into the COIN-M wallet, up to COINS of each coin (the demo account is seeded with some)."""
+    held = server.call("GET", f"/accounts/{account}")["coinmBalances"]
     for coin in ("BTC", "ETH"):
-        server.call("POST", f"/accounts/{account}/deposits", {"asset": coin, "amount": COINS})
+        top_up = str(Decimal(COINS) - Decimal(held.get(coin, "0")))
+        body = {"asset": coin, "amount": top_up, "product": "coinm"}
+        server.call("POST", f"/accounts/{account}/deposits", body)
 
 
 def pin_price(server: SandboxServer) -> None:

@@ -101,3 +101,23 @@ def test_coinm_scenario(sandbox: Sandbox) -> None:
         coin_exchange(sandbox.url, maker.api_key, maker.secret),
     )
     cs.run_scenario(sandbox.server, calls)
+
+
+def test_each_product_shows_its_own_wallet(sandbox: Sandbox) -> None:
+    """BTC deposited into the COIN-M wallet shows on /dapi (binancecoinm) and not on /fapi
+    (binanceusdm, the same key), whose wallet keeps only what went into it."""
+    server = sandbox.server
+    server.call("POST", "/accounts", {"name": "two-wallets"})
+    deposits = [("BTC", "3", "coinm"), ("BTC", "0.5", "usdm"), ("USDT", "200", "usdm")]
+    for asset, amount, product in deposits:
+        body = {"asset": asset, "amount": amount, "product": product}
+        server.call("POST", "/accounts/two-wallets/deposits", body)
+    key = server.call("POST", "/accounts/two-wallets/keys", {"type": "hmac"})
+    coin = coin_exchange(sandbox.url, key["apiKey"], key["secretKey"])
+    usdm = ccxt.binanceusdm({"apiKey": key["apiKey"], "secret": key["secretKey"]})
+    usdm.urls["api"] = rebase(usdm.urls["api"], sandbox.url)
+    dapi = {row["asset"]: row["balance"] for row in coin.dapiPrivateGetBalance()}
+    fapi = {row["asset"]: row["balance"] for row in usdm.fapiPrivateV2GetBalance()}
+    assert (dapi["BTC"], dapi["ETH"]) == ("3.00000000", "0.00000000")
+    assert (fapi["BTC"], fapi["USDT"]) == ("0.50000000", "200.00000000")
+    assert coin.fetch_balance()["BTC"]["total"] == pytest.approx(3.0)

@@ -81,3 +81,19 @@ def test_coinm_scenario(sandbox: Sandbox) -> None:
         coin_client(sandbox.url, maker.api_key, maker.secret),
     )
     cs.run_scenario(sandbox.server, calls)
+
+
+def test_each_product_shows_its_own_wallet(sandbox: Sandbox) -> None:
+    """futures_coin_account_balance reads the COIN-M wallet, futures_account_balance (the same
+    key) the USDⓈ-M one: BTC deposited into one never shows in the other."""
+    server = sandbox.server
+    server.call("POST", "/accounts", {"name": "pb-wallets"})
+    for amount, product in (("2", "coinm"), ("0.25", "usdm")):
+        body = {"asset": "BTC", "amount": amount, "product": product}
+        server.call("POST", "/accounts/pb-wallets/deposits", body)
+    key = server.call("POST", "/accounts/pb-wallets/keys", {"type": "hmac"})
+    client = coin_client(sandbox.url, key["apiKey"], key["secretKey"])
+    client.FUTURES_URL = sandbox.url + "/fapi"
+    dapi = {row["asset"]: row["balance"] for row in client.futures_coin_account_balance()}
+    fapi = {row["asset"]: row["balance"] for row in client.futures_account_balance()}
+    assert (dapi["BTC"], fapi["BTC"]) == ("2.00000000", "0.25000000")

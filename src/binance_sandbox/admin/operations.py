@@ -27,7 +27,7 @@ from binance_sandbox.core.fixed import (
     FixedPointError,
     parse_scaled,
 )
-from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.sequencer.sequencer import Applied, Sequencer
 
 
@@ -106,8 +106,16 @@ class AdminOperations:
         return CreatedKey(event, private_key)
 
     async def transfer(
-        self, account_id: int, asset: str, amount: str, client_tran_id: str, *, deposit: bool
+        self,
+        account_id: int,
+        asset: str,
+        amount: str,
+        client_tran_id: str,
+        *,
+        deposit: bool,
+        product: Product = "usdm",
     ) -> Applied:
+        """Into or out of the account's USDⓈ-M futures wallet, or its COIN-M one."""
         scaled = parse_amount(amount)
         kind = Deposit if deposit else Withdraw
         command = kind(
@@ -115,6 +123,7 @@ class AdminOperations:
             asset=asset.upper(),
             amount=scaled,
             client_tran_id=client_tran_id,
+            product=product,
         )
         return await self.submit(command)
 

@@ -25,6 +25,7 @@ from binance_sandbox.control.faults import FaultInjector
 from binance_sandbox.control.request_log import RequestLog
 from binance_sandbox.core.commands import SetOverload, SetTradeGroup
 from binance_sandbox.core.events import ForceOrder
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.core.state_hash import state_hash
 from binance_sandbox.projections.transfers import TransferStore
 from binance_sandbox.sequencer.sequencer import Sequencer
@@ -103,6 +104,15 @@ def text_field(body: dict[str, Any], name: str, max_length: int, default: str | 
     if not text or len(text) > max_length:
         raise bad_request(f"{name} must be 1 to {max_length} characters")
     return text
+
+
+def product_field(body: dict[str, Any]) -> Product:
+    """The futures wallet a transfer moves: "usdm" (the default) or "coinm"."""
+    value = body.get("product", "usdm")
+    if value not in ("usdm", "coinm"):
+        raise bad_request('product must be "usdm" or "coinm"')
+    product: Product = value
+    return product
 
 
 def flag_field(body: dict[str, Any], name: str, default: bool | None = None) -> bool:
@@ -204,11 +214,14 @@ async def _transfer(request: Request, ctx: AdminContext, *, deposit: bool) -> di
         text_field(body, "amount", 64),
         text_field(body, "clientTranId", 64) if body.get("clientTranId") else "",
         deposit=deposit,
+        product=product_field(body),
     )
+    view = views.account_view(ctx.sequencer.exchange.state, account)
     return {
         "tranId": applied.seq,
         "time": applied.ts,
-        "balances": views.account_view(ctx.sequencer.exchange.state, account)["balances"],
+        "balances": view["balances"],
+        "coinmBalances": view["coinmBalances"],
     }
 
 

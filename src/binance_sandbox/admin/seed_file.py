@@ -32,6 +32,7 @@ from binance_sandbox.admin.views import created_key_view
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.events import OrderUpdated
 from binance_sandbox.core.fixed import FixedPointError, parse_scaled
+from binance_sandbox.core.instruments import Product
 
 MAX_ITEMS = 10_000
 
@@ -59,11 +60,15 @@ async def _account(operations: AdminOperations, name: str, spec: Any) -> list[di
     if not isinstance(spec, dict):
         raise bad_request(f"accounts.{name} must be a table")
     account = await operations.create_account(text_field({"name": name}, "name", 64))
-    balances = spec.get("balances", {})
-    if not isinstance(balances, dict):
-        raise bad_request(f"accounts.{name}.balances must be a table of asset = amount")
-    for asset, amount in balances.items():
-        await operations.transfer(account.account_id, str(asset), str(amount), "seed", deposit=True)
+    wallets: tuple[tuple[str, Product], ...] = (("balances", "usdm"), ("coinm_balances", "coinm"))
+    for field, product in wallets:
+        balances = spec.get(field, {})
+        if not isinstance(balances, dict):
+            raise bad_request(f"accounts.{name}.{field} must be a table of asset = amount")
+        for asset, amount in balances.items():
+            await operations.transfer(
+                account.account_id, str(asset), str(amount), "seed", deposit=True, product=product
+            )
     created = []
     for key in spec.get("keys", []):
         if not isinstance(key, dict):

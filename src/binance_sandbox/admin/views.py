@@ -20,6 +20,7 @@ def account_view(state: ExchangeState, account: Account) -> dict[str, Any]:
         "name": account.name,
         "created": account.created,
         "balances": {asset: amount(v) for asset, v in sorted(account.balances.items())},
+        "coinmBalances": {asset: amount(v) for asset, v in sorted(account.coinm.balances.items())},
         "tradeGroupId": account.trade_group_id,
         "apiKeys": [key_view(state, api_key) for api_key in account.api_keys],
     }

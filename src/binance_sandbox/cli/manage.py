@@ -20,6 +20,9 @@ UrlOption = Annotated[
 TokenOption = Annotated[
     str | None, typer.Option("--token", help="Admin token (default: from the data directory).")
 ]
+ProductOption = Annotated[
+    str, typer.Option(help="The futures wallet: usdm (USDⓈ-M) or coinm (COIN-M).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the raw JSON answer.")]
 
 accounts_app = typer.Typer(help="Create and inspect accounts.", no_args_is_help=True)
@@ -133,12 +136,14 @@ def deposit(
     account: Annotated[str, typer.Argument(help="Account id or name.")],
     asset: str,
     amount: str,
+    product: ProductOption = "usdm",
     data_dir: DataDirOption = Path(".sandbox"),
     url: UrlOption = None,
     token: TokenOption = None,
 ) -> None:
-    """Credit an account's wallet, e.g. `deposit demo USDT 5000`."""
-    body = {"asset": asset, "amount": amount}
+    """Credit an account's wallet, e.g. `deposit demo USDT 5000` or
+    `deposit demo BTC 1 --product coinm` (the COIN-M futures wallet)."""
+    body = {"asset": asset, "amount": amount, "product": product}
     show(admin_client(data_dir, url, token).post(f"/accounts/{account}/deposits", body))
 
 
@@ -146,12 +151,13 @@ def withdraw(
     account: Annotated[str, typer.Argument(help="Account id or name.")],
     asset: str,
     amount: str,
+    product: ProductOption = "usdm",
     data_dir: DataDirOption = Path(".sandbox"),
     url: UrlOption = None,
     token: TokenOption = None,
 ) -> None:
     """Debit an account's wallet (refused if the balance is short)."""
-    body = {"asset": asset, "amount": amount}
+    body = {"asset": asset, "amount": amount, "product": product}
     show(admin_client(data_dir, url, token).post(f"/accounts/{account}/withdrawals", body))
 
 

@@ -143,7 +143,8 @@ class AccountKeyConfig(_Section):
 
 
 class AccountConfig(_Section):
-    balances: dict[str, str] = msgspec.field(default_factory=dict)
+    balances: dict[str, str] = msgspec.field(default_factory=dict)  # the USDⓈ-M wallet
+    coinm_balances: dict[str, str] = msgspec.field(default_factory=dict)  # the COIN-M wallet
     keys: list[AccountKeyConfig] = msgspec.field(default_factory=list)
 
 

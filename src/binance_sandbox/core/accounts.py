@@ -8,6 +8,8 @@ from typing import Literal
 
 import msgspec
 
+from binance_sandbox.core.instruments import Product
+
 KeyType = Literal["HMAC", "RSA", "ED25519"]
 
 
@@ -39,6 +41,18 @@ class MarginChange(msgspec.Struct, frozen=True, kw_only=True):
     time: int
 
 
+class Wallet(msgspec.Struct, kw_only=True):
+    """The COIN-M futures wallet: kept apart from the USDⓈ-M one, as on Binance, where money
+    moves between the two only through spot."""
+
+    balances: dict[str, int] = msgspec.field(default_factory=dict)
+    balance_times: dict[str, int] = msgspec.field(default_factory=dict)
+    transferred: dict[str, int] = msgspec.field(default_factory=dict)
+
+    def balance(self, asset: str) -> int:
+        return self.balances.get(asset, 0)
+
+
 class Account(msgspec.Struct, kw_only=True):
     account_id: int
     name: str
@@ -58,6 +72,7 @@ class Account(msgspec.Struct, kw_only=True):
     symbol_configs: dict[str, SymbolConfig] = msgspec.field(default_factory=dict)
     margin_changes: list[MarginChange] = msgspec.field(default_factory=list)
     multi_assets: bool = False  # Multi-Assets mode: one cross margin pool over every asset
+    coinm: Wallet = msgspec.field(default_factory=Wallet)  # the fields above: the USDⓈ-M wallet
 
     @property
     def stp_group(self) -> int:
@@ -66,3 +81,9 @@ class Account(msgspec.Struct, kw_only=True):
 
     def balance(self, asset: str) -> int:
         return self.balances.get(asset, 0)
+
+
+def wallet_of(account: Account, product: Product) -> Account | Wallet:
+    """The wallet an instrument of `product` takes its money from: the account's own fields
+    for USDⓈ-M, its COIN-M wallet for COIN-M (both have balances, balance_times, transferred)."""
+    return account.coinm if product == "coinm" else account

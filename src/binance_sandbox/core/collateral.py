@@ -11,6 +11,7 @@ pair's index. In Single-Asset mode each margin asset stands alone (`margin.Asset
 
 from binance_sandbox.core.accounts import Account
 from binance_sandbox.core.fixed import AMOUNT_SCALE
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.core.margin import AccountRisk
 from binance_sandbox.core.state import ExchangeState
 
@@ -74,33 +75,38 @@ def in_asset(state: ExchangeState, asset: str, value: int) -> int:
     return converted
 
 
-def free(state: ExchangeState, account: Account, risk: AccountRisk, asset: str) -> int:
+def free(
+    state: ExchangeState, account: Account, risk: AccountRisk, asset: str, product: Product = "usdm"
+) -> int:
     """What a new order or a withdrawal of `asset` may still use, in that asset: its own
-    available balance in Single-Asset mode, the pool's (converted at the ask rate) in
-    Multi-Assets mode."""
-    if not account.multi_assets:
-        return risk.asset(asset, account).free
+    available balance in Single-Asset mode and in the COIN-M wallet, the pool's (converted at
+    the ask rate) in Multi-Assets mode, which pools the USDⓈ-M wallet only."""
+    if not account.multi_assets or product == "coinm":
+        return risk.asset(asset, account, product).free
     assets = sorted(set(account.balances) | set(risk.assets))
     pool = sum(usd_value(state, name, risk.asset(name, account).free) for name in assets)
     return in_asset(state, asset, pool)
 
 
-def max_withdraw(state: ExchangeState, account: Account, risk: AccountRisk, asset: str) -> int:
+def max_withdraw(
+    state: ExchangeState, account: Account, risk: AccountRisk, asset: str, product: Product = "usdm"
+) -> int:
     """What may leave: the asset's own maxWithdrawAmount, and in Multi-Assets mode no more of
-    a collateral asset than the pool can spare."""
-    own = risk.asset(asset, account).max_withdraw
-    if not account.multi_assets or usd_index(state, asset) is None:
+    a collateral asset of the USDⓈ-M wallet than the pool can spare."""
+    own = risk.asset(asset, account, product).max_withdraw
+    if not account.multi_assets or product == "coinm" or usd_index(state, asset) is None:
         return own
     return min(own, max(0, free(state, account, risk, asset)))
 
 
 def available(
-    state: ExchangeState, account: Account, risk: AccountRisk, asset: str
+    state: ExchangeState, account: Account, risk: AccountRisk, asset: str, product: Product = "usdm"
 ) -> tuple[int, int]:
     """availableBalance and maxWithdrawAmount of an asset as the account endpoints print them:
-    its own in Single-Asset mode, the pool's share in Multi-Assets mode."""
-    if not account.multi_assets:
-        row = risk.asset(asset, account)
+    its own in Single-Asset mode and in the COIN-M wallet, the pool's share in Multi-Assets
+    mode."""
+    if not account.multi_assets or product == "coinm":
+        row = risk.asset(asset, account, product)
         return row.available, row.max_withdraw
     usable = free(state, account, risk, asset)
     return max(0, usable), max_withdraw(state, account, risk, asset)

@@ -12,7 +12,7 @@ import msgspec
 
 from binance_sandbox.core.accounts import KeyType
 from binance_sandbox.core.fault_rules import FaultRule
-from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.core.matching import StpMode, TimeInForce
 from binance_sandbox.core.orders import OrderType, Side
 from binance_sandbox.core.positions import PositionSide
@@ -50,6 +50,7 @@ class Deposit(msgspec.Struct, tag="deposit", frozen=True, kw_only=True):
     asset: str
     amount: int  # at AMOUNT_DECIMALS
     client_tran_id: str = ""
+    product: Product = "usdm"  # the wallet: USDⓈ-M or COIN-M futures
 
 
 class Withdraw(msgspec.Struct, tag="withdraw", frozen=True, kw_only=True):
@@ -57,6 +58,7 @@ class Withdraw(msgspec.Struct, tag="withdraw", frozen=True, kw_only=True):
     asset: str
     amount: int  # at AMOUNT_DECIMALS
     client_tran_id: str = ""
+    product: Product = "usdm"  # the wallet: USDⓈ-M or COIN-M futures
 
 
 class SetIndexPrices(msgspec.Struct, tag="set_index_prices", frozen=True, kw_only=True):

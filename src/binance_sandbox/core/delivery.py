@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from binance_sandbox.core import algo_placing, contract_value, reduce_only
+from binance_sandbox.core.accounts import wallet_of
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.delivery_state import DeliveredSettlement, Delivery
 from binance_sandbox.core.events import ContractDelivered, ContractListed, Event, Rejected
@@ -138,8 +139,9 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
         position.isolated_wallet = 0
         account = state.accounts[position.account_id - 1]
         asset = instrument.margin_asset
-        account.balances[asset] = account.balance(asset) + fill.realized_pnl
-        account.balance_times[asset] = time
+        wallet = wallet_of(account, instrument.product)
+        wallet.balances[asset] = wallet.balance(asset) + fill.realized_pnl
+        wallet.balance_times[asset] = time
         tran_id = next_tran_id(state)
         delivery.settlements.append(
             DeliveredSettlement(account_id=position.account_id, asset=asset,
@@ -150,7 +152,7 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
                 account_id=position.account_id, symbol=instrument.symbol,
                 position_side=position.side, qty=size, price=price,
                 realized_pnl=fill.realized_pnl, asset=asset,
-                balance=account.balances[asset], time=time,
+                balance=wallet.balances[asset], time=time,
             )
         )  # fmt: skip
     return events + _list_next(state, instrument, time)

@@ -7,6 +7,7 @@ import msgspec
 from binance_sandbox.core.accounts import KeyType
 from binance_sandbox.core.algo_orders import AlgoOrder
 from binance_sandbox.core.commands import ClockMode, TapePrint
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.core.orders import Order
 
 
@@ -41,6 +42,7 @@ class BalanceChanged(msgspec.Struct, tag="balance_changed", frozen=True, kw_only
     reason: str  # DEPOSIT | WITHDRAW (TRANSFER-like; Binance income types come with trading)
     tran_id: int
     client_tran_id: str = ""  # of a transfer, as its command gave it
+    product: Product = "usdm"  # the wallet it changed
 
 
 class IndexPricesChanged(msgspec.Struct, tag="index_prices_changed", frozen=True, kw_only=True):

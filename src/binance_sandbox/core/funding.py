@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
 from binance_sandbox.core import contract_value, funding_interval
+from binance_sandbox.core.accounts import wallet_of
 from binance_sandbox.core.commands import SettleFunding
 from binance_sandbox.core.events import Event, FundingFeeCharged, FundingSettled
 from binance_sandbox.core.funding_state import (
@@ -140,9 +141,10 @@ def _settle_symbol(
         if not fee:
             continue
         account = state.accounts[position.account_id - 1]
-        balance = account.balance(asset) + fee
-        account.balances[asset] = balance
-        account.balance_times[asset] = time
+        wallet = wallet_of(account, instrument.product)
+        balance = wallet.balance(asset) + fee
+        wallet.balances[asset] = balance
+        wallet.balance_times[asset] = time
         isolated = symbol_config(account, instrument).isolated
         if isolated:
             position.isolated_wallet += fee

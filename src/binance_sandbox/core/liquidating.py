@@ -38,7 +38,7 @@ from binance_sandbox.core import (
     reduce_only,
     trading,
 )
-from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.accounts import Account, wallet_of
 from binance_sandbox.core.bankruptcy import bankruptcy_price, on_tick_grid
 from binance_sandbox.core.brackets import maintenance_margin, tier_for
 from binance_sandbox.core.events import (
@@ -109,7 +109,7 @@ def liquidate(state: ExchangeState, ts: int, scope: Scope) -> list[Event]:
     account = state.accounts[scope.account_id - 1]
     state.margin_calls.pop(scope.key, None)
     isolated_before = _isolated_wallet(state, scope)
-    wallet_before = account.balance(scope.asset)
+    wallet_before = wallet_of(account, scope.product).balance(scope.asset)
     events = _expire_orders(state, account, scope, ts)
     if scope.position_key == CROSS:  # and its conditional orders, all of them
         events += algo_placing.expire_account(state, account.account_id, ts, "Account liquidated")
@@ -369,17 +369,17 @@ def _left(
     isolated one: its wallet before, plus what liquidating it booked."""
     if scope.position_key == CROSS:
         return _settled(state, scope, _cross_wallet(state, account, scope))
-    return isolated_before + account.balance(scope.asset) - wallet_before
+    return isolated_before + wallet_of(account, scope.product).balance(scope.asset) - wallet_before
 
 
 def _clearing(
     state: ExchangeState, account: Account, scope: Scope, symbol: str, amount: int, ts: int
 ) -> list[Event]:
     """Money between the account and the fund: a fee (< 0) or a cleared loss (> 0)."""
-    asset = scope.asset
-    balance = account.balance(asset) + amount
-    account.balances[asset] = balance
-    account.balance_times[asset] = ts
+    asset, wallet = scope.asset, wallet_of(account, scope.product)
+    balance = wallet.balance(asset) + amount
+    wallet.balances[asset] = balance
+    wallet.balance_times[asset] = ts
     tran_id = next_tran_id(state)
     state.insurance_clears.append(
         InsuranceClear(

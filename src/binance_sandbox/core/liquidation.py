@@ -96,7 +96,7 @@ def liquidation_prices(state: ExchangeState, account: Account, risk: AccountRisk
             other_maint = other_upnl = 0
         else:
             asset, symbol = scope_asset(account, one.instrument), one.instrument.symbol
-            own = risk.asset(asset, account).cross_wallet
+            own = risk.asset(asset, account, one.instrument.product).cross_wallet
             wallet = pool_value(state, account) if is_pool(account, asset) else own
             shared = [s for s in cross if s.instrument.symbol == symbol]
             others = [

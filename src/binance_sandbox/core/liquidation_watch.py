@@ -25,7 +25,7 @@ state when missing.
 import math
 from fractions import Fraction
 
-from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.accounts import Account, wallet_of
 from binance_sandbox.core.collateral import index_pair
 from binance_sandbox.core.events import (
     BalanceChanged,
@@ -139,7 +139,8 @@ def _trigger(state: ExchangeState, account: Account, position: Position) -> tupl
     if config is not None and config.isolated:
         wallet = position.isolated_wallet
     else:
-        wallet = account.balance(instrument.margin_asset)  # its only position: no isolated ones
+        # its only position: no isolated ones
+        wallet = wallet_of(account, instrument.product).balance(instrument.margin_asset)
     long = position.qty > 0
     # an inverse position solves in x = 1/P with its sign reversed (liquidation.leg)
     term = leg(instrument, position.qty, position.entry_price, Fraction(0), Fraction(0))

@@ -23,9 +23,9 @@ profit cannot leave the account).
 from dataclasses import dataclass, field
 
 from binance_sandbox.core import contract_value, order_totals
-from binance_sandbox.core.accounts import Account, SymbolConfig
+from binance_sandbox.core.accounts import Account, SymbolConfig, wallet_of
 from binance_sandbox.core.brackets import default_leverage, maintenance_margin
-from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.core.positions import Position, PositionSide, price_8, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState, position_key
@@ -113,10 +113,15 @@ class AssetRisk:
 @dataclass
 class AccountRisk:
     sides: list[SideRisk] = field(default_factory=list)
-    assets: dict[str, AssetRisk] = field(default_factory=dict)
+    assets: dict[str, AssetRisk] = field(default_factory=dict)  # the USDⓈ-M wallet's
+    coinm: dict[str, AssetRisk] = field(default_factory=dict)  # the COIN-M wallet's
 
-    def asset(self, asset: str, account: Account) -> AssetRisk:
-        return self.assets.get(asset) or AssetRisk(asset, account.balance(asset))
+    def of(self, product: Product) -> dict[str, AssetRisk]:
+        return self.coinm if product == "coinm" else self.assets
+
+    def asset(self, asset: str, account: Account, product: Product = "usdm") -> AssetRisk:
+        row = self.of(product).get(asset)
+        return row or AssetRisk(asset, wallet_of(account, product).balance(asset))
 
 
 def symbol_config(account: Account, instrument: Instrument) -> SymbolConfig:
@@ -255,14 +260,16 @@ def account_risk(
             sums = groups.get((instrument.symbol, side), OrderSums())
             one = side_risk(state, account, instrument, side, sums)
         risk.sides.append(one)
-        _add_side(_asset(risk, account, instrument.margin_asset), one)
+        _add_side(_asset(risk, account, instrument), one)
     return risk
 
 
-def _asset(risk: AccountRisk, account: Account, asset: str) -> AssetRisk:
-    row = risk.assets.get(asset)
+def _asset(risk: AccountRisk, account: Account, instrument: Instrument) -> AssetRisk:
+    rows, asset = risk.of(instrument.product), instrument.margin_asset
+    row = rows.get(asset)
     if row is None:
-        row = risk.assets[asset] = AssetRisk(asset, account.balance(asset))
+        wallet = wallet_of(account, instrument.product)
+        row = rows[asset] = AssetRisk(asset, wallet.balance(asset))
     return row
 
 

@@ -19,11 +19,11 @@ mark looked up once per check.
 from dataclasses import dataclass
 
 from binance_sandbox.core import contract_value
-from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.accounts import Account, wallet_of
 from binance_sandbox.core.brackets import maintenance_margin
 from binance_sandbox.core.collateral import pool_value
 from binance_sandbox.core.contract_value import Terms, terms
-from binance_sandbox.core.instruments import Instrument
+from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.core.margin import SIDES, mark_of
 from binance_sandbox.core.positions import Position, unrealized_pnl
 from binance_sandbox.core.state import ExchangeState, position_key
@@ -39,6 +39,7 @@ class Scope:
     asset: str
     position_key: str  # CROSS, or the isolated position's key
     pooled: bool = False  # a Multi-Assets pool: every wallet counts, valued in USD
+    product: Product = "usdm"  # whose wallet: a coin's COIN-M scope draws on the COIN-M wallet
 
     @property
     def key(self) -> str:
@@ -93,7 +94,7 @@ def account_health(
 ) -> list[Health]:
     """The account's scopes holding a position: cross per asset first, then isolated ones."""
     marks = marks or _Marks(state)
-    cross: dict[str, list[int]] = {}  # asset -> [upnl, maint, isolated wallets]
+    cross: dict[tuple[Product, str], list[int]] = {}  # -> [upnl, maint, isolated wallets]
     isolated: list[Health] = []
     for position in positions:
         instrument = state.instruments[position.symbol]
@@ -102,27 +103,29 @@ def account_health(
         notional = contract_value.notional(position.qty, mark, *valued)
         maint = maintenance_margin(instrument.tiers, notional)
         asset = scope_asset(account, instrument)
-        sums = cross.setdefault(asset, [0, 0, 0])
+        sums = cross.setdefault((instrument.product, asset), [0, 0, 0])
         config = account.symbol_configs.get(position.symbol)
         if config is not None and config.isolated:
             sums[2] += position.isolated_wallet
             key = position_key(account.account_id, position.symbol, position.side)
-            scope = Scope(account.account_id, asset, key)
+            scope = Scope(account.account_id, asset, key, product=instrument.product)
             isolated.append(Health(scope, position.isolated_wallet + upnl, maint))
         else:
             sums[0] += upnl
             sums[1] += maint
     healths = []
-    for asset, (upnl, maint, iso) in sorted(cross.items()):
+    for (product, asset), (upnl, maint, iso) in sorted(cross.items()):
         if maint:
-            scope = Scope(account.account_id, asset, CROSS, is_pool(account, asset))
+            scope = Scope(account.account_id, asset, CROSS, is_pool(account, asset), product)
             healths.append(Health(scope, cross_wallet(state, account, scope, iso) + upnl, maint))
     return healths + isolated
 
 
 def cross_wallet(state: ExchangeState, account: Account, scope: Scope, isolated: int) -> int:
     """A cross scope's wallet: the pool's in USD, or its asset's less the `isolated` wallets."""
-    return pool_value(state, account) if scope.pooled else account.balance(scope.asset) - isolated
+    if scope.pooled:
+        return pool_value(state, account)
+    return wallet_of(account, scope.product).balance(scope.asset) - isolated
 
 
 def held_positions(state: ExchangeState) -> dict[int, list[Position]]:

@@ -134,7 +134,7 @@ def modify_position_margin(state: ExchangeState, ts: int, cmd: ModifyPositionMar
 def _free(state: ExchangeState, account: Account, instrument: Instrument) -> int:
     """The available balance before the floor, of the pool in Multi-Assets mode."""
     risk = account_risk(state, account)
-    return collateral.free(state, account, risk, instrument.margin_asset)
+    return collateral.free(state, account, risk, instrument.margin_asset, instrument.product)
 
 
 def _account_and_instrument(

@@ -56,10 +56,7 @@ def refusal(
     fee = notional * account.taker_rate // AMOUNT_SCALE
     # The whole account's figures only now: an order refused or passed above never needs them.
     risk = account_risk(state, account, groups, before)
-    if instrument.inverse:  # Multi-Assets mode pools USDⓈ-M only: the coin wallet pays
-        free = risk.asset(instrument.margin_asset, account).free
-    else:
-        free = collateral.free(state, account, risk, instrument.margin_asset)
+    free = collateral.free(state, account, risk, instrument.margin_asset, instrument.product)
     return rejects.MARGIN_INSUFFICIENT if added + fee > free else None
 
 

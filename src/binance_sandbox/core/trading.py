@@ -22,7 +22,7 @@ from binance_sandbox.core import (
     reduce_only,
     rejects,
 )
-from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.accounts import Account, wallet_of
 from binance_sandbox.core.commands import (
     CancelAllOrders,
     CancelOrder,
@@ -244,15 +244,19 @@ def _fill_side(
         is_maker=is_maker,
     )
     events: list[Event] = [OrderUpdated(order=copy(order), execution="TRADE", trade=trade)]
-    return events + _book_wallet(account, instrument.margin_asset, pnl - commission, trade_id, ts)
+    delta = pnl - commission
+    return events + _book_wallet(account, instrument, delta, trade_id, ts)
 
 
-def _book_wallet(account: Account, asset: str, delta: int, trade_id: int, ts: int) -> list[Event]:
+def _book_wallet(
+    account: Account, instrument: Instrument, delta: int, trade_id: int, ts: int
+) -> list[Event]:
     if delta == 0:
         return []
-    balance = account.balance(asset) + delta
-    account.balances[asset] = balance
-    account.balance_times[asset] = ts
+    asset, wallet = instrument.margin_asset, wallet_of(account, instrument.product)
+    balance = wallet.balance(asset) + delta
+    wallet.balances[asset] = balance
+    wallet.balance_times[asset] = ts
     return [
         BalanceChanged(
             account_id=account.account_id,
@@ -261,6 +265,7 @@ def _book_wallet(account: Account, asset: str, delta: int, trade_id: int, ts: in
             balance=balance,
             reason="TRADE",
             tran_id=trade_id,
+            product=instrument.product,
         )
     ]
 

@@ -1,7 +1,7 @@
 """Accounts, API keys and transfers in and out of wallets."""
 
 from binance_sandbox.core import collateral, margin, rejects
-from binance_sandbox.core.accounts import Account, ApiKey
+from binance_sandbox.core.accounts import Account, ApiKey, wallet_of
 from binance_sandbox.core.commands import (
     CreateAccount,
     CreateApiKey,
@@ -20,6 +20,7 @@ from binance_sandbox.core.events import (
     TradeGroupChanged,
 )
 from binance_sandbox.core.fixed import MAX_BALANCE
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.core.key_derivation import derive_token
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 
@@ -89,30 +90,25 @@ def set_trade_group(state: ExchangeState, cmd: SetTradeGroup) -> list[Event]:
 
 
 def deposit(state: ExchangeState, seq: int, ts: int, cmd: Deposit) -> list[Event]:
-    return _transfer(state, seq, ts, cmd.account_id, cmd.asset, cmd.amount, cmd.client_tran_id)
+    return _transfer(state, seq, ts, cmd, cmd.amount)
 
 
 def withdraw(state: ExchangeState, seq: int, ts: int, cmd: Withdraw) -> list[Event]:
-    return _transfer(state, seq, ts, cmd.account_id, cmd.asset, -cmd.amount, cmd.client_tran_id)
+    return _transfer(state, seq, ts, cmd, -cmd.amount)
 
 
 def _transfer(
-    state: ExchangeState,
-    seq: int,
-    ts: int,
-    account_id: int,
-    asset: str,
-    delta: int,
-    client_tran_id: str,
+    state: ExchangeState, seq: int, ts: int, cmd: Deposit | Withdraw, delta: int
 ) -> list[Event]:
-    refusal = _refuse_transfer(state, account_id, asset, delta)
+    account_id, asset, product = cmd.account_id, cmd.asset, cmd.product
+    refusal = _refuse_transfer(state, account_id, asset, delta, product)
     if refusal is not None:
         return [refusal]
-    account = state.accounts[account_id - 1]
-    balance = account.balance(asset) + delta
-    account.balances[asset] = balance
-    account.balance_times[asset] = ts
-    account.transferred[asset] = account.transferred.get(asset, 0) + delta
+    wallet = wallet_of(state.accounts[account_id - 1], product)
+    balance = wallet.balance(asset) + delta
+    wallet.balances[asset] = balance
+    wallet.balance_times[asset] = ts
+    wallet.transferred[asset] = wallet.transferred.get(asset, 0) + delta
     reason = "DEPOSIT" if delta > 0 else "WITHDRAW"
     return [
         BalanceChanged(
@@ -122,13 +118,14 @@ def _transfer(
             balance=balance,
             reason=reason,
             tran_id=seq,
-            client_tran_id=client_tran_id,
+            client_tran_id=cmd.client_tran_id,
+            product=product,
         )
     ]
 
 
 def _refuse_transfer(
-    state: ExchangeState, account_id: int, asset: str, delta: int
+    state: ExchangeState, account_id: int, asset: str, delta: int, product: Product
 ) -> Rejected | None:
     account = state.account(account_id)
     if account is None:
@@ -137,14 +134,15 @@ def _refuse_transfer(
         return rejects.unknown_asset(asset)
     if delta == 0:
         return rejects.malformed("amount")
-    balance = account.balance(asset) + delta
-    if balance < 0 or (delta < 0 and -delta > _max_withdraw(state, account, asset)):
+    balance = wallet_of(account, product).balance(asset) + delta
+    if balance < 0 or (delta < 0 and -delta > _max_withdraw(state, account, asset, product)):
         return rejects.BALANCE_NOT_SUFFICIENT
     if balance > MAX_BALANCE:
         return rejects.balance_too_large(asset)
     return None
 
 
-def _max_withdraw(state: ExchangeState, account: Account, asset: str) -> int:
-    """What may leave the account: margin in use and unrealized profit stay (maxWithdrawAmount)."""
-    return collateral.max_withdraw(state, account, margin.account_risk(state, account), asset)
+def _max_withdraw(state: ExchangeState, account: Account, asset: str, product: Product) -> int:
+    """What may leave the wallet: margin in use and unrealized profit stay (maxWithdrawAmount)."""
+    risk = margin.account_risk(state, account)
+    return collateral.max_withdraw(state, account, risk, asset, product)

@@ -13,6 +13,7 @@ import msgspec
 
 from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import BalanceChanged, Event, StateReplaced
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.projections.sqlite_projection import SqliteProjection, Write, merged
 
 _SCHEMA = """
@@ -35,6 +36,7 @@ class TransferRecord(msgspec.Struct, frozen=True, kw_only=True):
     amount: int  # signed at 8 decimals: deposits positive, withdrawals negative
     time: int
     client_tran_id: str
+    product: Product = "usdm"  # the futures wallet: USDⓈ-M or COIN-M
 
 
 _encoder = msgspec.json.Encoder()
@@ -66,7 +68,7 @@ class TransferStore(SqliteProjection):
                 self._pending.append(
                     TransferRecord(tran_id=event.tran_id, account_id=event.account_id,
                                    asset=event.asset, amount=event.delta, time=stamped.ts,
-                                   client_tran_id=event.client_tran_id)
+                                   client_tran_id=event.client_tran_id, product=event.product)
                 )  # fmt: skip
         return changed
 

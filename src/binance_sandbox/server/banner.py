@@ -28,8 +28,10 @@ _PYTHON_BINANCE = """from binance.client import Client
 client = Client("{key}", "{secret}", ping=False)
 client.FUTURES_URL = "{base}/fapi"
 client.FUTURES_DATA_URL = "{base}/futures/data"
+client.FUTURES_COIN_URL = "{base}/dapi"
 client.API_URL = "{base}/api"
-print(client.futures_account_balance())"""
+print(client.futures_account_balance())  # the USDⓈ-M wallet
+print(client.futures_coin_account_balance())  # the COIN-M wallet, apart"""
 
 
 # Snippets are printed as they are: no markup, no highlighting, no wrapping, so they paste.

@@ -51,6 +51,10 @@ async def _seed_accounts(config: SandboxConfig, operations: AdminOperations) -> 
         account = await operations.create_account(name)
         for asset, amount in spec.balances.items():
             await operations.transfer(account.account_id, asset, amount, "seed", deposit=True)
+        for asset, amount in spec.coinm_balances.items():
+            await operations.transfer(
+                account.account_id, asset, amount, "seed", deposit=True, product="coinm"
+            )
         for key in spec.keys:
             created.append(
                 await operations.create_key(

@@ -35,8 +35,8 @@ async def balances(ctx: RequestContext) -> list[dict[str, Any]]:
     report = risk_report(ctx.state, account)
     rows = []
     for coin in coins(ctx):
-        row = report.risk.asset(coin, account)
-        usable, withdrawable = available(ctx.state, account, report.risk, coin)
+        row = report.risk.asset(coin, account, "coinm")
+        usable, withdrawable = available(ctx.state, account, report.risk, coin, "coinm")
         rows.append(
             {
                 "accountAlias": account_alias(account.account_id),
@@ -46,7 +46,7 @@ async def balances(ctx: RequestContext) -> list[dict[str, Any]]:
                 "crossWalletBalance": amount(row.cross_wallet),
                 "crossUnPnl": amount(row.cross_upnl),
                 "availableBalance": amount(usable),
-                "updateTime": account.balance_times.get(coin, 0),
+                "updateTime": account.coinm.balance_times.get(coin, 0),
             }
         )
     return rows
@@ -57,8 +57,8 @@ async def account_information(ctx: RequestContext) -> dict[str, Any]:
     report = risk_report(ctx.state, account)
     assets = []
     for coin in coins(ctx):
-        row = report.risk.asset(coin, account)
-        usable, withdrawable = available(ctx.state, account, report.risk, coin)
+        row = report.risk.asset(coin, account, "coinm")
+        usable, withdrawable = available(ctx.state, account, report.risk, coin, "coinm")
         assets.append(
             {
                 "asset": coin,
@@ -73,7 +73,7 @@ async def account_information(ctx: RequestContext) -> dict[str, Any]:
                 "crossWalletBalance": amount(row.cross_wallet),
                 "crossUnPnl": amount(row.cross_upnl),
                 "availableBalance": amount(usable),
-                "updateTime": account.balance_times.get(coin, 0),
+                "updateTime": account.coinm.balance_times.get(coin, 0),
             }
         )
     return {

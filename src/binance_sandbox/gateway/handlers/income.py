@@ -40,10 +40,6 @@ def _row(symbol: str, kind: str, value: int, asset: str, time: int, tran_id: int
             "info": kind, "time": time, "tranId": tran_id, "tradeId": trade_id}  # fmt: skip
 
 
-def _coins(ctx: RequestContext) -> set[str]:
-    return {i.margin_asset for i in ctx.instruments.values()}
-
-
 async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
     account = ctx.account()
     wanted_type = ctx.params.get("incomeType")
@@ -55,7 +51,7 @@ async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
         rows += [
             _row("", "TRANSFER", t.amount, t.asset, t.time, t.tran_id, "")
             for t in ctx.services.transfers.transfers(account.account_id, start, end)
-            if ctx.product == "usdm" or t.asset in _coins(ctx)  # COIN-M's wallet holds coins
+            if t.product == ctx.product  # each product's own wallet
         ]
     rows += [
         _row(c.symbol, "INSURANCE_CLEAR", c.amount, c.asset, c.time, c.tran_id, "")

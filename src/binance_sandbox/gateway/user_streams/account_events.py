@@ -90,7 +90,7 @@ def _order(outbox: Outbox, event: OrderUpdated) -> None:
     outbox.push(order.account_id, order_trade_update(instrument, event, sums, outbox.ts))
     if event.trade is not None:
         changes = outbox.changed(order.account_id, "ORDER")
-        changes.balances.setdefault(instrument.margin_asset, 0)
+        changes.add(instrument.margin_asset, instrument.product)
         changes.positions[(order.symbol, order.position_side)] = None
 
 
@@ -98,20 +98,21 @@ def _balance(outbox: Outbox, event: BalanceChanged) -> None:
     reason = REASONS.get(event.reason, event.reason)
     changes = outbox.changed(event.account_id, reason)
     change = 0 if reason in _NOT_IN_BC else event.delta
-    changes.balances[event.asset] = changes.balances.get(event.asset, 0) + change
+    changes.add(event.asset, event.product, change)
 
 
 def _margin(outbox: Outbox, event: PositionMarginChanged) -> None:
     instrument = outbox.state.instruments[event.symbol]
     changes = outbox.changed(event.account_id, "MARGIN_TRANSFER")
-    changes.balances.setdefault(instrument.margin_asset, 0)
+    changes.add(instrument.margin_asset, instrument.product)
     changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
 
 
 def _funding(outbox: Outbox, event: FundingFeeCharged) -> None:
     """Cross: the balance only; isolated: with the position (its isolated wallet paid)."""
     changes = outbox.changed(event.account_id, "FUNDING_FEE")
-    changes.balances[event.asset] = changes.balances.get(event.asset, 0) + event.amount
+    product = outbox.state.instruments[event.symbol].product
+    changes.add(event.asset, product, event.amount)
     if event.isolated:
         changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
 
@@ -121,7 +122,7 @@ def _delivered(outbox: Outbox, event: ContractDelivered) -> None:
     settlement as an order of its own (`settlement_autoclose-…`), so the reason is ORDER, `bc`
     0 (the settlement is realized PnL), with the now flat position."""
     changes = outbox.changed(event.account_id, "ORDER")
-    changes.balances.setdefault(event.asset, 0)
+    changes.add(event.asset, outbox.state.instruments[event.symbol].product)
     changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from binance_sandbox.core.accounts import Account
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.core.margin import OrderSums, side_risk
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.state import ExchangeState
@@ -23,6 +24,13 @@ class Changes:
     """What one command changed for one account under one reason."""
 
     balances: dict[str, int] = field(default_factory=dict)  # asset -> `bc`
+    coinm: set[str] = field(default_factory=set)  # the assets changed in the COIN-M wallet
+
+    def add(self, asset: str, product: Product, change: int = 0) -> None:
+        self.balances[asset] = self.balances.get(asset, 0) + change
+        if product == "coinm":
+            self.coinm.add(asset)
+
     positions: dict[tuple[str, PositionSide], None] = field(default_factory=dict)
 
 
@@ -37,7 +45,7 @@ def account_update(
         "a": {
             "m": reason,
             "B": [
-                _balance_row(report, account, asset, change)
+                _balance_row(report, account, asset, change, changes)
                 for asset, change in changes.balances.items()
             ],
             "P": [_position_row(state, report, symbol, side) for symbol, side in changes.positions],
@@ -45,8 +53,10 @@ def account_update(
     }
 
 
-def _balance_row(report: RiskReport, account: Account, asset: str, change: int) -> dict[str, Any]:
-    row = report.risk.asset(asset, account)
+def _balance_row(
+    report: RiskReport, account: Account, asset: str, change: int, changes: Changes
+) -> dict[str, Any]:
+    row = report.risk.asset(asset, account, "coinm" if asset in changes.coinm else "usdm")
     return {
         "a": asset,
         "wb": amount(row.wallet),
