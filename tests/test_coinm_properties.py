@@ -96,7 +96,8 @@ def run_both(
 def test_coin_and_usdt_are_each_conserved_with_both_kinds_trading() -> None:
     tally = Tally()
 
-    @settings(max_examples=100, deadline=None, database=None,
+    # derandomized: the run's coverage counts are asserted below, so they must not vary by run
+    @settings(max_examples=100, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
     @given(
         st.lists(st.sampled_from((0, 500 * USD, 3_000 * USD)), min_size=5, max_size=5),

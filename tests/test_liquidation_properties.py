@@ -290,7 +290,8 @@ def run_steps(
 def test_liquidations_conserve_money_and_leave_no_one_negative() -> None:
     tally = Tally()
 
-    @settings(max_examples=60, deadline=None, database=None,
+    # derandomized: the run's coverage counts are asserted below, so they must not vary by run
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
     @given(
         st.lists(st.sampled_from((0, 500 * USD, 3_000 * USD)), min_size=5, max_size=5),
