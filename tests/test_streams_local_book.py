@@ -40,6 +40,7 @@ class Market:
     api: str  # REST prefix
     margin_asset: str
     deposit: str
+    product: str  # the wallet the deposit goes to
     qty_places: int  # random quantities of 1..30 steps
     index: str  # the mid while the book has no side
     config: str
@@ -47,9 +48,9 @@ class Market:
 
 
 # the makers' ladder (25 levels) and random orders below it
-USDM = Market("BTCUSDT", "/fapi/v1", "USDT", "10000000", 3, "77000", CONFIG, 25)
+USDM = Market("BTCUSDT", "/fapi/v1", "USDT", "10000000", "usdm", 3, "77000", CONFIG, 25)
 COINM = Market(
-    coinm_market.SYMBOL, coinm_market.ORDER_PATH.rsplit("/", 1)[0], "BTC", "1000000000", 0,
+    coinm_market.SYMBOL, coinm_market.ORDER_PATH.rsplit("/", 1)[0], "BTC", "1000000000", "coinm", 0,
     coinm_market.INDEX, CONFIG + '[agents]\nsymbols = ["BTCUSDT"]\n' + coinm_market.CONFIG,
     10,  # the random orders alone
 )  # fmt: skip
@@ -126,7 +127,8 @@ def traders(server: SandboxServer, market: Market) -> list[Credentials]:
     for n in range(ACCOUNTS):
         name = f"random-{n}"
         server.call("POST", "/accounts", {"name": name})
-        deposit = {"asset": market.margin_asset, "amount": market.deposit}
+        deposit = {"asset": market.margin_asset, "amount": market.deposit,
+                   "product": market.product}  # fmt: skip
         server.call("POST", f"/accounts/{name}/deposits", deposit)
         keys.append(Credentials.from_admin(server.call("POST", f"/accounts/{name}/keys", {})))
     return keys

@@ -67,10 +67,12 @@ price = "2900"
 
 
 def coin_trader(server: SandboxServer, name: str, coins: str = "1000000") -> Credentials:
-    """An account of its own holding `coins` BTC and ETH, with an HMAC key."""
+    """An account of its own holding `coins` BTC and ETH in its COIN-M wallet, with an HMAC
+    key."""
     server.call("POST", "/accounts", {"name": name})
     for asset in ("BTC", "ETH"):
-        server.call("POST", f"/accounts/{name}/deposits", {"asset": asset, "amount": coins})
+        deposit = {"asset": asset, "amount": coins, "product": "coinm"}
+        server.call("POST", f"/accounts/{name}/deposits", deposit)
     return Credentials.from_admin(server.call("POST", f"/accounts/{name}/keys", {"type": "hmac"}))
 
 

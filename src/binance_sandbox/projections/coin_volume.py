@@ -1,8 +1,10 @@
 """COIN-M's volumes in the coin: a trade of Q contracts at P is worth Q x size / P coins
 (`contract_value`), which the tape's price x quantity sums cannot give, so the trades of an id
 range (a kline's or the 24-hour window's first..last id) are read and their worths summed at
-18 decimals, then rounded half away from zero to the 8 Binance prints. The REST klines and
-ticker read it here; the streams' candles can share it.
+18 decimals (floored: at most one unit of the 18th decimal per trade), then rounded half away
+from zero to the 8 Binance prints, so the weighted average price (USD over coins) of one trade
+is its price. The REST klines and ticker read `between`; the streams, which ask for the same
+growing ranges at every push, keep a `CoinVolumes`.
 """
 
 from dataclasses import dataclass
@@ -34,8 +36,42 @@ class CoinVolume:
 
 def between(tape: TapeStore, instrument: Instrument, first_id: int, last_id: int) -> CoinVolume:
     """The coin volume of the symbol's trades with ids in [first_id, last_id]."""
+    return _added(tape, instrument, _NONE, first_id, last_id)
+
+
+class CoinVolumes:
+    """Coin volumes of id ranges of a symbol's trades. A range asked for again with the same
+    first id (a kline's candle or the 24-hour window while it opens on the same minute, at
+    every push) reads only the trades after the last one it was asked for, since trade ids
+    never change; the newest `_KEPT` ranges are remembered."""
+
+    def __init__(self, tape: TapeStore) -> None:
+        self._tape = tape
+        self._known: dict[tuple[str, int], tuple[int, CoinVolume]] = {}
+
+    def between(self, instrument: Instrument, first_id: int, last_id: int) -> CoinVolume:
+        """The trades with ids in [first_id, last_id] (none when first_id < 0: no trade)."""
+        key = (instrument.symbol, first_id)
+        read_to, volume = self._known.pop(key, (first_id - 1, _NONE))
+        if read_to > last_id:
+            read_to, volume = first_id - 1, _NONE
+        volume = _added(self._tape, instrument, volume, read_to + 1, last_id)
+        self._known[key] = (last_id, volume)
+        if len(self._known) > _KEPT:
+            del self._known[next(iter(self._known))]
+        return volume
+
+
+_NONE = CoinVolume(0, 0, 0)
+_KEPT = 1024
+
+
+def _added(
+    tape: TapeStore, instrument: Instrument, volume: CoinVolume, first_id: int, last_id: int
+) -> CoinVolume:
+    """`volume` plus the trades with ids in [first_id, last_id]."""
     qty_decimals, size = contract_value.terms(instrument)
-    contracts = coins = taker_buy = 0
+    contracts, coins, taker_buy = volume.contracts, volume.fine_coins, volume.fine_taker_buy_coins
     next_id = first_id
     while 0 <= next_id <= last_id:
         trades = tape.trades(instrument.symbol, next_id, _BATCH)

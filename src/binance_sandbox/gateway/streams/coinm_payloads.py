@@ -21,8 +21,8 @@ from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.gateway.context import Services
 from binance_sandbox.gateway.render import amount, price
-from binance_sandbox.gateway.streams.coin_volume import CoinVolumes
 from binance_sandbox.gateway.streams.payloads import MINI_TICKER_KEYS, TICKER_KEYS, Payload
+from binance_sandbox.projections.coin_volume import CoinVolumes
 
 # the tickers' one-letter keys -> the names of `day_row`
 COINM_TICKER_KEYS = {"ps": "pair", **TICKER_KEYS, "q": "baseVolume"}
