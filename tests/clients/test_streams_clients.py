@@ -101,7 +101,7 @@ async def test_ccxt_watch_ohlcv(live: SandboxServer) -> None:
     opened, o, h, low, c, volume = candles[-1]
     assert opened % 60_000 == 0
     assert low <= min(o, c) <= max(o, c) <= h
-    assert volume > 0
+    assert volume >= 0  # a candle pushed just after its minute opened has no trade yet
 
 
 async def test_ccxt_watch_ticker(live: SandboxServer) -> None:
