@@ -24,17 +24,22 @@ import os
 import statistics
 import sys
 import time
-from urllib.parse import urlparse
 
-import httpx
+from http_throughput import RESULTS_DIR, Sandbox, sandbox_server
+from order_placement import SERVER_ENV
+from ws_api_placement import (
+    ORDER,
+    ORDER_PATH,
+    Load,
+    Order,
+    Tally,
+    measure,
+    rest_connection,
+    rest_request,
+)
 
-from http_throughput import RESULTS_DIR, BenchmarkError, Sandbox, sandbox_server
-from order_placement import SERVER_ENV, signed
-from ws_api_placement import Tally, rest_connection
-
-ORDERS = {
-    "usdm": ("/fapi/v1/order", {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET",
-                                "quantity": "0.001"}),
+ORDERS: dict[str, tuple[str, Order]] = {
+    "usdm": (ORDER_PATH, ORDER),
     "coinm": ("/dapi/v1/order", {"symbol": "BTCUSD_PERP", "side": "BUY", "type": "MARKET",
                                  "quantity": "1"}),
 }  # fmt: skip
@@ -50,51 +55,14 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def request(sandbox: Sandbox, product: str) -> bytes:
-    path, order = ORDERS[product]
-    query = signed(sandbox.secret, "&".join(f"{k}={v}" for k, v in order.items()))
-    host = urlparse(sandbox.url).netloc
-    return (
-        f"POST {path}?{query} HTTP/1.1\r\nHost: {host}\r\n"
-        f"X-MBX-APIKEY: {sandbox.api_key}\r\nContent-Length: 0\r\n\r\n"
-    ).encode()
-
-
-def last_order_id(sandbox: Sandbox, product: str) -> int:
-    path, order = ORDERS[product]
-    query = signed(sandbox.secret, "&".join(f"{k}={v}" for k, v in order.items()))
-    answer = httpx.post(f"{sandbox.url}{path}?{query}", headers={"X-MBX-APIKEY": sandbox.api_key})
-    if answer.status_code != 200:
-        raise BenchmarkError(f"{product} check order: {answer.status_code} {answer.text!r}")
-    return int(answer.json()["orderId"])
-
-
-def measure(sandbox: Sandbox, product: str, connections: int, seconds: float) -> dict[str, float]:
-    tally = Tally()
-    first = last_order_id(sandbox, product)
-    prepared = request(sandbox, product)
-    started = time.perf_counter()
-    until = started + seconds
-
-    async def run() -> None:
+def load(product: str, connections: int) -> Load:
+    async def run(sandbox: Sandbox, until: float, tally: Tally) -> None:
+        prepared = rest_request(sandbox, *ORDERS[product])
         await asyncio.gather(
             *(rest_connection(sandbox, prepared, until, tally) for _ in range(connections))
         )
 
-    asyncio.run(run())
-    elapsed = time.perf_counter() - started
-    accepted = last_order_id(sandbox, product) - first - 1
-    if tally.failures:
-        raise BenchmarkError(f"{product}: {len(tally.failures)} refused, e.g. {tally.failures[0]}")
-    if accepted < len(tally.round_trips):
-        raise BenchmarkError(f"{product}: {accepted} accepted, {len(tally.round_trips)} answered")
-    ms = sorted(1000 * rt for rt in tally.round_trips)
-    return {
-        "orders_per_second": len(ms) / elapsed,
-        "p50_ms": ms[len(ms) // 2],
-        "p99_ms": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
-        "orders": len(ms),
-    }
+    return run
 
 
 def main() -> int:
@@ -107,9 +75,11 @@ def main() -> int:
     with sandbox_server(out_dir) as sandbox:
         for round_no in range(1, args.repeat + 1):
             for product in args.products:
+                path, order = ORDERS[product]
+                run = load(product, args.connections)
                 if args.warmup:
-                    measure(sandbox, product, args.connections, args.warmup)
-                rounds[product].append(measure(sandbox, product, args.connections, args.duration))
+                    measure(sandbox, product, run, args.warmup, path, order)
+                rounds[product].append(measure(sandbox, product, run, args.duration, path, order))
             print(f"round {round_no}/{args.repeat} done")
     table = {
         name: {key: statistics.median(r[key] for r in runs) for key in runs[0]}

@@ -42,7 +42,9 @@ import httpx
 from http_throughput import RECV_WINDOW_MS, RESULTS_DIR, BenchmarkError, Sandbox, sandbox_server
 from order_placement import SERVER_ENV, signed
 
-ORDER = {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.001"}
+Order = dict[str, str]
+ORDER_PATH = "/fapi/v1/order"
+ORDER: Order = {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.001"}
 LOADS = ("rest", "ws-api", "ws-api pipelined")
 
 
@@ -59,11 +61,12 @@ def parse_args() -> argparse.Namespace:
 # --- one request, REST and WebSocket API ------------------------------------------------------
 
 
-def rest_request(sandbox: Sandbox) -> bytes:
-    query = signed(sandbox.secret, "&".join(f"{k}={v}" for k, v in ORDER.items()))
+def rest_request(sandbox: Sandbox, path: str = ORDER_PATH, order: Order = ORDER) -> bytes:
+    """The signed POST of `order` to `path`, as bytes ready to replay."""
+    query = signed(sandbox.secret, "&".join(f"{k}={v}" for k, v in order.items()))
     host = urlparse(sandbox.url).netloc
     return (
-        f"POST /fapi/v1/order?{query} HTTP/1.1\r\nHost: {host}\r\n"
+        f"POST {path}?{query} HTTP/1.1\r\nHost: {host}\r\n"
         f"X-MBX-APIKEY: {sandbox.api_key}\r\nContent-Length: 0\r\n\r\n"
     ).encode()
 
@@ -188,23 +191,31 @@ def load(name: str, connections: int, pipeline: int) -> Load:
 # --- measuring ----------------------------------------------------------------------------------
 
 
-def last_order_id(sandbox: Sandbox) -> int:
-    query = signed(sandbox.secret, "&".join(f"{k}={v}" for k, v in ORDER.items()))
-    response = httpx.post(
-        f"{sandbox.url}/fapi/v1/order?{query}", headers={"X-MBX-APIKEY": sandbox.api_key}
-    )
+def last_order_id(sandbox: Sandbox, path: str = ORDER_PATH, order: Order = ORDER) -> int:
+    """The id of one more such order, placed over plain REST."""
+    query = signed(sandbox.secret, "&".join(f"{k}={v}" for k, v in order.items()))
+    response = httpx.post(f"{sandbox.url}{path}?{query}", headers={"X-MBX-APIKEY": sandbox.api_key})
     if response.status_code != 200:
         raise BenchmarkError(f"check order: {response.status_code} {response.text!r}")
     return int(response.json()["orderId"])
 
 
-def measure(sandbox: Sandbox, name: str, run: Load, seconds: float) -> dict[str, float]:
+def measure(
+    sandbox: Sandbox,
+    name: str,
+    run: Load,
+    seconds: float,
+    path: str = ORDER_PATH,
+    order: Order = ORDER,
+) -> dict[str, float]:
+    """Runs `run` for `seconds`; the ids of a `path` `order` before and after it show how many
+    orders the server accepted meanwhile."""
     tally = Tally()
-    first = last_order_id(sandbox)
+    first = last_order_id(sandbox, path, order)
     started = time.perf_counter()
     asyncio.run(run(sandbox, started + seconds, tally))
     elapsed = time.perf_counter() - started
-    accepted = last_order_id(sandbox) - first - 1
+    accepted = last_order_id(sandbox, path, order) - first - 1
     if tally.failures:
         raise BenchmarkError(f"{name}: {len(tally.failures)} refused, e.g. {tally.failures[0]}")
     if accepted < len(tally.round_trips):
