@@ -52,7 +52,7 @@ USDM = Market("BTCUSDT", "/fapi/v1", "USDT", "10000000", "usdm", 3, "77000", CON
 COINM = Market(
     coinm_market.SYMBOL, coinm_market.ORDER_PATH.rsplit("/", 1)[0], "BTC", "1000000000", "coinm", 0,
     coinm_market.INDEX, CONFIG + '[agents]\nsymbols = ["BTCUSDT"]\n' + coinm_market.CONFIG,
-    10,  # the random orders alone
+    2,  # the random orders alone, MARKET ones eating them: 6 to over 10 levels seen
 )  # fmt: skip
 
 Book = dict[Decimal, Decimal]
