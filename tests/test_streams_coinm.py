@@ -169,6 +169,11 @@ async def newest_per_stream(server: SandboxServer, path: str) -> tuple[dict[str,
     newest: dict[str, Any] = {}
     url = server.url.replace("http://", "ws://") + path + "/".join(DOC_EXAMPLES)
     async with connect(url, max_queue=None) as ws:
+        # the trade and the 6 s after it in one minute, so the newest 1m kline holds the trade
+        now = int(server.call("GET", "/clock")["time"])
+        await asyncio.to_thread(
+            server.call, "POST", "/clock/advance", {"to": str(now - now % 60_000 + 60_000)}
+        )
         started = int(server.call("GET", "/clock")["time"])
         await asyncio.to_thread(coinm.cross_once, server, maker, taker)
         for side, price in (("BUY", "76000.0"), ("SELL", "78000.0")):  # a book on both sides
