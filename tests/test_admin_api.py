@@ -1,7 +1,9 @@
 """The admin API and the management commands, against a real server over a real socket."""
 
+import json
 import subprocess
 import sys
+from typing import Any
 
 import httpx
 import pytest
@@ -149,6 +151,26 @@ def test_management_commands_drive_the_running_server(server: SandboxServer) -> 
     refused = cli(server, "withdraw", "bob", "USDT", "999")
     assert refused.returncode == 1
     assert "Balance is insufficient" in refused.stdout + refused.stderr
+
+
+def test_argument_less_commands_each_make_their_admin_call(server: SandboxServer) -> None:
+    def shown(*args: str) -> Any:
+        done = cli(server, *args)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    assert shown("clock", "show")["mode"] == "manual"
+    assert shown("clock", "pause")["paused"] is True
+    assert server.call("GET", "/clock")["paused"] is True
+    assert shown("clock", "resume")["paused"] is False
+    assert shown("agents", "show")["agents"]["enabled"] is False
+    for sub_app in ("agents", "replay"):  # neither runs here: refused with the reason
+        refused = cli(server, sub_app, "pause")
+        assert refused.returncode == 1
+        assert "(code -1102)" in refused.stdout
+    assert shown("price", "show").keys() == server.call("GET", "/prices").keys()
+    assert shown("insurance", "show") == server.call("GET", "/insurance")
+    assert shown("snapshot").keys() == {"seq", "time", "stateHash"}
 
 
 def test_sigterm_stops_cleanly_and_removes_the_server_file(server: SandboxServer) -> None:

@@ -36,6 +36,7 @@ agents_app = typer.Typer(
     no_args_is_help=True,
 )
 replay_app = typer.Typer(help="Pause or resume the historical replay.", no_args_is_help=True)
+insurance_app = typer.Typer(help="Show or set the insurance fund.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +49,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(insurance_app, name="insurance")
     app.command()(deposit)
     app.command()(withdraw)
-    app.command()(snapshot)
+    plain_call(app, "snapshot", "POST", "/snapshots",
+               "Snapshot the exchange state now (and compact the journal behind it).")  # fmt: skip
 
 
 def admin_client(data_dir: Path, url: str | None, token: str | None) -> AdminClient:
@@ -57,6 +59,41 @@ def admin_client(data_dir: Path, url: str | None, token: str | None) -> AdminCli
 
 def show(payload: Any) -> None:
     console.print_json(data=payload)
+
+
+def plain_call(app: typer.Typer, name: str, method: str, path: str, summary: str) -> None:
+    """A command that takes no argument of its own: one admin call, its answer shown."""
+
+    def call(
+        data_dir: DataDirOption = Path(".sandbox"),
+        url: UrlOption = None,
+        token: TokenOption = None,
+    ) -> None:
+        client = admin_client(data_dir, url, token)
+        show(client.get(path) if method == "GET" else client.post(path))
+
+    call.__doc__ = summary
+    app.command(name)(call)
+
+
+# fmt: off
+plain_call(price_app, "show", "GET", "/prices",
+           "Show every symbol's index price and when it last changed.")
+plain_call(clock_app, "show", "GET", "/clock", "Show the clock's mode, speed and exchange time.")
+plain_call(clock_app, "pause", "POST", "/clock/pause", "Stop exchange time (timers stop firing).")
+plain_call(clock_app, "resume", "POST", "/clock/resume",
+           "Let exchange time run again at the current speed.")
+plain_call(agents_app, "show", "GET", "/simulation", "Show the agents' and the replay's state.")
+plain_call(agents_app, "pause", "POST", "/agents/pause",
+           "Stop the agents acting (their orders stay on the book).")
+plain_call(agents_app, "resume", "POST", "/agents/resume", "Let the agents act again.")
+plain_call(replay_app, "pause", "POST", "/replay/pause",
+           "Hold the replayed index and skip the files' trades until resumed (the clock runs on).")
+plain_call(replay_app, "resume", "POST", "/replay/resume",
+           "Follow the files again, from the current exchange time.")
+plain_call(insurance_app, "show", "GET", "/insurance",
+           "Show the fund's balances and the positions it took over.")
+# fmt: on
 
 
 @accounts_app.command("create")
@@ -161,15 +198,6 @@ def withdraw(
     show(admin_client(data_dir, url, token).post(f"/accounts/{account}/withdrawals", body))
 
 
-def snapshot(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Snapshot the exchange state now (and compact the journal behind it)."""
-    show(admin_client(data_dir, url, token).post("/snapshots"))
-
-
 @price_app.command("set")
 def price_set(
     symbol: str,
@@ -180,46 +208,6 @@ def price_set(
 ) -> None:
     """Set a symbol's index price now (a gbm path continues from it)."""
     show(admin_client(data_dir, url, token).put(f"/prices/{symbol.upper()}", {"price": price}))
-
-
-@price_app.command("show")
-def price_show(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Show every symbol's index price and when it last changed."""
-    show(admin_client(data_dir, url, token).get("/prices"))
-
-
-@clock_app.command("show")
-def clock_show(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Show the clock's mode, speed and exchange time."""
-    show(admin_client(data_dir, url, token).get("/clock"))
-
-
-@clock_app.command("pause")
-def clock_pause(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Stop exchange time (timers stop firing)."""
-    show(admin_client(data_dir, url, token).post("/clock/pause"))
-
-
-@clock_app.command("resume")
-def clock_resume(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Let exchange time run again at the current speed."""
-    show(admin_client(data_dir, url, token).post("/clock/resume"))
 
 
 @clock_app.command("speed")
@@ -248,36 +236,6 @@ def clock_advance(
     show(admin_client(data_dir, url, token).post("/clock/advance", body))
 
 
-@agents_app.command("show")
-def agents_show(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Show the agents' and the replay's state."""
-    show(admin_client(data_dir, url, token).get("/simulation"))
-
-
-@agents_app.command("pause")
-def agents_pause(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Stop the agents acting (their orders stay on the book)."""
-    show(admin_client(data_dir, url, token).post("/agents/pause"))
-
-
-@agents_app.command("resume")
-def agents_resume(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Let the agents act again."""
-    show(admin_client(data_dir, url, token).post("/agents/resume"))
-
-
 @agents_app.command("seed")
 def agents_seed(
     seed: int,
@@ -287,26 +245,6 @@ def agents_seed(
 ) -> None:
     """Re-seed the agents' random draws (0: back to the configured or exchange seed)."""
     show(admin_client(data_dir, url, token).put("/agents/seed", {"seed": seed}))
-
-
-@replay_app.command("pause")
-def replay_pause(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Hold the replayed index and skip the files' trades until resumed (the clock runs on)."""
-    show(admin_client(data_dir, url, token).post("/replay/pause"))
-
-
-@replay_app.command("resume")
-def replay_resume(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Follow the files again, from the current exchange time."""
-    show(admin_client(data_dir, url, token).post("/replay/resume"))
 
 
 @price_app.command("mark")
@@ -322,9 +260,6 @@ def price_mark(
     show(admin_client(data_dir, url, token).put(f"/marks/{symbol.upper()}", {"price": price}))
 
 
-insurance_app = typer.Typer(help="Show or set the insurance fund.", no_args_is_help=True)
-
-
 @insurance_app.command("set")
 def insurance_set(
     asset: str,
@@ -336,13 +271,3 @@ def insurance_set(
     """Set the fund's balance of a margin asset (0 forces ADL of bankrupt positions)."""
     client = admin_client(data_dir, url, token)
     show(client.put(f"/insurance/{asset.upper()}", {"balance": balance}))
-
-
-@insurance_app.command("show")
-def insurance_show(
-    data_dir: DataDirOption = Path(".sandbox"),
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Show the fund's balances and the positions it took over."""
-    show(admin_client(data_dir, url, token).get("/insurance"))
