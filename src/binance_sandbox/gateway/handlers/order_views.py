@@ -70,6 +70,8 @@ def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> d
         "closePosition": conditional.pop("closePosition"),
         "symbol": order.symbol,
     }
+    if instrument.inverse:  # as COIN-M's New / Query / Cancel Order examples
+        view["pair"] = instrument.pair
     if with_cum_qty:
         view["cumQty"] = view["executedQty"]
     else:
@@ -83,8 +85,9 @@ def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> d
         **conditional,
         "priceMatch": order.price_match,
         "selfTradePreventionMode": order.stp_mode,
-        "goodTillDate": order.good_till_date,
     }
+    if not instrument.inverse:  # COIN-M has no GTD
+        view["goodTillDate"] = order.good_till_date
     return view
 
 
