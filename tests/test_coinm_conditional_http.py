@@ -68,6 +68,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     running.stop()
 
 
+@pytest.fixture(autouse=True)
+def mark_at_the_index(server: SandboxServer) -> None:
+    """Each test starts with the mark at 77000 (one test moves it)."""
+    server.call("PUT", f"/marks/{SYMBOL}", {"price": "77000"})
+
+
 def trader(server: SandboxServer, name: str) -> Credentials:
     server.call("POST", "/accounts", {"name": name})
     deposit = {"asset": "BTC", "amount": "1", "product": "coinm"}
@@ -318,3 +324,34 @@ def test_a_stop_on_the_contract_price_triggers_at_a_trade(server: SandboxServer)
     assert [p["positionAmt"] for p in rows if p["symbol"] == SYMBOL] == ["1"]
     asks = httpx.get(f"{server.url}/dapi/v1/depth", params={"symbol": SYMBOL}).json()["asks"]
     assert asks == [["77600.0", "1"]]  # one of the two left
+
+
+def test_the_algo_order_endpoints_on_dapi(server: SandboxServer) -> None:
+    """/dapi/v1/algoOrder (what ccxt calls for a COIN-M conditional order) places the same
+    conditional order, which /dapi/v1/order and openOrders also show; each API sees and cancels
+    only its own product's algo orders."""
+    who = trader(server, "algo-api")
+    placed = ok(server, who, "POST", "/dapi/v1/algoOrder", algoType="CONDITIONAL", symbol=SYMBOL,
+                side="SELL", type="STOP_MARKET", quantity="1", triggerPrice="76000",
+                workingType="MARK_PRICE", clientAlgoId="via-algo")  # fmt: skip
+    assert (placed["algoType"], placed["orderType"], placed["algoStatus"]) == (
+        "CONDITIONAL", "STOP_MARKET", "NEW"
+    )  # fmt: skip
+    assert (placed["triggerPrice"], placed["quantity"]) == ("76000.0", "1")
+    algo_id = str(placed["algoId"])
+    as_order = query(server, who, placed["algoId"])
+    assert (as_order["type"], as_order["clientOrderId"], as_order["stopPrice"]) == (
+        "STOP_MARKET", "via-algo", "76000.0"
+    )  # fmt: skip
+    [listed] = ok(server, who, "GET", "/dapi/v1/openAlgoOrders")
+    assert listed["algoId"] == placed["algoId"]
+    assert ok(server, who, "GET", "/fapi/v1/openAlgoOrders") == []
+    other_api = signed_request(server.url, who, "GET", "/fapi/v1/algoOrder", algoId=algo_id)
+    assert other_api.json()["code"] == -2013
+    other_cancel = signed_request(server.url, who, "DELETE", "/fapi/v1/algoOrder", algoId=algo_id)
+    assert (other_cancel.status_code, other_cancel.json()["code"]) == (400, -2011)
+    canceled = ok(server, who, "DELETE", "/dapi/v1/algoOrder", algoId=algo_id)
+    assert (canceled["algoId"], canceled["msg"]) == (placed["algoId"], "success")
+    queried = ok(server, who, "GET", "/dapi/v1/algoOrder", algoId=algo_id)
+    assert queried["algoStatus"] == "CANCELED"
+    assert query(server, who, placed["algoId"])["status"] == "CANCELED"
