@@ -314,7 +314,10 @@ def test_a_stop_on_the_contract_price_triggers_at_a_trade(server: SandboxServer)
     limit(server, seller, "SELL", "1", "77500")
     limit(server, seller, "SELL", "2", "77600")
     assert query(server, holder, stop["orderId"])["status"] == "NEW"  # nothing traded yet
-    order(server, buyer, side="BUY", type="MARKET", quantity="1")  # prints 77500
+    bought = order(server, buyer, side="BUY", type="MARKET", quantity="1")  # prints 77500
+    # the buyer's answer is its own order, not the conditional order its trade fired
+    assert (bought["type"], bought["origType"], bought["side"]) == ("MARKET", "MARKET", "BUY")
+    assert bought["orderId"] != stop["orderId"]
     became = query(server, holder, stop["orderId"])
     assert (became["type"], became["origType"], became["status"], became["workingType"]) == (
         "MARKET", "STOP_MARKET", "FILLED", "CONTRACT_PRICE"
@@ -355,3 +358,28 @@ def test_the_algo_order_endpoints_on_dapi(server: SandboxServer) -> None:
     queried = ok(server, who, "GET", "/dapi/v1/algoOrder", algoId=algo_id)
     assert queried["algoStatus"] == "CANCELED"
     assert query(server, who, placed["algoId"])["status"] == "CANCELED"
+
+
+def test_a_triggered_stop_limit_rests_and_cancels_as_the_order_it_became(
+    server: SandboxServer,
+) -> None:
+    """A BUY STOP at 77500 with price 77400 on the mark: the mark at 77600 fires it and its
+    LIMIT rests (nothing to buy at 77400), under the stop's id, as an open order; DELETE
+    cancels that order and answers it (type LIMIT, origType STOP)."""
+    who = trader(server, "stop-limit")
+    stop = order(server, who, side="BUY", type="STOP", quantity="1", stopPrice="77500",
+                 price="77400", workingType="MARK_PRICE")  # fmt: skip
+    server.call("PUT", f"/marks/{SYMBOL}", {"price": "77600"})
+    [resting] = ok(server, who, "GET", "/dapi/v1/openOrders", symbol=SYMBOL)
+    assert (resting["orderId"], resting["type"], resting["origType"], resting["status"]) == (
+        stop["orderId"], "LIMIT", "STOP", "NEW"
+    )  # fmt: skip
+    canceled = ok(server, who, "DELETE", "/dapi/v1/order", symbol=SYMBOL,
+                  orderId=str(stop["orderId"]))  # fmt: skip
+    assert (canceled["orderId"], canceled["type"], canceled["origType"]) == (
+        stop["orderId"], "LIMIT", "STOP"
+    )  # fmt: skip
+    assert (canceled["status"], canceled["price"], canceled["stopPrice"]) == (
+        "CANCELED", "77400.0", "77500.0"
+    )  # fmt: skip
+    assert ok(server, who, "GET", "/dapi/v1/openOrders", symbol=SYMBOL) == []

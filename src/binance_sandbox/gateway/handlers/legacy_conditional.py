@@ -100,9 +100,13 @@ def cancel_command(order: AlgoOrder) -> CancelAlgoOrder:
 
 
 def view(ctx: RequestContext, applied: Applied) -> dict[str, Any] | None:
-    """The placed conditional order in the order shape; None for other orders."""
-    placed = next((e.algo for e in reversed(applied.events) if isinstance(e, AlgoUpdated)), None)
-    return None if placed is None else order_view(ctx, placed, with_cum_qty=True)
+    """The conditional order a command placed or cancelled (its first event), in the order
+    shape; None for a command on an order, whose events may end other conditional orders
+    (the one it became, or any its trade fired)."""
+    first = applied.events[0] if applied.events else None
+    if not isinstance(first, AlgoUpdated):
+        return None
+    return order_view(ctx, first.algo, with_cum_qty=True)
 
 
 def order_view(ctx: RequestContext, order: AlgoOrder, *, with_cum_qty: bool) -> dict[str, Any]:
