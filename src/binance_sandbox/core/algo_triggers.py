@@ -11,8 +11,8 @@ position's size at this moment. Fills of triggered orders move the contract pric
 evaluation repeats until nothing more fires (each order fires once, so this ends).
 
 A triggered order is TRIGGERED while its order rests and FINISHED when that order ends.
-COIN-M never moved conditional orders to an Algo Service: there a conditional order is an
-order, and the order its trigger places keeps its id (the algo id, drawn from the order ids).
+On COIN-M, whose pages show a conditional order as an order, the order its trigger places
+keeps its id (the algo id, drawn from the order ids); on USDⓈ-M it gets an id of its own.
 """
 
 from binance_sandbox.core import open_algos, trading

@@ -151,8 +151,8 @@ def _multi_assets(outbox: Outbox, event: MultiAssetsModeChanged) -> None:
 
 def _algo(outbox: Outbox, event: AlgoUpdated) -> None:
     """ALGO_UPDATE (Binance's doc labels its `T` event time and `E` transaction time, the other
-    events' way round; both are the command's stamp here). COIN-M has no Algo Service: there a
-    conditional order is an order (`_conditional_order`)."""
+    events' way round; both are the command's stamp here). COIN-M's user-data pages have no
+    ALGO_UPDATE: there a conditional order is an order (`_conditional_order`)."""
     order = event.algo
     instrument = outbox.state.instruments[order.symbol]
     if instrument.product == "coinm":
