@@ -47,8 +47,10 @@ source = "fixed"
 price = "2000"
 """
 WAIT_S = 30.0
-# COIN-M's New Order example's fields; a query's have `time` for `cumQty` (Query Order)
+# COIN-M's New Order example's fields, and goodTillDate (0: COIN-M has no GTD), which its SDK
+# reads in allOrders and forceOrders rows since 12.0.0; a query's have `time` for `cumQty`
 NEW_ORDER_KEYS = {
+    "goodTillDate",
     "clientOrderId", "cumQty", "cumBase", "executedQty", "orderId", "avgPrice", "origQty",
     "price", "reduceOnly", "side", "positionSide", "status", "stopPrice", "closePosition",
     "symbol", "pair", "timeInForce", "type", "origType", "updateTime", "workingType",
@@ -195,7 +197,7 @@ def test_batch_orders_take_conditional_types(server: SandboxServer) -> None:
         ("STOP_MARKET", "NEW", "76000.0", PAIR),
         ("LIMIT", "NEW", "0.0", PAIR),
     ]
-    assert "goodTillDate" not in placed[1]  # COIN-M has no GTD; its orders print none
+    assert [o["goodTillDate"] for o in placed] == [0, 0]  # COIN-M has no GTD
     ok(server, who, "DELETE", "/dapi/v1/allOpenOrders", symbol=SYMBOL)
 
 

@@ -85,9 +85,10 @@ def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> d
         **conditional,
         "priceMatch": order.price_match,
         "selfTradePreventionMode": order.stp_mode,
+        # not in COIN-M's examples (2026-01), but in its SDK's allOrders / forceOrders rows
+        # since 2026-08 (12.0.0)
+        "goodTillDate": order.good_till_date,
     }
-    if not instrument.inverse:  # COIN-M has no GTD
-        view["goodTillDate"] = order.good_till_date
     return view
 
 
