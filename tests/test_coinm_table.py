@@ -7,6 +7,7 @@ from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.gateway.coverage import coverage, documented
 from binance_sandbox.gateway.endpoint import Endpoint
+from binance_sandbox.gateway.handlers.coinm_trading import UNDOCUMENTED
 from binance_sandbox.gateway.products import wants_coinm
 from binance_sandbox.gateway.table import endpoint_table
 
@@ -33,12 +34,22 @@ def test_coinm_serves_every_documented_request_but_the_download_links() -> None:
 
 
 def test_each_coinm_endpoint_is_documented_with_its_security() -> None:
+    """But the Algo Order endpoints: in no COIN-M doc, yet what ccxt calls for a conditional
+    order and the SDK's New Order names for them "after CM migration" (coinm_trading)."""
+    undocumented = {e.key for e in COINM if e.key not in DOCS}
+    assert undocumented == {e.key for e in UNDOCUMENTED} == {
+        ("POST", "/dapi/v1/algoOrder"), ("DELETE", "/dapi/v1/algoOrder"),
+        ("GET", "/dapi/v1/algoOrder"), ("GET", "/dapi/v1/openAlgoOrders"),
+        ("GET", "/dapi/v1/allAlgoOrders"), ("DELETE", "/dapi/v1/algoOpenOrders"),
+    }  # fmt: skip
     for endpoint in COINM:
-        doc = DOCS[endpoint.key]
-        assert endpoint.security.value == doc.security, endpoint.key
+        if endpoint.key in DOCS:
+            assert endpoint.security.value == DOCS[endpoint.key].security, endpoint.key
 
 
-@pytest.mark.parametrize("endpoint", COINM, ids=lambda e: f"{e.method} {e.path}")
+@pytest.mark.parametrize(
+    "endpoint", [e for e in COINM if e.key in DOCS], ids=lambda e: f"{e.method} {e.path}"
+)
 def test_a_single_documented_weight_is_charged(endpoint: Endpoint) -> None:
     weight = DOCS[endpoint.key].weight
     if weight.isdigit():

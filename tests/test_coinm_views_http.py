@@ -45,8 +45,6 @@ price = "77000"
 source = "fixed"
 price = "2000"
 
-[trading]
-legacy_conditional_orders = true
 """
 CUM_BASE = "0.00386280"
 AVG_PRICE = "77663.8"
@@ -104,8 +102,9 @@ def test_order_answers_print_cum_base_and_the_harmonic_mean(
 def test_a_legacy_conditional_order_answers_in_the_coin_shape(
     server: SandboxServer, traded: dict[str, Any]
 ) -> None:
-    """With legacy conditional orders on, a STOP_MARKET on /dapi/v1/order is answered in the
-    order shape: COIN-M's cumBase, not cumQuote."""
+    """A STOP_MARKET on /dapi/v1/order (COIN-M takes conditional orders there, whatever
+    `trading.legacy_conditional_orders` says) is answered in the order shape: COIN-M's
+    cumBase, not cumQuote."""
     placed = ok(server, traded["taker"], "POST", "/dapi/v1/order", symbol=SYMBOL, side="SELL",
                 type="STOP_MARKET", quantity="1", stopPrice="70000")  # fmt: skip
     assert (placed["type"], placed["status"], placed["stopPrice"]) == (

@@ -99,3 +99,29 @@ async def test_usdm_symbols_and_methods_are_not_coinm(
         algo = await call(ws, "algoOrder.place", signed(trader, symbol=coinm.SYMBOL))
     assert (usdm["status"], usdm["error"]["code"]) == (400, -1121)
     assert algo["error"]["code"] == UNKNOWN_METHOD
+
+
+async def test_a_stop_order_placed_and_cancelled(
+    server: SandboxServer, trader: Credentials
+) -> None:
+    """order.place takes COIN-M's conditional types, as /dapi/v1/order does: an order with its
+    stopPrice, found by order.status and cancelled by order.cancel."""
+    async with connect(ws_dapi_url(server)) as ws:
+        placed = await call(ws, "order.place", signed(
+            trader, symbol=coinm.SYMBOL, side="SELL", type="STOP_MARKET", quantity=1,
+            stopPrice="70000", workingType="MARK_PRICE",
+        ))  # fmt: skip
+        assert placed["status"] == 200, placed
+        order = placed["result"]
+        assert (order["type"], order["status"], order["stopPrice"], order["workingType"]) == (
+            "STOP_MARKET", "NEW", "70000.0", "MARK_PRICE"
+        )  # fmt: skip
+        ids = {"symbol": coinm.SYMBOL, "orderId": order["orderId"]}
+        status = await call(ws, "order.status", signed(trader, **ids))
+        cancelled = await call(ws, "order.cancel", signed(trader, **ids))
+    assert (status["result"]["orderId"], status["result"]["type"]) == (
+        order["orderId"], "STOP_MARKET"
+    )  # fmt: skip
+    assert (cancelled["result"]["status"], cancelled["result"]["type"]) == (
+        "CANCELED", "STOP_MARKET"
+    )  # fmt: skip

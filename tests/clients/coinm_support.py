@@ -2,8 +2,9 @@
 how its library makes each call (`CoinmCalls`) and hands the raw answers here.
 
 The scenario: exchange info, depth, klines, premium index, balances, leverage and margin type,
-a LIMIT order that rests, a MARKET order filled against another account's resting order,
-positionRisk of both sides, userTrades (with `baseQty`).
+a LIMIT order that rests, a STOP_MARKET on /dapi/v1/order (COIN-M has no algo API: it is an
+order, listed with the open orders and cancelled as one), a MARKET order filled against another
+account's resting order, positionRisk of both sides, userTrades (with `baseQty`).
 
 Money figures are in the coin, with worked numbers where they hold whatever the mark (it walks
 with the real clock): cumBase and baseQty 1 x 100 / 77000 = 0.00129870 BTC, the commissions
@@ -24,6 +25,7 @@ PAIR = "BTCUSD"
 INDEX = "77000"
 QTY = "1"  # contracts of 100 USD
 AWAY = "74690.0"  # 3 % under the index: a BUY there rests
+STOP = "70000.0"  # a SELL STOP_MARKET's stop on the mark, 9 % under the index: never reached
 MAKER_PRICE = "77000.0"  # the maker's SELL, which the client's MARKET BUY takes
 BASE_QTY = "0.00129870"  # 1 x 100 / 77000, half up at 8 decimals
 LEVERAGE = 10
@@ -75,6 +77,7 @@ class CoinmCalls(Protocol):
     def set_leverage(self) -> dict[str, Any]: ...
     def set_isolated(self) -> dict[str, Any]: ...
     def limit_buy(self) -> dict[str, Any]: ...
+    def stop_sell(self) -> dict[str, Any]: ...  # STOP_MARKET, QTY, STOP, on MARK_PRICE
     def open_orders(self) -> list[dict[str, Any]]: ...
     def cancel(self, order_id: int) -> dict[str, Any]: ...
     def maker_sell(self) -> dict[str, Any]: ...
@@ -94,6 +97,8 @@ def run_scenario(server: SandboxServer, calls: CoinmCalls) -> None:
     resting = calls.limit_buy()
     check_resting(resting, calls.open_orders(), calls.depth())
     assert calls.cancel(resting["orderId"])["status"] == "CANCELED"
+    stop = calls.stop_sell()
+    check_stop(stop, calls.open_orders(), calls.cancel(stop["orderId"]))
     pin_price(server)
     assert calls.maker_sell()["status"] == "NEW"
     check_filled(calls.market_buy())
@@ -148,6 +153,25 @@ def check_resting(placed: dict[str, Any], open_orders: list[dict[str, Any]],
     assert [o["orderId"] for o in open_orders] == [placed["orderId"]]
     assert (book["symbol"], book["pair"]) == (SYMBOL, PAIR)
     assert book["bids"][0] == [AWAY, QTY]
+
+
+def check_stop(placed: dict[str, Any], open_orders: list[dict[str, Any]],
+               canceled: dict[str, Any]) -> None:  # fmt: skip
+    """COIN-M's New Order answer for a conditional type, the order in the open orders, and its
+    cancel's answer."""
+    assert (placed["symbol"], placed["pair"], placed["type"], placed["origType"]) == (
+        SYMBOL, PAIR, "STOP_MARKET", "STOP_MARKET"
+    )  # fmt: skip
+    assert (placed["status"], placed["stopPrice"], placed["workingType"]) == (
+        "NEW", STOP, "MARK_PRICE"
+    )  # fmt: skip
+    assert (placed["origQty"], placed["cumBase"], placed["avgPrice"]) == (QTY, "0", "0.0")
+    assert [(o["orderId"], o["type"], o["stopPrice"]) for o in open_orders] == [
+        (placed["orderId"], "STOP_MARKET", STOP)
+    ]
+    assert (canceled["orderId"], canceled["type"], canceled["status"]) == (
+        placed["orderId"], "STOP_MARKET", "CANCELED"
+    )  # fmt: skip
 
 
 def check_filled(taken: dict[str, Any]) -> None:

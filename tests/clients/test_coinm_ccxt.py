@@ -66,6 +66,22 @@ class Calls:
         assert order["status"] == "open"
         return order["info"]
 
+    def stop_sell(self) -> Any:
+        """ccxt's unified trigger order (a market order with `triggerPrice`) goes to
+        /dapi/v1/algoOrder; the same order read back through /dapi/v1/order by its id."""
+        placed = self.client.create_order(MARKET, "market", "sell", float(cs.QTY), None,
+                                          {"triggerPrice": float(cs.STOP),
+                                           "workingType": "MARK_PRICE"})  # fmt: skip
+        assert (placed["status"], placed["triggerPrice"]) == ("open", float(cs.STOP))
+        assert (placed["info"]["algoType"], placed["info"]["orderType"]) == (
+            "CONDITIONAL", "STOP_MARKET"
+        )  # fmt: skip
+        shown = self.client.fetch_order(placed["id"], MARKET)
+        assert (shown["id"], shown["status"], shown["triggerPrice"]) == (
+            placed["id"], "open", float(cs.STOP)
+        )  # fmt: skip
+        return shown["info"]
+
     def open_orders(self) -> Any:
         return [order["info"] for order in self.client.fetch_open_orders(MARKET)]
 

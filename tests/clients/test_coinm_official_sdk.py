@@ -17,6 +17,7 @@ from binance_sdk_derivatives_trading_coin_futures.rest_api.models import (
     NewOrderSideEnum,
     NewOrderTimeInForceEnum,
     NewOrderTypeEnum,
+    NewOrderWorkingTypeEnum,
 )
 from pydantic import BaseModel, RootModel
 
@@ -84,6 +85,13 @@ class Calls:
         return as_json(self.rest.new_order(
             symbol=cs.SYMBOL, side=BUY, type=LIMIT, time_in_force=GTC, quantity=float(cs.QTY),
             price=float(cs.AWAY),
+        ).data())  # fmt: skip
+
+    def stop_sell(self) -> Any:
+        return as_json(self.rest.new_order(
+            symbol=cs.SYMBOL, side=SELL, type=NewOrderTypeEnum.STOP_MARKET,
+            quantity=float(cs.QTY), stop_price=float(cs.STOP),
+            working_type=NewOrderWorkingTypeEnum.MARK_PRICE,
         ).data())  # fmt: skip
 
     def open_orders(self) -> Any:

@@ -49,6 +49,12 @@ class Calls:
             price=cs.AWAY,
         )  # fmt: skip
 
+    def stop_sell(self) -> Any:
+        return self.client.futures_coin_create_order(
+            symbol=cs.SYMBOL, side="SELL", type="STOP_MARKET", quantity=cs.QTY,
+            stopPrice=cs.STOP, workingType="MARK_PRICE",
+        )  # fmt: skip
+
     def open_orders(self) -> Any:
         return self.client.futures_coin_get_open_orders(pair=cs.PAIR)
 

@@ -15,7 +15,7 @@ from binance_sandbox.core.matching import StpMode, TimeInForce
 from binance_sandbox.core.orders import OrderType, Side
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.price_match import PriceMatch
-from binance_sandbox.core.trigger_origin import AlgoOrderType, WorkingType
+from binance_sandbox.core.trigger_origin import AlgoOrderType, TriggerOrigin, WorkingType
 
 AlgoStatus = Literal[
     "NEW", "TRIGGERING", "TRIGGERED", "FINISHED", "CANCELED", "EXPIRED", "REJECTED"
@@ -66,3 +66,16 @@ class AlgoOrder(msgspec.Struct, kw_only=True):
     @property
     def is_market(self) -> bool:
         return self.order_type.endswith("MARKET")
+
+
+def trigger_origin(order: AlgoOrder) -> TriggerOrigin:
+    """What the order it becomes keeps of it."""
+    return TriggerOrigin(
+        orig_type=order.order_type,
+        stop_price=order.trigger_price,
+        working_type=order.working_type,
+        close_position=order.close_position,
+        price_protect=order.price_protect,
+        activate_price=order.activate_price,
+        callback_rate=order.callback_rate,
+    )

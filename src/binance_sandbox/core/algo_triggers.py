@@ -11,11 +11,13 @@ position's size at this moment. Fills of triggered orders move the contract pric
 evaluation repeats until nothing more fires (each order fires once, so this ends).
 
 A triggered order is TRIGGERED while its order rests and FINISHED when that order ends.
+On COIN-M, whose pages show a conditional order as an order, the order its trigger places
+keeps its id (the algo id, drawn from the order ids); on USDⓈ-M it gets an id of its own.
 """
 
 from binance_sandbox.core import open_algos, trading
 from binance_sandbox.core.algo_index import index_key
-from binance_sandbox.core.algo_orders import AlgoOrder, AlgoStatus
+from binance_sandbox.core.algo_orders import AlgoOrder, AlgoStatus, trigger_origin
 from binance_sandbox.core.algo_placing import copy
 from binance_sandbox.core.algo_prices import observed, protected
 from binance_sandbox.core.algo_rules import track
@@ -32,7 +34,7 @@ from binance_sandbox.core.events import (
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.reduce_only import reducible
 from binance_sandbox.core.state import ExchangeState
-from binance_sandbox.core.trigger_origin import TriggerOrigin, WorkingType
+from binance_sandbox.core.trigger_origin import WorkingType
 
 WORKING_TYPES: tuple[WorkingType, ...] = ("MARK_PRICE", "CONTRACT_PRICE")
 NO_POSITION = "No position to close"
@@ -101,7 +103,8 @@ def _fire(state: ExchangeState, seq: int, ts: int, order: AlgoOrder) -> list[Eve
     quantity = _closable(state, order) if order.close_position else order.quantity
     if not quantity:
         return [*events, _ended(order, "EXPIRED", ts, NO_POSITION)]
-    placed = trading.place_order(state, seq, ts, _order_command(order, quantity), throttled=False)
+    command = _order_command(state, order, quantity)
+    placed = trading.place_order(state, seq, ts, command, throttled=False)
     refusal = next((e for e in placed if isinstance(e, Rejected)), None)
     if refusal is not None:
         return [*events, _ended(order, "REJECTED", ts, refusal.msg)]
@@ -143,7 +146,8 @@ def _closable(state: ExchangeState, order: AlgoOrder) -> int:
     return reducible(state, order.account_id, order.symbol, order.position_side, order.side)
 
 
-def _order_command(order: AlgoOrder, quantity: int) -> PlaceOrder:
+def _order_command(state: ExchangeState, order: AlgoOrder, quantity: int) -> PlaceOrder:
+    coinm = state.instruments[order.symbol].product == "coinm"
     return PlaceOrder(
         account_id=order.account_id,
         symbol=order.symbol,
@@ -158,13 +162,6 @@ def _order_command(order: AlgoOrder, quantity: int) -> PlaceOrder:
         price_match=order.price_match,
         stp_mode=order.stp_mode,
         good_till_date=order.good_till_date,
-        origin=TriggerOrigin(
-            orig_type=order.order_type,
-            stop_price=order.trigger_price,
-            working_type=order.working_type,
-            close_position=order.close_position,
-            price_protect=order.price_protect,
-            activate_price=order.activate_price,
-            callback_rate=order.callback_rate,
-        ),
+        origin=trigger_origin(order),
+        order_id=order.algo_id if coinm else 0,
     )

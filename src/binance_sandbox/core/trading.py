@@ -81,7 +81,8 @@ def place_order(
         return [rejects.FOK_REJECTED]
     if outcome.ending == "REFUSED_GTX":
         return [rejects.GTX_REJECTED]
-    state.next_order_id += 1
+    if not cmd.order_id:
+        state.next_order_id += 1
     events: list[Event] = [OrderUpdated(order=copy(order), execution="NEW")]
     events += take_liquidity(state, instrument, order, outcome, ts)
     return events + settle_taker(state, order, outcome, ts)
@@ -148,7 +149,7 @@ def _new_order(state: ExchangeState, seq: int, ts: int, cmd: PlaceOrder, price: 
         state.seed, seq, purpose, CLIENT_ORDER_ID_LENGTH
     )
     return Order(
-        order_id=state.next_order_id,
+        order_id=cmd.order_id or state.next_order_id,
         client_order_id=client_order_id,
         account_id=cmd.account_id,
         symbol=cmd.symbol,

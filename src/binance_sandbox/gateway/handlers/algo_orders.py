@@ -1,13 +1,15 @@
 """The Algo Order endpoints (conditional orders since 2025-12-09): new, cancel, query, open,
 all, cancel all. Handlers parse, submit, await, render; reads look at the core state (ended
-orders are kept there for Binance's 90 days)."""
+orders are kept there for Binance's 90 days). Each API (/fapi, /dapi) sees and cancels only
+its own product's algo orders."""
 
 from typing import Any
 
-from binance_sandbox.core import open_algos
+from binance_sandbox.core import algo_placing, open_algos
 from binance_sandbox.core.algo_orders import AlgoOrder
 from binance_sandbox.core.commands import CancelAlgoOrder, CancelAllAlgoOrders
 from binance_sandbox.core.events import AlgoUpdated
+from binance_sandbox.core.rejects import UNKNOWN_ORDER
 from binance_sandbox.gateway import errors, params
 from binance_sandbox.gateway.context import RequestContext
 from binance_sandbox.gateway.endpoint import Endpoint, Security, fixed, with_or_without_symbol
@@ -29,8 +31,12 @@ async def new_algo_order(ctx: RequestContext) -> dict[str, Any]:
 
 async def cancel_algo_order(ctx: RequestContext) -> dict[str, Any]:
     algo_id, client_id = _reference(ctx)
+    account = ctx.account().account_id
+    named = algo_placing.find_open(ctx.state, account, algo_id or 0, client_id or "")
+    if named is not None and named.symbol not in ctx.instruments:  # the other product's
+        raise errors.from_rejection(UNKNOWN_ORDER.code, UNKNOWN_ORDER.msg)
     command = CancelAlgoOrder(
-        account_id=ctx.account().account_id, algo_id=algo_id or 0, client_algo_id=client_id or ""
+        account_id=account, algo_id=algo_id or 0, client_algo_id=client_id or ""
     )
     applied = await submit(ctx, command)
     canceled = next(e.algo for e in applied.events if isinstance(e, AlgoUpdated))
@@ -39,12 +45,7 @@ async def cancel_algo_order(ctx: RequestContext) -> dict[str, Any]:
 
 
 async def query_algo_order(ctx: RequestContext) -> dict[str, Any]:
-    algo_id, client_id = _reference(ctx)
-    mine = _records(ctx)
-    if algo_id is not None:
-        found = [o for o in mine if o.algo_id == algo_id]
-    else:
-        found = [o for o in mine if o.client_algo_id == client_id]
+    found = _named(_records(ctx), *_reference(ctx))
     if not found:
         raise errors.no_such_order()
     order = found[-1]
@@ -53,11 +54,12 @@ async def query_algo_order(ctx: RequestContext) -> dict[str, Any]:
 
 async def open_algo_orders(ctx: RequestContext) -> list[dict[str, Any]]:
     wanted = ctx.optional_instrument()
+    symbols = {wanted.symbol} if wanted else ctx.instruments.keys()
     algo_id = ctx.params.get("algoId")
     return [
         algo_view(ctx.state.instruments[o.symbol], o)
         for o in open_algos.of_account(ctx.state, ctx.account().account_id)
-        if (wanted is None or o.symbol == wanted.symbol) and algo_id in (None, o.algo_id)
+        if o.symbol in symbols and algo_id in (None, o.algo_id)
     ]
 
 
@@ -85,15 +87,22 @@ async def cancel_all_algo_orders(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _records(ctx: RequestContext) -> list[AlgoOrder]:
-    """The account's algo orders a query finds: not those CANCELED or EXPIRED without a fill
-    more than 3 days after creation, nor any older than 90 days (Binance's Query pages)."""
-    account, now = ctx.account().account_id, ctx.now_ms()
+    """The account's algo orders of the request's product a query finds: not those CANCELED or
+    EXPIRED without a fill more than 3 days after creation, nor any older than 90 days
+    (Binance's Query pages)."""
+    account, now, listed = ctx.account().account_id, ctx.now_ms(), ctx.instruments
     return [
         o for o in ctx.state.algo_orders.values()
-        if o.account_id == account and o.time + RETENTION_MS >= now
+        if o.account_id == account and o.symbol in listed and o.time + RETENTION_MS >= now
         and not (o.status in ("CANCELED", "EXPIRED") and not o.executed_qty
                  and o.time + UNFILLED_RETENTION_MS < now)
     ]  # fmt: skip
+
+
+def _named(records: list[AlgoOrder], algo_id: int | None, client_id: str | None) -> list[AlgoOrder]:
+    if algo_id is not None:
+        return [o for o in records if o.algo_id == algo_id]
+    return [o for o in records if o.client_algo_id == client_id]
 
 
 def _reference(ctx: RequestContext) -> tuple[int | None, str | None]:

@@ -1,6 +1,13 @@
 """COIN-M's "Trade", "Account" and "User Data Streams" groups (/dapi), declared on the USDⓈ-M
 handlers where COIN-M behaves the same, and on `coinm_account`'s where its shapes differ.
 
+Conditional orders: COIN-M's pages (2026-01) list them on New Order, and /dapi/v1/order takes
+them as orders (`legacy_conditional`); the Postman collection and the official SDK (2026-07 on)
+say that "after CM migration" /dapi/v1/order refuses them (-4120) for `/dapi/v1/algoOrder`,
+which ccxt calls for every COIN-M conditional order (its note: the Algo Order endpoints "exist on
+dapi like on fapi, verified live incl. the weights, they are missing from the documentation").
+So both are served: the Algo Order endpoints on /dapi as on /fapi, with ccxt's weights.
+
 Differences the declarations carry (derivatives-docs/coin-margined-futures/trade, account): no
 goodTillDate on new orders (no GTD), Modify Order with price or quantity optional, openOrders,
 allOrders and userTrades by `pair` too (allOrders / userTrades weigh 20 with a symbol and 40
@@ -12,6 +19,7 @@ from binance_sandbox.gateway import params
 from binance_sandbox.gateway.endpoint import Endpoint, Handler, Security, WeightRule, fixed
 from binance_sandbox.gateway.handlers import (
     account,
+    algo_orders,
     batch_orders,
     coinm_account,
     force_orders,
@@ -26,7 +34,17 @@ from binance_sandbox.gateway.handlers.coinm_common import dapi, usdm
 from binance_sandbox.gateway.handlers.market_common import OPTIONAL_PAIR, OPTIONAL_SYMBOL, limit
 from binance_sandbox.gateway.handlers.order_params import COINM_AMEND_PARAMS, NEW_ORDER_PARAMS
 
-_USDM = usdm(account, batch_orders, force_orders, income, margin, orders, positions, user_stream)
+_USDM = usdm(
+    account,
+    algo_orders,
+    batch_orders,
+    force_orders,
+    income,
+    margin,
+    orders,
+    positions,
+    user_stream,
+)
 
 BY_SYMBOL_OR_PAIR = WeightRule(
     lambda p: 40 if p.get("pair") else 20, "20 with symbol, 40 with pair"
@@ -56,6 +74,17 @@ def _own(
                     product="coinm")  # fmt: skip
 
 
+# The Algo Order endpoints, in none of COIN-M's docs: as on /fapi (weights too), without GTD
+UNDOCUMENTED = [
+    dapi(_of("POST", "/fapi/v1/algoOrder"), "/dapi/v1/algoOrder",
+         params=tuple(p for p in _of("POST", "/fapi/v1/algoOrder").params
+                      if p.name != "goodTillDate")),
+    *(dapi(_of(method, f"/fapi/v1/{name}"), f"/dapi/v1/{name}")
+      for method, name in (("DELETE", "algoOrder"), ("GET", "algoOrder"),
+                           ("GET", "openAlgoOrders"), ("GET", "allAlgoOrders"),
+                           ("DELETE", "algoOpenOrders"))),
+]  # fmt: skip
+
 ENDPOINTS = [
     dapi(_of("POST", "/fapi/v1/order"), "/dapi/v1/order", params=_NEW_ORDER),
     dapi(_of("PUT", "/fapi/v1/order"), "/dapi/v1/order", weight=fixed(1),
@@ -77,6 +106,7 @@ ENDPOINTS = [
     dapi(_of("PUT", "/fapi/v1/batchOrders"), "/dapi/v1/batchOrders"),
     dapi(_of("DELETE", "/fapi/v1/batchOrders"), "/dapi/v1/batchOrders"),
     dapi(_of("GET", "/fapi/v1/forceOrders"), "/dapi/v1/forceOrders"),
+    *UNDOCUMENTED,
     dapi(_of("POST", "/fapi/v1/leverage"), "/dapi/v1/leverage"),
     dapi(_of("POST", "/fapi/v1/marginType"), "/dapi/v1/marginType"),
     dapi(_of("POST", "/fapi/v1/positionMargin"), "/dapi/v1/positionMargin"),

@@ -1,13 +1,16 @@
-"""Conditional orders on /fapi/v1/order as before 2025-12-09: the parameters Binance took then
-(stopPrice, activationPrice, callbackRate, workingType, priceProtect, closePosition) and, with
-`trading.legacy_conditional_orders` on, the order placed as an algo order and answered in the
-order shape of the time (`orderId` = algoId, `stopPrice`, `type` the conditional type), and
-found again by GET / DELETE /fapi/v1/order, GET openOrders and GET allOrders (algo ids come
-from the order id sequence, so an id names one or the other; allOrders lists a triggered one
-and the order it became, which shows the conditional order in its origType). order/test reads
-the same names and checks a conditional order as the Algo Service would.
+"""Conditional orders on the order endpoint, as /fapi/v1/order took them before 2025-12-09 and
+COIN-M's /dapi/v1/order still takes them: the parameters of the time (stopPrice,
+activationPrice, callbackRate, workingType, priceProtect, closePosition) and, where `applies`
+(always on COIN-M; on /fapi with `trading.legacy_conditional_orders` on), the order placed as
+an algo order and answered in the order shape (`conditional_as_order`), and found again by GET
+/ DELETE order, GET openOrders and GET allOrders (algo ids come from the order id sequence, so
+an id names one or the other). Once triggered, a COIN-M conditional order is the order it
+became, under the same id (`core.algo_triggers`); a /fapi one became an order of its own,
+which allOrders lists beside it and which shows the conditional order in its origType.
+order/test reads the same names and checks a conditional order as the Algo Service would.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from binance_sandbox.core import open_algos
@@ -16,9 +19,9 @@ from binance_sandbox.core.commands import CancelAlgoOrder, PlaceAlgoOrder
 from binance_sandbox.core.events import AlgoUpdated
 from binance_sandbox.gateway import params
 from binance_sandbox.gateway.context import RequestContext
+from binance_sandbox.gateway.handlers import order_views
 from binance_sandbox.gateway.handlers.algo_params import WORKING_TYPES, algo_command
-from binance_sandbox.gateway.handlers.algo_views import callback_rate
-from binance_sandbox.gateway.render import price, quantity
+from binance_sandbox.gateway.handlers.conditional_as_order import as_order
 from binance_sandbox.sequencer.sequencer import Applied
 
 LEGACY_PARAMS = (
@@ -33,10 +36,9 @@ _RENAMED = {"stopPrice": "triggerPrice", "activationPrice": "activatePrice",
             "newClientOrderId": "clientAlgoId"}  # fmt: skip
 
 
-# A conditional order of the time kept its orderId from placement to fill: NEW until it
-# triggered, then the status of the order it became (FILLED when it filled whole).
-_STATUS = {"NEW": "NEW", "TRIGGERING": "NEW", "TRIGGERED": "NEW", "FINISHED": "EXPIRED",
-           "CANCELED": "CANCELED", "EXPIRED": "EXPIRED", "REJECTED": "EXPIRED"}  # fmt: skip
+def applies(ctx: RequestContext) -> bool:
+    """Whether the order endpoints of this request's API take and show conditional orders."""
+    return ctx.product == "coinm" or ctx.services.config.trading.legacy_conditional_orders
 
 
 def is_conditional(ctx: RequestContext) -> bool:
@@ -50,15 +52,14 @@ def algo_request(ctx: RequestContext) -> PlaceAlgoOrder:
 
 
 def command(ctx: RequestContext) -> PlaceAlgoOrder | None:
-    """The algo order a conditional /fapi/v1/order places when the switch is on, else None."""
-    on = ctx.services.config.trading.legacy_conditional_orders
-    return algo_request(ctx) if on and is_conditional(ctx) else None
+    """The algo order a conditional new order places where they apply, else None."""
+    return algo_request(ctx) if applies(ctx) and is_conditional(ctx) else None
 
 
 def found(ctx: RequestContext, order_id: int | None, client_id: str | None) -> AlgoOrder | None:
-    """With the switch on, the account's algo order on the symbol that an order reference
+    """Where they apply, the account's algo order on the symbol that an order reference
     (orderId = algoId, or origClientOrderId = clientAlgoId) names; None otherwise."""
-    if not ctx.services.config.trading.legacy_conditional_orders:
+    if not applies(ctx):
         return None
     account, symbol = ctx.account().account_id, ctx.instrument().symbol
     return next(
@@ -69,26 +70,27 @@ def found(ctx: RequestContext, order_id: int | None, client_id: str | None) -> A
     )  # fmt: skip
 
 
-def open_views(ctx: RequestContext, symbol: str | None) -> list[dict[str, Any]]:
-    """With the switch on, the untriggered algo orders as open orders of the time."""
-    if not ctx.services.config.trading.legacy_conditional_orders:
+def open_views(ctx: RequestContext, symbols: Collection[str]) -> list[dict[str, Any]]:
+    """Where they apply, the untriggered algo orders on these symbols as open orders."""
+    if not applies(ctx):
         return []
     mine = open_algos.of_account(ctx.state, ctx.account().account_id)
-    return [order_view(ctx, o) for o in mine if symbol is None or o.symbol == symbol]
+    return [order_view(ctx, o, with_cum_qty=False) for o in mine if o.symbol in symbols]
 
 
 def history_views(
-    ctx: RequestContext, first_id: int, start: int, end: int
+    ctx: RequestContext, symbols: Collection[str], first_id: int, start: int, end: int
 ) -> list[tuple[int, dict[str, Any]]]:
-    """With the switch on, allOrders' rows of the conditional orders (the kept algo records
-    with id >= first_id placed in [start, end]), each with its id for the merge by id."""
-    if not ctx.services.config.trading.legacy_conditional_orders:
+    """Where they apply, allOrders' rows of the conditional orders (the kept algo records on
+    these symbols with id >= first_id placed in [start, end]; not a COIN-M one that triggered,
+    which the order it became lists), each with its id for the merge by id."""
+    if not applies(ctx):
         return []
-    account, symbol = ctx.account().account_id, ctx.instrument().symbol
+    account = ctx.account().account_id
     return [
-        (o.algo_id, order_view(ctx, o))
+        (o.algo_id, order_view(ctx, o, with_cum_qty=False))
         for o in ctx.state.algo_orders.values()
-        if o.account_id == account and o.symbol == symbol
+        if o.account_id == account and o.symbol in symbols and o.actual_order_id != o.algo_id
         and o.algo_id >= first_id and start <= o.time <= end
     ]  # fmt: skip
 
@@ -98,44 +100,17 @@ def cancel_command(order: AlgoOrder) -> CancelAlgoOrder:
 
 
 def view(ctx: RequestContext, applied: Applied) -> dict[str, Any] | None:
-    """The placed conditional order in the order shape of the time; None for other orders."""
-    placed = next((e.algo for e in reversed(applied.events) if isinstance(e, AlgoUpdated)), None)
-    return None if placed is None else order_view(ctx, placed)
+    """The conditional order a command placed or cancelled (its first event), in the order
+    shape; None for a command on an order, whose events may end other conditional orders
+    (the one it became, or any its trade fired)."""
+    first = applied.events[0] if applied.events else None
+    if not isinstance(first, AlgoUpdated):
+        return None
+    return order_view(ctx, first.algo, with_cum_qty=True)
 
 
-def order_view(ctx: RequestContext, order: AlgoOrder) -> dict[str, Any]:
+def order_view(ctx: RequestContext, order: AlgoOrder, *, with_cum_qty: bool) -> dict[str, Any]:
+    """As `order_views.order_view` shows an order, with the conditional type as `type`."""
     instrument = ctx.state.instruments[order.symbol]
-    trailing = order.order_type == "TRAILING_STOP_MARKET"
-    shown: dict[str, Any] = {
-        "clientOrderId": order.client_algo_id,
-        "cumQty": quantity(instrument, 0),
-        "cumQuote": "0.00000",
-        "executedQty": quantity(instrument, 0),
-        "orderId": order.algo_id,
-        "avgPrice": "0.00",
-        "origQty": quantity(instrument, order.quantity),
-        "price": price(instrument, order.price),
-        "reduceOnly": order.reduce_only or order.close_position,
-        "side": order.side,
-        "positionSide": order.position_side,
-        "status": "FILLED" if order.executed_qty == order.quantity > 0 else _STATUS[order.status],
-        "stopPrice": price(instrument, order.trigger_price),
-        "closePosition": order.close_position,
-        "symbol": order.symbol,
-        "timeInForce": order.time_in_force,
-        "type": order.order_type,
-        "origType": order.order_type,
-        "updateTime": order.update_time,
-        "workingType": order.working_type,
-        "priceProtect": order.price_protect,
-        "priceMatch": order.price_match,
-        "selfTradePreventionMode": order.stp_mode,
-        "goodTillDate": order.good_till_date,
-    }
-    if trailing:
-        shown |= {"activatePrice": price(instrument, order.activate_price),
-                  "priceRate": callback_rate(order)}  # fmt: skip
-    if instrument.inverse:  # COIN-M's unfilled order: cumBase, as its Query Order example
-        del shown["cumQuote"]
-        shown |= {"cumBase": "0", "avgPrice": "0.0"}
-    return shown
+    shown = order_views.order_view(instrument, as_order(order), with_cum_qty=with_cum_qty)
+    return shown | {"type": order.order_type}

@@ -70,6 +70,8 @@ def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> d
         "closePosition": conditional.pop("closePosition"),
         "symbol": order.symbol,
     }
+    if instrument.inverse:  # as COIN-M's New / Query / Cancel Order examples
+        view["pair"] = instrument.pair
     if with_cum_qty:
         view["cumQty"] = view["executedQty"]
     else:
@@ -83,6 +85,8 @@ def order_view(instrument: Instrument, order: Order, *, with_cum_qty: bool) -> d
         **conditional,
         "priceMatch": order.price_match,
         "selfTradePreventionMode": order.stp_mode,
+        # not in COIN-M's examples (2026-01), but in its SDK's allOrders / forceOrders rows
+        # since 2026-08 (12.0.0)
         "goodTillDate": order.good_till_date,
     }
     return view

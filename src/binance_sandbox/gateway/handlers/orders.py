@@ -10,6 +10,7 @@ from typing import Any
 
 from binance_sandbox.core import algo_placing, order_checks, trading
 from binance_sandbox.core.commands import (
+    CancelAllAlgoOrders,
     CancelAllOrders,
     CancelOrder,
     Command,
@@ -126,25 +127,27 @@ async def test_order(ctx: RequestContext) -> dict[str, Any]:
 
 
 async def cancel_order(ctx: RequestContext) -> dict[str, Any]:
-    order_id, client_id = _reference(ctx)
-    legacy = None if _open_order(ctx) else legacy_conditional.found(ctx, order_id, client_id)
-    if legacy is not None and legacy.status == "NEW":
-        await submit(ctx, legacy_conditional.cancel_command(legacy))
-        return legacy_conditional.order_view(ctx, ctx.state.algo_orders[legacy.algo_id])
-    return canceled_view(ctx, await submit(ctx, cancel_command(ctx, order_id, client_id)))
+    return canceled_view(ctx, await submit(ctx, cancel_command(ctx, *_reference(ctx))))
 
 
-def cancel_command(ctx: RequestContext, order_id: int | None, client_id: str | None) -> CancelOrder:
+def cancel_command(ctx: RequestContext, order_id: int | None, client_id: str | None) -> Command:
+    """The cancel of the open order a reference names or, where the order endpoints take
+    conditional orders, of the untriggered one it names."""
+    account, symbol = ctx.account().account_id, ctx.instrument().symbol
+    if trading.find_open(ctx.state, account, symbol, order_id or 0, client_id or "") is None:
+        legacy = legacy_conditional.found(ctx, order_id, client_id)
+        if legacy is not None and legacy.status == "NEW":
+            return legacy_conditional.cancel_command(legacy)
     return CancelOrder(
-        account_id=ctx.account().account_id,
-        symbol=ctx.instrument().symbol,
-        order_id=order_id or 0,
-        client_order_id=client_id or "",
+        account_id=account, symbol=symbol, order_id=order_id or 0, client_order_id=client_id or ""
     )
 
 
 def canceled_view(ctx: RequestContext, applied: Applied) -> dict[str, Any]:
     raise_rejection(applied.events)
+    legacy = legacy_conditional.view(ctx, applied)
+    if legacy is not None:
+        return legacy
     canceled = next(e.order for e in applied.events if isinstance(e, OrderUpdated))
     return order_view(ctx.instrument(), canceled, with_cum_qty=True)
 
@@ -158,7 +161,7 @@ async def query_order(ctx: RequestContext) -> dict[str, Any]:
     if order is None:
         legacy = legacy_conditional.found(ctx, *_reference(ctx))
         if legacy is not None:
-            return legacy_conditional.order_view(ctx, legacy)
+            return legacy_conditional.order_view(ctx, legacy, with_cum_qty=False)
         raise errors.no_such_order()
     return order_view(ctx.instrument(), order, with_cum_qty=False)
 
@@ -166,6 +169,9 @@ async def query_order(ctx: RequestContext) -> dict[str, Any]:
 async def query_open_order(ctx: RequestContext) -> dict[str, Any]:
     order = _open_order(ctx)
     if order is None:
+        legacy = legacy_conditional.found(ctx, *_reference(ctx))
+        if legacy is not None and legacy.status == "NEW":
+            return legacy_conditional.order_view(ctx, legacy, with_cum_qty=False)
         raise errors.no_such_order()
     return order_view(ctx.instrument(), order, with_cum_qty=False)
 
@@ -177,7 +183,7 @@ async def open_orders(ctx: RequestContext) -> list[dict[str, Any]]:
         order_view(chosen[o.symbol], o, with_cum_qty=False)
         for o in of_account(ctx.state, account)
         if o.symbol in chosen
-    ] + legacy_conditional.open_views(ctx, ctx.params.get("symbol"))
+    ] + legacy_conditional.open_views(ctx, chosen)
 
 
 async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
@@ -191,7 +197,9 @@ async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
         for instrument in instruments
         for o in ctx.services.history.orders(account, instrument.symbol, first, start, end)
     ]
-    rows = sorted(rows + legacy_conditional.history_views(ctx, first, start, end))
+    symbols = [instrument.symbol for instrument in instruments]
+    rows += legacy_conditional.history_views(ctx, symbols, first, start, end)
+    rows.sort(key=lambda row: row[0])
     chosen = rows[:limit] if first or "startTime" in ctx.params else rows[-limit:]
     return [view for _, view in chosen]
 
@@ -240,8 +248,13 @@ async def commission_rate(ctx: RequestContext) -> dict[str, Any]:
 
 
 async def cancel_all_orders(ctx: RequestContext) -> dict[str, Any]:
-    command = CancelAllOrders(account_id=ctx.account().account_id, symbol=ctx.instrument().symbol)
-    await submit(ctx, command)
+    """The symbol's open orders; its conditional ones too where the order endpoints take them."""
+    account, symbol = ctx.account().account_id, ctx.instrument().symbol
+    commands: list[Command] = [CancelAllOrders(account_id=account, symbol=symbol)]
+    if legacy_conditional.applies(ctx):
+        commands.append(CancelAllAlgoOrders(account_id=account, symbol=symbol))
+    for applied in await ctx.services.sequencer.submit_many([(None, c) for c in commands]):
+        raise_rejection(applied.events)
     return {"code": 200, "msg": "The operation of cancel all open order is done."}
 
 

@@ -1,7 +1,8 @@
 """The engine's events as user-data messages: one table, event type -> what it pushes.
 
 Each entry turns one core event into messages for its account (ORDER_TRADE_UPDATE,
-TRADE_LITE, ACCOUNT_CONFIG_UPDATE, ALGO_UPDATE) or notes what it changed; the balances and
+TRADE_LITE, ACCOUNT_CONFIG_UPDATE, ALGO_UPDATE, or for COIN-M's conditional orders
+ORDER_TRADE_UPDATE) or notes what it changed; the balances and
 positions a command changed are pushed once per account and reason as one ACCOUNT_UPDATE after that
 command's other messages (a fill of two accounts: each gets its own). MARGIN_CALL comes from
 `MarginCall`; a liquidation's orders are ordinary ORDER_TRADE_UPDATEs (`autoclose-…` /
@@ -15,8 +16,9 @@ times are the command's stamp on the exchange clock, so a replay pushes the same
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Literal, cast
 
+from binance_sandbox.core.algo_orders import AlgoOrder
 from binance_sandbox.core.events import (
     AlgoUpdated,
     BalanceChanged,
@@ -28,16 +30,22 @@ from binance_sandbox.core.events import (
     OrderUpdated,
     PositionMarginChanged,
 )
+from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import OrderSums, order_sums
 from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.gateway.handlers.algo_views import algo_update_payload
+from binance_sandbox.gateway.handlers.conditional_as_order import as_order
 from binance_sandbox.gateway.render import plain, quantity
 from binance_sandbox.gateway.user_streams.account_updates import Changes, account_update
 from binance_sandbox.gateway.user_streams.order_updates import order_trade_update, trade_lite
 
 Message = tuple[int, dict[str, Any]]  # account id, payload
 
+# A COIN-M conditional order's status -> `x` of its ORDER_TRADE_UPDATE, for those it pushes
+_WAITING_EXECUTIONS: dict[str, Literal["NEW", "CANCELED", "EXPIRED"]] = {
+    "NEW": "NEW", "CANCELED": "CANCELED", "EXPIRED": "EXPIRED", "REJECTED": "EXPIRED",
+}  # fmt: skip
 # BalanceChanged.reason -> ACCOUNT_UPDATE's `m`, where Binance names it otherwise
 REASONS = {"TRADE": "ORDER"}
 # Reasons whose balance change is realized PnL or commission, which `bc` leaves out
@@ -143,11 +151,31 @@ def _multi_assets(outbox: Outbox, event: MultiAssetsModeChanged) -> None:
 
 def _algo(outbox: Outbox, event: AlgoUpdated) -> None:
     """ALGO_UPDATE (Binance's doc labels its `T` event time and `E` transaction time, the other
-    events' way round; both are the command's stamp here)."""
+    events' way round; both are the command's stamp here). COIN-M's user-data pages have no
+    ALGO_UPDATE: there a conditional order is an order (`_conditional_order`)."""
     order = event.algo
     instrument = outbox.state.instruments[order.symbol]
+    if instrument.product == "coinm":
+        _conditional_order(outbox, instrument, order)
+        return
     payload = {"e": "ALGO_UPDATE", "T": event.time, "E": outbox.ts,
                "o": algo_update_payload(instrument, order)}  # fmt: skip
+    outbox.push(order.account_id, payload)
+
+
+def _conditional_order(outbox: Outbox, instrument: Instrument, order: AlgoOrder) -> None:
+    """A COIN-M conditional order's ORDER_TRADE_UPDATE while it waits: placed (NEW), canceled,
+    or expired unfilled (by time, a liquidation, a delivery, or refused at its trigger), with
+    `o` and `ot` its type and `sp` its stop price. Its trigger pushes nothing of its own: the
+    order it becomes keeps its id and pushes its NEW, fills and end (`o` LIMIT or MARKET,
+    `ot` the conditional type)."""
+    execution = _WAITING_EXECUTIONS.get(order.status)
+    if execution is None:
+        return
+    image = OrderUpdated(order=as_order(order), execution=execution)
+    sums = outbox.book_sides(order.account_id, order.symbol)
+    payload = order_trade_update(instrument, image, sums, outbox.ts)
+    payload["o"] |= {"o": order.order_type, "er": "0"}
     outbox.push(order.account_id, payload)
 
 

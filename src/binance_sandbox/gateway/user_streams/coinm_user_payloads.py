@@ -1,8 +1,9 @@
 """COIN-M's user-data payloads where they differ from USDⓈ-M's, as the COIN-M pages
 (derivatives-docs/coin-margined-futures/user-data-streams/) show them: ORDER_TRADE_UPDATE and
 ACCOUNT_UPDATE carry the account alias `i` after `T`; an order update has the margin asset
-`ma` after `L` and none of USDⓈ-M's `si`, `ss`, `gtd`. COIN-M has no TRADE_LITE and no
-ALGO_UPDATE (its conditional orders are orders), so those are not sent on a COIN-M key.
+`ma` after `L` and none of USDⓈ-M's `si`, `ss`, `gtd`. COIN-M has no TRADE_LITE, so it is
+not sent on a COIN-M key; nor ALGO_UPDATE, which no COIN-M order makes (its conditional orders
+are orders: `account_events`).
 """
 
 from typing import Any
@@ -11,7 +12,7 @@ from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.gateway.handlers.account import account_alias
 
 Payload = dict[str, Any]
-_NOT_COINM = frozenset({"TRADE_LITE", "ALGO_UPDATE"})
+_NOT_COINM = frozenset({"TRADE_LITE"})
 _USDM_ONLY_ORDER_FIELDS = frozenset({"si", "ss", "gtd"})
 
 
