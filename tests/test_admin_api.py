@@ -122,6 +122,33 @@ def test_bad_requests_get_binance_style_errors(
     assert answer.json()["msg"]
 
 
+def test_the_transfer_ledger_names_each_transfers_wallet(server: SandboxServer) -> None:
+    server.call("POST", "/accounts", {"name": "carol"})
+    moves = [
+        ("deposits", {"asset": "USDT", "amount": "100"}),  # no product: USDⓈ-M's
+        ("deposits", {"asset": "BTC", "amount": "2", "product": "coinm"}),
+        (
+            "withdrawals",
+            {"asset": "BTC", "amount": "0.5", "product": "coinm", "clientTranId": "w1"},
+        ),
+        ("deposits", {"asset": "BTC", "amount": "0.25", "product": "usdm"}),
+    ]
+    for kind, body in moves:
+        server.call("POST", f"/accounts/carol/{kind}", body)
+    ledger = server.call("GET", "/accounts/carol/transfers")
+    assert [(t["asset"], t["amount"], t["product"], t["clientTranId"]) for t in ledger] == [
+        ("USDT", "100.00000000", "usdm", ""),
+        ("BTC", "2.00000000", "coinm", ""),
+        ("BTC", "-0.50000000", "coinm", "w1"),
+        ("BTC", "0.25000000", "usdm", ""),
+    ]
+    assert list(ledger[0]) == ["tranId", "asset", "amount", "time", "clientTranId", "product"]
+    account = server.call("GET", "/accounts/carol")  # each wallet moved by its own transfers
+    assert (account["balances"], account["coinmBalances"]) == (
+        {"BTC": "0.25000000", "USDT": "100.00000000"}, {"BTC": "1.50000000"},
+    )  # fmt: skip
+
+
 def test_malformed_json_is_refused(server: SandboxServer) -> None:
     with server.admin() as admin:
         answer = admin.post("/accounts", content=b"{not json")

@@ -1,8 +1,9 @@
 """What a delivery leaves for the account beyond its wallet (core/delivery.py): one
 DELIVERED_SETTELMENT settlement per position settled, worth its realized PnL and nothing else
 (Binance documents no delivery fee for USDⓈ-M quarterlies: none is charged), and on the
-user-data stream an ACCOUNT_UPDATE of reason ORDER (Binance's `m` list has no delivery reason;
-it settles by an order of its own) with the wallet, `bc` 0 and the flat position.
+user-data stream the settlement order's fill (TRADE_LITE, ORDER_TRADE_UPDATE) and an
+ACCOUNT_UPDATE of reason ORDER (Binance's `m` list has no delivery reason; it settles by an order
+of its own) with the wallet, `bc` 0 and the flat position.
 
 Two accounts trade 1 BTC of BTCUSDT_261225 at 77,000 with the index at 77,000 throughout, so
 it settles at 77,000.0: account 1 long realizes 0. Then account 1 at 77,000 long and 3 short
@@ -43,8 +44,20 @@ def test_each_settled_position_is_a_delivered_settlement_worth_its_pnl_and_no_fe
 def test_a_delivery_pushes_an_account_update_with_the_flat_position() -> None:
     sim, events, _wallets = settled_at_78000()
     mine = [m for a, m in user_messages(sim.state, sim.ts, events, lambda a: a == 1)]
-    assert [m["e"] for m in mine] == ["ACCOUNT_UPDATE"]
-    (update,) = mine
+    assert [m["e"] for m in mine] == ["TRADE_LITE", "ORDER_TRADE_UPDATE", "ACCOUNT_UPDATE"]
+    lite, order, update = mine
+    # the settlement order's fill, USDⓈ-M's name (tests/test_coinm_delivery_user_data.py: why)
+    fill = order["o"]
+    assert fill["c"].startswith("settlement_autoclose-")
+    assert (fill["S"], fill["o"], fill["x"], fill["X"], fill["q"], fill["L"], fill["rp"]) == (
+        "SELL", "MARKET", "CALCULATED", "FILLED", "1.000", "78000.0", "1000.00000000",
+    )  # fmt: skip
+    assert (lite["c"], lite["i"], lite["t"], lite["l"]) == (
+        fill["c"],
+        fill["i"],
+        fill["t"],
+        "1.000",
+    )
     assert (update["E"], update["T"]) == (DELIVERY, DELIVERY)
     assert update["a"]["m"] == "ORDER"
     ((balance,), (position,)) = update["a"]["B"], update["a"]["P"]

@@ -1,7 +1,8 @@
 """`!contractInfo` over a real socket: one event per contract status change on the exchange
 clock — the BTCUSDT quarterly (BTCUSDT_261225, delivered 2026-12-25 08:00 UTC) entering its
-last 10 minutes, then delivered, and the next quarter listed — and nothing while nothing
-changes. No `bks`: the brackets do not change while the sandbox runs."""
+last 10 minutes, then delivered, and the next quarter listed — COIN-M's roll also pushes its
+next quarter's change to CURRENT_QUARTER — and nothing while nothing changes. No `bks`: the
+brackets do not change while the sandbox runs."""
 
 import asyncio
 import json
@@ -50,9 +51,11 @@ async def test_status_changes_of_a_delivery(server: SandboxServer) -> None:
     assert {e["s"]: e["cs"] for e in closing if e["ps"] == "BTCUSD"} == {
         COINM_QUARTERLY: "DELIVERING"
     }
-    assert {e["s"]: e["cs"] for e in delivered if e["ps"] == "BTCUSD"} == {
-        COINM_QUARTERLY: "DELIVERED",
-        "BTCUSD_270625": "TRADING",  # the roll: March became current, June is listed
+    # the roll: March became current (a contract-type change), June is listed
+    assert {(e["s"], e["ct"], e["cs"]) for e in delivered if e["ps"] == "BTCUSD"} == {
+        (COINM_QUARTERLY, "CURRENT_QUARTER", "DELIVERED"),
+        ("BTCUSD_270326", "CURRENT_QUARTER", "TRADING"),
+        ("BTCUSD_270625", "NEXT_QUARTER", "TRADING"),
     }
     closing = [e for e in closing if e["ps"] == "BTCUSDT"]
     delivered = [e for e in delivered if e["ps"] == "BTCUSDT"]

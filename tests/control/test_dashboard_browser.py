@@ -1,5 +1,6 @@
 """The dashboard in a real headless Chromium (Debian's, driven by Selenium): it loads with the
-admin token, shows the demo account, the book and candles; clicks pause and advance the clock;
+admin token, shows the demo account (its USDⓈ-M and COIN-M wallets side by side), the book and
+candles; clicks pause and advance the clock;
 an order placed by a client appears in the open orders and goes when cancelled. Screenshots go
 to test-artifacts/."""
 
@@ -54,6 +55,12 @@ def lists_fault(driver: webdriver.Chrome, text: str) -> bool:
     return any(text in row for row in rows(driver, "faults"))
 
 
+def wallets(driver: webdriver.Chrome, account: str) -> list[str]:
+    """The account's USDⓈ-M and COIN-M balances as its row shows them."""
+    cells = driver.find_elements(By.CSS_SELECTOR, f'#accounts tr[data-account="{account}"] td')
+    return [cell.text for cell in cells[2:4]]
+
+
 def paused(driver: webdriver.Chrome) -> bool:
     return driver.find_element(By.ID, "clock-state").get_attribute("data-paused") == "true"
 
@@ -72,6 +79,11 @@ def test_the_dashboard_follows_the_exchange_and_drives_the_clock(
     )  # fmt: skip
     browser.get(f"{server.url}/dashboard#token={server.token}")
     until(browser, lambda d: any(r.startswith("1 demo") for r in rows(d, "accounts")))
+    headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#accounts th")]
+    assert headers[2:4] == ["USDⓈ-M wallet", "COIN-M wallet"]
+    until(browser, lambda d: wallets(d, "demo") == [
+        "USDT 10000.00000000", "BTC 1.00000000, ETH 10.00000000",
+    ])  # fmt: skip
     until(browser, lambda d: any("50000" in r for r in rows(d, "book")))
     until(browser, lambda d: int(d.find_element(By.ID, "candles").get_attribute("data-count")) > 0)
     assert "token=" not in browser.current_url  # the fragment is dropped once read

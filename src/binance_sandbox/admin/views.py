@@ -61,6 +61,7 @@ def transfer_view(transfer: TransferRecord) -> dict[str, Any]:
         "amount": amount(transfer.amount),
         "time": transfer.time,
         "clientTranId": transfer.client_tran_id,
+        "product": transfer.product,  # the futures wallet it moved: usdm or coinm
     }
 
 

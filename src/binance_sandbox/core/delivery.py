@@ -9,7 +9,8 @@
 - `DeliverContracts`, fired by the shell's delivery timer at a contract's delivery time, cancels
   every open order of the contract (conditional ones too) and closes every position at the
   settlement price (realized PnL into the wallet, the isolated wallet released; each a
-  DELIVERED_SETTELMENT income row, no fee), and lists
+  DELIVERED_SETTELMENT income row, no fee, by a settlement order of its own — an order id and
+  a trade id, named in `forced_orders` — that only the user-data stream shows), and lists
   the next quarter: the same contract delivering at 08:00 UTC on the last Friday of the month
   three months later.
 """
@@ -23,6 +24,7 @@ from binance_sandbox.core.accounts import wallet_of
 from binance_sandbox.core.commands import PlaceOrder
 from binance_sandbox.core.delivery_state import DeliveredSettlement, Delivery
 from binance_sandbox.core.events import ContractDelivered, ContractListed, Event, Rejected
+from binance_sandbox.core.forced_orders import settlement_client_id
 from binance_sandbox.core.income_ids import next_tran_id
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.mark_price import PERPETUAL
@@ -143,6 +145,8 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
         wallet.balances[asset] = wallet.balance(asset) + fill.realized_pnl
         wallet.balance_times[asset] = time
         tran_id = next_tran_id(state)
+        order_id = state.next_order_id
+        state.next_order_id += 1
         delivery.settlements.append(
             DeliveredSettlement(account_id=position.account_id, asset=asset,
                                 amount=fill.realized_pnl, tran_id=tran_id)
@@ -150,7 +154,9 @@ def _deliver(state: ExchangeState, instrument: Instrument, time: int) -> list[Ev
         events.append(
             ContractDelivered(
                 account_id=position.account_id, symbol=instrument.symbol,
-                position_side=position.side, qty=size, price=price,
+                position_side=position.side, order_id=order_id,
+                client_order_id=settlement_client_id(instrument.product, time, order_id),
+                trade_id=state.take_trade_ids(instrument.symbol, 1), qty=size, price=price,
                 realized_pnl=fill.realized_pnl, asset=asset,
                 balance=wallet.balances[asset], time=time,
             )

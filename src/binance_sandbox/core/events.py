@@ -192,11 +192,15 @@ class FundingFeeCharged(msgspec.Struct, tag="funding_fee_charged", frozen=True, 
 
 
 class ContractDelivered(msgspec.Struct, tag="contract_delivered", frozen=True, kw_only=True):
-    """A position closed at a quarterly's delivery, at the settlement price."""
+    """A position closed at a quarterly's delivery, at the settlement price, by a settlement
+    order of the exchange's (`order_id`, `client_order_id`, one trade `trade_id`)."""
 
     account_id: int
     symbol: str
     position_side: str
+    order_id: int
+    client_order_id: str
+    trade_id: int
     qty: int  # the signed size it had, in steps
     price: int  # the settlement price, 8 decimals
     realized_pnl: int  # 8 decimals, into the wallet

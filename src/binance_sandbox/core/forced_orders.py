@@ -1,12 +1,23 @@
 """The orders the exchange places itself to close a position: a liquidation's IOC
-(`autoclose-<time><order id>`) and an ADL close (`adl_autoclose`, as Binance names both)."""
+(`autoclose-<time><order id>`), an ADL close (`adl_autoclose`, as Binance names both) and a
+delivery's settlement (`delivery_autoclose-…` on COIN-M, `settlement_autoclose-…` on USDⓈ-M, as
+each product's Event-Order-Update page names it)."""
 
+from binance_sandbox.core.instruments import Product
 from binance_sandbox.core.orders import Order
 from binance_sandbox.core.positions import Position
 from binance_sandbox.core.state import ExchangeState
 
 LIQUIDATION_PREFIX = "autoclose-"
 ADL_CLIENT_ORDER_ID = "adl_autoclose"
+SETTLEMENT_PREFIXES: dict[Product, str] = {
+    "usdm": "settlement_autoclose-", "coinm": "delivery_autoclose-",
+}  # fmt: skip
+
+
+def settlement_client_id(product: Product, time: int, order_id: int) -> str:
+    """A delivery's settlement order, named like a liquidation's (`<prefix><time><order id>`)."""
+    return f"{SETTLEMENT_PREFIXES[product]}{time}{order_id:06d}"
 
 
 def closing_order(

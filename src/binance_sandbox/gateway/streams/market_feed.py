@@ -377,18 +377,23 @@ class MarketFeed:
         return {symbol: seen[0] for symbol, seen in self._liquidations.items() if seen[2] < ts}
 
     def _push_changed_contracts(self, timer: _Timer, now: int) -> None:
-        """A contract listed, entering its last 10 minutes (DELIVERING) or delivered: one
-        event per change since the stream was first subscribed (`_contract_statuses`)."""
-        for symbol, status in self._contract_statuses(now).items():
-            if timer.rows.get(symbol) != status:
-                timer.rows[symbol] = status
+        """A contract listed, entering its last 10 minutes (DELIVERING), delivered, or changing
+        its contract type (the roll: the next quarter becomes CURRENT_QUARTER): one event per
+        change since the stream was first subscribed (`_contract_statuses`)."""
+        for symbol, (contract_type, status) in self._contract_statuses(now).items():
+            if timer.rows.get(symbol) != (contract_type, status):
+                timer.rows[symbol] = (contract_type, status)
                 instrument = self._services.exchange.state.instruments[symbol]
                 payload = payloads.contract_info(instrument, status, now)
                 self._hub.publish(timer.stream.name, payload)
 
-    def _contract_statuses(self, now: int) -> dict[str, str]:
+    def _contract_statuses(self, now: int) -> dict[str, tuple[str, str]]:
+        """Per symbol, what `!contractInfo` reports a change of: contract type and status."""
         state = self._services.exchange.state
-        return {i.symbol: contract_status(state, i, now) for i in state.instruments.values()}
+        return {
+            i.symbol: (i.contract_type, contract_status(state, i, now))
+            for i in state.instruments.values()
+        }
 
     def _push_kline(self, timer: _Timer, now: int) -> None:
         """The current candle when it changed; when a new one opens, first the one before it

@@ -38,7 +38,11 @@ from binance_sandbox.gateway.handlers.algo_views import algo_update_payload
 from binance_sandbox.gateway.handlers.conditional_as_order import as_order
 from binance_sandbox.gateway.render import plain, quantity
 from binance_sandbox.gateway.user_streams.account_updates import Changes, account_update
-from binance_sandbox.gateway.user_streams.order_updates import order_trade_update, trade_lite
+from binance_sandbox.gateway.user_streams.order_updates import (
+    order_trade_update,
+    settlement_fill,
+    trade_lite,
+)
 
 Message = tuple[int, dict[str, Any]]  # account id, payload
 
@@ -126,12 +130,11 @@ def _funding(outbox: Outbox, event: FundingFeeCharged) -> None:
 
 
 def _delivered(outbox: Outbox, event: ContractDelivered) -> None:
-    """A position settled at delivery. Binance's `m` list has no delivery reason and shows the
-    settlement as an order of its own (`settlement_autoclose-…`), so the reason is ORDER, `bc`
+    """A position settled at delivery: Binance shows the settlement as an order of its own
+    (`delivery_autoclose-…` / `settlement_autoclose-…`), so it is pushed as that order's fill,
+    and its ACCOUNT_UPDATE's reason is ORDER (Binance's `m` list has no delivery reason), `bc`
     0 (the settlement is realized PnL), with the now flat position."""
-    changes = outbox.changed(event.account_id, "ORDER")
-    changes.add(event.asset, outbox.state.instruments[event.symbol].product)
-    changes.positions[(event.symbol, cast(PositionSide, event.position_side))] = None
+    _order(outbox, settlement_fill(outbox.state.instruments[event.symbol], event))
 
 
 def _leverage(outbox: Outbox, event: LeverageChanged) -> None:

@@ -10,15 +10,25 @@ The fills of the orders the exchange places itself, a liquidation's (`autoclose-
 "ADL or liquidation"), not TRADE, and a liquidation order's type `o` / `ot` is LIQUIDATION, as
 Binance's payloads show (`x` CALCULATED, `X` FILLED, `o` LIQUIDATION, `f` IOC). Their NEW
 keeps its type: the docs show the forced order as NEW first.
+
+A delivery's settlement close (`delivery_autoclose-…` / `settlement_autoclose-…`,
+`settlement_fill`) is pushed as one filled order: the pages name only its client order id, so
+its other fields are the sandbox's choice (tests/test_coinm_delivery_user_data.py says why).
 """
 
-from typing import Any
+from typing import Any, cast
 
-from binance_sandbox.core.events import OrderUpdated
-from binance_sandbox.core.forced_orders import ADL_CLIENT_ORDER_ID, LIQUIDATION_PREFIX
+from binance_sandbox.core import contract_value
+from binance_sandbox.core.events import ContractDelivered, OrderUpdated, Trade
+from binance_sandbox.core.forced_orders import (
+    ADL_CLIENT_ORDER_ID,
+    LIQUIDATION_PREFIX,
+    SETTLEMENT_PREFIXES,
+)
 from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import OrderSums
 from binance_sandbox.core.orders import Order
+from binance_sandbox.core.positions import PositionSide
 from binance_sandbox.gateway.handlers.order_views import fill_totals
 from binance_sandbox.gateway.handlers.trigger_origin_views import stream_fields
 from binance_sandbox.gateway.render import amount, plain, price, quantity
@@ -79,11 +89,40 @@ def _liquidation_fill(event: OrderUpdated) -> bool:
 
 
 def execution_type(event: OrderUpdated) -> str:
-    """`x`: CALCULATED for a fill of a liquidation or ADL order, else the event's own."""
+    """`x`: CALCULATED for a fill of a liquidation, ADL or settlement order, else the event's
+    own."""
     client_id = event.order.client_order_id
-    if _liquidation_fill(event) or (event.trade is not None and client_id == ADL_CLIENT_ORDER_ID):
+    exchanges = client_id == ADL_CLIENT_ORDER_ID or client_id.startswith(_SETTLEMENTS)
+    if _liquidation_fill(event) or (event.trade is not None and exchanges):
         return "CALCULATED"
     return event.execution
+
+
+_SETTLEMENTS = tuple(SETTLEMENT_PREFIXES.values())
+
+
+def settlement_fill(instrument: Instrument, event: ContractDelivered) -> OrderUpdated:
+    """A delivery's close as its settlement order's one fill: a MARKET order of the whole
+    position at the settlement price, FILLED, no fee."""
+    qty = abs(event.qty)
+    price_units = event.price // 10 ** (8 - instrument.price_decimals)  # on the tick
+    qty_decimals, size = contract_value.terms(instrument)
+    order = Order(
+        order_id=event.order_id, client_order_id=event.client_order_id,
+        account_id=event.account_id, symbol=event.symbol,
+        side="SELL" if event.qty > 0 else "BUY",
+        position_side=cast(PositionSide, event.position_side),
+        order_type="MARKET", time_in_force="GTC", price=0, orig_qty=qty, executed_qty=qty,
+        cum_quote=price_units * qty,
+        cum_base=contract_value.worth_fine(qty, event.price, qty_decimals, size) if size else 0,
+        status="FILLED", time=event.time, update_time=event.time,
+    )  # fmt: skip
+    trade = Trade(
+        trade_id=event.trade_id, price=price_units, qty=qty, quote=price_units * qty,
+        commission=0, commission_asset=event.asset, realized_pnl=event.realized_pnl,
+        is_maker=False,
+    )  # fmt: skip
+    return OrderUpdated(order=order, execution="TRADE", trade=trade)
 
 
 def trade_lite(instrument: Instrument, event: OrderUpdated, ts: int) -> dict[str, Any]:
