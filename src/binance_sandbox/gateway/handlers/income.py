@@ -82,7 +82,11 @@ async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
         rows = [r for r in rows if r["incomeType"] == wanted_type]
     rows.sort(key=lambda r: r["time"])
     limit, page = ctx.params.get("limit", 100), ctx.params.get("page", 1)
-    return rows[(page - 1) * limit : page * limit]
+    rows = rows[(page - 1) * limit : page * limit]
+    if ctx.product == "coinm":  # COIN-M's example writes tranId as a string, USDⓈ-M's a number
+        for row in rows:
+            row["tranId"] = str(row["tranId"])
+    return rows
 
 
 ENDPOINTS = [
