@@ -1,14 +1,15 @@
-"""COIN-M's conditional orders on /dapi/v1/order over a real socket, under the manual clock with
-BTCUSD's index fixed at 77000 (nothing moves unless a test moves it).
+"""COIN-M's conditional orders on /dapi/v1/order as before the CM migration
+(`trading.legacy_conditional_orders` on), over a real socket, under the manual clock with
+BTCUSD's index fixed at 77000 (nothing moves unless a test moves it). Binance's behaviour now,
+-4120 and /dapi/v1/algoOrder, is tests/test_coinm_algo_orders_http.py's.
 
-COIN-M never moved them to an Algo Service: /dapi/v1/order, batchOrders and ws-dapi take
-STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET and TRAILING_STOP_MARKET with stopPrice,
-workingType, priceProtect, closePosition, activationPrice and callbackRate, whatever
-`trading.legacy_conditional_orders` says; they answer, list and cancel as orders in COIN-M's
-shape (the New / Query / Cancel Order examples of derivatives-docs/coin-margined-futures/trade);
-a triggered one becomes the order it places under the same orderId (type MARKET or LIMIT,
-origType the conditional type). The COIN-M user-data stream shows them as ORDER_TRADE_UPDATEs,
-never ALGO_UPDATE.
+With the switch, /dapi/v1/order, batchOrders and ws-dapi take STOP, STOP_MARKET, TAKE_PROFIT,
+TAKE_PROFIT_MARKET and TRAILING_STOP_MARKET with stopPrice, workingType, priceProtect,
+closePosition, activationPrice and callbackRate; they answer, list and cancel as orders in
+COIN-M's shape (the New / Query / Cancel Order examples of
+derivatives-docs/coin-margined-futures/trade, pages of 2026-01); a triggered one becomes the
+order it places under the same orderId (type MARKET or LIMIT, origType the conditional type).
+The COIN-M user-data stream shows them as ORDER_TRADE_UPDATEs, never ALGO_UPDATE.
 
 Worked numbers: a SELL STOP_MARKET of 10 contracts (100 USD each) filled at 75950 is worth
 1000 / 75950 = 0.0131665569... BTC -> cumBase "0.01316656"; a BUY of 1 at 77600 is
@@ -30,7 +31,7 @@ from tests.support.signing import Credentials, signed_request
 from tests.test_user_streams_coinm import COINM_ORDER_KEYS, listen_key
 
 SYMBOL, PAIR = "BTCUSD_PERP", "BTCUSD"
-CONFIG = """
+FIXED_INDEX = """
 [clock]
 mode = "manual"
 start = "2026-03-01T00:00:00Z"
@@ -46,6 +47,7 @@ price = "77000"
 source = "fixed"
 price = "2000"
 """
+CONFIG = FIXED_INDEX + "\n[trading]\nlegacy_conditional_orders = true\n"
 WAIT_S = 30.0
 # COIN-M's New Order example's fields, and goodTillDate (0: COIN-M has no GTD), which its SDK
 # reads in allOrders and forceOrders rows since 12.0.0; a query's have `time` for `cumQty`
@@ -199,16 +201,6 @@ def test_batch_orders_take_conditional_types(server: SandboxServer) -> None:
     ]
     assert [o["goodTillDate"] for o in placed] == [0, 0]  # COIN-M has no GTD
     ok(server, who, "DELETE", "/dapi/v1/allOpenOrders", symbol=SYMBOL)
-
-
-def test_usdm_still_refuses_conditional_types_on_its_order_endpoint(
-    server: SandboxServer,
-) -> None:
-    who = trader(server, "usdm")
-    refused = signed_request(server.url, who, "POST", "/fapi/v1/order", symbol="BTCUSDT",
-                             side="SELL", type="STOP_MARKET", quantity="0.010",
-                             stopPrice="76000")  # fmt: skip
-    assert (refused.status_code, refused.json()["code"]) == (400, -4120)
 
 
 async def next_messages(

@@ -99,24 +99,6 @@ def test_order_answers_print_cum_base_and_the_harmonic_mean(
        orderId=str(resting["orderId"]))  # fmt: skip
 
 
-def test_a_legacy_conditional_order_answers_in_the_coin_shape(
-    server: SandboxServer, traded: dict[str, Any]
-) -> None:
-    """A STOP_MARKET on /dapi/v1/order (COIN-M takes conditional orders there, whatever
-    `trading.legacy_conditional_orders` says) is answered in the order shape: COIN-M's
-    cumBase, not cumQuote."""
-    placed = ok(server, traded["taker"], "POST", "/dapi/v1/order", symbol=SYMBOL, side="SELL",
-                type="STOP_MARKET", quantity="1", stopPrice="70000")  # fmt: skip
-    assert (placed["type"], placed["status"], placed["stopPrice"]) == (
-        "STOP_MARKET", "NEW", "70000.0"
-    )  # fmt: skip
-    assert (placed["avgPrice"], placed["cumBase"]) == ("0.0", "0")
-    assert "cumQuote" not in placed
-    cancelled = ok(server, traded["taker"], "DELETE", "/dapi/v1/order", symbol=SYMBOL,
-                   orderId=str(placed["orderId"]))  # fmt: skip
-    assert (cancelled["status"], cancelled["cumBase"]) == ("CANCELED", "0")
-
-
 def test_klines_and_ticker_volumes_are_in_the_coin(
     server: SandboxServer, traded: dict[str, Any]
 ) -> None:

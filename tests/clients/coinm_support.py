@@ -13,6 +13,7 @@ last coin bracket allowing 10x); tests/test_coinm_views_http.py checks the mark'
 under a fixed index.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -25,6 +26,10 @@ PAIR = "BTCUSD"
 INDEX = "77000"
 QTY = "1"  # contracts of 100 USD
 AWAY = "74690.0"  # 3 % under the index: a BUY there rests
+STOP_REFUSED = (
+    -4120,
+    "Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.",
+)
 STOP = "70000.0"  # a SELL STOP_MARKET's stop on the mark, 9 % under the index: never reached
 MAKER_PRICE = "77000.0"  # the maker's SELL, which the client's MARKET BUY takes
 BASE_QTY = "0.00129870"  # 1 x 100 / 77000, half up at 8 decimals
@@ -77,7 +82,10 @@ class CoinmCalls(Protocol):
     def set_leverage(self) -> dict[str, Any]: ...
     def set_isolated(self) -> dict[str, Any]: ...
     def limit_buy(self) -> dict[str, Any]: ...
-    def stop_sell(self) -> dict[str, Any]: ...  # STOP_MARKET, QTY, STOP, on MARK_PRICE
+    def stop_refused(self) -> str: ...  # the error of a STOP_MARKET sent to /dapi/v1/order
+    def stop_sell(self) -> dict[str, Any]: ...  # STOP_MARKET, QTY, STOP, MARK_PRICE: algoOrder
+    def open_stops(self) -> list[dict[str, Any]]: ...  # openAlgoOrders
+    def cancel_stop(self, algo_id: int) -> dict[str, Any]: ...
     def open_orders(self) -> list[dict[str, Any]]: ...
     def cancel(self, order_id: int) -> dict[str, Any]: ...
     def maker_sell(self) -> dict[str, Any]: ...
@@ -97,8 +105,9 @@ def run_scenario(server: SandboxServer, calls: CoinmCalls) -> None:
     resting = calls.limit_buy()
     check_resting(resting, calls.open_orders(), calls.depth())
     assert calls.cancel(resting["orderId"])["status"] == "CANCELED"
+    check_stop_refused(calls.stop_refused())
     stop = calls.stop_sell()
-    check_stop(stop, calls.open_orders(), calls.cancel(stop["orderId"]))
+    check_stop(stop, calls.open_stops(), calls.cancel_stop(stop["algoId"]))
     pin_price(server)
     assert calls.maker_sell()["status"] == "NEW"
     check_filled(calls.market_buy())
@@ -155,23 +164,37 @@ def check_resting(placed: dict[str, Any], open_orders: list[dict[str, Any]],
     assert book["bids"][0] == [AWAY, QTY]
 
 
-def check_stop(placed: dict[str, Any], open_orders: list[dict[str, Any]],
+def check_stop_refused(error: str) -> None:
+    """Since the CM migration /dapi/v1/order refuses the conditional types, as /fapi does."""
+    assert str(STOP_REFUSED[0]) in error, error
+    assert STOP_REFUSED[1] in error, error
+
+
+def check_stop(placed: dict[str, Any], open_stops: list[dict[str, Any]],
                canceled: dict[str, Any]) -> None:  # fmt: skip
-    """COIN-M's New Order answer for a conditional type, the order in the open orders, and its
-    cancel's answer."""
-    assert (placed["symbol"], placed["pair"], placed["type"], placed["origType"]) == (
-        SYMBOL, PAIR, "STOP_MARKET", "STOP_MARKET"
+    """The stop through /dapi/v1/algoOrder: its answer, the open algo orders, its cancel's."""
+    assert (placed["symbol"], placed["side"], placed["algoType"], placed["orderType"]) == (
+        SYMBOL, "SELL", "CONDITIONAL", "STOP_MARKET"
     )  # fmt: skip
-    assert (placed["status"], placed["stopPrice"], placed["workingType"]) == (
+    assert (placed["algoStatus"], placed["triggerPrice"], placed["workingType"]) == (
         "NEW", STOP, "MARK_PRICE"
     )  # fmt: skip
-    assert (placed["origQty"], placed["cumBase"], placed["avgPrice"]) == (QTY, "0", "0.0")
-    assert [(o["orderId"], o["type"], o["stopPrice"]) for o in open_orders] == [
-        (placed["orderId"], "STOP_MARKET", STOP)
+    assert placed["quantity"] == QTY
+    assert [(o["algoId"], o["orderType"], o["triggerPrice"]) for o in open_stops] == [
+        (placed["algoId"], "STOP_MARKET", STOP)
     ]
-    assert (canceled["orderId"], canceled["type"], canceled["status"]) == (
-        placed["orderId"], "STOP_MARKET", "CANCELED"
+    assert (canceled["algoId"], canceled["code"], canceled["msg"]) == (
+        placed["algoId"], "200", "success"
     )  # fmt: skip
+
+
+def refusal(call: Callable[[], Any]) -> str:
+    """The text of the error a client raises for `call` (each client has its own class)."""
+    try:
+        answered = call()
+    except Exception as error:  # any client's error class
+        return str(error)
+    raise AssertionError(f"expected a refusal, got {answered}")
 
 
 def check_filled(taken: dict[str, Any]) -> None:

@@ -66,21 +66,31 @@ class Calls:
         assert order["status"] == "open"
         return order["info"]
 
+    def stop_refused(self) -> str:
+        return cs.refusal(lambda: self.client.dapiPrivatePostOrder({
+            "symbol": cs.SYMBOL, "side": "SELL", "type": "STOP_MARKET", "quantity": cs.QTY,
+            "stopPrice": cs.STOP, "workingType": "MARK_PRICE",
+        }))  # fmt: skip
+
     def stop_sell(self) -> Any:
         """ccxt's unified trigger order (a market order with `triggerPrice`) goes to
-        /dapi/v1/algoOrder; the same order read back through /dapi/v1/order by its id."""
+        /dapi/v1/algoOrder; read back by its id (`trigger`: the algo endpoints)."""
         placed = self.client.create_order(MARKET, "market", "sell", float(cs.QTY), None,
                                           {"triggerPrice": float(cs.STOP),
                                            "workingType": "MARK_PRICE"})  # fmt: skip
         assert (placed["status"], placed["triggerPrice"]) == ("open", float(cs.STOP))
-        assert (placed["info"]["algoType"], placed["info"]["orderType"]) == (
-            "CONDITIONAL", "STOP_MARKET"
-        )  # fmt: skip
-        shown = self.client.fetch_order(placed["id"], MARKET)
+        shown = self.client.fetch_order(placed["id"], MARKET, {"trigger": True})
         assert (shown["id"], shown["status"], shown["triggerPrice"]) == (
             placed["id"], "open", float(cs.STOP)
         )  # fmt: skip
-        return shown["info"]
+        return placed["info"]
+
+    def open_stops(self) -> Any:
+        return [o["info"] for o in self.client.fetch_open_orders(MARKET, None, None,
+                                                                 {"trigger": True})]  # fmt: skip
+
+    def cancel_stop(self, algo_id: int) -> Any:
+        return self.client.cancel_order(str(algo_id), MARKET, {"trigger": True})["info"]
 
     def open_orders(self) -> Any:
         return [order["info"] for order in self.client.fetch_open_orders(MARKET)]

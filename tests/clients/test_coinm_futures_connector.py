@@ -40,11 +40,27 @@ class Calls:
             price=cs.AWAY,
         )  # fmt: skip
 
-    def stop_sell(self) -> Any:
-        return self.client.new_order(
+    def stop_refused(self) -> str:
+        return cs.refusal(lambda: self.client.new_order(
             symbol=cs.SYMBOL, side="SELL", type="STOP_MARKET", quantity=cs.QTY,
             stopPrice=cs.STOP, workingType="MARK_PRICE",
-        )  # fmt: skip
+        ))  # fmt: skip
+
+    # CMFutures has no algo calls: its own signed request
+    def stop_sell(self) -> Any:
+        return self.client.sign_request("POST", "/dapi/v1/algoOrder", {
+            "algoType": "CONDITIONAL", "symbol": cs.SYMBOL, "side": "SELL",
+            "type": "STOP_MARKET", "quantity": cs.QTY, "triggerPrice": cs.STOP,
+            "workingType": "MARK_PRICE",
+        })  # fmt: skip
+
+    def open_stops(self) -> Any:
+        return self.client.sign_request("GET", "/dapi/v1/openAlgoOrders", {"symbol": cs.SYMBOL})
+
+    def cancel_stop(self, algo_id: int) -> Any:
+        return self.client.sign_request(
+            "DELETE", "/dapi/v1/algoOrder", {"symbol": cs.SYMBOL, "algoId": algo_id}
+        )
 
     def open_orders(self) -> Any:
         return self.client.get_orders(symbol=cs.SYMBOL)

@@ -49,11 +49,29 @@ class Calls:
             price=cs.AWAY,
         )  # fmt: skip
 
-    def stop_sell(self) -> Any:
-        return self.client.futures_coin_create_order(
+    def stop_refused(self) -> str:
+        return cs.refusal(lambda: self.client.futures_coin_create_order(
             symbol=cs.SYMBOL, side="SELL", type="STOP_MARKET", quantity=cs.QTY,
             stopPrice=cs.STOP, workingType="MARK_PRICE",
-        )  # fmt: skip
+        ))  # fmt: skip
+
+    # python-binance has no COIN-M algo calls: its own signed /dapi request
+    def stop_sell(self) -> Any:
+        return self.client._request_futures_coin_api("post", "algoOrder", True, data={
+            "algoType": "CONDITIONAL", "symbol": cs.SYMBOL, "side": "SELL",
+            "type": "STOP_MARKET", "quantity": cs.QTY, "triggerPrice": cs.STOP,
+            "workingType": "MARK_PRICE",
+        })  # fmt: skip
+
+    def open_stops(self) -> Any:
+        return self.client._request_futures_coin_api(
+            "get", "openAlgoOrders", True, data={"symbol": cs.SYMBOL}
+        )
+
+    def cancel_stop(self, algo_id: int) -> Any:
+        return self.client._request_futures_coin_api(
+            "delete", "algoOrder", True, data={"symbol": cs.SYMBOL, "algoId": algo_id}
+        )
 
     def open_orders(self) -> Any:
         return self.client.futures_coin_get_open_orders(pair=cs.PAIR)

@@ -58,6 +58,9 @@ class AlgoOrder(msgspec.Struct, kw_only=True):
     time: int
     update_time: int
     trigger_time: int = 0
+    # placed through the order API (`trading.legacy_conditional_orders`): shown as an order
+    # throughout, as before the algo migration (the order its trigger places keeps its id)
+    as_order: bool = False
 
     @property
     def is_buy(self) -> bool:

@@ -159,6 +159,7 @@ def _new_algo(state: ExchangeState, seq: int, ts: int, cmd: PlaceAlgoOrder) -> A
         good_till_date=cmd.good_till_date // 1000 * 1000 if cmd.time_in_force == "GTD" else 0,
         time=ts,
         update_time=ts,
+        as_order=cmd.as_order,
     )
 
 

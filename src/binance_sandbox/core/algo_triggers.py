@@ -11,8 +11,9 @@ position's size at this moment. Fills of triggered orders move the contract pric
 evaluation repeats until nothing more fires (each order fires once, so this ends).
 
 A triggered order is TRIGGERED while its order rests and FINISHED when that order ends.
-On COIN-M, whose pages show a conditional order as an order, the order its trigger places
-keeps its id (the algo id, drawn from the order ids); on USDⓈ-M it gets an id of its own.
+An order placed through the order API (`as_order`, the pre-migration emulation) is an order
+throughout: the order its trigger places keeps its id (the algo id, drawn from the order ids).
+An algo order's gets an id of its own.
 """
 
 from binance_sandbox.core import open_algos, trading
@@ -103,7 +104,7 @@ def _fire(state: ExchangeState, seq: int, ts: int, order: AlgoOrder) -> list[Eve
     quantity = _closable(state, order) if order.close_position else order.quantity
     if not quantity:
         return [*events, _ended(order, "EXPIRED", ts, NO_POSITION)]
-    command = _order_command(state, order, quantity)
+    command = _order_command(order, quantity)
     placed = trading.place_order(state, seq, ts, command, throttled=False)
     refusal = next((e for e in placed if isinstance(e, Rejected)), None)
     if refusal is not None:
@@ -146,8 +147,7 @@ def _closable(state: ExchangeState, order: AlgoOrder) -> int:
     return reducible(state, order.account_id, order.symbol, order.position_side, order.side)
 
 
-def _order_command(state: ExchangeState, order: AlgoOrder, quantity: int) -> PlaceOrder:
-    coinm = state.instruments[order.symbol].product == "coinm"
+def _order_command(order: AlgoOrder, quantity: int) -> PlaceOrder:
     return PlaceOrder(
         account_id=order.account_id,
         symbol=order.symbol,
@@ -163,5 +163,5 @@ def _order_command(state: ExchangeState, order: AlgoOrder, quantity: int) -> Pla
         stp_mode=order.stp_mode,
         good_till_date=order.good_till_date,
         origin=trigger_origin(order),
-        order_id=order.algo_id if coinm else 0,
+        order_id=order.algo_id if order.as_order else 0,
     )

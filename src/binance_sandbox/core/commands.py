@@ -265,6 +265,7 @@ class PlaceAlgoOrder(msgspec.Struct, tag="place_algo_order", frozen=True, kw_onl
     price_match: PriceMatch = "NONE"
     stp_mode: StpMode = "NONE"
     good_till_date: int = 0
+    as_order: bool = False  # placed through the order API as before the algo migration
 
 
 class CancelAlgoOrder(msgspec.Struct, tag="cancel_algo_order", frozen=True, kw_only=True):

@@ -1,5 +1,5 @@
 """A conditional (algo) order seen as an order, as Binance showed it before its Algo Service
-(2025-12-09) and as COIN-M's pages (2026-01) still show it: orderId the algo id, type
+(2025-12-09; COIN-M's until the CM migration): orderId the algo id, type
 the conditional type, stopPrice / workingType / priceProtect / closePosition (and a trailing
 stop's activatePrice / priceRate) from it. The REST order views and ORDER_TRADE_UPDATE render
 this image through the code that renders every order.

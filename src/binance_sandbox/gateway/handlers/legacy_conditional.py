@@ -1,17 +1,19 @@
 """Conditional orders on the order endpoint, as /fapi/v1/order took them before 2025-12-09 and
-COIN-M's /dapi/v1/order still takes them: the parameters of the time (stopPrice,
-activationPrice, callbackRate, workingType, priceProtect, closePosition) and, where `applies`
-(always on COIN-M; on /fapi with `trading.legacy_conditional_orders` on), the order placed as
-an algo order and answered in the order shape (`conditional_as_order`), and found again by GET
-/ DELETE order, GET openOrders and GET allOrders (algo ids come from the order id sequence, so
-an id names one or the other). Once triggered, a COIN-M conditional order is the order it
-became, under the same id (`core.algo_triggers`); a /fapi one became an order of its own,
-which allOrders lists beside it and which shows the conditional order in its origType.
+/dapi/v1/order before the CM migration: the parameters of the time (stopPrice,
+activationPrice, callbackRate, workingType, priceProtect, closePosition) and, with
+`trading.legacy_conditional_orders` on (`applies`; off, both answer -4120 as Binance does now),
+the order placed as an algo order marked `as_order` and answered in the order shape
+(`conditional_as_order`), and found again by GET / DELETE order, GET openOrders and GET
+allOrders (algo ids come from the order id sequence, so an id names one or the other). Once
+triggered, such an order is the order it became, under the same id (`core.algo_triggers`), and
+its user-data events are ORDER_TRADE_UPDATEs throughout, as Binance showed them then.
 order/test reads the same names and checks a conditional order as the Algo Service would.
 """
 
 from collections.abc import Collection
 from typing import Any
+
+import msgspec
 
 from binance_sandbox.core import open_algos
 from binance_sandbox.core.algo_orders import ALGO_ORDER_TYPES, AlgoOrder
@@ -37,8 +39,10 @@ _RENAMED = {"stopPrice": "triggerPrice", "activationPrice": "activatePrice",
 
 
 def applies(ctx: RequestContext) -> bool:
-    """Whether the order endpoints of this request's API take and show conditional orders."""
-    return ctx.product == "coinm" or ctx.services.config.trading.legacy_conditional_orders
+    """Whether the order endpoints take and show conditional orders (the pre-migration switch;
+    both products migrated them to the Algo Service: /fapi on 2025-12-09, /dapi with the CM
+    migration, whose Postman collection of 2026-07-22 answers them -4120)."""
+    return ctx.services.config.trading.legacy_conditional_orders
 
 
 def is_conditional(ctx: RequestContext) -> bool:
@@ -48,7 +52,7 @@ def is_conditional(ctx: RequestContext) -> bool:
 def algo_request(ctx: RequestContext) -> PlaceAlgoOrder:
     """The order's parameters under the Algo Order API's names."""
     renamed = {_RENAMED.get(name, name): value for name, value in ctx.params.items()}
-    return algo_command(ctx, renamed)
+    return msgspec.structs.replace(algo_command(ctx, renamed), as_order=True)
 
 
 def command(ctx: RequestContext) -> PlaceAlgoOrder | None:
@@ -82,8 +86,9 @@ def history_views(
     ctx: RequestContext, symbols: Collection[str], first_id: int, start: int, end: int
 ) -> list[tuple[int, dict[str, Any]]]:
     """Where they apply, allOrders' rows of the conditional orders (the kept algo records on
-    these symbols with id >= first_id placed in [start, end]; not a COIN-M one that triggered,
-    which the order it became lists), each with its id for the merge by id."""
+    these symbols with id >= first_id placed in [start, end]; not one that triggered into an
+    order under its own id, which that order's row shows), each with its id for the merge by
+    id."""
     if not applies(ctx):
         return []
     account = ctx.account().account_id

@@ -1,8 +1,8 @@
 """The engine's events as user-data messages: one table, event type -> what it pushes.
 
 Each entry turns one core event into messages for its account (ORDER_TRADE_UPDATE,
-TRADE_LITE, ACCOUNT_CONFIG_UPDATE, ALGO_UPDATE, or for COIN-M's conditional orders
-ORDER_TRADE_UPDATE) or notes what it changed; the balances and
+TRADE_LITE, ACCOUNT_CONFIG_UPDATE, ALGO_UPDATE, or for a conditional order placed through the
+order API ORDER_TRADE_UPDATE) or notes what it changed; the balances and
 positions a command changed are pushed once per account and reason as one ACCOUNT_UPDATE after that
 command's other messages (a fill of two accounts: each gets its own). MARGIN_CALL comes from
 `MarginCall`; a liquidation's orders are ordinary ORDER_TRADE_UPDATEs (`autoclose-…` /
@@ -46,7 +46,7 @@ from binance_sandbox.gateway.user_streams.order_updates import (
 
 Message = tuple[int, dict[str, Any]]  # account id, payload
 
-# A COIN-M conditional order's status -> `x` of its ORDER_TRADE_UPDATE, for those it pushes
+# A conditional order's status -> `x` of its ORDER_TRADE_UPDATE, for those it pushes
 _WAITING_EXECUTIONS: dict[str, Literal["NEW", "CANCELED", "EXPIRED"]] = {
     "NEW": "NEW", "CANCELED": "CANCELED", "EXPIRED": "EXPIRED", "REJECTED": "EXPIRED",
 }  # fmt: skip
@@ -154,11 +154,11 @@ def _multi_assets(outbox: Outbox, event: MultiAssetsModeChanged) -> None:
 
 def _algo(outbox: Outbox, event: AlgoUpdated) -> None:
     """ALGO_UPDATE (Binance's doc labels its `T` event time and `E` transaction time, the other
-    events' way round; both are the command's stamp here). COIN-M's user-data pages have no
-    ALGO_UPDATE: there a conditional order is an order (`_conditional_order`)."""
+    events' way round; both are the command's stamp here). One placed through the order API
+    (the pre-migration switch) is an order, as Binance pushed it then (`_conditional_order`)."""
     order = event.algo
     instrument = outbox.state.instruments[order.symbol]
-    if instrument.product == "coinm":
+    if order.as_order:
         _conditional_order(outbox, instrument, order)
         return
     payload = {"e": "ALGO_UPDATE", "T": event.time, "E": outbox.ts,
@@ -167,7 +167,7 @@ def _algo(outbox: Outbox, event: AlgoUpdated) -> None:
 
 
 def _conditional_order(outbox: Outbox, instrument: Instrument, order: AlgoOrder) -> None:
-    """A COIN-M conditional order's ORDER_TRADE_UPDATE while it waits: placed (NEW), canceled,
+    """A conditional order's ORDER_TRADE_UPDATE while it waits: placed (NEW), canceled,
     or expired unfilled (by time, a liquidation, a delivery, or refused at its trigger), with
     `o` and `ot` its type and `sp` its stop price. Its trigger pushes nothing of its own: the
     order it becomes keeps its id and pushes its NEW, fills and end (`o` LIMIT or MARKET,

@@ -2,8 +2,9 @@
 (derivatives-docs/coin-margined-futures/user-data-streams/) show them: ORDER_TRADE_UPDATE and
 ACCOUNT_UPDATE carry the account alias `i` after `T`; an order update has the margin asset
 `ma` after `L` and none of USDⓈ-M's `si`, `ss`, `gtd`. COIN-M has no TRADE_LITE, so it is
-not sent on a COIN-M key; nor ALGO_UPDATE, which no COIN-M order makes (its conditional orders
-are orders: `account_events`).
+not sent on a COIN-M key. Its algo orders (/dapi/v1/algoOrder, since the CM migration) push
+USDⓈ-M's ALGO_UPDATE: the pages (2026-01) predate the migration and name no event of their
+own, and the Algo Service is the one both products use.
 """
 
 from typing import Any
