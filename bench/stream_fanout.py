@@ -14,7 +14,8 @@ Phases, each `--duration` seconds:
 2. **latency**: one subscriber of `btcusdt@aggTrade`, orders paced at `--rate` per second:
    trade -> aggTrade latency at the client, p50 / p99, as the client's wall clock at receipt
    minus the event's `T` (the trade's exchange time, which under the real clock is the server's
-   wall clock in ms when the order was stamped: ms resolution, so up to 1 ms high).
+   wall clock in ms when the order was stamped: ms resolution, so up to 1 ms high); and the CPU
+   the placing process and the server's event loop spent, per order and as a share of a core.
 3. **fan-out**: `--subscribers` connections (split over `--processes` processes), each with
    `btcusdt@aggTrade` and `btcusdt@depth@100ms`, orders as fast as in the baseline: messages/s
    delivered to all subscribers, orders/s against the baseline's. Then the same with the load
@@ -39,6 +40,7 @@ import hmac
 import json
 import multiprocessing as mp
 import os
+import resource
 import selectors
 import socket
 import statistics
@@ -296,7 +298,7 @@ async def measure(args: argparse.Namespace, sandbox: Sandbox, out: Path) -> dict
         }
         placer.round_trips.clear()
         if "latency" in phases:
-            figures["latency"] = await latency_phase(args, placer, ws_url)
+            figures["latency"] = await latency_phase(args, placer, ws_url, sandbox.pid)
         if "fanout" in phases:
             figures["fanout"] = await fanout_phase(args, placer, ws_url, figures["baseline"])
         if "wrk" in phases:
@@ -309,9 +311,19 @@ async def measure(args: argparse.Namespace, sandbox: Sandbox, out: Path) -> dict
     return figures
 
 
-async def latency_phase(args: argparse.Namespace, placer: Placer, ws_url: str) -> dict[str, Any]:
+async def latency_phase(
+    args: argparse.Namespace, placer: Placer, ws_url: str, pid: int
+) -> dict[str, Any]:
+    """Besides the latencies, the CPU the placing process and the server's event loop spent
+    while placing, per order and as a share of one core: which of the two runs out first
+    when the asked rate is not reached."""
+    cpu: dict[str, float] = {}
+
     async def paced() -> int:
-        return await placer.run(args.duration, args.placers, args.rate)
+        placer_cpu, loop_cpu = own_cpu_s(), loop_cpu_s(pid)
+        placed = await placer.run(args.duration, args.placers, args.rate)
+        cpu["placer"], cpu["loop"] = own_cpu_s() - placer_cpu, loop_cpu_s(pid) - loop_cpu
+        return placed
 
     _, latencies, orders = await with_subscribers(ws_url, 1, 1, True, args.duration, paced)
     placer.round_trips.clear()
@@ -319,6 +331,10 @@ async def latency_phase(args: argparse.Namespace, placer: Placer, ws_url: str) -
         "orders_per_s": orders / args.duration,
         "aggtrades_per_s": len(latencies) / args.duration,
         "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99),
+        "placer_cpu_share": cpu["placer"] / args.duration,
+        "placer_cpu_us_per_order": cpu["placer"] / max(orders, 1) * 1e6,
+        "loop_cpu_share": cpu["loop"] / args.duration,
+        "loop_cpu_us_per_order": cpu["loop"] / max(orders, 1) * 1e6,
     }  # fmt: skip
 
 
@@ -358,6 +374,12 @@ async def wrk_phase(
         "orders_per_s": orders / seconds,
         "orders_per_s_without_subscribers": wrk_alone / seconds,
     }
+
+
+def own_cpu_s() -> float:
+    """CPU time of this process (the placer's loops and httpx), user and system."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def loop_cpu_s(pid: int) -> float:
@@ -472,7 +494,10 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     "latency": lambda lat: (
         f"latency:  trade -> aggTrade at a client p50 {lat['p50_ms']:.2f} ms, p99 "
         f"{lat['p99_ms']:.2f} ms at {lat['aggtrades_per_s']:.0f} aggTrades/s "
-        f"({lat['orders_per_s']:.0f} orders/s)"
+        f"({lat['orders_per_s']:.0f} orders/s)\n          CPU while placing: placer process "
+        f"{lat['placer_cpu_share']:.0%} of a core ({lat['placer_cpu_us_per_order']:.0f} us an "
+        f"order), server event loop {lat['loop_cpu_share']:.0%} "
+        f"({lat['loop_cpu_us_per_order']:.0f} us an order, the live market's included)"
     ),
     "fanout": lambda fan: (
         f"fan-out:  {fan['messages_per_s']:.0f} msgs/s delivered to {fan['subscribers']} "

@@ -19,7 +19,7 @@ from binance_sandbox.core.commands import Command, PrintTrades, SetIndexPrices, 
 from binance_sandbox.core.events import Event
 from binance_sandbox.projections.klines import KlineStore
 from binance_sandbox.projections.tape import TapeStore
-from binance_sandbox.projections.tape_log import AggTrade, PublicTrade
+from binance_sandbox.projections.tape_log import RECENT, AggTrade, PublicTrade
 from binance_sandbox.projections.trade_candles import TradeCandle
 from tests.conftest import ServerFactory
 from tests.support.server import SandboxServer
@@ -221,6 +221,53 @@ def test_the_tape_survives_a_reopening_and_continues_its_ids(tmp_path: Path) -> 
         (2, 2),
     ]
     assert [c.count for c in store.candles(BTC, "1m", 0, T0 + MINUTE, 10)] == [1, 1]
+    store.close()
+
+
+def test_the_streams_reads_from_memory_equal_the_stores_from_any_mark(tmp_path: Path) -> None:
+    """`trades_after` / `agg_trades_after` (the streams': the newest RECENT records per symbol
+    stay in memory) answer what the store's reads from `mark + 1` answer, written or not, past
+    the records memory still holds and across a reopening (memory starts empty)."""
+    tape = Tape(tmp_path / "tape.db")
+    tape.place(1, "SELL", "0.010", "77000")
+    tape.place(2, "BUY", "0.010")  # trade 1
+    prints = tuple(
+        TapePrint(
+            time=T0 + n,
+            price=px("77000") + n,
+            qty=qty("0.001"),
+            count=1 + n % 3,
+            buyer_maker=n % 2 == 0,
+        )
+        for n in range(RECENT + 200)
+    )  # fmt: skip: trade ids jump by each print's count
+    tape.do(PrintTrades(symbol=BTC, prints=prints), ts=T0 + 30)
+    last_trade, last_agg = 1 + sum(p.count for p in prints), RECENT + 201
+
+    def agree(store: TapeStore) -> None:
+        for mark in (0, 1, 150, 200, 201, 202, last_agg - 2, last_agg - 1, last_agg):
+            assert store.agg_trades_after(BTC, mark, 500) == store.agg_trades(
+                BTC, mark + 1, None, None, 500
+            ), mark
+        for mark in (0, 1, 400, 401, 402, last_trade - 3, last_trade - 1, last_trade):
+            assert store.trades_after(BTC, mark, 500) == store.trades(BTC, mark + 1, 500), mark
+        assert store.trades_after("ETHUSDT", 0, 10) == []
+
+    agree(tape.store)
+    assert [a.id for a in tape.store.agg_trades_after(BTC, last_agg - 2, 10)] == [
+        last_agg - 1, last_agg,
+    ]  # fmt: skip
+    tape.commit()
+    agree(tape.store)
+    store = tape.reopened()
+    agree(store)
+    tape.place(1, "SELL", "0.010", "77000", ts=T0 + MINUTE)
+    tape.place(2, "BUY", "0.010")
+    assert [a.id for a in store.agg_trades_after(BTC, last_agg - 1, 10)] == [
+        last_agg, last_agg + 1,
+    ]  # fmt: skip
+    assert store.last_agg_trade(BTC) == store.agg_trades(BTC, None, None, None, 1)[0]
+    assert store.last_trade(BTC) == store.trades(BTC, None, 1)[0]
     store.close()
 
 

@@ -29,6 +29,10 @@ class SqliteProjection:
     def __init__(self, path: Path) -> None:
         self._writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._writer.execute("PRAGMA journal_mode=WAL")
+        # no fsync of its own: the rows come from journaled commands, the progress mark
+        # commits with them and a lost tail is replayed at start-up; the journal's next
+        # commit (synchronous as configured) syncs the shared WAL, these frames included
+        self._writer.execute("PRAGMA synchronous=NORMAL")
         self._writer.executescript(_PROGRESS + self.schema)
         self.reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         row = self.reader.execute(

@@ -93,8 +93,19 @@ class TapeStore(SqliteProjection):
         return self._trades.oldest(symbol, from_id, 0, FOREVER, limit)
 
     def last_trade(self, symbol: str) -> PublicTrade | None:
-        newest = self._trades.newest(symbol, 1)
-        return newest[0] if newest else None
+        return self._trades.last(symbol)
+
+    def trades_after(self, symbol: str, mark: int, limit: int) -> list[PublicTrade]:
+        """The first `limit` trades with id > mark (the streams': from memory), oldest first."""
+        return self._trades.after(symbol, mark, limit)
+
+    def last_agg_trade(self, symbol: str) -> AggTrade | None:
+        return self._aggregates.last(symbol)
+
+    def agg_trades_after(self, symbol: str, mark: int, limit: int) -> list[AggTrade]:
+        """The first `limit` aggregate trades with id > mark (the streams': from memory),
+        oldest first."""
+        return self._aggregates.after(symbol, mark, limit)
 
     def agg_trades(
         self, symbol: str, from_id: int | None, start: int | None, end: int | None, limit: int

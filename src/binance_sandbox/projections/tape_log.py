@@ -3,9 +3,13 @@
 Records are kept as their msgpack encoding beside the columns the reads filter on. As in the
 other projections, records not yet committed are read from memory: the pending ones and those
 of the flush in progress (kept until the next flush, by when they are committed).
+
+Each symbol's newest `RECENT` records also stay in memory, written or not, so the streams get
+what a batch added (`after`) without reading it back from SQLite; REST reads the table.
 """
 
 import sqlite3
+from collections import deque
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -14,6 +18,7 @@ import msgspec
 from binance_sandbox.projections.sqlite_projection import Write, merged
 
 FOREVER = 2**63 - 1
+RECENT = 1000  # records per symbol kept in memory: more than a batch publishes at once
 
 
 class PublicTrade(msgspec.Struct, frozen=True, array_like=True):
@@ -65,14 +70,23 @@ class TapeLog(Generic[R]):
         self._decoder: msgspec.msgpack.Decoder[R] = msgspec.msgpack.Decoder(record)
         self._pending: dict[str, list[R]] = {}
         self._flushing: dict[str, list[R]] = {}
+        self._recent: dict[str, deque[R]] = {}  # per symbol, since its first append here
+        self._before_recent: dict[str, int] = {}  # per symbol: the highest id not in _recent
 
     def append(self, symbol: str, record: R) -> None:
         self._pending.setdefault(symbol, []).append(record)
+        recent = self._recent.get(symbol)
+        if recent is None:  # nothing of the symbol unwritten yet: the table has all before
+            self._before_recent[symbol] = self._stored_last_id(symbol)
+            recent = self._recent[symbol] = deque(maxlen=RECENT)
+        elif len(recent) == RECENT:
+            self._before_recent[symbol] = recent[0].id
+        recent.append(record)
 
     def change_last(self, symbol: str, change: Callable[[R], R]) -> None:
         """Changes the symbol's record appended last (still pending: one command's)."""
         records = self._pending[symbol]
-        records[-1] = change(records[-1])
+        records[-1] = self._recent[symbol][-1] = change(records[-1])
 
     def take_write(self) -> Write:
         rows = [
@@ -85,9 +99,32 @@ class TapeLog(Generic[R]):
 
     def last_id(self, symbol: str) -> int:
         """The symbol's highest id so far; 0 before its first record."""
-        for unwritten in (self._pending.get(symbol), self._flushing.get(symbol)):
-            if unwritten:
-                return unwritten[-1].id
+        recent = self._recent.get(symbol)
+        return recent[-1].id if recent else self._stored_last_id(symbol)
+
+    def last(self, symbol: str) -> R | None:
+        """The symbol's newest record; None before its first."""
+        recent = self._recent.get(symbol)
+        if recent:
+            return recent[-1]
+        newest = self.newest(symbol, 1)
+        return newest[0] if newest else None
+
+    def after(self, symbol: str, mark: int, limit: int) -> list[R]:
+        """The first `limit` records with id > mark, oldest first: from memory when the
+        recent records reach back to `mark` (the streams' case), else from the table."""
+        recent = self._recent.get(symbol)
+        if recent is None or self._before_recent[symbol] > mark:
+            return self.oldest(symbol, mark + 1, 0, FOREVER, limit)
+        found = []
+        for record in reversed(recent):
+            if record.id <= mark:
+                break
+            found.append(record)
+        found.reverse()
+        return found[:limit]
+
+    def _stored_last_id(self, symbol: str) -> int:
         row = self._reader.execute(
             f"SELECT MAX(id) FROM {self._table} WHERE symbol = ?", (symbol,)
         ).fetchone()

@@ -37,7 +37,7 @@ from binance_sandbox.gateway.streams.names import Stream
 from binance_sandbox.sequencer.sequencer import Applied
 
 log = logging.getLogger(__name__)
-_TAPE_BATCH = 1000  # trades read from the tape at a time
+_TAPE_BATCH = 1000  # trades taken from the tape at a time
 _IDLE_WAKE_S = 0.01  # wall time between looks at the exchange clock for due streams
 _NEVER = 2**63
 Top = tuple[int, int, int, int]
@@ -193,8 +193,8 @@ class MarketFeed:
     def _newest_tape_id(self, stream: Stream) -> int:
         tape = self._services.tape
         if stream.kind == "aggTrade":
-            newest_agg = tape.agg_trades(stream.key, None, None, None, 1)
-            return newest_agg[-1].id if newest_agg else 0
+            newest_agg = tape.last_agg_trade(stream.key)
+            return newest_agg.id if newest_agg else 0
         newest = tape.last_trade(stream.key)
         return newest.last_id if newest else 0
 
@@ -206,14 +206,14 @@ class MarketFeed:
         aggs_name, trades_name = f"{symbol.lower()}@aggTrade", f"{symbol.lower()}@trade"
         if hub.listened(aggs_name):
             mark = self._tape_marks[aggs_name]
-            for agg in tape.agg_trades(symbol, mark + 1, None, None, _TAPE_BATCH):
+            for agg in tape.agg_trades_after(symbol, mark, _TAPE_BATCH):
                 hub.publish(
                     aggs_name, self._shaped(instrument, payloads.agg_trade(instrument, agg, now))
                 )
                 self._tape_marks[aggs_name] = agg.id
         if hub.listened(trades_name):
             mark = self._tape_marks[trades_name]
-            for public in tape.trades(symbol, mark + 1, _TAPE_BATCH):
+            for public in tape.trades_after(symbol, mark, _TAPE_BATCH):
                 hub.publish(trades_name, payloads.trade(instrument, public, now))
                 self._tape_marks[trades_name] = public.last_id
 
