@@ -1,6 +1,7 @@
 """The live market of the default config, over HTTP: the market maker's ladder around every
-index, large MARKET orders filling near the index, 1-minute klines with trades in every minute,
-and the admin switches that pause, resume and re-seed the agents.
+index, on both products (COIN-M's in contracts, on /dapi), large MARKET orders filling near
+the index, 1-minute klines with trades in every minute, and the admin switches that pause,
+resume and re-seed the agents.
 
 Servers: one with the default config (real clock) for the read-mostly tests, one under a manual
 clock for the switches (time moves only when advanced, so "nothing happened" is exact), one
@@ -41,24 +42,33 @@ def public(server: SandboxServer, path: str, **params: Any) -> Any:
     return response.json()
 
 
+def api(symbol: str) -> str:
+    """A symbol's REST API: COIN-M's (BTCUSD_PERP, BTCUSD_261225) or USDⓈ-M's."""
+    return "/dapi/v1" if "USD_" in symbol else "/fapi/v1"
+
+
 def instruments(server: SandboxServer, contract_type: str | None = None) -> list[str]:
-    """The trading instruments (a year ahead, the default quarterly is DELIVERED and the
-    current quarter listed in its place when the exchange opens)."""
-    symbols = public(server, "/fapi/v1/exchangeInfo")["symbols"]
+    """The trading instruments of both products (a year ahead, the default quarterlies are
+    DELIVERED and the current quarters listed in their place when the exchange opens)."""
+    symbols = [s for path in ("/fapi/v1", "/dapi/v1")
+               for s in public(server, f"{path}/exchangeInfo")["symbols"]]  # fmt: skip
     return [
         s["symbol"]
         for s in symbols
-        if contract_type in (None, s["contractType"]) and s["status"] == "TRADING"
+        if contract_type in (None, s["contractType"])
+        and s.get("status", s.get("contractStatus")) == "TRADING"
     ]
 
 
 def index_of(server: SandboxServer, symbol: str) -> Decimal:
-    return Decimal(public(server, "/fapi/v1/premiumIndex", symbol=symbol)["indexPrice"])
+    premium = public(server, f"{api(symbol)}/premiumIndex", symbol=symbol)
+    row = premium[0] if isinstance(premium, list) else premium  # COIN-M answers a list
+    return Decimal(row["indexPrice"])
 
 
 def book(server: SandboxServer, symbol: str) -> tuple[list[Decimal], list[Decimal]]:
     """Bid and ask prices, best first."""
-    depth = public(server, "/fapi/v1/depth", symbol=symbol, limit=50)
+    depth = public(server, f"{api(symbol)}/depth", symbol=symbol, limit=50)
     return [Decimal(p) for p, _ in depth["bids"]], [Decimal(p) for p, _ in depth["asks"]]
 
 
@@ -98,7 +108,8 @@ class Trader:
 
 def test_every_instrument_has_a_ladder_around_its_index(live: SandboxServer) -> None:
     symbols = instruments(live)
-    assert len(symbols) >= 6  # the five perpetuals and the quarterly of the default config
+    # the five perpetuals and the quarterly of USDⓈ-M, two perpetuals and a quarter of COIN-M
+    assert len(symbols) >= 9
     for symbol in symbols:
         check_ladder(symbol, *steady_book(live, symbol))
 
@@ -131,7 +142,7 @@ def test_every_closed_minute_has_trades(make_server: ServerFactory) -> None:
 
     for symbol in instruments(server, "PERPETUAL"):
         now = public(server, "/fapi/v1/time")["serverTime"]
-        rows = public(server, "/fapi/v1/klines", symbol=symbol, interval="1m", limit=1500)
+        rows = public(server, f"{api(symbol)}/klines", symbol=symbol, interval="1m", limit=1500)
         assert {len(row) for row in rows} == {12}, rows
         closed = [row for row in rows if row[6] < now]
         assert len(closed) >= 10, (symbol, now, rows)
@@ -145,7 +156,8 @@ def test_every_closed_minute_has_trades(make_server: ServerFactory) -> None:
 def test_agents_are_on_by_default(live: SandboxServer) -> None:
     agents = live.call("GET", "/simulation")["agents"]
     assert (agents["enabled"], agents["paused"]) == (True, False)
-    listed = [s["symbol"] for s in public(live, "/fapi/v1/exchangeInfo")["symbols"]]
+    listed = [s["symbol"] for path in ("/fapi/v1", "/dapi/v1")
+              for s in public(live, f"{path}/exchangeInfo")["symbols"]]  # fmt: skip
     assert sorted(agents["symbols"]) == sorted(listed)  # symbols = []: every one listed
 
 
@@ -158,15 +170,18 @@ def test_paused_agents_do_nothing_and_resumed_ones_follow_the_index(
     perpetuals = instruments(manual, "PERPETUAL")
 
     def maker_orders() -> list[dict[str, Any]]:
-        response = signed_request(manual.url, maker, "GET", "/fapi/v1/openOrders")
-        assert response.status_code == 200, response.text
-        return sorted(response.json(), key=lambda order: order["orderId"])
+        orders = []
+        for path in ("/fapi/v1", "/dapi/v1"):
+            response = signed_request(manual.url, maker, "GET", f"{path}/openOrders")
+            assert response.status_code == 200, response.text
+            orders += response.json()
+        return sorted(orders, key=lambda order: order["orderId"])
 
     def market() -> dict[str, Any]:
         return {
             "orders": maker_orders(),
             "books": {s: book(manual, s) for s in symbols},
-            "trades": {s: public(manual, "/fapi/v1/trades", symbol=s) for s in perpetuals},
+            "trades": {s: public(manual, f"{api(s)}/trades", symbol=s) for s in perpetuals},
         }
 
     paused = manual.call("POST", "/agents/pause")["agents"]
@@ -190,9 +205,43 @@ def test_paused_agents_do_nothing_and_resumed_ones_follow_the_index(
 
     manual.call("POST", "/clock/advance", {"by": "40s"})
     last_id = {s: max((t["id"] for t in before["trades"][s]), default=0) for s in perpetuals}
-    latest = {s: public(manual, "/fapi/v1/trades", symbol=s) for s in perpetuals}
+    latest = {s: public(manual, f"{api(s)}/trades", symbol=s) for s in perpetuals}
     untraded = [s for s in perpetuals if not any(t["id"] > last_id[s] for t in latest[s])]
     assert untraded == []
+
+
+def test_coinm_is_quoted_and_traded_in_contracts_with_the_agents_solvent(
+    make_server: ServerFactory,
+) -> None:
+    """COIN-M's books are the agents' too: levels of 25,000 USD (250 BTCUSD contracts of 100
+    USD, 2,500 ETHUSD ones of 10), noise trades on every COIN-M perpetual over ten simulated
+    minutes, and the agents' COIN-M wallets, funded in coin at the index, stay well above
+    their positions' needs."""
+    server = make_server("data", MANUAL_CLOCK, live_market=True).start()
+    server.call("POST", "/clock/advance", {"by": "10m"})
+    perpetuals = [s for s in instruments(server, "PERPETUAL") if api(s) == "/dapi/v1"]
+    assert perpetuals == ["BTCUSD_PERP", "ETHUSD_PERP"]
+    for symbol, level in zip(perpetuals, ("250", "2500"), strict=True):
+        depth = public(server, "/dapi/v1/depth", symbol=symbol, limit=50)
+        sizes = {int(qty) for _, qty in depth["bids"] + depth["asks"]}
+        # full levels, and those the takers ate into, topped up below half (refill_below)
+        assert max(sizes) == int(level), (symbol, sizes)
+        assert min(sizes) >= int(level) // 2, (symbol, sizes)
+        check_ladder(symbol, *steady_book(server, symbol))
+        trades = public(server, "/dapi/v1/trades", symbol=symbol, limit=1000)
+        minutes = {trade["time"] // MINUTE for trade in trades}
+        assert len(minutes) >= 10, (symbol, sorted(minutes))
+    for name in ("market-maker", "noise-taker"):
+        coins = server.call("GET", f"/accounts/{name}")["coinmBalances"]
+        assert set(coins) == {"BTC", "ETH"}, name
+        key = Credentials.from_admin(server.call("POST", f"/accounts/{name}/keys",
+                                                 {"type": "hmac"}))  # fmt: skip
+        response = signed_request(server.url, key, "GET", "/dapi/v1/account")
+        assert response.status_code == 200, response.text
+        for asset in response.json()["assets"]:
+            margin = Decimal(asset["marginBalance"])
+            assert margin > 0, (name, asset)
+            assert Decimal(asset["maintMargin"]) < margin / 10, (name, asset)
 
 
 def test_reseeding_the_agents(manual: SandboxServer) -> None:

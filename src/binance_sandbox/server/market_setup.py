@@ -122,7 +122,7 @@ def _agents(
 ) -> LiquidityAgents | None:
     if not config.agents.enabled:
         return None
-    symbols = config.agents.symbols or None  # None: every USDⓈ-M one, listings included
+    symbols = config.agents.symbols or None  # None: every listed one, listings included
     unknown = sorted(set(symbols or ()) - set(config.instruments))
     if unknown:
         raise ValueError(f"agents.symbols: {', '.join(unknown)} not among the instruments")

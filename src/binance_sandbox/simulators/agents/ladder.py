@@ -3,7 +3,9 @@
 Levels sit on a grid of `step` (a power-of-two number of ticks near `step_bps` of the price),
 so the grid only changes when the price doubles or halves: a small move of the fair price
 shifts the ladder by whole steps, and the maker moves one order per step instead of all of
-them. Every level holds the same quantity, `level_notional` at the fair price.
+them. Every level holds the same quantity, `level_notional` at the fair price. Notionals are
+in the quote currency, USDT or USD alike: an inverse (COIN-M) contract is a fixed number of USD,
+so its quantity is the notional over the contract size, whatever the price.
 """
 
 import math
@@ -57,7 +59,8 @@ def level_qty(instrument: Instrument, price: int, notional_8: int) -> int:
     at least the minimum quantity, at most the maximum."""
     qty_scale: int = 10**instrument.qty_decimals
     price_scale: int = 10**instrument.price_decimals
-    qty: int = notional_8 * price_scale * qty_scale // (price * 10**AMOUNT_DECIMALS)
+    per_qty = instrument.contract_size * price_scale if instrument.inverse else price
+    qty: int = notional_8 * price_scale * qty_scale // (per_qty * 10**AMOUNT_DECIMALS)
     step = instrument.step
     qty -= qty % step
     low: int = parse_scaled(instrument.min_qty, instrument.qty_decimals)

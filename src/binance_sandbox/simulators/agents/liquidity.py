@@ -123,13 +123,10 @@ class LiquidityAgents:
 
     @property
     def symbols(self) -> list[str]:
-        """The configured symbols, or every USDⓈ-M one: COIN-M's are left out by default, their
-        accounts being funded in USDT and their sizes (USDT notionals) meant for linear
-        contracts."""
+        """The configured symbols, or every listed one of both products."""
         if self._symbols is not None:
             return self._symbols
-        listed = self._state().instruments
-        return sorted(name for name, i in listed.items() if i.product == "usdm")
+        return sorted(self._state().instruments)
 
     @property
     def takes(self) -> bool:
@@ -168,12 +165,16 @@ class LiquidityAgents:
     def _inventory(
         state: ExchangeState, account_id: int, instrument: Instrument, index: int
     ) -> int:
-        """The account's one-way position in quote asset at AMOUNT_DECIMALS, signed."""
+        """The account's one-way position in quote asset (USDT, or USD for an inverse
+        contract: its contracts' size) at AMOUNT_DECIMALS, signed."""
         position = state.positions.get(position_key(account_id, instrument.symbol, "BOTH"))
         if position is None or not position.qty:
             return 0
         scale: int = 10**instrument.qty_decimals
-        return position.qty * index // scale
+        per_qty: int = (
+            instrument.contract_size * 10**AMOUNT_DECIMALS if instrument.inverse else index
+        )
+        return position.qty * per_qty // scale
 
 
 def _trading(state: ExchangeState, instrument: Instrument, now_ms: int) -> bool:
