@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
 from binance_sandbox.core import order_totals, reduce_only
+from binance_sandbox.core.account_positions import SIDES
 from binance_sandbox.core.commands import (
     AmendOrder,
     CancelAllOrders,
@@ -42,16 +43,19 @@ from binance_sandbox.core.commands import (
 )
 from binance_sandbox.core.events import Event, OrderUpdated, Rejected, Trade
 from binance_sandbox.core.exchange import Exchange
+from binance_sandbox.core.instruments import Instrument
 from binance_sandbox.core.margin import (
     OrderSums,
     account_risk,
+    held_sides,
     mark_of,
     open_loss,
     order_notional,
     order_sums,
 )
-from binance_sandbox.core.positions import price_8
-from binance_sandbox.core.state import ExchangeState
+from binance_sandbox.core.margin_health import positions_of
+from binance_sandbox.core.positions import Position, price_8
+from binance_sandbox.core.state import ExchangeState, position_key
 from binance_sandbox.core.state_hash import decode_state, encode_state, state_hash
 from tests.test_core_trading import MARK, USD, Sim
 
@@ -204,6 +208,29 @@ def from_scratch(state: ExchangeState, account_id: int) -> dict[tuple[str, str],
     return groups
 
 
+def walked_sides(
+    state: ExchangeState, account_id: int, groups: dict[tuple[str, str], OrderSums]
+) -> list[tuple[Instrument, str]]:
+    """Every instrument's every side looked at, in symbol order: what `held_sides` finds."""
+    return [
+        (instrument, side)
+        for symbol, instrument in sorted(state.instruments.items())
+        for side in SIDES
+        if (symbol, side) in groups
+        or state.positions.get(
+            position_key(account_id, symbol, side), Position(account_id=0, symbol="", side=side)
+        ).qty
+    ]
+
+
+def walked_positions(state: ExchangeState, account_id: int) -> list[Position]:
+    """Every instrument's every side looked at, in the instruments' order: `positions_of`."""
+    keys = [
+        position_key(account_id, symbol, side) for symbol in state.instruments for side in SIDES
+    ]
+    return [p for key in keys if (p := state.positions.get(key)) is not None and p.qty]
+
+
 def check_totals(state: ExchangeState) -> None:
     rebuilt = decode_state(encode_state(state))
     for account in state.accounts:
@@ -212,6 +239,9 @@ def check_totals(state: ExchangeState) -> None:
         assert order_sums(state, number) == scratch
         assert order_sums(rebuilt, number) == scratch
         assert account_risk(state, account) == account_risk(state, account, scratch)
+        for exchange in (state, rebuilt):  # the account's own positions, not a walk: the same
+            assert held_sides(exchange, account, scratch) == walked_sides(exchange, number, scratch)
+            assert positions_of(exchange, number) == walked_positions(exchange, number)
         mine = [o for o in state.open_orders.values() if o.account_id == number]
         for symbol in SYMBOLS:
             on_symbol = [o for o in mine if o.symbol == symbol]

@@ -21,16 +21,16 @@ profit cannot leave the account).
 """
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from binance_sandbox.core import contract_value, order_totals
+from binance_sandbox.core.account_positions import SIDES, every_position
 from binance_sandbox.core.accounts import Account, SymbolConfig, wallet_of
 from binance_sandbox.core.brackets import default_leverage, maintenance_margin
 from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.core.positions import Position, PositionSide, price_8, unrealized_pnl
 from binance_sandbox.core.rounding import div_half_up
 from binance_sandbox.core.state import ExchangeState, position_key
-
-SIDES: tuple[PositionSide, ...] = ("BOTH", "LONG", "SHORT")
 
 
 @dataclass
@@ -201,45 +201,18 @@ def side_risk(
 def held_sides(
     state: ExchangeState, account: Account, groups: dict[tuple[str, str], OrderSums]
 ) -> list[tuple[Instrument, PositionSide]]:
-    """The position sides where the account has a position or open orders, in symbol order."""
-    held = []
-    positions = state.positions
-    for instrument, side, key in _side_keys(state, account.account_id):
-        position = positions.get(key)
-        if (position is not None and position.qty) or (instrument.symbol, side) in groups:
-            held.append((instrument, side))
-    return held
-
-
-SideKeys = list[tuple[Instrument, PositionSide, str]]
-
-
-@dataclass
-class _SideKeyCache:
-    """Derived, in the state's __dict__ (not encoded): valid while the instruments stay. A
-    delivery lists the next quarter into the same dict, so its size is part of the key (an
-    instrument replaced, as a quarter promoted at the roll, comes with a new dict)."""
-
-    instruments: dict[str, Instrument]
-    count: int
-    by_account: dict[int, SideKeys] = field(default_factory=dict)
-
-
-def _side_keys(state: ExchangeState, account_id: int) -> SideKeys:
-    """Every (instrument, side, position key) of the account in symbol order, made once per
-    account: every order check walks them."""
-    cache: _SideKeyCache | None = state.__dict__.get("margin_side_keys")
-    instruments = state.instruments
-    if cache is None or cache.instruments is not instruments or cache.count != len(instruments):
-        cache = state.__dict__["margin_side_keys"] = _SideKeyCache(instruments, len(instruments))
-    keys = cache.by_account.get(account_id)
-    if keys is None:
-        keys = cache.by_account[account_id] = [
-            (instrument, side, position_key(account_id, symbol, side))
-            for symbol, instrument in sorted(state.instruments.items())
-            for side in SIDES
-        ]
-    return keys
+    """The position sides where the account has a position or open orders, in symbol order
+    (the account's own positions and order groups: not a walk over every instrument)."""
+    held: set[tuple[str, str]] = {
+        (p.symbol, p.side) for p in every_position(state, account.account_id) if p.qty
+    }
+    held.update(groups)
+    listed = state.instruments
+    return [
+        (listed[symbol], cast(PositionSide, side))
+        for symbol, side in sorted(held, key=lambda key: (key[0], SIDES.index(key[1])))
+        if symbol in listed
+    ]
 
 
 def account_risk(

@@ -19,12 +19,13 @@ mark looked up once per check.
 from dataclasses import dataclass
 
 from binance_sandbox.core import contract_value
+from binance_sandbox.core.account_positions import every_position
 from binance_sandbox.core.accounts import Account, wallet_of
 from binance_sandbox.core.brackets import maintenance_margin
 from binance_sandbox.core.collateral import pool_value
 from binance_sandbox.core.contract_value import Terms, terms
 from binance_sandbox.core.instruments import Instrument, Product
-from binance_sandbox.core.margin import SIDES, mark_of
+from binance_sandbox.core.margin import mark_of
 from binance_sandbox.core.positions import Position, unrealized_pnl
 from binance_sandbox.core.state import ExchangeState, position_key
 
@@ -148,14 +149,8 @@ def scan(state: ExchangeState, account_ids: list[int]) -> list[Health]:
 
 
 def positions_of(state: ExchangeState, account_id: int) -> list[Position]:
-    """The account's open positions, by key (no walk over every position)."""
-    held = []
-    for symbol in state.instruments:
-        for side in SIDES:
-            position = state.positions.get(position_key(account_id, symbol, side))
-            if position is not None and position.qty:
-                held.append(position)
-    return held
+    """The account's open positions (no walk over every position or instrument)."""
+    return [position for position in every_position(state, account_id) if position.qty]
 
 
 def scope_health(state: ExchangeState, scope: Scope) -> Health | None:
