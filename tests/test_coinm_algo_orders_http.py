@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 
+from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
 from tests.support.signing import signed_request
 from tests.test_coinm_conditional_http import (
-    FIXED_INDEX,
     SYMBOL,
     limit,
     long_position,
@@ -44,7 +44,7 @@ REFUSED = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     root: Path = tmp_path_factory.mktemp("coinm-algo")
-    running = SandboxServer(root / "data", FIXED_INDEX).start()
+    running = SandboxServer(root / "data", coinm.FIXED_INDEX_MANUAL_CLOCK).start()
     yield running
     running.stop()
 

@@ -26,28 +26,13 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, signed_request
 from tests.test_user_streams_coinm import COINM_ORDER_KEYS, listen_key
 
 SYMBOL, PAIR = "BTCUSD_PERP", "BTCUSD"
-FIXED_INDEX = """
-[clock]
-mode = "manual"
-start = "2026-03-01T00:00:00Z"
-
-[prices]
-interval_ms = 60000
-
-[prices.pairs.BTCUSD]
-source = "fixed"
-price = "77000"
-
-[prices.pairs.ETHUSD]
-source = "fixed"
-price = "2000"
-"""
-CONFIG = FIXED_INDEX + "\n[trading]\nlegacy_conditional_orders = true\n"
+CONFIG = coinm.FIXED_INDEX_MANUAL_CLOCK + "\n[trading]\nlegacy_conditional_orders = true\n"
 WAIT_S = 30.0
 # COIN-M's New Order example's fields, and goodTillDate (0: COIN-M has no GTD), which its SDK
 # reads in allOrders and forceOrders rows since 12.0.0; a query's have `time` for `cumQty`

@@ -25,27 +25,12 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials, signed_request
 
 SYMBOL = "BTCUSD_PERP"
-CONFIG = """
-[clock]
-mode = "manual"
-start = "2026-03-01T00:00:00Z"
-
-[prices]
-interval_ms = 60000
-
-[prices.pairs.BTCUSD]
-source = "fixed"
-price = "77000"
-
-[prices.pairs.ETHUSD]
-source = "fixed"
-price = "2000"
-
-"""
+CONFIG = coinm.FIXED_INDEX_MANUAL_CLOCK
 CUM_BASE = "0.00386280"
 AVG_PRICE = "77663.8"
 

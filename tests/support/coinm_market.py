@@ -66,6 +66,26 @@ price = "2900"
 {contract(SYMBOL, "BTC")}{contract("ETHUSD_PERP", "ETH")}"""
 
 
+# The COIN-M default instruments under the manual clock, BTCUSD's and ETHUSD's index fixed: no
+# price moves unless a test moves it.
+FIXED_INDEX_MANUAL_CLOCK = """
+[clock]
+mode = "manual"
+start = "2026-03-01T00:00:00Z"
+
+[prices]
+interval_ms = 60000
+
+[prices.pairs.BTCUSD]
+source = "fixed"
+price = "77000"
+
+[prices.pairs.ETHUSD]
+source = "fixed"
+price = "2000"
+"""
+
+
 def coin_trader(server: SandboxServer, name: str, coins: str = "1000000") -> Credentials:
     """An account of its own holding `coins` BTC and ETH in its COIN-M wallet, with an HMAC
     key."""
