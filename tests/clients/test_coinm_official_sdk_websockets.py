@@ -1,7 +1,8 @@
 """The official COIN-M SDK's two WebSocket clients against the sandbox, pointed at it by their
 stream URLs only: the market-stream client (`/stream` of the dstream base: aggTrade and the
 pair's index price) and the WebSocket API client (`/ws-dapi/v1`, HMAC-signed requests: a
-LIMIT placed, queried and cancelled, and the COIN-M balances). Each answer goes through the
+LIMIT placed, modified, queried and cancelled, the COIN-M balances; a MARKET taking another
+account's order, then the position and the account in BTC). Each answer goes through the
 SDK's own strict models."""
 
 import asyncio
@@ -18,6 +19,7 @@ from binance_sdk_derivatives_trading_coin_futures.derivatives_trading_coin_futur
     DerivativesTradingCoinFutures,
 )
 from binance_sdk_derivatives_trading_coin_futures.websocket_api.models import (
+    ModifyOrderSideEnum,
     NewOrderSideEnum,
     NewOrderTimeInForceEnum,
     NewOrderTypeEnum,
@@ -26,9 +28,12 @@ from binance_sdk_derivatives_trading_coin_futures.websocket_api.models import (
 from tests.clients.test_streams_clients import ws_base
 from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
+from tests.support.signing import Credentials
 
 WAIT_S = 60.0  # generous: a busy 2-core machine
 AWAY = "74690.0"  # 3 % under the index: a BUY there rests
+AMENDED = "74680.0"  # order.modify moves it one step further
+TAKER_WALLET = "999999.99999935"  # 1000000 BTC less the taker's fee, coinm_support.TAKER_FEE
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +68,18 @@ async def test_the_market_stream_client(server: SandboxServer) -> None:
     assert (price.i, price.p) == (coinm.PAIR, f"{coinm.INDEX}.00000000")
 
 
-async def test_the_websocket_api_client(server: SandboxServer) -> None:
-    user = await asyncio.to_thread(coinm.coin_trader, server, "sdk-ws-api")
-    client = DerivativesTradingCoinFutures(
+def ws_api_client(server: SandboxServer, user: Credentials) -> DerivativesTradingCoinFutures:
+    return DerivativesTradingCoinFutures(
         config_ws_api=ConfigurationWebSocketAPI(
             api_key=user.api_key, api_secret=user.secret,
             stream_url=server.url.replace("http://", "ws://") + "/ws-dapi/v1",
         )
     )  # fmt: skip
-    connection = await client.websocket_api.create_connection()
+
+
+async def test_the_websocket_api_client(server: SandboxServer) -> None:
+    user = await asyncio.to_thread(coinm.coin_trader, server, "sdk-ws-api")
+    connection = await ws_api_client(server, user).websocket_api.create_connection()
     try:
         placed = await connection.new_order(
             symbol=coinm.SYMBOL, side=NewOrderSideEnum["BUY"].value,
@@ -83,11 +91,46 @@ async def test_the_websocket_api_client(server: SandboxServer) -> None:
         assert (order.status, order.price, order.orig_qty, order.pair) == (
             "NEW", AWAY, coinm.QTY, coinm.PAIR
         )  # fmt: skip
+        modified = await connection.modify_order(
+            symbol=coinm.SYMBOL, side=ModifyOrderSideEnum["BUY"].value,
+            quantity=float(coinm.QTY), price=float(AMENDED), order_id=order.order_id,
+        )  # fmt: skip
+        assert (modified.data().result.price, modified.data().result.status) == (AMENDED, "NEW")
         queried = await connection.query_order(symbol=coinm.SYMBOL, order_id=order.order_id)
         assert queried.data().result.client_order_id == order.client_order_id
+        assert queried.data().result.price == AMENDED
         balance = (await connection.futures_account_balance()).data()
         assert {row.asset for row in balance.result} >= {"BTC", "ETH"}
         canceled = await connection.cancel_order(symbol=coinm.SYMBOL, order_id=order.order_id)
         assert canceled.data().result.status == "CANCELED"
     finally:
         await connection.close_connection(close_session=True)
+
+
+async def test_the_websocket_api_client_takes_and_reads_its_position(server: SandboxServer) -> None:
+    """A MARKET BUY through order.place takes another account's SELL; account.position and
+    account.status then show the long of 1 and the BTC wallet less the taker's fee."""
+    maker = await asyncio.to_thread(coinm.coin_trader, server, "sdk-ws-api-maker")
+    user = await asyncio.to_thread(coinm.coin_trader, server, "sdk-ws-api-taker")
+    await asyncio.to_thread(coinm.place, server, maker, side="SELL", type="LIMIT",
+                            timeInForce="GTC", price=coinm.PRICE, quantity=coinm.QTY)  # fmt: skip
+    connection = await ws_api_client(server, user).websocket_api.create_connection()
+    try:
+        taken = await connection.new_order(
+            symbol=coinm.SYMBOL, side=NewOrderSideEnum["BUY"].value,
+            type=NewOrderTypeEnum["MARKET"].value, quantity=float(coinm.QTY),
+        )  # fmt: skip
+        positions = (await connection.position_information(pair=coinm.PAIR)).data().result
+        account = (await connection.account_information()).data().result
+    finally:
+        await connection.close_connection(close_session=True)
+    assert taken.data().result.symbol == coinm.SYMBOL
+    [long] = [
+        row for row in positions if row.symbol == coinm.SYMBOL and row.position_side == "BOTH"
+    ]
+    assert (long.position_amt, long.entry_price, long.margin_type) == (
+        coinm.QTY, coinm.PRICE, "cross"
+    )  # fmt: skip
+    assert long.additional_properties == {}  # no field outside the SDK's model of the row
+    [btc] = [row for row in account.assets if row.asset == "BTC"]
+    assert btc.wallet_balance == TAKER_WALLET
