@@ -1,9 +1,9 @@
 """The official COIN-M SDK's two WebSocket clients against the sandbox, pointed at it by their
-stream URLs only: the market-stream client (`/stream` of the dstream base: aggTrade and the
-pair's index price) and the WebSocket API client (`/ws-dapi/v1`, HMAC-signed requests: a
-LIMIT placed, modified, queried and cancelled, the COIN-M balances; a MARKET taking another
-account's order, then the position and the account in BTC). Each answer goes through the
-SDK's own strict models."""
+stream URLs only: the market-stream client (`/stream` of the dstream base: aggTrade, the
+pair's index price and the contract's mark price) and the WebSocket API client (`/ws-dapi/v1`,
+HMAC-signed requests: a LIMIT placed, modified, queried and cancelled, the COIN-M balances; a
+MARKET taking another account's order, then the position and the account in BTC). Each answer
+goes through the SDK's own strict models."""
 
 import asyncio
 from collections.abc import Iterator
@@ -49,7 +49,9 @@ async def test_the_market_stream_client(server: SandboxServer) -> None:
         config_ws_streams=ConfigurationWebSocketStreams(stream_url=ws_base(server))
     )
     connection = await client.websocket_streams.create_connection()
-    got: dict[str, asyncio.Queue[Any]] = {"agg": asyncio.Queue(), "index": asyncio.Queue()}
+    got: dict[str, asyncio.Queue[Any]] = {
+        "agg": asyncio.Queue(), "index": asyncio.Queue(), "mark": asyncio.Queue()
+    }  # fmt: skip
     maker = await asyncio.to_thread(coinm.coin_trader, server, "sdk-maker")
     taker = await asyncio.to_thread(coinm.coin_trader, server, "sdk-taker")
     try:
@@ -57,15 +59,22 @@ async def test_the_market_stream_client(server: SandboxServer) -> None:
         aggs.on("message", got["agg"].put_nowait)
         index = await connection.index_price_stream(pair=coinm.PAIR.lower())
         index.on("message", got["index"].put_nowait)
+        marks = await connection.mark_price_stream(symbol=coinm.SYMBOL.lower())
+        marks.on("message", got["mark"].put_nowait)
         await asyncio.to_thread(coinm.cross_once, server, maker, taker)
         agg = await asyncio.wait_for(got["agg"].get(), WAIT_S)
         price = await asyncio.wait_for(got["index"].get(), WAIT_S)
+        mark = await asyncio.wait_for(got["mark"].get(), WAIT_S)
     finally:
         await connection.close_connection(close_session=True)
     # the SDK's own models, parsed from our payloads
     assert (agg.s, agg.p, agg.q) == (coinm.SYMBOL, coinm.PRICE, coinm.QTY)
     assert agg.f <= agg.l
     assert (price.i, price.p) == (coinm.PAIR, f"{coinm.INDEX}.00000000")
+    assert (mark.e, mark.s, mark.i) == ("markPriceUpdate", coinm.SYMBOL, f"{coinm.INDEX}.00000000")
+    assert None not in (mark.p, mark.P, mark.r, mark.T, mark.E)  # the SDK model's fields, set
+    assert mark.T > mark.E  # the next funding time is ahead
+    assert mark.additional_properties == {}  # no field outside the SDK's model
 
 
 def ws_api_client(server: SandboxServer, user: Credentials) -> DerivativesTradingCoinFutures:
