@@ -2,8 +2,9 @@
 stream URLs only: the market-stream client (`/stream` of the dstream base: aggTrade, the
 pair's index price and the contract's mark price) and the WebSocket API client (`/ws-dapi/v1`,
 HMAC-signed requests: a LIMIT placed, modified, queried and cancelled, the COIN-M balances; a
-MARKET taking another account's order, then the position and the account in BTC). Each answer
-goes through the SDK's own strict models."""
+MARKET taking another account's order, then the position and the account in BTC; a listenKey
+started, followed by the SDK's user_data stream, kept alive and stopped). Each answer goes
+through the SDK's own strict models."""
 
 import asyncio
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from binance.cm_futures import CMFutures
+from binance.error import ClientError
 from binance_common.configuration import (
     ConfigurationWebSocketAPI,
     ConfigurationWebSocketStreams,
@@ -82,7 +85,17 @@ def ws_api_client(server: SandboxServer, user: Credentials) -> DerivativesTradin
         config_ws_api=ConfigurationWebSocketAPI(
             api_key=user.api_key, api_secret=user.secret,
             stream_url=server.url.replace("http://", "ws://") + "/ws-dapi/v1",
-        )
+        ),
+        config_ws_streams=ConfigurationWebSocketStreams(stream_url=ws_base(server)),
+    )  # fmt: skip
+
+
+async def buy_away(connection: Any) -> Any:
+    """order.place of a BUY LIMIT of QTY at AWAY, which rests."""
+    return await connection.new_order(
+        symbol=coinm.SYMBOL, side=NewOrderSideEnum["BUY"].value,
+        type=NewOrderTypeEnum["LIMIT"].value, time_in_force=NewOrderTimeInForceEnum["GTC"].value,
+        quantity=float(coinm.QTY), price=float(AWAY),
     )  # fmt: skip
 
 
@@ -90,12 +103,7 @@ async def test_the_websocket_api_client(server: SandboxServer) -> None:
     user = await asyncio.to_thread(coinm.coin_trader, server, "sdk-ws-api")
     connection = await ws_api_client(server, user).websocket_api.create_connection()
     try:
-        placed = await connection.new_order(
-            symbol=coinm.SYMBOL, side=NewOrderSideEnum["BUY"].value,
-            type=NewOrderTypeEnum["LIMIT"].value,
-            time_in_force=NewOrderTimeInForceEnum["GTC"].value,
-            quantity=float(coinm.QTY), price=float(AWAY),
-        )  # fmt: skip
+        placed = await buy_away(connection)
         order = placed.data().result  # the SDK's strict model
         assert (order.status, order.price, order.orig_qty, order.pair) == (
             "NEW", AWAY, coinm.QTY, coinm.PAIR
@@ -143,3 +151,35 @@ async def test_the_websocket_api_client_takes_and_reads_its_position(server: San
     assert long.additional_properties == {}  # no field outside the SDK's model of the row
     [btc] = [row for row in account.assets if row.asset == "BTC"]
     assert btc.wallet_balance == TAKER_WALLET
+
+
+async def test_the_websocket_api_client_runs_a_listen_key(server: SandboxServer) -> None:
+    """userDataStream.start gives a key the SDK's user_data stream follows (the NEW of a LIMIT
+    placed over ws-dapi arrives on it, in the SDK's model); ping keeps the same key; stop ends
+    it."""
+    user = await asyncio.to_thread(coinm.coin_trader, server, "sdk-ws-api-key")
+    client = ws_api_client(server, user)
+    api = await client.websocket_api.create_connection()
+    streams = await client.websocket_streams.create_connection()
+    received: asyncio.Queue[Any] = asyncio.Queue()
+    try:
+        listen_key = (await api.start_user_data_stream()).data().result.listen_key
+        (await streams.user_data(listen_key)).on("message", received.put_nowait)
+        placed = await buy_away(api)
+        update = (await asyncio.wait_for(received.get(), WAIT_S)).actual_instance
+        kept = (await api.keepalive_user_data_stream()).data().result.listen_key
+        stopped = (await api.close_user_data_stream()).data()
+    finally:
+        await streams.close_connection(close_session=True)
+        await api.close_connection(close_session=True)
+    assert type(update).__name__ == "OrderTradeUpdate"
+    assert (update.o.i, update.o.x, update.o.ma) == (placed.data().result.order_id, "NEW", "BTC")
+    assert kept == listen_key
+    assert (stopped.status, stopped.result) == (200, {})
+    # the key is gone: the futures connector's keepalive of it gets Binance's -1125
+    rest = CMFutures(key=user.api_key, base_url=server.url)
+    with pytest.raises(ClientError) as ended:
+        await asyncio.to_thread(rest.renew_listen_key, listen_key)
+    assert (ended.value.error_code, ended.value.error_message) == (
+        -1125, "This listenKey does not exist."
+    )  # fmt: skip
