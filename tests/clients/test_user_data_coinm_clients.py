@@ -2,12 +2,14 @@
 /dapi/v1/listenKey and each on the dstream path it builds itself, pointed at the sandbox by its
 base URLs only: python-binance (`coin_futures_user_socket`), the futures connector
 (`CMFuturesWebsocketClient.user_data`: SUBSCRIBE of the key on `/ws`), the official COIN-M SDK
-(its `user_data` stream) and ccxt pro `binancecoinm` (watch_orders).
+(its `user_data` stream) and ccxt pro `binancecoinm` (watch_orders, watch_my_trades,
+watch_balance, watch_positions).
 
 The scenario: the watched account rests a BUY of 1 BTCUSD_PERP contract at 77000.0 and another
 account sells 1 at market into it. The watched key gets, in COIN-M's shapes: ORDER_TRADE_UPDATE
 NEW, ORDER_TRADE_UPDATE TRADE (FILLED, `ma` BTC, the account alias `i`), and ACCOUNT_UPDATE
-(reason ORDER, the BTC balance, the long of 1).
+(reason ORDER, the BTC balance, the long of 1). Money is in the coin: the maker's fee
+1 x 100 / 77000 x 0.02 % = 0.00000026 BTC, and the wallet 1000000 BTC less it.
 """
 
 import asyncio
@@ -27,13 +29,16 @@ from binance_sdk_derivatives_trading_coin_futures.derivatives_trading_coin_futur
     DerivativesTradingCoinFutures,
 )
 
+from tests.clients.coinm_support import MAKER_FEE
 from tests.clients.test_streams_clients import rebase, ws_base
+from tests.clients.test_user_data_clients import watch_until
 from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
 from tests.support.signing import Credentials
 
 WAIT_S = 60.0  # generous: a busy 2-core machine
 CCXT_SYMBOL = "BTC/USD:BTC"
+WALLET = "999999.99999974"  # the 1000000 BTC deposited less the maker's fee, MAKER_FEE
 EXPECTED = [("ORDER_TRADE_UPDATE", "NEW"), ("ORDER_TRADE_UPDATE", "TRADE"),
             ("ACCOUNT_UPDATE", "ORDER")]  # fmt: skip
 
@@ -75,10 +80,11 @@ def check(messages: list[dict[str, Any]], order_id: int) -> None:
     assert (filled["o"]["X"], filled["o"]["z"], filled["o"]["L"]) == (
         "FILLED", coinm.QTY, coinm.PRICE
     )  # fmt: skip
+    assert (filled["o"]["n"], filled["o"]["N"], filled["o"]["m"]) == (MAKER_FEE, "BTC", True)
     [balance] = account["a"]["B"]
-    assert balance["a"] == "BTC"
+    assert (balance["a"], balance["wb"]) == ("BTC", WALLET)
     [position] = account["a"]["P"]
-    assert (position["s"], position["pa"]) == (coinm.SYMBOL, coinm.QTY)
+    assert (position["s"], position["pa"], position["ep"]) == (coinm.SYMBOL, coinm.QTY, "77000.0")
 
 
 def new_listen_key(server: SandboxServer, user: Credentials) -> str:
@@ -147,7 +153,7 @@ async def test_official_coinm_sdk_user_data_stream(server: SandboxServer) -> Non
     check(messages, order_id)
 
 
-async def test_ccxt_pro_binancecoinm_watch_orders(server: SandboxServer) -> None:
+async def test_ccxt_pro_binancecoinm_watches(server: SandboxServer) -> None:
     user = coinm.coin_trader(server, "ccxt-pro")
     # newUpdates off: each watch returns everything cached so far, not only what is new
     exchange = ccxtpro.binancecoinm(
@@ -156,24 +162,40 @@ async def test_ccxt_pro_binancecoinm_watch_orders(server: SandboxServer) -> None
     )  # fmt: skip
     exchange.urls["api"] = rebase(exchange.urls["api"], server.url, ws_base(server))
 
-    async def until_closed() -> list[dict[str, Any]]:
-        while True:
-            orders: list[dict[str, Any]] = await exchange.watch_orders(CCXT_SYMBOL)
-            if any(order["status"] == "closed" for order in orders):
-                return orders
+    def closed(orders: list[dict[str, Any]]) -> bool:
+        return any(order["status"] == "closed" for order in orders)
+
+    def held(positions: list[dict[str, Any]]) -> bool:
+        return any(position["contracts"] for position in positions)
 
     try:
         await exchange.load_markets()
-        watching = asyncio.ensure_future(until_closed())
+        watches = asyncio.gather(
+            watch_until(lambda: exchange.watch_orders(CCXT_SYMBOL), closed),
+            watch_until(lambda: exchange.watch_my_trades(CCXT_SYMBOL), bool),
+            # the balance snapshot comes from /dapi/v1/balance; the fill's ACCOUNT_UPDATE
+            # (reason ORDER) then moves it
+            watch_until(exchange.watch_balance, lambda b: "a" in b["info"]),
+            watch_until(exchange.watch_positions, held),
+        )
         await user_socket_open(exchange)
         order_id = await asyncio.to_thread(scenario, server, user)
-        orders = await asyncio.wait_for(watching, WAIT_S)
+        orders, trades, balance, positions = await asyncio.wait_for(watches, WAIT_S)
     finally:
         await exchange.close()
     [order] = orders
     assert (order["id"], order["symbol"], order["status"]) == (str(order_id), CCXT_SYMBOL, "closed")
     assert (order["filled"], order["average"], order["side"]) == (1.0, 77000.0, "buy")
     assert order["info"]["ma"] == "BTC"
+    [trade] = trades
+    assert (trade["order"], trade["amount"], trade["takerOrMaker"]) == (str(order_id), 1.0, "maker")
+    assert trade["fee"] == {"currency": "BTC", "cost": float(MAKER_FEE)}
+    assert balance["info"]["a"]["m"] == "ORDER"
+    assert balance["BTC"]["total"] == float(WALLET)
+    [long] = [p for p in positions if p["contracts"]]
+    assert (long["symbol"], long["side"], long["contracts"], long["entryPrice"]) == (
+        CCXT_SYMBOL, "long", 1.0, 77000.0
+    )  # fmt: skip
 
 
 async def user_socket_open(exchange: Any) -> None:
