@@ -216,7 +216,7 @@ def test_coinm_is_quoted_and_traded_in_contracts_with_the_agents_solvent(
     """COIN-M's books are the agents' too: levels of 25,000 USD (250 BTCUSD contracts of 100
     USD, 2,500 ETHUSD ones of 10), noise trades on every COIN-M perpetual over ten simulated
     minutes, and the agents' COIN-M wallets, funded in coin at the index, stay well above
-    their positions' needs."""
+    their positions' needs after a simulated hour."""
     server = make_server("data", MANUAL_CLOCK, live_market=True).start()
     server.call("POST", "/clock/advance", {"by": "10m"})
     perpetuals = [s for s in instruments(server, "PERPETUAL") if api(s) == "/dapi/v1"]
@@ -231,6 +231,7 @@ def test_coinm_is_quoted_and_traded_in_contracts_with_the_agents_solvent(
         trades = public(server, "/dapi/v1/trades", symbol=symbol, limit=1000)
         minutes = {trade["time"] // MINUTE for trade in trades}
         assert len(minutes) >= 10, (symbol, sorted(minutes))
+    server.call("POST", "/clock/advance", {"by": "50m"})
     for name in ("market-maker", "noise-taker"):
         coins = server.call("GET", f"/accounts/{name}")["coinmBalances"]
         assert set(coins) == {"BTC", "ETH"}, name
