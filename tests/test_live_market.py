@@ -216,7 +216,7 @@ def test_coinm_is_quoted_and_traded_in_contracts_with_the_agents_solvent(
     """COIN-M's books are the agents' too: levels of 25,000 USD (250 BTCUSD contracts of 100
     USD, 2,500 ETHUSD ones of 10), noise trades on every COIN-M perpetual over ten simulated
     minutes, and the agents' COIN-M wallets, funded in coin at the index, stay well above
-    their positions' needs."""
+    their positions' needs after a simulated hour."""
     server = make_server("data", MANUAL_CLOCK, live_market=True).start()
     server.call("POST", "/clock/advance", {"by": "10m"})
     perpetuals = [s for s in instruments(server, "PERPETUAL") if api(s) == "/dapi/v1"]
@@ -231,6 +231,7 @@ def test_coinm_is_quoted_and_traded_in_contracts_with_the_agents_solvent(
         trades = public(server, "/dapi/v1/trades", symbol=symbol, limit=1000)
         minutes = {trade["time"] // MINUTE for trade in trades}
         assert len(minutes) >= 10, (symbol, sorted(minutes))
+    server.call("POST", "/clock/advance", {"by": "50m"})
     for name in ("market-maker", "noise-taker"):
         coins = server.call("GET", f"/accounts/{name}")["coinmBalances"]
         assert set(coins) == {"BTC", "ETH"}, name
@@ -319,3 +320,24 @@ def test_a_clock_faster_than_the_machine_waits_for_the_market(make_server: Serve
     ticked = server.call("GET", "/prices")["BTCUSDT"]["time"]
     assert now - started > 60_000  # it did run much faster than real time
     assert now - ticked <= 5_000  # and never far ahead of the ticks (300,000 s unheld)
+
+
+def test_a_quarter_listed_at_a_roll_is_quoted_and_traded(make_server: ServerFactory) -> None:
+    """BTCUSD_261225 delivers at 2026-12-25 08:00 UTC: the roll lists June (BTCUSD_270625) as
+    the next quarter, and the agents (every listed symbol by default) quote it on both sides
+    around its index and trade it within minutes, as they do the promoted March quarter."""
+    delivery = 1_798_185_600_000
+    config = f'[clock]\nmode = "manual"\nstart = "{delivery - 2 * MINUTE}"\n'
+    server = make_server("data", config, live_market=True).start()
+    assert "BTCUSD_270625" not in instruments(server)
+    server.call("POST", "/clock/advance", {"by": "6m"})  # four minutes past the delivery
+    listed = instruments(server)
+    assert "BTCUSD_261225" not in listed
+    for symbol in ("BTCUSD_270326", "BTCUSD_270625"):
+        assert symbol in listed, listed
+        check_ladder(symbol, *steady_book(server, symbol))
+        trades = public(server, "/dapi/v1/trades", symbol=symbol, limit=1000)
+        after = {t["time"] // MINUTE for t in trades if t["time"] >= delivery}
+        assert len(after) >= 3, (symbol, sorted(after))
+    june = public(server, "/dapi/v1/trades", symbol="BTCUSD_270625", limit=1000)
+    assert min(t["time"] for t in june) >= delivery  # listed at the delivery, not before

@@ -22,6 +22,7 @@ from binance_sdk_derivatives_trading_usds_futures.rest_api.models import (
     NewOrderTypeEnum,
 )
 
+from tests.clients.test_coinm_ccxt import coin_exchange
 from tests.clients.test_trading_ccxt import pointed as ccxt_pointed
 from tests.clients.test_trading_official_sdk import rest_api
 from tests.clients.test_trading_python_binance import pointed as python_binance_pointed
@@ -172,3 +173,33 @@ def test_ccxt_pages_the_live_tape_by_trade_id(live: SandboxServer) -> None:
     ticker = client.fetch_ticker("BTC/USDT:USDT")["info"]
     assert ticker["count"] == ticker["lastId"] - ticker["firstId"] + 1
     assert ticker["lastId"] >= last_id
+
+
+def test_ccxt_coinm_sees_both_sides_and_trades_against_the_agents(live: SandboxServer) -> None:
+    """COIN-M with the live market on: ccxt's binancecoinm finds the agents' ladder on both
+    sides of every perpetual and quarterly, around the mark, and its MARKET orders of one
+    contract fill at once against it (the taker's trades join the agents' on the tape)."""
+    live.call("POST", "/accounts", {"name": "live-coinm"})
+    for coin in ("BTC", "ETH"):
+        body = {"asset": coin, "amount": "10", "product": "coinm"}
+        live.call("POST", "/accounts/live-coinm/deposits", body)
+    key = live.call("POST", "/accounts/live-coinm/keys", {"type": "hmac"})
+    client = coin_exchange(live.url, key["apiKey"], key["secretKey"])
+    markets = [m for m in client.load_markets().values() if m["inverse"] and m["active"]]
+    assert {m["id"] for m in markets} >= {"BTCUSD_PERP", "ETHUSD_PERP"}
+    assert any(m["expiry"] for m in markets), "no quarterly listed"
+
+    for market in markets:
+        book = client.fetch_order_book(market["symbol"], limit=5)
+        mark = float(client.dapiPublicGetPremiumIndex({"symbol": market["id"]})[0]["markPrice"])
+        bid, ask = book["bids"][0][0], book["asks"][0][0]
+        assert mark * 0.99 < bid < ask < mark * 1.01, (market["id"], bid, ask, mark)
+
+    for side in ("buy", "sell"):  # the SELL closes the BUY's position
+        info = client.create_order("BTC/USD:BTC", "market", side, 1)["info"]
+        assert (info["status"], info["executedQty"]) == ("FILLED", "1")
+    mine = client.fetch_my_trades("BTC/USD:BTC")
+    assert len(mine) >= 2
+    tape = client.fetch_trades("BTC/USD:BTC", limit=50)
+    assert {t["id"] for t in mine} <= {t["id"] for t in tape}
+    assert len(tape) > len(mine)  # the agents traded too
