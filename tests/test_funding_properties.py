@@ -4,7 +4,10 @@ settlements between them after clock jumps of 1 to 17 hours, at the computed rat
 random replayed one, and a last jump of 20 funding intervals. After every step:
 
 1. Money is conserved to the last unit, per account: wallet + commissions paid = transfers +
-   realized PnL + funding received.
+   realized PnL + funding received; for an account a funding fee got liquidated (the
+   settlement runs the liquidation check: its clearance fee and cleared loss move money to and
+   from the insurance fund), across the exchange with the fund, as
+   tests/test_liquidation_properties.py counts it.
 2. Funding is balanced: the sum over all accounts of funding received plus the exchange's
    funding balance (the rounding of each fee, core/funding.py) is zero. On Binance funding is
    peer-to-peer; here every fill has two sides, so longs and shorts always net and the
@@ -20,12 +23,13 @@ from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
 from binance_sandbox.core.commands import Command, PlaceOrder, SettleFunding, Stamped
-from binance_sandbox.core.events import Event, FundingFeeCharged, FundingSettled
+from binance_sandbox.core.events import Event, ForceOrder, FundingFeeCharged, FundingSettled
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.core.premium import funding_fee
 from binance_sandbox.core.state import ExchangeState
 from binance_sandbox.core.state_hash import state_hash
 from tests.test_core_trading import INSTRUMENTS, Sim
+from tests.test_liquidation_properties import check_money as check_with_the_fund
 from tests.test_margin_properties import ETH_MARK, FUNDS, SYMBOLS, commands, commissions
 
 HOUR = 3_600_000
@@ -82,9 +86,14 @@ def event_wallet(events: list[Event], key: tuple[int, str, str]) -> int:
     return last[-1].isolated_wallet
 
 
-def check_money(state: ExchangeState, paid: dict[int, int], received: dict[int, int]) -> None:
+def check_money(
+    state: ExchangeState, paid: dict[int, int], received: dict[int, int], forced: set[int]
+) -> None:
+    check_with_the_fund(state, sum(paid.values()))
     for account in state.accounts:
         number = account.account_id
+        if number in forced:  # liquidated: the fund's clearance fee is no trade's
+            continue
         transfers = account.transferred.get("USDT", 0)
         realized = sum(p.realized_pnl for p in state.positions.values() if p.account_id == number)
         assert account.balance("USDT") + paid.get(number, 0) == (
@@ -103,6 +112,7 @@ def test_funding_conserves_money(
                             "source": "t"}, Command))  # fmt: skip
     paid: dict[int, int] = {}
     received: dict[int, int] = {}
+    forced: set[int] = set()
     settlements = 0
     drawn = [*drawn, Funding(hours=20 * 8, rates={})]
     for item in drawn:
@@ -120,7 +130,9 @@ def test_funding_conserves_money(
         for event in events:
             if isinstance(event, FundingFeeCharged):
                 received[event.account_id] = received.get(event.account_id, 0) + event.amount
-        check_money(sim.state, paid, received)
+            elif isinstance(event, ForceOrder):
+                forced.add(event.order.account_id)
+        check_money(sim.state, paid, received, forced)
     assert settlements >= 20
     target(float(len(received)), label="accounts with funding")
     replayed = Exchange()
