@@ -1,7 +1,9 @@
 """Real clients receive COIN-M market streams on the sandbox's `/ws`, pointed at it only by
 their dstream (and dapi) base URLs: ccxt pro's binancecoinm (`/ws/<name>` per stream, REST depth
-from /dapi) and binance-futures-connector's CMFuturesWebsocketClient (it connects to `/ws` and
-sends SUBSCRIBE with the names it builds)."""
+from /dapi), binance-futures-connector's CMFuturesWebsocketClient (it connects to `/ws` and
+sends SUBSCRIBE with the names it builds) and python-binance's socket manager (`/stream` of its
+DSTREAM_URL, combined). The official SDK's stream client is
+tests/clients/test_coinm_official_sdk_websockets.py's."""
 
 import asyncio
 import json
@@ -12,9 +14,11 @@ from typing import Any
 
 import ccxt.pro as ccxtpro
 import pytest
+from binance import AsyncClient, BinanceSocketManager
+from binance.enums import FuturesType
 from binance.websocket.cm_futures.websocket_client import CMFuturesWebsocketClient
 
-from tests.clients.test_streams_clients import ccxt_watch
+from tests.clients.test_streams_clients import ccxt_watch, ws_base
 from tests.support import coinm_market as coinm
 from tests.support.server import SandboxServer
 
@@ -95,3 +99,27 @@ async def test_ccxt_watch_order_book_and_trades(market: SandboxServer) -> None:
     assert trade["symbol"] == CCXT_SYMBOL
     assert (trade["price"], trade["amount"], trade["side"]) == (77000.0, 1.0, "buy")
     assert trade["info"]["s"] == coinm.SYMBOL
+
+
+async def test_python_binance_coin_futures_aggtrade_socket(market: SandboxServer) -> None:
+    maker = await asyncio.to_thread(coinm.coin_trader, market, "python-binance-maker")
+    taker = await asyncio.to_thread(coinm.coin_trader, market, "python-binance-taker")
+    client = AsyncClient()  # not create(): that pings spot first
+    manager = BinanceSocketManager(client)
+    manager.DSTREAM_URL = ws_base(market) + "/"
+    try:
+        socket = manager.aggtrade_futures_socket(coinm.SYMBOL, futures_type=FuturesType.COIN_M)
+        async with socket:
+            receiving = asyncio.ensure_future(socket.recv())
+            while not receiving.done():  # a trade after the connection opened
+                await asyncio.to_thread(coinm.cross_once, market, maker, taker)
+                await asyncio.wait([receiving], timeout=1.0)
+            message = receiving.result()
+    finally:
+        await client.close_connection()
+    assert message["stream"] == "btcusd_perp@aggTrade"
+    data = message["data"]
+    assert (data["e"], data["s"], data["p"], data["q"]) == (
+        "aggTrade", coinm.SYMBOL, coinm.PRICE, coinm.QTY
+    )  # fmt: skip
+    assert "nq" not in data  # USDⓈ-M's only
