@@ -51,8 +51,9 @@ class Market:
 USDM = Market("BTCUSDT", "/fapi/v1", "USDT", "10000000", "usdm", 3, "77000", CONFIG, 25)
 COINM = Market(
     coinm_market.SYMBOL, coinm_market.ORDER_PATH.rsplit("/", 1)[0], "BTC", "1000000000", "coinm", 0,
-    coinm_market.INDEX, CONFIG + '[agents]\nsymbols = ["BTCUSDT"]\n' + coinm_market.CONFIG,
-    2,  # the random orders alone, MARKET ones eating them: 6 to over 10 levels seen
+    coinm_market.INDEX,
+    CONFIG + '[agents]\nsymbols = ["BTCUSDT", "BTCUSD_PERP"]\n' + coinm_market.CONFIG,
+    25,  # the makers' ladder, as on USDⓈ-M (the agents quote COIN-M too)
 )  # fmt: skip
 
 Book = dict[Decimal, Decimal]
