@@ -16,7 +16,7 @@ from binance_sandbox.core.positions import Position, PositionSide
 from binance_sandbox.core.state import ExchangeState
 
 SIDES: tuple[PositionSide, ...] = ("BOTH", "LONG", "SHORT")
-_SIDE_ORDER = {side: place for place, side in enumerate(SIDES)}
+SIDE_ORDER: dict[str, int] = {side: place for place, side in enumerate(SIDES)}
 
 
 @dataclass
@@ -44,7 +44,7 @@ def every_position(state: ExchangeState, account_id: int) -> list[Position]:
             if position.symbol in place:
                 by_account.setdefault(position.account_id, []).append(position)
         for positions in by_account.values():
-            positions.sort(key=lambda p: (place[p.symbol], _SIDE_ORDER[p.side]))
+            positions.sort(key=lambda p: (place[p.symbol], SIDE_ORDER[p.side]))
         index = _Index(len(state.positions), listed, len(listed), by_account)
         state.__dict__["account_positions"] = index
     return index.by_account.get(account_id, [])

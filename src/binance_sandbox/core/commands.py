@@ -97,7 +97,8 @@ class PlaceOrder(msgspec.Struct, tag="place_order", frozen=True, kw_only=True):
     good_till_date: int = 0
     recv_deadline: int = 0  # wall ms (timestamp + recvWindow); checked by the sequencer
     origin: TriggerOrigin | None = None  # set by a triggering conditional order
-    # set by a triggering COIN-M conditional order: its id, which the order keeps (0: a new id)
+    # set by a triggering conditional order placed through the order API (`as_order`): its id,
+    # which the order keeps (0: a new id)
     order_id: int = 0
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from binance_sandbox.core import contract_value, order_totals
-from binance_sandbox.core.account_positions import SIDES, every_position
+from binance_sandbox.core.account_positions import SIDE_ORDER, every_position
 from binance_sandbox.core.accounts import Account, SymbolConfig, wallet_of
 from binance_sandbox.core.brackets import default_leverage, maintenance_margin
 from binance_sandbox.core.instruments import Instrument, Product
@@ -210,7 +210,7 @@ def held_sides(
     listed = state.instruments
     return [
         (listed[symbol], cast(PositionSide, side))
-        for symbol, side in sorted(held, key=lambda key: (key[0], SIDES.index(key[1])))
+        for symbol, side in sorted(held, key=lambda key: (key[0], SIDE_ORDER[key[1]]))
         if symbol in listed
     ]
 
