@@ -33,6 +33,10 @@ def advance(server: SandboxServer, by: str) -> int:
     return int(server.call("POST", "/clock/advance", {"by": by})["time"])
 
 
+def advance_to(server: SandboxServer, time_ms: int) -> None:
+    server.call("POST", "/clock/advance", {"to": str(time_ms)})
+
+
 async def drain(ws: ClientConnection) -> list[dict[str, Any]]:
     """The messages that arrive until the connection has been quiet for a while."""
     received = []
@@ -80,6 +84,10 @@ async def test_a_kline_closes_with_x_true_equal_to_the_rest_row(server: SandboxS
     url = server.url.replace("http://", "ws://") + "/ws"
     async with connect(url) as ws:
         await subscribed(ws, "btcusdt@kline_1m")
+        # the trade and the 1 s after it in one minute, so the newest kline holds the trade
+        now = int(server.call("GET", "/clock")["time"])
+        await asyncio.to_thread(advance_to, server, now - now % 60_000 + 60_000)
+        await drain(ws)  # the pushes of reaching the boundary
         pin_price(server)
         cross_once(server, maker, taker)
         await asyncio.to_thread(advance, server, "1s")
