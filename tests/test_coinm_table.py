@@ -14,11 +14,6 @@ from binance_sandbox.gateway.table import endpoint_table
 COINM = [e for e in endpoint_table() if e.product == "coinm"]
 USDM = {e.key: e for e in endpoint_table() if e.product == "usdm"}
 DOCS = {(d.method, d.path): d for d in documented("coinm")}
-ASYNC_DOWNLOADS = {
-    ("GET", f"/dapi/v1/{kind}/asyn{suffix}")
-    for kind in ("income", "order", "trade")
-    for suffix in ("", "/id")
-}
 
 
 def test_the_collection_has_64_requests_58_on_dapi() -> None:
@@ -26,11 +21,11 @@ def test_the_collection_has_64_requests_58_on_dapi() -> None:
     assert sum(path.startswith("/dapi/") for _, path in DOCS) == 58
 
 
-def test_coinm_serves_every_documented_request_but_the_download_links() -> None:
+def test_coinm_serves_every_documented_request() -> None:
     missing = {
         (doc.method, doc.path) for doc, done in coverage(endpoint_table(), "coinm") if not done
     }
-    assert missing == ASYNC_DOWNLOADS  # USDⓈ-M's table has none of its own either
+    assert missing == set()
 
 
 def test_each_coinm_endpoint_is_documented_with_its_security() -> None:

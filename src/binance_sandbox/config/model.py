@@ -61,6 +61,12 @@ class TradingConfig(_Section):
     legacy_conditional_orders: bool = False
 
 
+class DownloadsConfig(_Section):
+    # exchange seconds a requested history file stays "processing" (and the figure given as
+    # avgCostTimestampOfLast30d): a bot's polling loop runs as against Binance
+    preparation_s: float = 5.0
+
+
 class StreamsConfig(_Section):
     strict_routes: bool = False  # answer as Binance when a stream is asked for on the wrong route
     ping_interval_s: float = 180.0  # server ping every 3 minutes
@@ -156,6 +162,7 @@ class SandboxConfig(_Section):
     limits: LimitsConfig = msgspec.field(default_factory=LimitsConfig)
     streams: StreamsConfig = msgspec.field(default_factory=StreamsConfig)
     trading: TradingConfig = msgspec.field(default_factory=TradingConfig)
+    downloads: DownloadsConfig = msgspec.field(default_factory=DownloadsConfig)
     prices: PricesConfig = msgspec.field(default_factory=PricesConfig)
     agents: AgentsConfig = msgspec.field(default_factory=AgentsConfig)
     replay: ReplayConfig = msgspec.field(default_factory=ReplayConfig)

@@ -113,6 +113,7 @@ class Gateway:
         if endpoint is None:
             raise errors.unknown_path(scope["method"], scope["path"])
         trace.product = endpoint.product
+        trace.headers = scope["headers"]
         params: dict[str, Any] = {}
         try:  # a malformed or invalid request costs its weight all the same (at default params)
             body = await _read_body(receive)
@@ -160,7 +161,9 @@ class Gateway:
         if key is not None and self._services.sequencer.behind:
             # an account's view never shows timer commands a crash could still undo
             await self._services.sequencer.journaled()
-        context = RequestContext(params, key, self._services, wall_ms, deadline, endpoint.product)
+        context = RequestContext(
+            params, key, self._services, wall_ms, deadline, endpoint.product, trace.headers
+        )
         return await endpoint.handler(context)
 
     async def _inject_fault(
@@ -252,13 +255,14 @@ class Trace:
     """What the request log notes about a request beyond its answer, and the ORDERS counts
     (10 s, 1 min) it reached, for the answer's headers or `rateLimits`."""
 
-    __slots__ = ("api_key", "fault", "order_counts", "product")
+    __slots__ = ("api_key", "fault", "headers", "order_counts", "product")
 
     def __init__(self) -> None:
         self.api_key = ""
         self.product: Product = "usdm"  # whose rate limits the answer's headers show
         self.fault: FaultRule | None = None
         self.order_counts: tuple[int, int] | None = None
+        self.headers: list[tuple[bytes, bytes]] = []  # the HTTP request's, for `base_url`
 
 
 def _error_body(code: int, msg: str) -> bytes:

@@ -1,5 +1,6 @@
 """What a handler gets: its validated parameters, the caller's key, and the exchange's services."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -13,6 +14,7 @@ from binance_sandbox.core.instruments import Instrument, Product
 from binance_sandbox.core.state import ApiKeyRecord, ExchangeState
 from binance_sandbox.gateway import errors
 from binance_sandbox.gateway.client_clocks import ClientClocks
+from binance_sandbox.gateway.downloads.store import DownloadStore
 from binance_sandbox.gateway.user_streams.listen_keys import ListenKeys
 from binance_sandbox.projections.funding import FundingStore
 from binance_sandbox.projections.history import HistoryStore
@@ -39,6 +41,7 @@ class Services(Protocol):
     request_log: RequestLog
     metrics: ExchangeMetrics | None
     listen_keys: ListenKeys
+    downloads: DownloadStore
 
     @property
     def exchange(self) -> Exchange: ...
@@ -54,6 +57,7 @@ class RequestContext:
     # the API the request came in on: its handlers see that product's instruments only, so a
     # COIN-M symbol on /fapi is -1121 and vice versa
     product: Product = "usdm"
+    headers: Sequence[tuple[bytes, bytes]] = ()  # the HTTP request's (ASGI: lower-case names)
 
     @property
     def state(self) -> ExchangeState:
@@ -62,6 +66,14 @@ class RequestContext:
     def now_ms(self) -> int:
         """Exchange time: what serverTime, event times and klines are in."""
         return self.services.clock.now_ms()
+
+    def base_url(self) -> str:
+        """This server as the client reached it (its Host header), for links in answers."""
+        for name, value in self.headers:
+            if name == b"host":
+                return "http://" + value.decode("latin-1")
+        server = self.services.config.server
+        return f"http://{server.host}:{server.port}"
 
     def account(self) -> Account:
         assert self.key is not None, "only for endpoints that need a key"

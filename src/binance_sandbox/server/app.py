@@ -1,6 +1,6 @@
 """The ASGI application: the Binance gateway, the WebSocket market streams, the WebSocket API
-(`/ws-fapi/v1`), `/openapi.json`, and the admin API under `/sandbox/v1` (its own token), in one
-app served on one port."""
+(`/ws-fapi/v1`), `/openapi.json`, the history downloads' links (`/downloads/`), and the admin
+API under `/sandbox/v1` (its own token), in one app served on one port."""
 
 import asyncio
 import contextlib
@@ -22,6 +22,7 @@ from binance_sandbox.admin.routes import admin_routes, http_error
 from binance_sandbox.admin.state_routes import state_routes
 from binance_sandbox.control.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from binance_sandbox.gateway.app import Gateway
+from binance_sandbox.gateway.downloads.store import PATH_PREFIX
 from binance_sandbox.gateway.openapi import openapi_document
 from binance_sandbox.gateway.rate_limits import RateLimiter
 from binance_sandbox.gateway.streams.connection import StreamConnections
@@ -36,6 +37,7 @@ from binance_sandbox.gateway.ws_api.connection import WsApiConnections
 from binance_sandbox.gateway.ws_api.dispatcher import WsApi
 from binance_sandbox.oauth.admin_routes import login_admin_routes
 from binance_sandbox.oauth.routes import login_routes
+from binance_sandbox.server.download_files import download_routes
 from binance_sandbox.server.runtime import Runtime
 from binance_sandbox.server.stream_routes import stream_routes
 
@@ -47,6 +49,7 @@ _STARLETTE_PREFIXES = (
     "/oauth/",
     "/en/oauth/",
     "/oauth-api/",
+    PATH_PREFIX,
 )
 
 
@@ -130,6 +133,7 @@ def create_app(
             Route("/dashboard", dashboard),
             Mount("/sandbox/v1", app=admin),
             *login_routes(),
+            *download_routes(runtime),
         ],
         lifespan=lifespan,
     )

@@ -31,6 +31,10 @@ class DataDir:
         return self.path / "oauth.db"
 
     @property
+    def downloads_path(self) -> Path:
+        return self.path / "downloads.db"
+
+    @property
     def saved_states_path(self) -> Path:
         return self.path / "saved-states"
 

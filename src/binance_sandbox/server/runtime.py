@@ -23,6 +23,7 @@ from binance_sandbox.core.commands import Stamped
 from binance_sandbox.core.events import Event, StateReplaced
 from binance_sandbox.core.exchange import Exchange
 from binance_sandbox.gateway.client_clocks import ClientClocks
+from binance_sandbox.gateway.downloads.store import DownloadStore
 from binance_sandbox.gateway.table import endpoint_table
 from binance_sandbox.gateway.user_streams.listen_keys import ListenKeys
 from binance_sandbox.journal.recovery import recover
@@ -74,6 +75,7 @@ class Runtime:
         self.clock = clock
         self.client_clocks = ClientClocks(clock.now_ms)
         self.listen_keys = ListenKeys(clock.now_ms)
+        self.downloads = DownloadStore(data_dir.downloads_path)
         self.market = market
         order_timer = OrderTimer(lambda: sequencer.exchange.state)
         self.scheduler = TimerScheduler(sequencer, clock, market.timers(order_timer))
@@ -197,6 +199,7 @@ class Runtime:
         self.transfers.close()
         self.tape.close()
         self.login.close()
+        self.downloads.close()
         self.request_log.close()
         log.info("stopped: journal closed at command %d", self.exchange.state.last_seq)
 

@@ -12,7 +12,8 @@ Differences the declarations carry (derivatives-docs/coin-margined-futures/trade
 goodTillDate on new orders (no GTD), Modify Order with price or quantity optional, openOrders,
 allOrders and userTrades by `pair` too (allOrders / userTrades weigh 20 with a symbol and 40
 with a pair; userTrades' limit is 50 by default), positionRisk by `marginAsset` or `pair`,
-brackets by pair (v1) or symbol (v2), COIN-M's weights (balance 1, income 20, positionRisk 1).
+brackets by pair (v1) or symbol (v2), COIN-M's weights (balance 1, income 20, positionRisk 1,
+the history downloads 5).
 """
 
 from binance_sandbox.gateway import params
@@ -22,6 +23,7 @@ from binance_sandbox.gateway.handlers import (
     algo_orders,
     batch_orders,
     coinm_account,
+    downloads,
     force_orders,
     income,
     legacy_conditional,
@@ -38,6 +40,7 @@ _USDM = usdm(
     account,
     algo_orders,
     batch_orders,
+    downloads,
     force_orders,
     income,
     margin,
@@ -116,6 +119,8 @@ ENDPOINTS = [
     dapi(_of("GET", "/fapi/v1/positionSide/dual"), "/dapi/v1/positionSide/dual"),
     dapi(_of("GET", "/fapi/v1/commissionRate"), "/dapi/v1/commissionRate"),
     dapi(_of("GET", "/fapi/v1/income"), "/dapi/v1/income", weight=fixed(20)),
+    *(dapi(_of("GET", f"/fapi/v1/{kind}/{path}"), f"/dapi/v1/{kind}/{path}", weight=fixed(5))
+      for kind in ("income", "order", "trade") for path in ("asyn", "asyn/id")),
     dapi(_of("POST", "/fapi/v1/listenKey"), "/dapi/v1/listenKey"),
     dapi(_of("PUT", "/fapi/v1/listenKey"), "/dapi/v1/listenKey"),
     dapi(_of("DELETE", "/fapi/v1/listenKey"), "/dapi/v1/listenKey"),

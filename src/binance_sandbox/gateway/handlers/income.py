@@ -41,31 +41,47 @@ def _row(symbol: str, kind: str, value: int, asset: str, time: int, tran_id: int
 
 
 async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
-    account = ctx.account()
     wanted_type = ctx.params.get("incomeType")
     wanted = ctx.optional_instrument()
     start, end = _window(ctx)
     symbols = [wanted.symbol] if wanted else sorted(ctx.instruments)
+    rows = income_rows(ctx, ctx.account().account_id, symbols, (start, end), wanted is None)
+    if wanted_type is not None:
+        rows = [r for r in rows if r["incomeType"] == wanted_type]
+    limit, page = ctx.params.get("limit", 100), ctx.params.get("page", 1)
+    return rows[(page - 1) * limit : page * limit]
+
+
+def income_rows(
+    ctx: RequestContext,
+    account_id: int,
+    symbols: list[str],
+    window: tuple[int, int],
+    with_transfers: bool,
+) -> list[dict[str, Any]]:
+    """The account's income of the product in the window, oldest first: of `symbols`, and the
+    product wallet's transfers if asked."""
+    start, end = window
     rows: list[dict[str, Any]] = []
-    if wanted is None:
+    if with_transfers:
         rows += [
             _row("", "TRANSFER", t.amount, t.asset, t.time, t.tran_id, "")
-            for t in ctx.services.transfers.transfers(account.account_id, start, end)
+            for t in ctx.services.transfers.transfers(account_id, start, end)
             if t.product == ctx.product  # each product's own wallet
         ]
     rows += [
         _row(c.symbol, "INSURANCE_CLEAR", c.amount, c.asset, c.time, c.tran_id, "")
         for c in ctx.state.insurance_clears
-        if c.account_id == account.account_id and start <= c.time <= end and c.symbol in symbols
+        if c.account_id == account_id and start <= c.time <= end and c.symbol in symbols
     ]
     rows += [
         _row(symbol, "DELIVERED_SETTELMENT", s.amount, s.asset, done.time, s.tran_id, "")
         for symbol, done in ctx.state.deliveries.items()
         for s in done.settlements
-        if s.account_id == account.account_id and start <= done.time <= end and symbol in symbols
+        if s.account_id == account_id and start <= done.time <= end and symbol in symbols
     ]
     for symbol in symbols:
-        for record in ctx.services.history.trades(account.account_id, symbol, 0, start, end):
+        for record in ctx.services.history.trades(account_id, symbol, 0, start, end):
             trade, tid = record.trade, record.trade.trade_id
             if trade.realized_pnl:
                 rows.append(_row(symbol, "REALIZED_PNL", trade.realized_pnl,
@@ -75,14 +91,10 @@ async def income_history(ctx: RequestContext) -> list[dict[str, Any]]:
                                  trade.commission_asset, record.time, tid, str(tid)))  # fmt: skip
     rows += [
         _row(fee.symbol, "FUNDING_FEE", fee.amount, fee.asset, fee.time, fee.tran_id, "")
-        for fee in ctx.services.funding.fees(account.account_id, start, end)
+        for fee in ctx.services.funding.fees(account_id, start, end)
         if fee.symbol in symbols
     ]
-    if wanted_type is not None:
-        rows = [r for r in rows if r["incomeType"] == wanted_type]
     rows.sort(key=lambda r: r["time"])
-    limit, page = ctx.params.get("limit", 100), ctx.params.get("page", 1)
-    rows = rows[(page - 1) * limit : page * limit]
     if ctx.product == "coinm":  # COIN-M's example writes tranId as a string, USDⓈ-M's a number
         for row in rows:
             row["tranId"] = str(row["tranId"])

@@ -43,6 +43,7 @@ from binance_sandbox.gateway.handlers.order_views import (
     trade_view,
 )
 from binance_sandbox.gateway.render import plain
+from binance_sandbox.projections.history import TradeRecord
 from binance_sandbox.sequencer.sequencer import Applied
 
 WEEK_MS = 7 * 24 * 3_600_000
@@ -191,17 +192,29 @@ async def all_orders(ctx: RequestContext) -> list[dict[str, Any]]:
     with orderId, orders from that id on; orders of the last 3 months only."""
     first = ctx.params.get("orderId", 0)
     start, end, limit = _history_window(ctx, ORDER_RETENTION_MS, unbounded=bool(first))
-    account, instruments = ctx.account().account_id, _asked(ctx)
+    rows = order_rows(ctx, ctx.account().account_id, _asked(ctx), first, (start, end))
+    return rows[:limit] if first or "startTime" in ctx.params else rows[-limit:]
+
+
+def order_rows(
+    ctx: RequestContext,
+    account_id: int,
+    instruments: list[Instrument],
+    first: int,
+    window: tuple[int, int],
+) -> list[dict[str, Any]]:
+    """allOrders' rows: the account's orders of `instruments` from id `first` on, created in
+    the window, by id."""
+    start, end = window
     rows = [
         (o.order_id, order_view(instrument, o, with_cum_qty=False))
         for instrument in instruments
-        for o in ctx.services.history.orders(account, instrument.symbol, first, start, end)
+        for o in ctx.services.history.orders(account_id, instrument.symbol, first, start, end)
     ]
     symbols = [instrument.symbol for instrument in instruments]
     rows += legacy_conditional.history_views(ctx, symbols, first, start, end)
     rows.sort(key=lambda row: row[0])
-    chosen = rows[:limit] if first or "startTime" in ctx.params else rows[-limit:]
-    return [view for _, view in chosen]
+    return [view for _, view in rows]
 
 
 async def user_trades(ctx: RequestContext) -> list[dict[str, Any]]:
@@ -211,18 +224,31 @@ async def user_trades(ctx: RequestContext) -> list[dict[str, Any]]:
     if "fromId" in ctx.params and ("startTime" in ctx.params or "endTime" in ctx.params):
         raise errors.BinanceError(-1128, "Combination of optional parameters invalid.")
     start, end, limit = _history_window(ctx, TRADE_RETENTION_MS, unbounded="fromId" in ctx.params)
-    account, instruments = ctx.account().account_id, _asked(ctx)
-    found = [
-        (instrument, t)
-        for instrument in instruments
-        for t in ctx.services.history.trades(account, instrument.symbol, first, start, end)
-    ]
-    if len(instruments) > 1:  # a COIN-M pair's contracts, merged in time
-        found.sort(key=lambda row: (row[1].time, row[1].trade.trade_id))
+    found = trade_records(ctx, ctx.account().account_id, _asked(ctx), first, (start, end))
     if "orderId" in ctx.params:
         found = [row for row in found if row[1].order_id == ctx.params["orderId"]]
     chosen = found[:limit] if first or "startTime" in ctx.params else found[-limit:]
     return [trade_view(instrument, t) for instrument, t in chosen]
+
+
+def trade_records(
+    ctx: RequestContext,
+    account_id: int,
+    instruments: list[Instrument],
+    first: int,
+    window: tuple[int, int],
+) -> list[tuple[Instrument, TradeRecord]]:
+    """The account's trades of `instruments` from id `first` on, in the window; in time when
+    they are several instruments'."""
+    start, end = window
+    found = [
+        (instrument, t)
+        for instrument in instruments
+        for t in ctx.services.history.trades(account_id, instrument.symbol, first, start, end)
+    ]
+    if len(instruments) > 1:
+        found.sort(key=lambda row: (row[1].time, row[1].trade.trade_id))
+    return found
 
 
 def _asked(ctx: RequestContext) -> list[Instrument]:
