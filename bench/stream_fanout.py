@@ -54,6 +54,7 @@ import httpx
 from websockets.asyncio.client import connect
 
 from http_throughput import RESULTS_DIR, Sandbox, Settings, sandbox_server
+from order_loops import OrderLoops, RawPlacer
 from order_placement import signed, wrk_order
 
 SYMBOL = "BTCUSDT"
@@ -68,6 +69,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=2, help="subscriber processes")
     parser.add_argument("--placers", type=int, default=8, help="concurrent order loops")
     parser.add_argument("--rate", type=float, default=1000.0, help="orders/s in the latency phase")
+    parser.add_argument(
+        "--placer", choices=("httpx", "raw"), default="httpx",
+        help="httpx (as before 2026-12-04 late) or raw: hand-written HTTP/1.1 (raw_placer.py)",
+    )  # fmt: skip
     parser.add_argument("--stuck", type=int, default=10, help="connections that never read")
     parser.add_argument("--repeat", type=int, default=3, help="stuck phase alternations")
     parser.add_argument(
@@ -82,11 +87,11 @@ def parse_args() -> argparse.Namespace:
 # --- orders ---------------------------------------------------------------------------------
 
 
-class Placer:
+class Placer(OrderLoops):
     def __init__(self, url: str, key: str, secret: str) -> None:
+        super().__init__()
         self._client = httpx.AsyncClient(base_url=url, timeout=30.0, headers={"X-MBX-APIKEY": key})
         self._secret = secret.encode()
-        self.round_trips: list[float] = []
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -102,26 +107,6 @@ class Placer:
         self.round_trips.append(time.perf_counter() - started)
         if answer.status_code != 200:
             raise RuntimeError(f"order refused: {answer.text}")
-
-    async def run(self, seconds: float, loops: int, rate: float = 0.0) -> int:
-        """Places orders for `seconds` from `loops` concurrent loops (paced to `rate`/s in
-        total if given); returns how many."""
-        deadline = time.perf_counter() + seconds
-        placed = 0
-        interval = loops / rate if rate else 0.0
-
-        async def loop(n: int) -> None:
-            nonlocal placed
-            due = time.perf_counter() + n * interval / loops
-            while time.perf_counter() < deadline:
-                if interval:
-                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                    due += interval
-                await self.order("BUY" if placed % 2 else "SELL")
-                placed += 1
-
-        await asyncio.gather(*(loop(n) for n in range(loops)))
-        return placed
 
 
 async def wrk_orders(sandbox: Sandbox, settings: Settings, seconds: int, label: str) -> int:
@@ -286,7 +271,11 @@ async def measure(args: argparse.Namespace, sandbox: Sandbox, out: Path) -> dict
     url, ws_url = sandbox.url, sandbox.url.replace("http://", "ws://")
     phases = set(args.phases.split(","))
     figures: dict[str, Any] = {"load_average_before": os.getloadavg()[0]}
-    placer = Placer(url, sandbox.api_key, sandbox.secret)
+    placer: OrderLoops = (
+        RawPlacer(url, sandbox.api_key, sandbox.secret, SYMBOL)
+        if args.placer == "raw"
+        else Placer(url, sandbox.api_key, sandbox.secret)
+    )
     wrk_settings = Settings(args.wrk_connections, 1, int(args.duration), 0, out)
     try:
         await placer.run(2.0, args.placers)  # warm-up
@@ -312,7 +301,7 @@ async def measure(args: argparse.Namespace, sandbox: Sandbox, out: Path) -> dict
 
 
 async def latency_phase(
-    args: argparse.Namespace, placer: Placer, ws_url: str, pid: int
+    args: argparse.Namespace, placer: OrderLoops, ws_url: str, pid: int
 ) -> dict[str, Any]:
     """Besides the latencies, the CPU the placing process and the server's event loop spent
     while placing, per order and as a share of one core: which of the two runs out first
@@ -339,7 +328,7 @@ async def latency_phase(
 
 
 async def fanout_phase(
-    args: argparse.Namespace, placer: Placer, ws_url: str, baseline: dict[str, Any]
+    args: argparse.Namespace, placer: OrderLoops, ws_url: str, baseline: dict[str, Any]
 ) -> dict[str, Any]:
     async def flat_out() -> int:
         return await placer.run(args.duration, args.placers)
@@ -388,7 +377,7 @@ def loop_cpu_s(pid: int) -> float:
 
 
 async def stuck_phase(
-    args: argparse.Namespace, placer: Placer, ws_url: str, pid: int
+    args: argparse.Namespace, placer: OrderLoops, ws_url: str, pid: int
 ) -> dict[str, Any]:
     """One order loop; four arms alternated, their order rotating each round: "none" (no
     connection), "one" (one reader), "stuck" (`--stuck` connections that never read) and

@@ -104,7 +104,9 @@ def test_a_download_is_the_rest_history_once_ready(
         **({"symbol": SYMBOLS[api]} if kind != "income" else {}),
     )
     assert rest  # the trades made rows
-    assert csv_rows(fetched.content) == [as_cells(row) for row in rest]
+    lines = csv_rows(fetched.content)
+    assert lines == [as_cells(row) for row in rest]
+    assert list(lines[0]) == list(rest[0])  # the columns in the REST row's order
 
 
 def test_the_link_expires_after_24_hours_of_exchange_time(

@@ -56,20 +56,21 @@ TRADE_COLUMNS = {
               "buyer", "maker"),
 }  # fmt: skip
 
-Rows = Callable[[RequestContext, int, tuple[int, int]], tuple[tuple[str, ...], list[Any]]]
+Table = tuple[tuple[str, ...], list[dict[str, Any]]]  # the file's columns and rows
+Rows = Callable[[RequestContext, int, tuple[int, int]], Table]
 
 
-def _income(ctx: RequestContext, account_id: int, window: tuple[int, int]) -> Any:
+def _income(ctx: RequestContext, account_id: int, window: tuple[int, int]) -> Table:
     symbols = sorted(ctx.instruments)
     return INCOME_COLUMNS, income_rows(ctx, account_id, symbols, window, True)
 
 
-def _orders(ctx: RequestContext, account_id: int, window: tuple[int, int]) -> Any:
+def _orders(ctx: RequestContext, account_id: int, window: tuple[int, int]) -> Table:
     instruments = list(ctx.instruments.values())
     return ORDER_COLUMNS[ctx.product], order_rows(ctx, account_id, instruments, 0, window)
 
 
-def _trades(ctx: RequestContext, account_id: int, window: tuple[int, int]) -> Any:
+def _trades(ctx: RequestContext, account_id: int, window: tuple[int, int]) -> Table:
     instruments = list(ctx.instruments.values())
     found = trade_records(ctx, account_id, instruments, 0, window)
     return TRADE_COLUMNS[ctx.product], [trade_view(i, record) for i, record in found]
