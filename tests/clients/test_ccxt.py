@@ -62,7 +62,7 @@ def test_an_endpoint_the_sandbox_lacks_is_not_an_authentication_error(
     """Binance's -5000 "Path …, Method … is invalid": ccxt has no class for it and raises its
     plain ExchangeError — not AuthenticationError, which would blame the API key."""
     with pytest.raises(ccxt.ExchangeError) as raised:
-        exchange.fapiPrivateGetIncomeAsyn()  # GET /fapi/v1/income/asyn: not served yet
+        exchange.fapiPrivateGetPmAccountInfo()  # GET /fapi/v1/pmAccountInfo: not served yet
     assert not isinstance(raised.value, ccxt.AuthenticationError)
     assert '"code":-5000' in str(raised.value)
-    assert "Path /fapi/v1/income/asyn, Method GET is invalid" in str(raised.value)
+    assert "Path /fapi/v1/pmAccountInfo, Method GET is invalid" in str(raised.value)
