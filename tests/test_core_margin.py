@@ -9,6 +9,7 @@ import pytest
 from binance_sandbox.core import rejects
 from binance_sandbox.core.brackets import Bracket, maintenance_margin, max_notional, tiers
 from binance_sandbox.core.commands import (
+    Deposit,
     ModifyPositionMargin,
     PrintTrades,
     SetIndexPrices,
@@ -167,6 +168,24 @@ def test_open_loss_counts_a_buy_above_the_mark() -> None:
     assert isinstance(sim.place(1, "BUY", qty("0.2"), px("78000"))[0], OrderUpdated)
     risk = account_risk(sim.state, sim.state.accounts[0]).assets["USDT"]
     assert risk.order_im == usd("980")  # 0.2 x 78,000 / 20 + 0.2 x 1,000
+
+
+@pytest.mark.parametrize(("funds", "accepted"), [("1850", False), ("1860", True)])
+def test_a_market_sell_under_the_mark_is_margined_at_the_mark(funds: str, accepted: bool) -> None:
+    """Mark 77,000, 20x, the only bid 0.8 at 74,690 (3 % under): a MARKET SELL of 0.3 fills
+    there. Margined at the fill price it would need 1,120.35 + open loss 693 + fee 11.2035 =
+    1,824.55 and leave the account 34.65 short (0.3 x 2,310 / 20) once the short is margined at
+    the mark. So its margin is taken at the mark: 1,155 + 693 + 11.55 = 1,859.55."""
+    sim = Sim(funds=usd(funds))
+    sim.do(Deposit(account_id=2, asset="USDT", amount=100_000 * USD))
+    sim.place(2, "BUY", qty("0.8"), px("74690"))
+    events = sim.place(1, "SELL", qty("0.3"))
+    if not accepted:
+        assert events == [MARGIN_INSUFFICIENT]
+        return
+    assert [e.order.status for e in events if isinstance(e, OrderUpdated)][-1] == "FILLED"
+    risk = account_risk(sim.state, sim.state.accounts[0]).assets["USDT"]
+    assert risk.free == usd("0.7965")  # 1,860 - 1,155 - 693 - 11.2035 (the fee at the fill)
 
 
 def test_only_the_worse_side_of_resting_orders_counts() -> None:

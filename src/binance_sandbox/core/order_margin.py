@@ -4,9 +4,10 @@
 What an order adds is the change of its position side's open-order margin (worse side, open
 loss, reducing quantity free) plus the taker commission on its notional; an order whose side
 only shrinks the position (with the other orders of that side) is not checked, so closing
-always passes. A LIMIT order is priced at its limit; a
-MARKET order at the worst price it would reach walking the book (nothing to walk: it cannot
-fill, so there is nothing to check).
+always passes. A LIMIT order is priced at its limit (the FAQ's example: a short's margin at
+its order price, even under the mark); a MARKET order at the worst price it would reach walking
+the book (nothing to walk: it cannot fill, so there is nothing to check), its margin at no less
+than its value at the mark when that price is past the mark.
 """
 
 from binance_sandbox.core import collateral, contract_value, rejects
@@ -41,11 +42,16 @@ def refusal(
     sums = groups.get((instrument.symbol, cmd.position_side), OrderSums())
     before = side_risk(state, account, instrument, cmd.position_side, sums)
     is_buy = cmd.side == "BUY"
-    notional = contract_value.notional_down(
-        cmd.quantity, assumed, *contract_value.terms(instrument)
-    )
+    terms = contract_value.terms(instrument)
+    notional = contract_value.notional_down(cmd.quantity, assumed, *terms)
+    loss = open_loss(instrument, is_buy, cmd.quantity, assumed, before.mark)
+    if loss and not price:
+        # a MARKET order filled past the mark is a position margined at the mark: its margin
+        # is taken on the larger of the two values (both of FORMULAS §3.2's texts price a
+        # market sell at no less than the mark), so the fill cannot leave the account short
+        notional = max(notional, contract_value.notional_down(cmd.quantity, before.mark, *terms))
     after = OrderSums(sums.bids, sums.asks, sums.bid_loss, sums.ask_loss)
-    after.add(is_buy, notional, open_loss(instrument, is_buy, cmd.quantity, assumed, before.mark))
+    after.add(is_buy, notional, loss)
     side_total = before.notional + after.bids if is_buy else before.notional - after.asks
     if abs(side_total) <= abs(before.notional):
         return None  # its side only shrinks the position
