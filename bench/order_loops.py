@@ -11,6 +11,8 @@ import hmac
 import time
 from urllib.parse import urlencode, urlsplit
 
+IDLE_S = 1.0
+
 
 class OrderLoops:
     """Round trips are noted by `order`, in seconds."""
@@ -51,10 +53,10 @@ class RawPlacer(OrderLoops):
         parts = urlsplit(url)
         self._host, self._port = parts.hostname or "127.0.0.1", parts.port or 80
         self._key, self._secret, self._symbol = key, secret.encode(), symbol
-        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
 
     async def close(self) -> None:
-        for _, writer in self._idle:
+        for _, writer, _ in self._idle:
             writer.close()
         self._idle.clear()
 
@@ -69,17 +71,24 @@ class RawPlacer(OrderLoops):
             f"Host: {self._host}:{self._port}\r\nX-MBX-APIKEY: {self._key}\r\n"
             "Content-Length: 0\r\n\r\n"
         ).encode()
-        connection = self._idle.pop() if self._idle else await self._connect()
-        reader, writer = connection
+        reader, writer = await self._connection()
         started = time.perf_counter()
         writer.write(request)
         head = await reader.readuntil(b"\r\n\r\n")
         length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
         body = await reader.readexactly(length)
-        self.round_trips.append(time.perf_counter() - started)
-        self._idle.append(connection)
+        done = time.perf_counter()
+        self.round_trips.append(done - started)
+        self._idle.append((reader, writer, done))
         if not head.startswith(b"HTTP/1.1 200"):
             raise RuntimeError(f"order refused: {body.decode()}")
 
-    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A kept-alive connection used within IDLE_S, else a new one: the server closes one
+        idle for 5 s (uvicorn's keep-alive), and a request sent into that close is lost."""
+        while self._idle:
+            reader, writer, used = self._idle.pop()
+            if time.perf_counter() - used < IDLE_S:
+                return reader, writer
+            writer.close()
         return await asyncio.open_connection(self._host, self._port)

@@ -28,6 +28,8 @@ Phases, each `--duration` seconds:
    trips, and the server event loop's CPU time per order.
 
 `--phases` runs a subset (e.g. `--phases latency,stuck`); the baseline always runs first.
+`--placer raw` places the orders through hand-written HTTP/1.1 (`order_loops.RawPlacer`, about a
+tenth of httpx's CPU an order), so the placing process is no longer what limits the rate.
 
 Raw figures go to `bench/results/stream_fanout-<date>-<time>.json`.
 """
