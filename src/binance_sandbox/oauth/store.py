@@ -11,11 +11,11 @@ token revokes the whole grant.
 """
 
 import secrets
-import sqlite3
 from pathlib import Path
 
 import orjson
 
+from binance_sandbox.journal.durable_sqlite import open_durable
 from binance_sandbox.oauth.models import AuthorizationCode, Client, Token, digest
 
 _SCHEMA = """
@@ -47,11 +47,7 @@ _TOKEN_COLUMNS = (
 
 class OAuthStore:
     def __init__(self, path: Path) -> None:
-        # Used from the event loop only; the flag lets the app be built on another thread.
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_durable(path, _SCHEMA)
 
     def close(self) -> None:
         self._db.close()

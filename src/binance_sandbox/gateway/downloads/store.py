@@ -11,12 +11,12 @@ random token, so an id alone does not open another account's file.
 """
 
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from binance_sandbox.core.instruments import Product
+from binance_sandbox.journal.durable_sqlite import open_durable
 
 Kind = Literal["income", "order", "trade"]
 LINK_VALIDITY_MS = 24 * 3_600_000  # "Download link expiration: 24h"
@@ -56,11 +56,7 @@ class Download:
 
 class DownloadStore:
     def __init__(self, path: Path) -> None:
-        # Used from the event loop only; the flag lets the app be built on another thread.
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_durable(path, _SCHEMA)
 
     def close(self) -> None:
         self._db.close()
