@@ -233,9 +233,11 @@ def check_trades(bought: list[dict[str, Any]], sold: list[dict[str, Any]]) -> No
 
 
 def check_klines(rows: list[list[Any]]) -> None:
-    """The fill's minute has a candle: one trade of QTY at MAKER_PRICE."""
-    assert rows, "the fill makes a 1-minute candle"
-    last = rows[-1]
+    """The fill's minute has a candle: one trade of QTY at MAKER_PRICE. (Not always the newest
+    row: under the real clock a new, empty minute may have begun since the fill.)"""
+    traded = [row for row in rows if row[8]]
+    assert traded, "the fill makes a 1-minute candle"
+    last = traded[-1]
     assert Decimal(last[4]) == Decimal(MAKER_PRICE)  # close
     assert Decimal(last[5]) == Decimal(QTY)  # volume, in contracts
     assert last[7] == BASE_QTY  # base volume, in the coin
