@@ -58,6 +58,13 @@ def ok(server: SandboxServer, who: Credentials, path: str, **params: Any) -> Any
     return answer.json()
 
 
+def status_and_body(
+    server: SandboxServer, who: Credentials, path: str, **params: Any
+) -> tuple[int, Any]:
+    answer = get(server, who, path, **params)
+    return answer.status_code, answer.json()
+
+
 def advance(server: SandboxServer, by: str) -> None:
     server.call("POST", "/clock/advance", {"by": by})
 
@@ -144,8 +151,7 @@ def test_a_bad_window_is_refused(
 ) -> None:
     demo, _ = traders
     for api in ("fapi", "dapi"):
-        refused = get(server, demo, f"/{api}/v1/income/asyn", **params)
-        assert (refused.status_code, refused.json()) == (400, error)
+        assert status_and_body(server, demo, f"/{api}/v1/income/asyn", **params) == (400, error)
 
 
 def test_an_id_opens_only_its_own_account_product_and_kind(
@@ -161,8 +167,7 @@ def test_an_id_opens_only_its_own_account_product_and_kind(
         (demo, "/fapi/v1/income/asyn/id", "999999999999999999"),  # none
         (demo, "/fapi/v1/income/asyn/id", "not-an-id"),
     ):
-        refused = get(server, who, path, downloadId=asked_id)
-        assert (refused.status_code, refused.json()) == (400, NOT_FOUND)
+        assert status_and_body(server, who, path, downloadId=asked_id) == (400, NOT_FOUND)
 
 
 def test_an_answered_id_survives_a_kill(

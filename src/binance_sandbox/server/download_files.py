@@ -17,10 +17,8 @@ def download_routes(runtime: Runtime) -> list[Route]:
     async def download_file(request: Request) -> Response:
         token = str(request.path_params["file"]).removesuffix(".zip")
         found = runtime.downloads.find(str(request.path_params["download_id"]))
-        if found is None or not secrets.compare_digest(found.token, token):
-            return PlainTextResponse("The specified key does not exist.", status_code=404)
         now = runtime.clock.now_ms()
-        if now < found.ready_ms:
+        if found is None or not secrets.compare_digest(found.token, token) or now < found.ready_ms:
             return PlainTextResponse("The specified key does not exist.", status_code=404)
         if now >= found.expires_ms:
             return PlainTextResponse("Request has expired", status_code=403)

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS downloads (
     requested_ms INTEGER NOT NULL, ready_ms INTEGER NOT NULL, token TEXT NOT NULL,
     file BLOB NOT NULL);
 """
-_COLUMNS = "seq, account_id, product, kind, start_ms, end_ms, requested_ms, ready_ms, token"
+_COLUMNS = "seq, account_id, product, kind, ready_ms, token"  # what a Download holds
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,6 @@ class Download:
     account_id: int
     product: Product
     kind: Kind
-    start_ms: int
-    end_ms: int
-    requested_ms: int
     ready_ms: int  # the file is "processing" until then
     token: str
 
@@ -78,29 +75,27 @@ class DownloadStore:
                 " ready_ms, token, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (account_id, product, kind, *window, requested_ms, ready_ms, token, file),
             )
-        seq = cursor.lastrowid
-        assert seq is not None
-        return Download(
-            _download_id(seq), account_id, product, kind, *window, requested_ms, ready_ms, token
-        )
+        assert cursor.lastrowid is not None
+        return _download(cursor.lastrowid, account_id, product, kind, ready_ms, token)
 
     def find(self, download_id: str) -> Download | None:
         seq = _seq(download_id)
         if seq is None:
             return None
         row = self._db.execute(f"SELECT {_COLUMNS} FROM downloads WHERE seq = ?", (seq,)).fetchone()
-        if row is None:
-            return None
-        seq, account_id, product, kind, start, end, requested, ready, token = row
-        return Download(
-            _download_id(seq), account_id, product, kind, start, end, requested, ready, token
-        )
+        return None if row is None else _download(*row)
 
     def file(self, download: Download) -> bytes:
         row = self._db.execute(
             "SELECT file FROM downloads WHERE seq = ?", (_seq(download.download_id),)
         ).fetchone()
         return bytes(row[0])
+
+
+def _download(
+    seq: int, account_id: int, product: Product, kind: Kind, ready_ms: int, token: str
+) -> Download:
+    return Download(_download_id(seq), account_id, product, kind, ready_ms, token)
 
 
 def _download_id(seq: int) -> str:
