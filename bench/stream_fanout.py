@@ -37,8 +37,6 @@ Raw figures go to `bench/results/stream_fanout-<date>-<time>.json`.
 import argparse
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import multiprocessing as mp
 import os
@@ -50,13 +48,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 from websockets.asyncio.client import connect
 
 from http_throughput import RESULTS_DIR, Sandbox, Settings, sandbox_server
-from order_loops import OrderLoops, RawPlacer
+from order_loops import OrderLoops, RawPlacer, market_order
 from order_placement import signed, wrk_order
 
 SYMBOL = "BTCUSDT"
@@ -73,7 +70,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=1000.0, help="orders/s in the latency phase")
     parser.add_argument(
         "--placer", choices=("httpx", "raw"), default="httpx",
-        help="httpx (as before 2026-12-04 late) or raw: hand-written HTTP/1.1 (raw_placer.py)",
+        help="httpx (as before 2026-12-04 late) or raw: hand-written HTTP/1.1 (order_loops.py)",
     )  # fmt: skip
     parser.add_argument("--stuck", type=int, default=10, help="connections that never read")
     parser.add_argument("--repeat", type=int, default=3, help="stuck phase alternations")
@@ -93,19 +90,15 @@ class Placer(OrderLoops):
     def __init__(self, url: str, key: str, secret: str) -> None:
         super().__init__()
         self._client = httpx.AsyncClient(base_url=url, timeout=30.0, headers={"X-MBX-APIKEY": key})
-        self._secret = secret.encode()
+        self._secret = secret
 
     async def close(self) -> None:
         await self._client.aclose()
 
     async def order(self, side: str) -> None:
-        query = urlencode({
-            "symbol": SYMBOL, "side": side, "type": "MARKET", "quantity": "0.002",
-            "timestamp": int(time.time() * 1000), "recvWindow": 60000,
-        })  # fmt: skip
-        signature = hmac.new(self._secret, query.encode(), hashlib.sha256).hexdigest()
+        query = market_order(self._secret, SYMBOL, side)
         started = time.perf_counter()
-        answer = await self._client.post(f"/fapi/v1/order?{query}&signature={signature}")
+        answer = await self._client.post(f"/fapi/v1/order?{query}")
         self.round_trips.append(time.perf_counter() - started)
         if answer.status_code != 200:
             raise RuntimeError(f"order refused: {answer.text}")
